@@ -1,0 +1,106 @@
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	yaml "go.yaml.in/yaml/v2"
+)
+
+// YAML returns the manifest in kforge's canonical YAML, the style of
+// `tk show` and `tk export` (the yaml.v2 emitter that sigs.k8s.io/yaml's
+// JSON-to-YAML path uses): keys in yaml.v2's natural order, 2-space indent,
+// sequences not indented under their key, long strings folded past column 80,
+// `|` block scalars for multi-line strings, YAML 1.1 ambiguous strings quoted,
+// characters outside the Basic Multilingual Plane escaped. Unlike Tanka,
+// integral numbers stay integers (1000000, not 1e+06).
+//
+// The output has no leading "---" and ends with "\n" (a final string value
+// that itself ends in blank lines keeps them, as YAML requires).
+func (m *Manifest) YAML() ([]byte, error) {
+	v, err := yamlTree(m.Object)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s as YAML: %w", m.Path, err)
+	}
+	out, err := yaml.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s as YAML: %w", m.Path, err)
+	}
+	return out, nil
+}
+
+// yamlTree copies a decoded JSON value for the YAML emitter, turning
+// json.Number into int64, uint64 or float64. Maps stay maps: the emitter
+// sorts their keys in its natural order.
+func yamlTree(v any) (any, error) {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, child := range v {
+			c, err := yamlTree(child)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(v))
+		for i, child := range v {
+			c, err := yamlTree(child)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	case json.Number:
+		return yamlNumber(v)
+	default:
+		return v, nil
+	}
+}
+
+// WriteStream writes manifests as a YAML stream in the style of `tk show`:
+// documents separated by "---\n" lines, none before the first.
+func WriteStream(w io.Writer, ms []*Manifest) error {
+	var buf bytes.Buffer
+	for i, m := range ms {
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		doc, err := m.YAML()
+		if err != nil {
+			return err
+		}
+		buf.Write(doc)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write YAML stream: %w", err)
+	}
+	return nil
+}
+
+// WriteJSON writes manifests as one JSON document, a Kubernetes List
+// ({"apiVersion": "v1", "items": [...], "kind": "List"}), indented by two
+// spaces with keys sorted, HTML characters unescaped, ending with "\n".
+func WriteJSON(w io.Writer, ms []*Manifest) error {
+	items := make([]any, len(ms))
+	for i, m := range ms {
+		items[i] = m.Object
+	}
+	list := map[string]any{"apiVersion": "v1", "kind": "List", "items": items}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(list); err != nil {
+		return fmt.Errorf("encode manifests as JSON: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package manifest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Filter selects manifests by target expressions (`-t kind/name`).
+// A nil *Filter keeps everything.
+type Filter struct {
+	include []*regexp.Regexp
+	exclude []*regexp.Regexp
+}
+
+// ParseTargets compiles target expressions: each is a regular expression
+// matched case-insensitively against "<kind>/<name>" of a manifest, anchored
+// at both ends; a leading "!" makes it an exclusion. Unlike Tanka, an
+// exclusion does not cancel the inclusions: a manifest is kept when it
+// matches some inclusion (or there is none) and no exclusion.
+func ParseTargets(exprs []string) (*Filter, error) {
+	f := &Filter{}
+	for _, expr := range exprs {
+		pattern, exclude := strings.CutPrefix(expr, "!")
+		if pattern == "" {
+			return nil, fmt.Errorf("parse target %q: empty expression (want kind/name, e.g. deployment/order-service)", expr)
+		}
+		re, err := regexp.Compile(`(?i)^(?:` + pattern + `)$`)
+		if err != nil {
+			return nil, fmt.Errorf("parse target %q: %w", expr, err)
+		}
+		if exclude {
+			f.exclude = append(f.exclude, re)
+		} else {
+			f.include = append(f.include, re)
+		}
+	}
+	return f, nil
+}
+
+// Match reports whether the filter keeps m.
+func (f *Filter) Match(m *Manifest) bool {
+	if f == nil {
+		return true
+	}
+	s := m.KindName()
+	if len(f.include) > 0 && !matchAny(f.include, s) {
+		return false
+	}
+	return !matchAny(f.exclude, s)
+}
+
+// Keep returns the manifests the filter keeps, in their order. It returns ms
+// itself when the filter has no expressions.
+func (f *Filter) Keep(ms []*Manifest) []*Manifest {
+	if f == nil || (len(f.include) == 0 && len(f.exclude) == 0) {
+		return ms
+	}
+	out := make([]*Manifest, 0, len(ms))
+	for _, m := range ms {
+		if f.Match(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func matchAny(res []*regexp.Regexp, s string) bool {
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
