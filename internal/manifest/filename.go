@@ -42,7 +42,8 @@ func (m *Manifest) qualifiedFileName() string {
 // FileNames returns the golden file name of every manifest, in the order of
 // ms. Manifests that share namespace, kind and name (compared
 // case-insensitively) but differ in API group all get group-qualified names
-// ("<kind>.<group>-<name>.yaml") so names stay unique. It fails, naming the
+// ("<kind>.<group>-<name>.yaml", group "core" for the core group) so names
+// stay unique. It fails, naming the
 // resource, when a namespace, kind, group or name would escape its directory (contains
 // "/", "\", "..", NUL, or is "." or ".."), when a path component exceeds 255
 // bytes, or when two names still collide case-insensitively.
@@ -57,17 +58,21 @@ func FileNames(ms []*Manifest) ([]string, error) {
 		return nil, err
 	}
 
-	// Group manifests whose plain names collide case-insensitively.
-	byPlain := make(map[string][]int, len(ms))
-	for i, m := range ms {
+	// Manifests whose plain names collide case-insensitively get
+	// group-qualified names when some other of them is in another group.
+	byPlain := make(map[string][]*Manifest, len(ms))
+	for _, m := range ms {
 		key := strings.ToLower(m.FileName())
-		byPlain[key] = append(byPlain[key], i)
+		byPlain[key] = append(byPlain[key], m)
 	}
 	names := make([]string, len(ms))
 	for i, m := range ms {
 		names[i] = m.FileName()
-		if len(byPlain[strings.ToLower(names[i])]) > 1 {
-			names[i] = m.qualifiedFileName()
+		for _, other := range byPlain[strings.ToLower(names[i])] {
+			if !strings.EqualFold(other.Group(), m.Group()) {
+				names[i] = m.qualifiedFileName()
+				break
+			}
 		}
 	}
 
