@@ -1,0 +1,426 @@
+package policy
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
+)
+
+// Severities of findings and rules.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+	SeverityInfo    = "info"
+)
+
+func validSeverity(s string) bool {
+	return s == SeverityError || s == SeverityWarning || s == SeverityInfo
+}
+
+// SeverityRank orders severities: error 0, warning 1, info 2, anything else 3.
+func SeverityRank(s string) int {
+	switch s {
+	case SeverityError:
+		return 0
+	case SeverityWarning:
+		return 1
+	case SeverityInfo:
+		return 2
+	}
+	return 3
+}
+
+// EnvInfo describes the environment being validated; policies read it as input.environment.
+type EnvInfo struct {
+	// Name is the Tanka environment name, e.g. environments/prod.
+	Name string
+	// Tier is the environment's tier label: dev, staging or prod.
+	Tier string
+	// Namespace is the environment's default namespace.
+	Namespace string
+	// Labels are the environment's metadata.labels.
+	Labels map[string]string
+}
+
+// Input is one environment's rendered output, as the policies see it.
+type Input struct {
+	// Environment is input.environment.
+	Environment EnvInfo
+	// Resources are the rendered manifests (decoded JSON, numbers as
+	// json.Number): input.resources for kforge rules, and one input each for
+	// conftest rules.
+	Resources []map[string]any
+	// Previous are the manifests currently in the golden directory
+	// (input.previous), for rules that compare against what is deployed.
+	Previous []map[string]any
+	// Files optionally gives the repository-relative file of each resource,
+	// index for index (e.g. its golden file); findings point at it, and
+	// conftest rules see it as data.conftest.file.
+	Files []string
+	// Entrypoint is the environment's main.jsonnet, the location of findings
+	// whose resource has no file.
+	Entrypoint string
+}
+
+// ResourceRef identifies a Kubernetes object.
+type ResourceRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+// String renders "Kind namespace/name", or "Kind name" when cluster-scoped,
+// or "" for an empty reference.
+func (r ResourceRef) String() string {
+	switch {
+	case r == ResourceRef{}:
+		return ""
+	case r.Namespace == "":
+		return r.Kind + " " + r.Name
+	}
+	return r.Kind + " " + r.Namespace + "/" + r.Name
+}
+
+// Finding is one policy result.
+type Finding struct {
+	// RuleID is the rule's custom.id (or the finding's own id, or <package>.<rule>).
+	RuleID string `json:"ruleId"`
+	// Severity is error, warning or info.
+	Severity string `json:"severity"`
+	// Title is the rule's METADATA title.
+	Title string `json:"title,omitempty"`
+	// Message is the finding's msg.
+	Message string `json:"message"`
+	// Environment is the environment's name.
+	Environment string `json:"environment"`
+	// Resource is the object the finding is about; empty if the rule named none.
+	Resource ResourceRef `json:"resource"`
+	// File is where the resource comes from (its golden file), or the
+	// environment's entrypoint; repository-relative, may be empty.
+	File string `json:"file,omitempty"`
+	// Source is the repository-relative .rego file of the rule.
+	Source string `json:"source"`
+}
+
+// SortFindings orders findings by severity, rule, resource and message.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, CompareFindings)
+}
+
+// CompareFindings is the order of SortFindings.
+func CompareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(SeverityRank(a.Severity), SeverityRank(b.Severity)),
+		cmp.Compare(a.RuleID, b.RuleID),
+		cmp.Compare(a.Environment, b.Environment),
+		cmp.Compare(a.Resource.Namespace, b.Resource.Namespace),
+		cmp.Compare(a.Resource.Kind, b.Resource.Kind),
+		cmp.Compare(a.Resource.Name, b.Resource.Name),
+		cmp.Compare(a.Resource.APIVersion, b.Resource.APIVersion),
+		cmp.Compare(a.Message, b.Message),
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Source, b.Source),
+	)
+}
+
+// Evaluate runs every loaded policy against one environment and returns its
+// findings, sorted. It is safe to call from many goroutines at once.
+//
+// Evaluation is bounded by Options.Timeout ([KindTimeout]); a rule that fails
+// at run time (conflicting outputs, a built-in given the wrong type, a finding
+// without a string msg) yields a [KindRuntime] error naming the .rego file
+// and line.
+func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
+	parent := ctx
+	if e.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.timeout)
+		defer cancel()
+	}
+
+	resources := make([]*ast.Term, len(in.Resources))
+	for i, r := range in.Resources {
+		v, err := ast.InterfaceToValue(r)
+		if err != nil {
+			return nil, fmt.Errorf("convert resource %d of %s: %w", i, in.Environment.Name, err)
+		}
+		resources[i] = ast.NewTerm(v)
+	}
+	files := newFileIndex(in)
+
+	var findings []Finding
+	if e.kforgeQuery != nil {
+		input, err := environmentInput(in, resources)
+		if err != nil {
+			return nil, err
+		}
+		rs, err := e.kforgeQuery.Eval(ctx, rego.EvalParsedInput(input))
+		if err != nil {
+			return nil, e.evalError(parent, ctx, err, in.Environment.Name, "")
+		}
+		if len(rs) > 0 {
+			for _, rr := range e.kforgeRules {
+				fs, err := e.kforgeFindings(rr, rs[0].Bindings[rr.binding], in, files)
+				if err != nil {
+					return nil, err
+				}
+				findings = append(findings, fs...)
+			}
+		}
+	}
+	if e.conftestQuery != nil {
+		for i, res := range resources {
+			fs, err := e.conftestFindings(parent, ctx, in, i, res, files)
+			if err != nil {
+				return nil, err
+			}
+			findings = append(findings, fs...)
+		}
+	}
+	SortFindings(findings)
+	return dedupe(findings), nil
+}
+
+// environmentInput builds {environment, resources, previous} as an AST value.
+func environmentInput(in Input, resources []*ast.Term) (ast.Value, error) {
+	labels := ast.NewObject()
+	for k, v := range in.Environment.Labels {
+		labels.Insert(ast.StringTerm(k), ast.StringTerm(v))
+	}
+	previous := make([]*ast.Term, len(in.Previous))
+	for i, p := range in.Previous {
+		v, err := ast.InterfaceToValue(p)
+		if err != nil {
+			return nil, fmt.Errorf("convert previous resource %d of %s: %w", i, in.Environment.Name, err)
+		}
+		previous[i] = ast.NewTerm(v)
+	}
+	env := ast.NewObject(
+		ast.Item(ast.StringTerm("name"), ast.StringTerm(in.Environment.Name)),
+		ast.Item(ast.StringTerm("tier"), ast.StringTerm(in.Environment.Tier)),
+		ast.Item(ast.StringTerm("namespace"), ast.StringTerm(in.Environment.Namespace)),
+		ast.Item(ast.StringTerm("labels"), ast.NewTerm(labels)),
+	)
+	return ast.NewObject(
+		ast.Item(ast.StringTerm("environment"), ast.NewTerm(env)),
+		ast.Item(ast.StringTerm("resources"), ast.ArrayTerm(resources...)),
+		ast.Item(ast.StringTerm("previous"), ast.ArrayTerm(previous...)),
+	), nil
+}
+
+// conftestFindings evaluates the conftest rules against resource i, with
+// conftest's semantics: a rule any exception names is skipped entirely;
+// string results and objects' msg are messages; empty messages and results of
+// other types are passes.
+func (e *Engine) conftestFindings(parent, ctx context.Context, in Input, i int, res *ast.Term, files *fileIndex) ([]Finding, error) {
+	file := files.byIndex(i)
+	dir, name := path.Split(file)
+	input := ast.NewObject(
+		ast.Item(ast.StringTerm("resource"), res),
+		ast.Item(ast.StringTerm("file"), ast.ObjectTerm(
+			ast.Item(ast.StringTerm("name"), ast.StringTerm(name)),
+			ast.Item(ast.StringTerm("dir"), ast.StringTerm(path.Clean("/" + dir)[1:])),
+		)),
+	)
+	ref := refOf(in.Resources[i])
+	rs, err := e.conftestQuery.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, e.evalError(parent, ctx, err, in.Environment.Name, ref.String())
+	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	b := rs[0].Bindings
+	var out []Finding
+	for _, rr := range e.conftestRules {
+		if hits, _ := b[rr.excepted].([]any); len(hits) > 0 {
+			continue
+		}
+		wrapped, _ := b[rr.binding].([]any)
+		if len(wrapped) == 0 {
+			continue
+		}
+		values, ok := wrapped[0].([]any)
+		if !ok {
+			continue
+		}
+		for _, v := range values {
+			var msg string
+			switch v := v.(type) {
+			case string:
+				msg = v
+			case map[string]any:
+				m, present := v["msg"]
+				s, isString := m.(string)
+				if !present || !isString {
+					return nil, &Error{Kind: KindRuntime, File: rr.rule.File, Line: rr.rule.Line, Environment: in.Environment.Name, Resource: ref.String(),
+						Message: fmt.Sprintf("%s: a result object needs a string msg field, got %s", rr.rule.ID, compact(v))}
+				}
+				msg = s
+			default:
+				continue
+			}
+			if msg == "" {
+				continue
+			}
+			out = append(out, Finding{
+				RuleID:      rr.rule.ID,
+				Severity:    rr.rule.Severity,
+				Title:       rr.rule.Title,
+				Message:     msg,
+				Environment: in.Environment.Name,
+				Resource:    ref,
+				File:        file,
+				Source:      rr.rule.File,
+			})
+		}
+	}
+	return out, nil
+}
+
+// kforgeFindings decodes one kforge rule body's finding set.
+func (e *Engine) kforgeFindings(rr *reportingRule, set any, in Input, files *fileIndex) ([]Finding, error) {
+	values, _ := set.([]any)
+	out := make([]Finding, 0, len(values))
+	for _, v := range values {
+		f := Finding{
+			RuleID:      rr.rule.ID,
+			Severity:    rr.rule.Severity,
+			Title:       rr.rule.Title,
+			Environment: in.Environment.Name,
+			Source:      rr.rule.File,
+		}
+		switch v := v.(type) {
+		case string:
+			f.Message = v
+		case map[string]any:
+			msg, ok := v["msg"].(string)
+			if !ok {
+				return nil, &Error{Kind: KindRuntime, File: rr.rule.File, Line: rr.rule.Line, Environment: in.Environment.Name,
+					Message: fmt.Sprintf("%s: a finding needs a string msg field, got %s", rr.rule.ID, compact(v))}
+			}
+			f.Message = msg
+			if res, ok := v["resource"].(map[string]any); ok {
+				f.Resource = refOf(res)
+				if md, ok := res["metadata"].(map[string]any); ok && f.Resource.Name == "" {
+					// A whole manifest was passed as the resource.
+					f.Resource.Name, _ = md["name"].(string)
+					f.Resource.Namespace, _ = md["namespace"].(string)
+				}
+			}
+			if id, ok := v["id"].(string); ok && id != "" && id != f.RuleID {
+				f.RuleID = id
+				if r, known := e.byID[id]; known {
+					f.Severity, f.Title, f.Source = r.Severity, r.Title, r.File
+				}
+			}
+		default:
+			return nil, &Error{Kind: KindRuntime, File: rr.rule.File, Line: rr.rule.Line, Environment: in.Environment.Name,
+				Message: fmt.Sprintf("%s: a finding must be a string or an object with msg, got %s", rr.rule.ID, compact(v))}
+		}
+		f.File = files.byRef(f.Resource)
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// evalError turns an evaluation error into a typed *Error. A cancelled parent
+// context is returned as is (wrapped), so callers see context.Canceled.
+func (e *Engine) evalError(parent, ctx context.Context, err error, env, resource string) error {
+	if perr := parent.Err(); perr != nil {
+		return fmt.Errorf("evaluate policies for %s: %w", env, perr)
+	}
+	if ctx.Err() != nil || topdown.IsCancel(err) {
+		return &Error{Kind: KindTimeout, Environment: env, Resource: resource,
+			Message: fmt.Sprintf("policy evaluation exceeded the time limit of %s", e.timeout), Err: context.DeadlineExceeded}
+	}
+	if te, ok := errors.AsType[*topdown.Error](err); ok {
+		out := &Error{Kind: KindRuntime, Environment: env, Resource: resource, Message: te.Code + ": " + e.relText(te.Message), Err: err}
+		if te.Location != nil {
+			out.File, out.Line, out.Column = e.rel(te.Location.File), te.Location.Row, te.Location.Col
+		}
+		return out
+	}
+	return &Error{Kind: KindRuntime, Environment: env, Resource: resource, Message: e.relText(err.Error()), Err: err}
+}
+
+// refOf reads apiVersion, kind and metadata (or flat namespace/name fields).
+func refOf(m map[string]any) ResourceRef {
+	var r ResourceRef
+	r.APIVersion, _ = m["apiVersion"].(string)
+	r.Kind, _ = m["kind"].(string)
+	if md, ok := m["metadata"].(map[string]any); ok {
+		r.Name, _ = md["name"].(string)
+		r.Namespace, _ = md["namespace"].(string)
+	} else {
+		r.Name, _ = m["name"].(string)
+		r.Namespace, _ = m["namespace"].(string)
+	}
+	return r
+}
+
+// fileIndex finds the file of a resource named by a finding.
+type fileIndex struct {
+	files      []string
+	entrypoint string
+	exact      map[ResourceRef]string
+	loose      map[ResourceRef]string // without apiVersion
+}
+
+func newFileIndex(in Input) *fileIndex {
+	x := &fileIndex{files: in.Files, entrypoint: in.Entrypoint, exact: map[ResourceRef]string{}, loose: map[ResourceRef]string{}}
+	for i, r := range in.Resources {
+		if i >= len(in.Files) || in.Files[i] == "" {
+			continue
+		}
+		ref := refOf(r)
+		x.exact[ref] = in.Files[i]
+		ref.APIVersion = ""
+		x.loose[ref] = in.Files[i]
+	}
+	return x
+}
+
+func (x *fileIndex) byIndex(i int) string {
+	if i < len(x.files) && x.files[i] != "" {
+		return x.files[i]
+	}
+	return x.entrypoint
+}
+
+func (x *fileIndex) byRef(r ResourceRef) string {
+	if f, ok := x.exact[r]; ok {
+		return f
+	}
+	r.APIVersion = ""
+	if f, ok := x.loose[r]; ok {
+		return f
+	}
+	return x.entrypoint
+}
+
+// dedupe drops findings equal but for their source (sorted input), as a
+// Rego set would when two bodies of one rule report the same thing.
+func dedupe(fs []Finding) []Finding {
+	return slices.CompactFunc(fs, func(a, b Finding) bool {
+		a.Source, b.Source = "", ""
+		return a == b
+	})
+}
+
+// compact renders a decoded value briefly for error messages.
+func compact(v any) string {
+	s := fmt.Sprintf("%v", v)
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return s
+}

@@ -1,0 +1,256 @@
+// Package policy evaluates Rego policies against rendered environments with
+// the OPA Go SDK, in process.
+//
+// Policies are loaded and compiled once per run ([Load]): Rego v1, METADATA
+// annotations processed, strict mode, and a capability set without network,
+// clock, randomness or environment built-ins. Two styles of package are
+// understood:
+//
+//   - kforge style: packages under data.kforge put findings
+//     {"msg", "resource": {apiVersion, kind, namespace, name}} into the partial
+//     sets deny (errors) and warn (warnings). Each rule body carries a METADATA
+//     block (title, description, custom.id, custom.severity) that names the
+//     finding it produces. Such a package sees one environment at a time:
+//     {environment: {name, tier, labels, namespace}, resources: [...], previous: [...]}.
+//   - conftest style: any other package selected by Options.Namespaces (default
+//     "main") that defines deny, violation or warn rules, optionally suffixed
+//     with _<name>. It sees one manifest at a time, exactly as conftest does,
+//     including exception rules and data.conftest.file.
+//
+// Every finding is traced back to the rule body that produced it: before
+// compiling, each reporting rule body is copied under a private name, so the
+// engine can query the bodies one by one while the policies' own rules (and
+// their tests) stay untouched. Both query shapes are prepared once and shared
+// by every environment; [Engine.Evaluate] is safe for concurrent use.
+package policy
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/loader"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// DefaultTimeout bounds one environment's evaluation when Options.Timeout is zero.
+const DefaultTimeout = time.Minute
+
+// DefaultNamespace is the conftest package evaluated when Options.Namespaces is empty.
+const DefaultNamespace = "main"
+
+// Options configures [Load].
+type Options struct {
+	// Root is the absolute repository root. Relative policy and data paths are
+	// resolved against it, and every path in rules, findings and errors is
+	// made relative to it. Empty means the working directory, paths as given.
+	Root string
+	// Namespaces selects the conftest-style packages to evaluate (conftest's
+	// --namespace); empty means ["main"]. Packages under kforge are always evaluated.
+	Namespaces []string
+	// AllNamespaces evaluates every conftest-style package (conftest's --all-namespaces).
+	AllNamespaces bool
+	// Timeout bounds the evaluation of one environment; zero means
+	// DefaultTimeout, a negative value means no limit.
+	Timeout time.Duration
+}
+
+// Engine holds compiled policies and the prepared queries that evaluate them.
+// It is immutable after Load and safe for concurrent use.
+type Engine struct {
+	root    string
+	timeout time.Duration
+
+	kforgeQuery *rego.PreparedEvalQuery
+	kforgeRules []*reportingRule
+
+	conftestQuery      *rego.PreparedEvalQuery
+	conftestRules      []*reportingRule
+	conftestExceptions int
+
+	rules []Rule
+	byID  map[string]*Rule
+}
+
+// Style names the two kinds of policy package the engine understands.
+const (
+	StyleKforge   = "kforge"
+	StyleConftest = "conftest"
+)
+
+// Rule is one entry of the rule catalogue, read from METADATA annotations.
+type Rule struct {
+	// ID is custom.id from the annotations (e.g. KF-CANARY-001); for rules
+	// without one it is "<package>.<rule>", e.g. main.deny_latest.
+	ID string `json:"id"`
+	// Severity is error, warning or info.
+	Severity string `json:"severity"`
+	// Title and Description come from the METADATA block.
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+	// Package is the Rego package without the data. prefix, e.g. kforge.canary.
+	Package string `json:"package"`
+	// File and Line locate the (first) rule body, repository-relative.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Style is StyleKforge or StyleConftest.
+	Style string `json:"style"`
+}
+
+// reportingRule is one rule body whose results become findings.
+type reportingRule struct {
+	style    string
+	pkg      string // package without "data."
+	name     string // the policy's rule name: deny, warn, deny_foo, violation_bar
+	binding  string // query variable holding the body's results
+	ref      ast.Ref
+	rule     Rule // catalogue entry for this body
+	excepted string // conftest: query variable of the exception check for this rule name
+}
+
+// Load reads every .rego file under dirs (recursively, tests included, hidden
+// directories skipped), the data.json/data.yaml files among them and the
+// dataFiles, compiles them once and prepares the queries Evaluate runs.
+//
+// Data files found in a policy directory are mounted under data by their
+// subdirectory, as `opa eval -d` does: policies/data.json at the root of data,
+// policies/canary/data.json under data.canary. Each file in dataFiles is
+// mounted at the root. Overlapping values are an error naming both files.
+//
+// A policy that does not parse or compile yields [Errors] of KindCompile, one
+// per problem, each naming the .rego file and line.
+func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) (*Engine, error) {
+	caps, removed := capabilities()
+	e := &Engine{root: opts.Root, timeout: opts.Timeout}
+	if e.timeout == 0 {
+		e.timeout = DefaultTimeout
+	}
+
+	paths := make([]string, 0, len(dirs)+len(dataFiles))
+	for _, p := range slices.Concat(dirs, dataFiles) {
+		if opts.Root != "" && !filepath.IsAbs(p) {
+			p = filepath.Join(opts.Root, p)
+		}
+		paths = append(paths, p)
+	}
+	result, err := loader.NewFileLoader().
+		WithProcessAnnotation(true).
+		WithRegoVersion(ast.RegoV1).
+		WithCapabilities(caps).
+		Filtered(paths, policyFileFilter)
+	if err != nil {
+		return nil, e.loadError(err)
+	}
+	if len(dirs) > 0 && len(result.Modules) == 0 {
+		return nil, &Error{Kind: KindLoad, Message: fmt.Sprintf("no .rego files found in %s", strings.Join(e.relAll(dirs), ", "))}
+	}
+
+	modules := result.ParsedModules()
+	plan, err := e.plan(modules, opts)
+	if err != nil {
+		return nil, err
+	}
+
+	compiler := ast.NewCompiler().
+		WithStrict(true).
+		WithCapabilities(caps).
+		WithEnablePrintStatements(false)
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, e.compileErrors(compiler.Errors, removed)
+	}
+	if err := e.describe(compiler, plan); err != nil {
+		return nil, err
+	}
+
+	store := inmem.NewFromObjectWithOpts(result.Documents, inmem.OptReturnASTValuesOnRead(true))
+	if len(e.kforgeRules) > 0 {
+		pq, err := e.prepare(ctx, compiler, store, caps, kforgeQuery(e.kforgeRules))
+		if err != nil {
+			return nil, e.compileErrors(err, removed)
+		}
+		e.kforgeQuery = pq
+	}
+	if len(e.conftestRules) > 0 {
+		pq, err := e.prepare(ctx, compiler, store, caps, e.conftestQueryText())
+		if err != nil {
+			return nil, e.compileErrors(err, removed)
+		}
+		e.conftestQuery = pq
+	}
+	e.catalogue()
+	return e, nil
+}
+
+// policyFileFilter keeps .rego files and files named data.json, data.yaml or
+// data.yml below the given paths, and skips hidden directories. Paths given
+// directly (depth 0) are always loaded.
+func policyFileFilter(_ string, info os.FileInfo, depth int) bool {
+	if depth == 0 {
+		return false
+	}
+	name := info.Name()
+	if info.IsDir() {
+		return strings.HasPrefix(name, ".")
+	}
+	switch {
+	case strings.HasSuffix(name, ".rego"):
+		return false
+	case name == "data.json", name == "data.yaml", name == "data.yml":
+		return false
+	}
+	return true
+}
+
+// prepare compiles one query against the shared compiler and store.
+func (e *Engine) prepare(ctx context.Context, c *ast.Compiler, store storage.Store, caps *ast.Capabilities, query string) (*rego.PreparedEvalQuery, error) {
+	pq, err := rego.New(
+		rego.Query(query),
+		rego.Compiler(c),
+		rego.Store(store),
+		rego.StoreReadAST(true),
+		rego.Capabilities(caps),
+		rego.StrictBuiltinErrors(true),
+		rego.SetRegoVersion(ast.RegoV1),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pq, nil
+}
+
+// rel makes a loaded path repository-relative and slash-separated.
+func (e *Engine) rel(p string) string {
+	if p == "" {
+		return ""
+	}
+	if e.root != "" && filepath.IsAbs(p) {
+		if r, err := filepath.Rel(e.root, p); err == nil {
+			return filepath.ToSlash(r)
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
+
+func (e *Engine) relAll(ps []string) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = e.rel(p)
+	}
+	return out
+}
+
+// relText rewrites absolute paths under the root inside a message.
+func (e *Engine) relText(s string) string {
+	if e.root == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, filepath.Clean(e.root)+string(filepath.Separator), "")
+}

@@ -1,0 +1,10 @@
+package kforge.meta
+
+# METADATA
+# title: Bad severity
+# custom:
+#   id: KF-META-001
+#   severity: critical
+deny contains "x" if {
+	input.environment.name == "x"
+}
