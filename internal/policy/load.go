@@ -111,7 +111,7 @@ type reportingRule struct {
 	name     string // the policy's rule name: deny, warn, deny_foo, violation_bar
 	binding  string // query variable holding the body's results
 	ref      ast.Ref
-	rule     Rule // catalogue entry for this body
+	rule     Rule   // catalogue entry for this body
 	excepted string // conftest: query variable of the exception check for this rule name
 }
 
