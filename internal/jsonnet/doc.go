@@ -1,0 +1,6 @@
+// Package jsonnet is kforge's single entry point to go-jsonnet: it builds the VM used for
+// every evaluation, with Tanka's import search order confined to the repository root (the
+// sandbox), Tanka-compatible native functions, external variables and top-level arguments,
+// a stack limit, a record of every file an evaluation read, and errors whose positions and
+// stack traces are repository-relative.
+package jsonnet

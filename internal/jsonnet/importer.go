@@ -1,0 +1,297 @@
+package jsonnet
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+
+	gojsonnet "github.com/google/go-jsonnet"
+)
+
+// tkFoundAt is the name under which `import 'tk'` appears in stack traces. No file import
+// can produce it (see fileEntry lookups in resolve).
+const tkFoundAt = "<tk>"
+
+// fileEntry is the shared, per-VM cache record of one repository-relative path. Contents are
+// created once per path so go-jsonnet always gets the same value for the same foundAt.
+type fileEntry struct {
+	exists   bool
+	contents gojsonnet.Contents
+	sha256   string
+	// resolved is the repository-relative path after following symlinks.
+	resolved string
+	// failKind and failMsg describe why the path may not be imported (directory, non-regular
+	// file, symlink leaving the root, unreadable); failMsg names the path, not the import.
+	failKind Kind
+	failMsg  string
+}
+
+// importResult is what one (directory, import path) pair resolved to within one evaluation.
+type importResult struct {
+	foundAt  string
+	contents gojsonnet.Contents
+	entry    *fileEntry
+	fail     *Error
+}
+
+// importer implements go-jsonnet's Importer for one evaluation: Tanka's search order inside
+// the repository root, `import 'tk'`, and a record of every file it handed out.
+type importer struct {
+	vm *VM
+	// memo makes repeated imports within the evaluation cheap and guarantees go-jsonnet's
+	// rule that the same (importedFrom, importedPath) always yields the same answer.
+	memo map[[2]string]importResult
+	// reads maps repository-relative paths to their sha256 hex.
+	reads map[string]string
+	// failures maps the message of every import this evaluation refused to its kind, so the
+	// go-jsonnet RuntimeError carrying that message can be classified.
+	failures map[string]Kind
+}
+
+func newImporter(vm *VM) *importer {
+	return &importer{
+		vm:       vm,
+		memo:     make(map[[2]string]importResult),
+		reads:    make(map[string]string),
+		failures: make(map[string]Kind),
+	}
+}
+
+// Import implements gojsonnet.Importer. importedFrom is the repository-relative path of the
+// importing file ("" or a pseudo name for snippets, ext code and TLA code, which import
+// relative to the root); foundAt is always repository-relative.
+func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Contents, string, error) {
+	if importedPath == "tk" {
+		if imp.vm.tk == nil {
+			return gojsonnet.Contents{}, "", imp.fail(KindImport, "import 'tk' is only available when rendering an environment")
+		}
+		return *imp.vm.tk, tkFoundAt, nil
+	}
+	dir := "."
+	if importedFrom != "" {
+		dir = path.Dir(importedFrom)
+	}
+	key := [2]string{dir, importedPath}
+	res, ok := imp.memo[key]
+	if !ok {
+		res = imp.resolve(dir, importedPath)
+		imp.memo[key] = res
+	}
+	if res.fail != nil {
+		return gojsonnet.Contents{}, "", imp.fail(res.fail.Kind, res.fail.Message)
+	}
+	imp.record(res.foundAt, res.entry)
+	return res.contents, res.foundAt, nil
+}
+
+// fail remembers a refused import and returns the error go-jsonnet will wrap.
+func (imp *importer) fail(kind Kind, msg string) error {
+	imp.failures[msg] = kind
+	return errors.New(msg)
+}
+
+// failureKind reports whether msg is the message of an import this evaluation refused.
+func (imp *importer) failureKind(msg string) (Kind, bool) {
+	k, ok := imp.failures[msg]
+	return k, ok
+}
+
+// loaded reports whether the evaluation read the repository-relative file p.
+func (imp *importer) loaded(p string) bool {
+	_, ok := imp.reads[p]
+	return ok
+}
+
+func (imp *importer) record(foundAt string, e *fileEntry) {
+	imp.reads[foundAt] = e.sha256
+	if e.resolved != foundAt {
+		imp.reads[e.resolved] = e.sha256
+	}
+}
+
+// sortedReads lists the recorded reads by path.
+func (imp *importer) sortedReads() []FileRead {
+	out := make([]FileRead, 0, len(imp.reads))
+	for p, sum := range imp.reads {
+		out = append(out, FileRead{Path: p, SHA256: sum})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// resolve searches the importing file's directory, then the jpath, for importedPath.
+func (imp *importer) resolve(dir, importedPath string) importResult {
+	if importedPath == "" {
+		return importResult{fail: &Error{Kind: KindImport, Message: "import of an empty path"}}
+	}
+	if path.IsAbs(importedPath) || filepath.IsAbs(importedPath) {
+		return importResult{fail: &Error{Kind: KindSandbox,
+			Message: fmt.Sprintf("import %q is outside the repository root (absolute paths are not allowed)", importedPath)}}
+	}
+	dirs := make([]string, 0, 1+len(imp.vm.jpath))
+	dirs = append(dirs, dir)
+	for _, d := range imp.vm.jpath {
+		if d != dir {
+			dirs = append(dirs, d)
+		}
+	}
+	for _, d := range dirs {
+		cand := path.Join(d, importedPath)
+		if !isLocal(cand) {
+			return importResult{fail: &Error{Kind: KindSandbox,
+				Message: fmt.Sprintf("import %q is outside the repository root", importedPath)}}
+		}
+		if cand == tkFoundAt {
+			// Reserved for `import 'tk'`; a file of that name cannot share its identity.
+			continue
+		}
+		e := imp.vm.file(cand)
+		if e.failMsg != "" {
+			return importResult{fail: &Error{Kind: e.failKind, Message: fmt.Sprintf("import %q: %s", importedPath, e.failMsg)}}
+		}
+		if e.exists {
+			return importResult{foundAt: cand, contents: e.contents, entry: e}
+		}
+	}
+	return importResult{fail: &Error{Kind: KindImport,
+		Message: fmt.Sprintf("import %q not found (searched %s)", importedPath, strings.Join(dirs, ", "))}}
+}
+
+// loadEntry reads the file an evaluation starts from (no search path) and records it.
+func (imp *importer) loadEntry(rel string) (*fileEntry, *Error) {
+	e := imp.vm.file(rel)
+	switch {
+	case e.failMsg != "":
+		return nil, &Error{Kind: e.failKind, File: rel, Message: e.failMsg}
+	case !e.exists:
+		return nil, &Error{Kind: KindImport, File: rel, Message: "no such file"}
+	}
+	imp.record(rel, e)
+	return e, nil
+}
+
+// isLocal reports whether the cleaned slash path p stays inside the root.
+func isLocal(p string) bool {
+	return !path.IsAbs(p) && p != ".." && !strings.HasPrefix(p, "../")
+}
+
+// sandbox reads repository files for a VM: only regular files that resolve, through
+// symlinks, to a place inside the resolved root. It caches every path it looked at (found or
+// not) with one Contents value per path. Safe for concurrent use.
+type sandbox struct {
+	root     string // the root as given, cleaned
+	realRoot string // the root with symlinks resolved
+
+	mu    sync.Mutex
+	files map[string]*fileEntry
+}
+
+// newSandbox checks root (absolute, an existing directory) and resolves its symlinks.
+func newSandbox(root string) (*sandbox, error) {
+	if root == "" || !filepath.IsAbs(root) {
+		return nil, errors.New("repository root must be an absolute path")
+	}
+	root = filepath.Clean(root)
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, fmt.Errorf("resolve repository root: %w", bareError(err))
+	}
+	info, err := os.Stat(real)
+	if err != nil {
+		return nil, fmt.Errorf("stat repository root: %w", bareError(err))
+	}
+	if !info.IsDir() {
+		return nil, errors.New("repository root is not a directory")
+	}
+	return &sandbox{root: root, realRoot: real, files: make(map[string]*fileEntry)}, nil
+}
+
+// relPath turns p (repository-relative, or absolute under the root as given or as resolved)
+// into a clean repository-relative slash path.
+func (s *sandbox) relPath(p string) (string, error) {
+	rel, err := repoRelative(s.root, p)
+	if err != nil && filepath.IsAbs(p) {
+		rel, err = repoRelative(s.realRoot, p)
+	}
+	return rel, err
+}
+
+// file returns the cache entry for the repository-relative path rel, reading the file the
+// first time.
+func (s *sandbox) file(rel string) *fileEntry {
+	s.mu.Lock()
+	e, ok := s.files[rel]
+	s.mu.Unlock()
+	if ok {
+		return e
+	}
+	e = s.readFile(rel)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.files[rel]; ok {
+		return prev // another evaluation won the race; keep one Contents per path
+	}
+	s.files[rel] = e
+	return e
+}
+
+// readFile applies the sandbox to rel and reads it: the path must resolve (through symlinks)
+// to a regular file inside the resolved root. Messages never contain absolute paths.
+func (s *sandbox) readFile(rel string) *fileEntry {
+	abs := filepath.Join(s.root, filepath.FromSlash(rel))
+	resolved, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			return &fileEntry{}
+		}
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot resolve %s: %v", rel, bareError(err))}
+	}
+	resolvedRel, err := filepath.Rel(s.realRoot, resolved)
+	if err != nil || !isLocal(filepath.ToSlash(resolvedRel)) {
+		return &fileEntry{failKind: KindSandbox, failMsg: fmt.Sprintf("%s is a symlink to a file outside the repository root", rel)}
+	}
+	resolvedRel = filepath.ToSlash(resolvedRel)
+	info, err := os.Lstat(resolved)
+	if err != nil {
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, bareError(err))}
+	}
+	if info.IsDir() {
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("%s is a directory, not a file", rel)}
+	}
+	if !info.Mode().IsRegular() {
+		return &fileEntry{failKind: KindSandbox, failMsg: fmt.Sprintf("%s is not a regular file", rel)}
+	}
+	data, err := os.ReadFile(resolved)
+	if err != nil {
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, bareError(err))}
+	}
+	sum := sha256.Sum256(data)
+	return &fileEntry{
+		exists:   true,
+		contents: gojsonnet.MakeContentsRaw(data),
+		sha256:   hex.EncodeToString(sum[:]),
+		resolved: resolvedRel,
+	}
+}
+
+// bareError drops the (absolute) path from *fs.PathError and *os.LinkError.
+func bareError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

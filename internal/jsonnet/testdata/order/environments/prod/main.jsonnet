@@ -1,0 +1,4 @@
+{
+  own: import 'sub/own.libsonnet',
+  probe: import 'sub/probe.libsonnet',
+}

@@ -1,0 +1,5 @@
+local common = import 'common.libsonnet';
+{
+  common: common.name,
+  own: import 'a.libsonnet',
+}

@@ -1,0 +1,3 @@
+{
+  x: (import 'broken.libsonnet').a,
+}

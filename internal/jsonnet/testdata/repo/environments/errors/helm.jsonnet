@@ -1,0 +1,1 @@
+std.native('helmTemplate')('x', './charts/x', {})

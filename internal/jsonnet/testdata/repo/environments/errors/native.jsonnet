@@ -1,0 +1,3 @@
+{
+  a: std.native('parseJson')('{'),
+}

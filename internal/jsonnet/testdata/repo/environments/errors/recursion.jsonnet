@@ -1,0 +1,4 @@
+local loop(n) = loop(n + 1) + 1;
+{
+  x: loop(0),
+}

@@ -1,0 +1,3 @@
+{
+  x: import '/etc/hostname',
+}

@@ -1,0 +1,3 @@
+{
+  x: importbin '../../../outside.bin',
+}

@@ -1,0 +1,3 @@
+{
+  x: importstr '../../../outside.txt',
+}

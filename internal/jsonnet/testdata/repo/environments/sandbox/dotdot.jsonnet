@@ -1,0 +1,3 @@
+// climbs out of the root
+local x = 1;
+import '../../../etc/passwd'

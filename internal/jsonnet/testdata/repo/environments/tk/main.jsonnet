@@ -1,0 +1,4 @@
+{
+  name: (import 'tk').env.metadata.name,
+  viaExtVar: std.extVar('tanka.dev/environment').metadata.name,
+}
