@@ -12,6 +12,7 @@ type RootNotFoundError struct {
 	Start string
 }
 
+// Error implements error.
 func (e *RootNotFoundError) Error() string {
 	return fmt.Sprintf("no repository root found above %s: add %s or %s", e.Start, ConfigFile, JsonnetFile)
 }
@@ -29,6 +30,7 @@ type ConfigError struct {
 	Message string
 }
 
+// Error implements error.
 func (e *ConfigError) Error() string {
 	loc := e.File
 	if e.Line > 0 {
@@ -49,6 +51,7 @@ type NoBaseError struct {
 	File string
 }
 
+// Error implements error.
 func (e *NoBaseError) Error() string {
 	return fmt.Sprintf("no %s found in %s or its parents up to the repository root: not an environment", e.File, e.Path)
 }
