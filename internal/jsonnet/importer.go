@@ -138,9 +138,10 @@ func (imp *importer) resolve(dir, importedPath string) importResult {
 			Message: fmt.Sprintf("import %q is outside the repository root (absolute paths are not allowed)", importedPath)}}
 	}
 	dirs := make([]string, 0, 1+len(imp.vm.jpath))
-	dirs = append(dirs, dir)
-	for _, d := range imp.vm.jpath {
-		if d != dir {
+	seen := make(map[string]bool, 1+len(imp.vm.jpath))
+	for _, d := range append([]string{dir}, imp.vm.jpath...) {
+		if !seen[d] {
+			seen[d] = true
 			dirs = append(dirs, d)
 		}
 	}
