@@ -297,37 +297,37 @@ func applyDeprecated(s *Spec, top map[string]json.RawMessage, warnings *[]string
 		if !ok {
 			continue
 		}
-		repl := deprecated()[old]
 		var v string
 		if err := json.Unmarshal(raw, &v); err != nil || isNull(raw) {
 			return &problem{offset: -1, field: old, message: fmt.Sprintf("field %s must be a string, found %s", old, rawTypeName(raw))}
 		}
-		var target *string
+		var replaced bool
 		switch old {
 		case "namespace":
-			if s.Spec.Namespace == "" {
-				target = &s.Spec.Namespace
+			replaced = s.Spec.Namespace != ""
+			if !replaced {
+				s.Spec.Namespace = v
 			}
 		case "server":
-			if s.Spec.APIServer == "" {
-				target = &s.Spec.APIServer
+			replaced = s.Spec.APIServer != ""
+			if !replaced {
+				s.Spec.APIServer = v
 			}
 		case "team":
-			if _, has := s.Metadata.Labels["team"]; !has {
+			_, replaced = s.Metadata.Labels["team"]
+			if !replaced {
 				if s.Metadata.Labels == nil {
 					s.Metadata.Labels = map[string]string{}
 				}
 				s.Metadata.Labels["team"] = v
-				*warnings = append(*warnings, fmt.Sprintf("deprecated field %s: use %s", old, repl))
-				continue
 			}
 		}
-		if target == nil {
+		repl := deprecated()[old]
+		if replaced {
 			*warnings = append(*warnings, fmt.Sprintf("deprecated field %s ignored: %s is set", old, repl))
-			continue
+		} else {
+			*warnings = append(*warnings, fmt.Sprintf("deprecated field %s: use %s", old, repl))
 		}
-		*target = v
-		*warnings = append(*warnings, fmt.Sprintf("deprecated field %s: use %s", old, repl))
 	}
 	return nil
 }

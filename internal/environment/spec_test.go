@@ -44,6 +44,14 @@ func TestStaticSpec(t *testing.T) {
 			},
 		},
 		{
+			name: "deprecated field whose replacement is set is ignored",
+			env:  "deprecated-ignored",
+			wantSpec: Spec{APIVersion: APIVersion, Kind: Kind,
+				Metadata: Metadata{Name: "environments/deprecated-ignored", Namespace: "environments/deprecated-ignored/main.jsonnet"},
+				Spec:     Settings{Namespace: "apps"}},
+			wantWarnings: []string{"environments/deprecated-ignored/spec.json: deprecated field namespace ignored: spec.namespace is set"},
+		},
+		{
 			name: "apiServer with a scheme is kept",
 			env:  "scheme",
 			wantSpec: Spec{APIVersion: APIVersion, Kind: Kind,
@@ -69,6 +77,7 @@ func TestStaticSpec(t *testing.T) {
 		{name: "label of wrong type", env: "wrong-labels", wantField: "metadata.labels", wantErr: "environments/wrong-labels/spec.json:2:35: field metadata.labels must be an object of strings, found a number"},
 		{name: "list of wrong type", env: "wrong-list", wantField: "spec.contextNames", wantErr: "environments/wrong-list/spec.json:1:33: field spec.contextNames must be a list of strings, found a string"},
 		{name: "object of wrong type", env: "wrong-spec", wantField: "spec", wantErr: "environments/wrong-spec/spec.json:1:13: field spec must be an object, found a boolean"},
+		{name: "deprecated field of wrong type", env: "deprecated-wrong-type", wantField: "server", wantErr: "environments/deprecated-wrong-type/spec.json: field server must be a string, found a number"},
 		{name: "label field that resolves to nothing", env: "bad-label-field", wantField: "spec.tankaEnvLabelFromFields",
 			wantErr: `environments/bad-label-field/spec.json: field spec.tankaEnvLabelFromFields[0]: ".metadata.labels.missing" does not name a string or boolean field of the environment`},
 	}
