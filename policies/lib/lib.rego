@@ -67,6 +67,11 @@ pod_spec(obj) := object.get(obj, split(pod_spec_path(obj), "."), null) if {
 	is_object(object.get(obj, split(pod_spec_path(obj), "."), null))
 }
 
+# pod_metadata_path is the field path of a workload's pod metadata.
+pod_metadata_path(obj) := "metadata" if {
+	obj.kind == "Pod"
+} else := sprintf("%s.metadata", [trim_suffix(pod_spec_path(obj), ".spec")])
+
 # pod_labels are the labels its pods get.
 pod_labels(obj) := labels(obj) if {
 	obj.kind == "Pod"

@@ -54,6 +54,9 @@ test_api_group if {
 test_pod_spec_paths if {
 	lib.pod_spec_path(_deployment) == "spec.template.spec"
 	lib.pod_spec_path(_cronjob) == "spec.jobTemplate.spec.template.spec"
+	lib.pod_metadata_path(_deployment) == "spec.template.metadata"
+	lib.pod_metadata_path(_cronjob) == "spec.jobTemplate.spec.template.metadata"
+	lib.pod_metadata_path({"kind": "Pod", "spec": {}}) == "metadata"
 	lib.pod_labels(_cronjob) == {"app": "tick"}
 	lib.pod_annotations(_deployment) == {"a": "b"}
 	not lib.pod_spec({"kind": "Service", "spec": {}})
