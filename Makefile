@@ -1,0 +1,38 @@
+# kforge — run `make help` for the targets.
+GO      ?= go
+BIN     ?= bin/kforge
+ENVS    ?= --all
+
+.DEFAULT_GOAL := help
+
+.PHONY: help build render test lint fmt golden verify bench fuzz clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## build bin/kforge
+	$(GO) build -o $(BIN) ./cmd/kforge
+
+render: build ## render and validate every environment (output in dist/, findings on stdout)
+	./$(BIN) export dist $(ENVS) --replace && ./$(BIN) validate $(ENVS)
+
+test: ## go vet and every test (Go, Jsonnet, Rego, CLI scripts, golden files) with the race detector
+	$(GO) vet ./... && $(GO) test -race ./...
+
+lint: ## check formatting and lint Go, Jsonnet and Rego
+	hack/lint.sh
+
+fmt: ## format Go, Jsonnet and Rego in place
+	hack/lint.sh --fix
+
+golden: build ## re-render golden/ from the sources
+	./$(BIN) golden update --all
+
+verify: golden ## fail when golden/ is not what the sources render
+	git diff --exit-code -- golden && test -z "$$(git status --porcelain -- golden)"
+
+bench: ## run the Go benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean: ## remove build output
+	rm -rf bin dist

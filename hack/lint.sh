@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Checks (or, with --fix, applies) the formatting and lint rules of every language in the
+# repository: Go (gofmt), Jsonnet (jsonnetfmt and jsonnet-lint from go-jsonnet) and Rego
+# (opa fmt and opa check --strict). The tools are pinned in go.mod's tool block, so a fresh
+# machine needs only Go.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fix=false
+[ "${1:-}" = "--fix" ] && fix=true
+status=0
+fail() { echo "lint: $*" >&2; status=1; }
+
+mapfile -t go_files < <(git ls-files --cached --others --exclude-standard '*.go')
+mapfile -t jsonnet_files < <(git ls-files --cached --others --exclude-standard '*.jsonnet' '*.libsonnet' \
+  | grep -v -e '^vendor-jsonnet/' -e '/testdata/' || true)
+mapfile -t rego_dirs < <(git ls-files --cached --others --exclude-standard 'policies/*.rego' \
+  | xargs -r -n1 dirname | sort -u)
+
+# Go.
+if $fix; then
+  gofmt -w "${go_files[@]}"
+else
+  unformatted=$(gofmt -l "${go_files[@]}")
+  [ -z "$unformatted" ] || fail "not gofmt-clean (run 'make fmt'):"$'\n'"$unformatted"
+fi
+
+# Jsonnet.
+if [ "${#jsonnet_files[@]}" -gt 0 ]; then
+  if $fix; then
+    go tool jsonnetfmt -i "${jsonnet_files[@]}"
+  else
+    go tool jsonnetfmt --test "${jsonnet_files[@]}" || fail "Jsonnet not jsonnetfmt-clean (run 'make fmt')"
+  fi
+  for f in "${jsonnet_files[@]}"; do
+    dir=$(dirname "$f")
+    go tool jsonnet-lint -J "$dir" -J lib -J vendor-jsonnet "$f" || fail "jsonnet-lint: $f"
+  done
+fi
+
+# Rego.
+if [ "${#rego_dirs[@]}" -gt 0 ]; then
+  if $fix; then
+    go tool opa fmt -w policies
+  else
+    out=$(go tool opa fmt -l policies)
+    [ -z "$out" ] || fail "Rego not opa-fmt-clean (run 'make fmt'):"$'\n'"$out"
+  fi
+  go tool opa check --strict policies || fail "opa check --strict policies"
+fi
+
+exit $status

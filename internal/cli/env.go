@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/pipeline"
+)
+
+func newEnvCmd(streams IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "Inspect the repository's environments",
+	}
+	cmd.AddCommand(newEnvListCmd(streams))
+	return cmd
+}
+
+// envListOptions are the flags of `kforge env list`.
+type envListOptions struct {
+	// json prints Tanka-compatible environment objects instead of a table.
+	json bool
+	eval evalFlags
+}
+
+func newEnvListCmd(streams IOStreams) *cobra.Command {
+	opts := &envListOptions{}
+	cmd := &cobra.Command{
+		Use:   "list [path]",
+		Short: "List the environments below a path (default: the whole repository)",
+		Long: `List prints every environment below path: static ones (a directory with spec.json and
+main.jsonnet) and inline ones (Environment objects in a main.jsonnet's output). Vendor
+directories are never searched. --json prints the environment objects as 'tk env list --json'
+does.`,
+		Example: `  kforge env list
+  kforge env list environments/ --json | jq -r '.[].metadata.name'`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runEnvList(streams, args, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print the environment objects as JSON")
+	opts.eval.addFlags(cmd.Flags())
+	return cmd
+}
+
+func runEnvList(streams IOStreams, args []string, opts *envListOptions) error {
+	proj, wd, err := findProject(streams, args)
+	if err != nil {
+		return err
+	}
+	dir := ""
+	if len(args) == 1 {
+		rel, isDir, ok := environment.PathResolver(proj, wd)(args[0])
+		if !ok || !isDir {
+			return usageErrorf("%s is not a directory inside the repository", args[0])
+		}
+		dir = rel
+	}
+	jopts := jsonnet.Options{Root: proj.Root, TraceOut: streams.ErrOut}
+	if err := opts.eval.apply(&jopts, streams.lookupEnv, wd); err != nil {
+		return err
+	}
+	envs, err := pipeline.NewRenderer(proj, jopts, nil).Environments(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range envs {
+		for _, w := range e.Warnings {
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", w)
+		}
+	}
+	if opts.json {
+		objects := make([]json.RawMessage, 0, len(envs))
+		for _, e := range envs {
+			var tk struct {
+				Env json.RawMessage `json:"env"`
+			}
+			if err := json.Unmarshal(e.TkEnvJSON(), &tk); err != nil {
+				return fmt.Errorf("encode environment %s: %w", e.Name, err)
+			}
+			objects = append(objects, tk.Env)
+		}
+		out, err := json.MarshalIndent(objects, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode environments: %w", err)
+		}
+		_, err = fmt.Fprintf(streams.Out, "%s\n", out)
+		return err
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSLUG\tPATH\tNAMESPACE\tSERVER\tLABELS")
+	for _, e := range envs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Slug(), e.Entrypoint,
+			e.Spec.Spec.Namespace, e.Spec.Spec.APIServer, formatLabels(e.Spec.Metadata.Labels))
+	}
+	return tw.Flush()
+}
+
+// formatLabels prints labels as sorted key=value pairs.
+func formatLabels(labels map[string]string) string {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	pairs := make([]string, len(keys))
+	for i, k := range keys {
+		pairs[i] = k + "=" + labels[k]
+	}
+	return strings.Join(pairs, ",")
+}

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/jsonnet"
+)
+
+// evalOptions are the flags of `kforge eval`.
+type evalOptions struct {
+	sel  selectFlags
+	eval evalFlags
+	// expr is evaluated against the entrypoint's value, bound to main.
+	expr string
+}
+
+func newEvalCmd(streams IOStreams) *cobra.Command {
+	opts := &evalOptions{}
+	cmd := &cobra.Command{
+		Use:   "eval <env>",
+		Short: "Print an environment's raw Jsonnet output as JSON, like 'tk eval'",
+		Long: `Eval evaluates the environment's entrypoint and prints the JSON it produces, before any
+manifest extraction. -e evaluates an expression against that value (bound to main), so
+'-e apps.order_service' prints main.apps.order_service.`,
+		Example: `  kforge eval environments/prod
+  kforge eval prod -e 'values.canary'
+  kforge eval prod -e "['order-service']"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runEval(streams, args, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.expr, "eval", "e", "", "evaluate this expression against the output (bound to main)")
+	cmd.Flags().StringVar(&opts.sel.name, "name", "", "select an inline environment by metadata.name")
+	opts.eval.addFlags(cmd.Flags())
+	return cmd
+}
+
+func runEval(streams IOStreams, args []string, opts *evalOptions) error {
+	s, err := newSession(streams, args, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	if len(s.envs) != 1 {
+		names := make([]string, len(s.envs))
+		for i, e := range s.envs {
+			names[i] = e.Name
+		}
+		return usageErrorf("%s names %d environments (%v): pick one, with --name for inline environments", args[0], len(s.envs), names)
+	}
+	env := s.envs[0]
+	var res jsonnet.Result
+	if opts.expr == "" && !env.Inline {
+		res, err = s.renderer.Evaluate(env)
+	} else {
+		res, err = s.renderer.EvaluateExpression(env, opts.expr)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(streams.Out, res.JSON)
+	return err
+}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/manifest"
+	"github.com/kforge/kforge/internal/pipeline"
+)
+
+// renderOptions are the flags of `kforge render`.
+type renderOptions struct {
+	sel  selectFlags
+	eval evalFlags
+	// output is the format: yaml (a document stream) or json (a List).
+	output string
+}
+
+func newRenderCmd(streams IOStreams) *cobra.Command {
+	opts := &renderOptions{}
+	cmd := &cobra.Command{
+		Use:   "render [<env>...] [--all]",
+		Short: "Render environments to a YAML stream (or JSON) on stdout",
+		Long: `Render evaluates each environment's main.jsonnet and prints its manifests the way
+'tk show' does: sorted, with the environment's namespace and labels applied, as YAML documents
+separated by '---'. An environment is named by its directory, its main.jsonnet, its name
+(environments/prod) or its slug (prod).`,
+		Example: `  kforge render environments/prod
+  kforge render prod staging -t 'deployment/.*' -t '!deployment/debug-.*'
+  kforge render --all -o json
+  kforge render environments/inline --name eu-west -V cluster=eu1`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			return runRender(cmd.Context(), streams, args, opts)
+		},
+	}
+	opts.sel.addFlags(cmd.Flags())
+	opts.eval.addFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "yaml", "output format: yaml or json")
+	return cmd
+}
+
+func (o *renderOptions) validate() error {
+	if o.output != "yaml" && o.output != "json" {
+		return usageErrorf("unknown output format %q: use yaml or json", o.output)
+	}
+	return nil
+}
+
+func runRender(ctx context.Context, streams IOStreams, args []string, opts *renderOptions) error {
+	s, err := newSession(streams, args, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	var all []*manifest.Manifest
+	var failed []error
+	first := true
+	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+		func(_ context.Context, env environment.Environment) (*pipeline.Rendered, error) {
+			return s.renderer.Render(env)
+		},
+		func(_ environment.Environment, r *pipeline.Rendered, err error) error {
+			if err != nil {
+				failed = append(failed, err)
+				return nil
+			}
+			if opts.output == "json" {
+				all = append(all, r.Manifests...)
+				return nil
+			}
+			if len(r.Manifests) == 0 {
+				return nil
+			}
+			if !first {
+				if _, err := io.WriteString(streams.Out, "---\n"); err != nil {
+					return err
+				}
+			}
+			first = false
+			return manifest.WriteStream(streams.Out, r.Manifests)
+		})
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return errors.Join(failed...)
+	}
+	if opts.output == "json" {
+		return manifest.WriteJSON(streams.Out, all)
+	}
+	return nil
+}
+
+// describeEnv is a one-line description of an environment for messages.
+func describeEnv(env environment.Environment) string {
+	return fmt.Sprintf("%s (%s)", env.Name, env.Entrypoint)
+}

@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/manifest"
+	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/project"
+)
+
+// selectFlags choose the environments and resources a command works on.
+type selectFlags struct {
+	// all selects every environment of the repository.
+	all bool
+	// name picks inline environments by metadata.name (exact match beats substring).
+	name string
+	// targets are -t kind/name filters; a leading ! excludes.
+	targets []string
+	// parallel is the number of environments rendered at once (0: one per core).
+	parallel int
+}
+
+func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.all, "all", false, "select every environment of the repository")
+	fs.StringVar(&f.name, "name", "", "select inline environments by metadata.name (exact match wins over substring)")
+	fs.StringArrayVarP(&f.targets, "target", "t", nil, "only resources matching kind/name (case-insensitive regular expression); !kind/name excludes")
+	fs.IntVar(&f.parallel, "parallel", 0, "environments rendered at once (default: one per core)")
+}
+
+// validate checks that args and --all agree.
+func (f *selectFlags) validate(args []string) error {
+	switch {
+	case f.all && len(args) > 0:
+		return usageErrorf("pass either environments or --all, not both")
+	case !f.all && len(args) == 0 && f.name == "":
+		return usageErrorf("name at least one environment (a directory, main.jsonnet path, name or slug) or pass --all")
+	}
+	return nil
+}
+
+// session is what every rendering command starts from: the project, a renderer configured from
+// the flags, and the selected environments.
+type session struct {
+	project  *project.Project
+	renderer *pipeline.Renderer
+	envs     []environment.Environment
+}
+
+// workDir returns the directory relative paths are resolved against.
+func (s IOStreams) workDir() (string, error) {
+	if s.WorkDir != "" {
+		return s.WorkDir, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("find working directory: %w", err)
+	}
+	return wd, nil
+}
+
+// findProject locates the repository from the first argument that is an existing path, else from
+// the working directory.
+func findProject(streams IOStreams, args []string) (*project.Project, string, error) {
+	wd, err := streams.workDir()
+	if err != nil {
+		return nil, "", err
+	}
+	start := wd
+	for _, arg := range args {
+		p := arg
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(wd, p)
+		}
+		if _, err := os.Stat(p); err == nil {
+			start = p
+			break
+		}
+	}
+	proj, err := project.Find(start)
+	if err != nil {
+		return nil, "", err
+	}
+	return proj, wd, nil
+}
+
+// newSession finds the project, builds the renderer and selects the environments named by args
+// (every environment with --all).
+func newSession(streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*session, error) {
+	if err := sel.validate(args); err != nil {
+		return nil, err
+	}
+	proj, wd, err := findProject(streams, args)
+	if err != nil {
+		return nil, err
+	}
+	opts := jsonnet.Options{Root: proj.Root, TraceOut: streams.ErrOut}
+	if err := ev.apply(&opts, streams.lookupEnv, wd); err != nil {
+		return nil, err
+	}
+	filter, err := manifest.ParseTargets(sel.targets)
+	if err != nil {
+		return nil, usageErrorf("%w", err)
+	}
+	r := pipeline.NewRenderer(proj, opts, filter)
+	all, err := r.Environments("")
+	if err != nil {
+		return nil, err
+	}
+	envs, err := environment.Select(all, args, sel.name, environment.PathResolver(proj, wd))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range envs {
+		for _, w := range e.Warnings {
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", w)
+		}
+	}
+	return &session{project: proj, renderer: r, envs: envs}, nil
+}

@@ -1,0 +1,184 @@
+package pipeline
+
+import (
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/manifest"
+	"github.com/kforge/kforge/internal/project"
+)
+
+// Renderer evaluates and extracts the environments of one project. It is safe for concurrent use:
+// Render may be called for several environments at once.
+type Renderer struct {
+	project *project.Project
+	base    jsonnet.Options
+	targets *manifest.Filter
+
+	// inline caches the evaluation of each inline entrypoint, so a file defining several
+	// environments is evaluated once (Tanka evaluates it once per environment, plus once).
+	mu     sync.Mutex
+	inline map[string]jsonnet.Result
+}
+
+// Rendered is one environment's output.
+type Rendered struct {
+	// Env is the environment.
+	Env environment.Environment
+	// Manifests are the extracted, sorted and filtered manifests.
+	Manifests []*manifest.Manifest
+	// Reads lists every file the evaluation read, the basis of cache keys and affected-environment
+	// selection.
+	Reads []jsonnet.FileRead
+}
+
+// NewRenderer returns a Renderer for p. base holds the ext vars, top-level arguments and stack
+// limit shared by every environment; its Root, JPath and TkEnv are set per environment. targets
+// (nil for all) filters the manifests.
+func NewRenderer(p *project.Project, base jsonnet.Options, targets *manifest.Filter) *Renderer {
+	base.Root = p.Root
+	if base.MaxStack == 0 {
+		base.MaxStack = p.Config.Limits.MaxStack
+	}
+	return &Renderer{project: p, base: base, targets: targets, inline: map[string]jsonnet.Result{}}
+}
+
+// Project is the project the Renderer renders.
+func (r *Renderer) Project() *project.Project { return r.project }
+
+// Environments lists every environment of the project below dir ("" for the whole repository),
+// evaluating the entrypoints that may hold inline environments.
+func (r *Renderer) Environments(dir string) ([]environment.Environment, error) {
+	envs, err := environment.List(r.project, dir, r.evalInline)
+	if err != nil {
+		return nil, fmt.Errorf("list environments: %w", err)
+	}
+	return envs, nil
+}
+
+// Load resolves one path to its environments the way `tk show <path>` does.
+func (r *Renderer) Load(path string) ([]environment.Environment, error) {
+	envs, err := environment.Load(r.project, path, r.evalInline)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return envs, nil
+}
+
+// evalInline evaluates an entrypoint that may define inline environments. As in Tanka,
+// `import 'tk'` is not available there, because no environment is known yet.
+func (r *Renderer) evalInline(entrypoint string) ([]byte, error) {
+	res, err := r.evaluateInline(entrypoint)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(res.JSON), nil
+}
+
+func (r *Renderer) evaluateInline(entrypoint string) (jsonnet.Result, error) {
+	r.mu.Lock()
+	res, ok := r.inline[entrypoint]
+	r.mu.Unlock()
+	if ok {
+		return res, nil
+	}
+	base, _, err := r.project.Entrypoint(r.project.Abs(entrypoint))
+	if err != nil {
+		return jsonnet.Result{}, err
+	}
+	opts := r.base
+	opts.JPath = r.project.JPath(base)
+	opts.TkEnv = nil
+	res, err = evaluate(opts, entrypoint)
+	if err != nil {
+		return jsonnet.Result{}, err
+	}
+	r.mu.Lock()
+	r.inline[entrypoint] = res
+	r.mu.Unlock()
+	return res, nil
+}
+
+// Evaluate returns the raw JSON output of env's entrypoint (for `kforge eval`), with
+// `import 'tk'` bound for static environments. For an inline environment it is the
+// environment's data.
+func (r *Renderer) Evaluate(env environment.Environment) (jsonnet.Result, error) {
+	if env.Inline {
+		res, err := r.evaluateInline(env.Entrypoint)
+		if err != nil {
+			return jsonnet.Result{}, err
+		}
+		return jsonnet.Result{JSON: string(env.Data), Reads: res.Reads}, nil
+	}
+	return evaluate(r.staticOptions(env), env.Entrypoint)
+}
+
+// EvaluateExpression evaluates expr against the value of env's entrypoint, bound to `main`, as
+// `tk eval -e` does: "foo.bar" yields main.foo.bar and "['a-b']" yields main['a-b']. An empty
+// expr yields main itself: the whole output of the entrypoint, for inline environments too.
+func (r *Renderer) EvaluateExpression(env environment.Environment, expr string) (jsonnet.Result, error) {
+	opts := r.staticOptions(env)
+	if env.Inline {
+		opts.TkEnv = nil
+	}
+	vm, err := jsonnet.NewVM(opts)
+	if err != nil {
+		return jsonnet.Result{}, fmt.Errorf("create Jsonnet VM: %w", err)
+	}
+	access := "main"
+	switch {
+	case strings.HasPrefix(expr, "["):
+		access += expr
+	case expr != "":
+		access += "." + expr
+	}
+	dir := path.Dir(env.Entrypoint)
+	code := fmt.Sprintf("local main = (import %q);\n%s\n", path.Base(env.Entrypoint), access)
+	return vm.EvaluateSnippet(path.Join(dir, "<eval>"), code)
+}
+
+func (r *Renderer) staticOptions(env environment.Environment) jsonnet.Options {
+	opts := r.base
+	opts.JPath = r.project.JPath(path.Dir(env.Entrypoint))
+	opts.TkEnv = env.TkEnvJSON()
+	return opts
+}
+
+func evaluate(opts jsonnet.Options, entrypoint string) (jsonnet.Result, error) {
+	vm, err := jsonnet.NewVM(opts)
+	if err != nil {
+		return jsonnet.Result{}, fmt.Errorf("create Jsonnet VM: %w", err)
+	}
+	return vm.EvaluateFile(entrypoint)
+}
+
+// Render evaluates env and extracts its manifests.
+func (r *Renderer) Render(env environment.Environment) (*Rendered, error) {
+	res, err := r.Evaluate(env)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", env.Name, err)
+	}
+	ms, err := manifest.Extract([]byte(res.JSON), Settings(env))
+	if err != nil {
+		return nil, fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
+	}
+	return &Rendered{Env: env, Manifests: r.targets.Keep(ms), Reads: res.Reads}, nil
+}
+
+// Settings are the extraction settings env's spec asks for: default namespace, Tanka's
+// environment label and resource defaults.
+func Settings(env environment.Environment) manifest.Settings {
+	s := manifest.Settings{
+		Namespace:          env.Spec.Spec.Namespace,
+		DefaultLabels:      env.Spec.Spec.ResourceDefaults.Labels,
+		DefaultAnnotations: env.Spec.Spec.ResourceDefaults.Annotations,
+	}
+	if env.Spec.Spec.InjectLabels {
+		s.InjectLabels = map[string]string{"tanka.dev/environment": env.EnvLabel()}
+	}
+	return s
+}
