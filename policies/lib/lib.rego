@@ -26,6 +26,11 @@ resource_ref(obj) := {
 # finding builds a finding for obj.
 finding(obj, msg) := {"msg": msg, "resource": resource_ref(obj)}
 
+# show renders a value for messages: strings quoted, the rest as JSON.
+show(x) := sprintf("%q", [x]) if {
+	is_string(x)
+} else := sprintf("%v", [x])
+
 # name is metadata.name, or "" when absent.
 name(obj) := object.get(obj, ["metadata", "name"], "")
 

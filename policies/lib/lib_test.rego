@@ -122,3 +122,9 @@ test_image_repository if {
 	lib.image_name("registry.k8s.io/etcd:3.5.17-0") == "etcd"
 	lib.image_name("redis") == "redis"
 }
+
+test_show if {
+	lib.show("5") == "\"5\""
+	lib.show(5) == "5"
+	lib.show(null) == "null"
+}
