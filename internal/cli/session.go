@@ -108,11 +108,7 @@ func newSession(streams IOStreams, args []string, sel selectFlags, ev evalFlags)
 		return nil, usageErrorf("%w", err)
 	}
 	r := pipeline.NewRenderer(proj, opts, filter)
-	all, err := r.Environments("")
-	if err != nil {
-		return nil, err
-	}
-	envs, err := environment.Select(all, args, sel.name, environment.PathResolver(proj, wd))
+	envs, err := selectEnvironments(r, proj, wd, args, sel.name)
 	if err != nil {
 		return nil, err
 	}
@@ -122,4 +118,60 @@ func newSession(streams IOStreams, args []string, sel selectFlags, ev evalFlags)
 		}
 	}
 	return &session{project: proj, renderer: r, envs: envs}, nil
+}
+
+// selectEnvironments resolves the environment arguments. When every argument is a path inside an
+// environment, only those environments are loaded, as `tk show <path>` does, so a broken
+// environment elsewhere does not stop this one. Otherwise (--all, names, slugs, directories
+// holding several environments) the whole repository is discovered and filtered.
+func selectEnvironments(r *pipeline.Renderer, proj *project.Project, wd string, args []string, name string) ([]environment.Environment, error) {
+	resolve := environment.PathResolver(proj, wd)
+	if loaded, ok, err := loadByPath(r, proj, resolve, args); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		if name == "" {
+			return loaded, nil
+		}
+		return environment.Select(loaded, nil, name, nil)
+	}
+	all, err := r.Environments("")
+	if err != nil {
+		return nil, err
+	}
+	return environment.Select(all, args, name, resolve)
+}
+
+// loadByPath loads the environments of args when every one is a path with an entrypoint; ok is
+// false when some argument is not.
+func loadByPath(r *pipeline.Renderer, proj *project.Project, resolve environment.Resolver, args []string) ([]environment.Environment, bool, error) {
+	if len(args) == 0 {
+		return nil, false, nil
+	}
+	paths := make([]string, len(args))
+	for i, arg := range args {
+		rel, _, ok := resolve(arg)
+		if !ok {
+			return nil, false, nil
+		}
+		if _, _, err := proj.Entrypoint(proj.Abs(rel)); err != nil {
+			return nil, false, nil
+		}
+		paths[i] = proj.Abs(rel)
+	}
+	var envs []environment.Environment
+	seen := map[string]bool{}
+	for _, p := range paths {
+		loaded, err := r.Load(p)
+		if err != nil {
+			return nil, true, err
+		}
+		for _, e := range loaded {
+			if !seen[e.Name] {
+				seen[e.Name] = true
+				envs = append(envs, e)
+			}
+		}
+	}
+	return envs, true, nil
 }

@@ -1,0 +1,30 @@
+package cli_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/kforge/kforge/internal/cli"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"kforge": func() {
+			streams := cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv}
+			os.Exit(cli.Main(context.Background(), streams, os.Args[1:]))
+		},
+	})
+}
+
+// TestScripts runs the end-to-end command scripts in testdata/script: each is a miniature
+// repository plus the kforge invocations and their expected output and exit codes.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+	})
+}
