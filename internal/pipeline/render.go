@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -50,9 +51,16 @@ func NewRenderer(p *project.Project, base jsonnet.Options, targets *manifest.Fil
 // Project is the project the Renderer renders.
 func (r *Renderer) Project() *project.Project { return r.project }
 
-// Environments lists every environment of the project below dir ("" for the whole repository),
-// evaluating the entrypoints that may hold inline environments.
+// Environments lists every environment of the project below dir, evaluating the entrypoints that
+// may hold inline environments. An empty dir means the configured environments directory when it
+// exists (so Go test data and other trees elsewhere are never taken for environments), else the
+// whole repository.
 func (r *Renderer) Environments(dir string) ([]environment.Environment, error) {
+	if dir == "" {
+		if fi, err := os.Stat(r.project.Abs(r.project.Config.Environments)); err == nil && fi.IsDir() {
+			dir = r.project.Config.Environments
+		}
+	}
 	envs, err := environment.List(r.project, dir, r.evalInline)
 	if err != nil {
 		return nil, fmt.Errorf("list environments: %w", err)

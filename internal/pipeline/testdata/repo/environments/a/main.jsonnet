@@ -1,0 +1,1 @@
+(import 'app.libsonnet').new('a', 20)
