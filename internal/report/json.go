@@ -1,0 +1,159 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// JSONSchemaVersion is the version of the JSON report schema; it changes only
+// when a field is removed or changes meaning.
+const JSONSchemaVersion = 1
+
+// WriteJSON renders the report as one indented JSON document. The schema is
+// stable: every key is always present (empty strings and arrays rather than
+// missing keys), environments are sorted by name, findings by severity, rule,
+// resource and message, rules by id.
+//
+//	{
+//	  "schemaVersion": 1,
+//	  "tool": {"name": "kforge", "version": "v0.3.0"},
+//	  "summary": {"environments": 2, "resources": 215, "findings": 3,
+//	              "errors": 2, "warnings": 1, "infos": 0},
+//	  "environments": [
+//	    {
+//	      "name": "environments/prod",            // Tanka environment name
+//	      "tier": "prod",
+//	      "entrypoint": "environments/prod/main.jsonnet",
+//	      "resources": 212,                       // manifests validated
+//	      "summary": {"findings": 3, "errors": 2, "warnings": 1, "infos": 0},
+//	      "findings": [
+//	        {
+//	          "ruleId": "KF-CANARY-003",
+//	          "severity": "error",                // error | warning | info
+//	          "title": "Canary weight within the tier cap",
+//	          "message": "canary weight 20 exceeds the prod cap of 10",
+//	          "resource": {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+//	                       "namespace": "apps", "name": "order-service"},
+//	          "file": "golden/prod/apps/virtualservice-order-service.yaml",
+//	          "policy": "policies/canary/canary.rego"
+//	        }
+//	      ]
+//	    }
+//	  ],
+//	  "rules": [
+//	    {"id": "KF-CANARY-003", "severity": "error", "title": "...", "description": "...",
+//	     "package": "kforge.canary", "file": "policies/canary/canary.rego", "line": 202,
+//	     "style": "kforge"}                       // kforge | conftest
+//	  ]
+//	}
+//
+// "file" is where the resource comes from (its golden file, else the
+// environment's entrypoint); "policy" is the .rego file of the rule. All
+// paths are repository-relative with forward slashes.
+func WriteJSON(w io.Writer, r Report, _ Options) error {
+	r = r.normalized()
+	s := r.Summary()
+	doc := jsonReport{
+		SchemaVersion: JSONSchemaVersion,
+		Tool:          jsonTool{Name: r.Tool, Version: r.Version},
+		Summary:       jsonSummary{Environments: s.Environments, Resources: s.Resources, Findings: s.Total(), Counts: s.Counts},
+		Environments:  make([]jsonEnvironment, 0, len(r.Environments)),
+		Rules:         make([]jsonRule, 0, len(r.Rules)),
+	}
+	for _, e := range r.Environments {
+		c := e.Counts()
+		je := jsonEnvironment{
+			Name:       e.Name,
+			Tier:       e.Tier,
+			Entrypoint: e.Entrypoint,
+			Resources:  e.Resources,
+			Summary:    jsonEnvSummary{Findings: c.Total(), Counts: c},
+			Findings:   make([]jsonFinding, 0, len(e.Findings)),
+		}
+		for _, f := range e.Findings {
+			je.Findings = append(je.Findings, jsonFinding{
+				RuleID:   f.RuleID,
+				Severity: f.Severity,
+				Title:    f.Title,
+				Message:  f.Message,
+				Resource: jsonResource(f.Resource),
+				File:     f.File,
+				Policy:   f.Source,
+			})
+		}
+		doc.Environments = append(doc.Environments, je)
+	}
+	for _, rule := range r.Rules {
+		doc.Rules = append(doc.Rules, jsonRule(rule))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write json report: %w", err)
+	}
+	return nil
+}
+
+type jsonReport struct {
+	SchemaVersion int               `json:"schemaVersion"`
+	Tool          jsonTool          `json:"tool"`
+	Summary       jsonSummary       `json:"summary"`
+	Environments  []jsonEnvironment `json:"environments"`
+	Rules         []jsonRule        `json:"rules"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonSummary struct {
+	Environments int `json:"environments"`
+	Resources    int `json:"resources"`
+	Findings     int `json:"findings"`
+	Counts
+}
+
+type jsonEnvSummary struct {
+	Findings int `json:"findings"`
+	Counts
+}
+
+type jsonEnvironment struct {
+	Name       string         `json:"name"`
+	Tier       string         `json:"tier"`
+	Entrypoint string         `json:"entrypoint"`
+	Resources  int            `json:"resources"`
+	Summary    jsonEnvSummary `json:"summary"`
+	Findings   []jsonFinding  `json:"findings"`
+}
+
+type jsonFinding struct {
+	RuleID   string       `json:"ruleId"`
+	Severity string       `json:"severity"`
+	Title    string       `json:"title"`
+	Message  string       `json:"message"`
+	Resource jsonResource `json:"resource"`
+	File     string       `json:"file"`
+	Policy   string       `json:"policy"`
+}
+
+type jsonResource struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+type jsonRule struct {
+	ID          string `json:"id"`
+	Severity    string `json:"severity"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Package     string `json:"package"`
+	File        string `json:"file"`
+	Line        int    `json:"line"`
+	Style       string `json:"style"`
+}

@@ -1,0 +1,244 @@
+// Package report renders the result of a validation run: one model
+// ([Report]) and one writer per output format, each in its own file —
+// text, json, github, sarif, junit and markdown. Writers are pure functions of
+// the report and their [Options]: they sort what they print, read no
+// environment variables and write only to the io.Writer they are given, so
+// the same report always renders to the same bytes.
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/kforge/kforge/internal/policy"
+)
+
+// Report is everything a validation run found.
+type Report struct {
+	// Tool and Version name the program, e.g. "kforge" and "v0.3.0".
+	Tool    string
+	Version string
+	// Environments holds one result per validated environment.
+	Environments []EnvironmentResult
+	// Rules is the rule catalogue of the loaded policies (policy.Engine.Rules).
+	Rules []policy.Rule
+}
+
+// EnvironmentResult is one environment's part of a report.
+type EnvironmentResult struct {
+	// Name is the environment's Tanka name, e.g. environments/prod.
+	Name string
+	// Tier is the environment's tier label.
+	Tier string
+	// Entrypoint is the environment's main.jsonnet, repository-relative: the
+	// location of findings that name no file.
+	Entrypoint string
+	// Resources is the number of manifests validated.
+	Resources int
+	// Findings are the policy findings.
+	Findings []policy.Finding
+}
+
+// Counts tallies findings by severity.
+type Counts struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
+}
+
+// Total is the number of findings counted.
+func (c Counts) Total() int { return c.Errors + c.Warnings + c.Infos }
+
+func (c *Counts) add(severity string) {
+	switch severity {
+	case policy.SeverityError:
+		c.Errors++
+	case policy.SeverityWarning:
+		c.Warnings++
+	default:
+		c.Infos++
+	}
+}
+
+// Counts tallies the environment's findings.
+func (e EnvironmentResult) Counts() Counts {
+	var c Counts
+	for _, f := range e.Findings {
+		c.add(f.Severity)
+	}
+	return c
+}
+
+// Summary totals a report.
+type Summary struct {
+	Environments int
+	Resources    int
+	Counts
+}
+
+// Summary totals the report's environments, resources and findings.
+func (r Report) Summary() Summary {
+	s := Summary{Environments: len(r.Environments)}
+	for _, e := range r.Environments {
+		s.Resources += e.Resources
+		for _, f := range e.Findings {
+			s.add(f.Severity)
+		}
+	}
+	return s
+}
+
+// Options tunes the writers. The zero value is the plain default of every format.
+type Options struct {
+	// Color enables ANSI colours in the text format. The caller decides: on
+	// when writing to a terminal and NO_COLOR is unset or empty.
+	Color bool
+	// FailOnWarning makes warnings failing test cases in the junit format
+	// (kforge validate --fail-on warning); otherwise they are reported in
+	// system-out of passing test cases.
+	FailOnWarning bool
+	// MaxAnnotations is how many findings of each severity the github format
+	// turns into annotations; zero means GitHub's limit of 10 per step.
+	MaxAnnotations int
+	// MaxMarkdownBytes caps the markdown output; zero means 65,536, GitHub's
+	// limit for a comment body.
+	MaxMarkdownBytes int
+}
+
+// The output formats.
+const (
+	FormatText     = "text"
+	FormatJSON     = "json"
+	FormatGitHub   = "github"
+	FormatSARIF    = "sarif"
+	FormatJUnit    = "junit"
+	FormatMarkdown = "markdown"
+)
+
+// Formats lists the output formats Write accepts.
+func Formats() []string {
+	return []string{FormatText, FormatJSON, FormatGitHub, FormatSARIF, FormatJUnit, FormatMarkdown}
+}
+
+// Write renders r in the named format.
+func Write(w io.Writer, format string, r Report, opts Options) error {
+	switch format {
+	case FormatText:
+		return WriteText(w, r, opts)
+	case FormatJSON:
+		return WriteJSON(w, r, opts)
+	case FormatGitHub:
+		return WriteGitHub(w, r, opts)
+	case FormatSARIF:
+		return WriteSARIF(w, r, opts)
+	case FormatJUnit:
+		return WriteJUnit(w, r, opts)
+	case FormatMarkdown:
+		return WriteMarkdown(w, r, opts)
+	}
+	return fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+}
+
+// normalized returns a copy of r in canonical order: environments by name,
+// findings by policy.CompareFindings, rules by id. Findings without a file
+// point at their environment's entrypoint, and every rule a finding names
+// has a catalogue entry.
+func (r Report) normalized() Report {
+	out := r
+	out.Environments = make([]EnvironmentResult, len(r.Environments))
+	known := map[string]bool{}
+	out.Rules = slices.Clone(r.Rules)
+	for _, rule := range out.Rules {
+		known[rule.ID] = true
+	}
+	for i, e := range r.Environments {
+		e.Findings = slices.Clone(e.Findings)
+		for j := range e.Findings {
+			f := &e.Findings[j]
+			if f.File == "" {
+				f.File = e.Entrypoint
+			}
+			if f.Environment == "" {
+				f.Environment = e.Name
+			}
+			if !known[f.RuleID] {
+				known[f.RuleID] = true
+				out.Rules = append(out.Rules, policy.Rule{ID: f.RuleID, Severity: f.Severity, Title: f.Title, File: f.Source})
+			}
+		}
+		policy.SortFindings(e.Findings)
+		out.Environments[i] = e
+	}
+	slices.SortStableFunc(out.Environments, func(a, b EnvironmentResult) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(out.Rules, func(a, b policy.Rule) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// plural renders "1 error", "2 errors".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// countsText renders "2 errors, 1 warning" (zero counts left out) or "no findings".
+func countsText(c Counts) string {
+	var parts []string
+	if c.Errors > 0 {
+		parts = append(parts, plural(c.Errors, "error"))
+	}
+	if c.Warnings > 0 {
+		parts = append(parts, plural(c.Warnings, "warning"))
+	}
+	if c.Infos > 0 {
+		parts = append(parts, fmt.Sprintf("%d info", c.Infos))
+	}
+	if len(parts) == 0 {
+		return "no findings"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// summaryText renders "2 environments, 215 resources: 2 errors, 1 warning".
+func summaryText(s Summary) string {
+	return fmt.Sprintf("%s, %s: %s", plural(s.Environments, "environment"), plural(s.Resources, "resource"), countsText(s.Counts))
+}
+
+// subject names what a finding is about: the resource, or the environment.
+func subject(f policy.Finding) string {
+	if s := f.Resource.String(); s != "" {
+		return s
+	}
+	return "environment"
+}
+
+// sanitize makes untrusted text safe for a terminal: control characters
+// other than newline and tab become \xNN, carriage returns vanish.
+func sanitize(s string) string {
+	return strings.ReplaceAll(escapeControls(s), "\r", "")
+}
+
+// escapeControls turns control characters other than CR, LF and tab into
+// \xNN, so a message cannot carry terminal escape sequences.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, `\x%02x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0)
+}

@@ -1,0 +1,121 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/kforge/kforge/internal/policy"
+)
+
+// sarifFingerprintKey names kforge's partial fingerprint in SARIF results.
+const sarifFingerprintKey = "kforgeFinding/v1"
+
+// WriteSARIF renders the report as a SARIF 2.1.0 log with one run, for
+// GitHub code scanning and other SARIF consumers.
+//
+//   - The driver's rules are the rule catalogue: ruleId is the rule's stable
+//     id, shortDescription its title, fullDescription its description, and
+//     defaultConfiguration.level its severity (error → error,
+//     warning → warning, info → note).
+//   - Each finding is a result with that ruleId, its level, the message
+//     "environment: resource: message", a location whose artifact is the
+//     resource's golden file or the environment's entrypoint (relative to
+//     %SRCROOT%), a logical location naming the resource, and a partial
+//     fingerprint: a SHA-256 of rule id, environment and resource, so a
+//     finding keeps its identity while its message or file changes.
+func WriteSARIF(w io.Writer, r Report, _ Options) error {
+	r = r.normalized()
+	run := sarif.NewRun()
+	driver := sarif.NewToolComponent().WithName(r.Tool)
+	if r.Version != "" {
+		driver.WithVersion(r.Version)
+	}
+	run.WithTool(sarif.NewTool().WithDriver(driver))
+	for _, rule := range r.Rules {
+		d := run.AddRule(rule.ID).
+			WithName(rule.ID).
+			WithShortDescription(sarif.NewMultiformatMessageString().WithText(firstNonEmpty(rule.Title, rule.ID))).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(rule.Severity)))
+		if rule.Description != "" {
+			d.WithFullDescription(sarif.NewMultiformatMessageString().WithText(rule.Description))
+		}
+		props := sarif.NewPropertyBag()
+		if rule.Package != "" {
+			props.Add("package", rule.Package)
+		}
+		if rule.File != "" {
+			props.Add("policy", rule.File)
+		}
+		if len(props.Properties) > 0 {
+			d.WithProperties(props)
+		}
+	}
+	for _, e := range r.Environments {
+		for _, f := range e.Findings {
+			res := run.CreateResultForRule(f.RuleID).
+				WithLevel(sarifLevel(f.Severity)).
+				WithMessage(sarif.NewTextMessage(githubMessage(f))).
+				WithPartialFingerprints(map[string]string{sarifFingerprintKey: fingerprint(f)})
+			loc := sarif.NewLocation()
+			if f.File != "" {
+				loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.File).WithURIBaseID("%SRCROOT%")).
+					WithRegion(sarif.NewRegion().WithStartLine(1)))
+			}
+			ll := sarif.NewLogicalLocation().WithKind("resource").WithFullyQualifiedName(logicalName(f))
+			if f.Resource.Name != "" {
+				ll.WithName(f.Resource.Name)
+			}
+			loc.AddLogicalLocation(ll)
+			res.AddLocation(loc)
+		}
+	}
+	log := sarif.NewReport()
+	log.AddRun(run)
+	if err := log.PrettyWrite(w); err != nil {
+		return fmt.Errorf("write sarif report: %w", err)
+	}
+	return nil
+}
+
+func sarifLevel(severity string) string {
+	switch severity {
+	case policy.SeverityError:
+		return sarif.LevelError
+	case policy.SeverityWarning:
+		return sarif.LevelWarning
+	}
+	return sarif.LevelNote
+}
+
+// logicalName is "<environment>/<apiVersion>/<kind>/<namespace>/<name>",
+// or the environment alone for findings about no resource.
+func logicalName(f policy.Finding) string {
+	if f.Resource == (policy.ResourceRef{}) {
+		return f.Environment
+	}
+	return fmt.Sprintf("%s/%s/%s/%s/%s", f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name)
+}
+
+// fingerprint is a stable hash of rule id, environment and resource.
+func fingerprint(f policy.Finding) string {
+	h := sha256.New()
+	for _, s := range []string{f.RuleID, f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
