@@ -1,0 +1,85 @@
+package golden
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// lockName is the lock file kept beside environment directories while one is being written.
+const lockName = ".kforge.lock"
+
+// lockTimeout is how long a run waits for another run's lock before giving up.
+const lockTimeout = 2 * time.Minute
+
+// staleAfter is the age after which an O_EXCL lock file is taken to be left by a crashed run
+// (the flock lock, used where available, is released by the kernel when its holder dies).
+const staleAfter = 10 * time.Minute
+
+// errLockBusy is returned when another run holds the lock for longer than the timeout.
+var errLockBusy = errors.New("another kforge run holds the lock " + lockName + " beside it; try again when it has finished")
+
+// fileLock is a held lock; release gives it up and removes the lock file.
+type fileLock struct {
+	release func()
+}
+
+// acquireLock takes the lock of directory dir (the parent of the environment directories),
+// waiting up to timeout for another holder.
+func acquireLock(dir string, timeout time.Duration) (*fileLock, error) {
+	return platformLock(filepath.Join(dir, lockName), timeout)
+}
+
+// backoff sleeps a little longer on every call, up to 50ms, and reports false once the
+// deadline has passed.
+type backoff struct {
+	deadline time.Time
+	wait     time.Duration
+}
+
+func newBackoff(timeout time.Duration) *backoff {
+	return &backoff{deadline: time.Now().Add(timeout), wait: time.Millisecond}
+}
+
+func (b *backoff) next() bool {
+	if time.Now().After(b.deadline) {
+		return false
+	}
+	time.Sleep(b.wait)
+	b.wait = min(2*b.wait, 50*time.Millisecond)
+	return true
+}
+
+// exclLock takes a lock by creating path with O_EXCL. A lock file older than stale is assumed
+// to be left by a crashed run and is removed. It is the fallback where flock is unavailable;
+// two waiters that both judge a lock stale at the same moment can both proceed, a window of a
+// few microseconds after a crash that kept the lock for stale.
+func exclLock(path string, timeout, stale time.Duration) (*fileLock, error) {
+	b := newBackoff(timeout)
+	for {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+		if err == nil {
+			_, werr := f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
+			cerr := f.Close()
+			if err := errors.Join(werr, cerr); err != nil {
+				_ = os.Remove(path)
+				return nil, fmt.Errorf("write lock: %w", relErr(err))
+			}
+			return &fileLock{release: func() { _ = os.Remove(path) }}, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("create lock: %w", relErr(err))
+		}
+		if info, err := os.Stat(path); err == nil && time.Since(info.ModTime()) > stale {
+			_ = os.Remove(path)
+			continue
+		}
+		if !b.next() {
+			return nil, errLockBusy
+		}
+	}
+}

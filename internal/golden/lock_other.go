@@ -1,0 +1,17 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package golden
+
+import (
+	"errors"
+	"syscall"
+	"time"
+)
+
+// platformLock falls back to an O_EXCL lock file where flock is unavailable.
+func platformLock(path string, timeout time.Duration) (*fileLock, error) {
+	return exclLock(path, timeout, staleAfter)
+}
+
+// isReadOnly reports a read-only file system.
+func isReadOnly(err error) bool { return errors.Is(err, syscall.EROFS) }

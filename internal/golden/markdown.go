@@ -1,0 +1,227 @@
+package golden
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"strings"
+)
+
+// GitHubCommentLimit is the longest pull-request comment GitHub accepts, in characters.
+const GitHubCommentLimit = 65536
+
+// MarkdownOptions tune [WriteMarkdown].
+type MarkdownOptions struct {
+	// Title is the heading of the comment; empty means "kforge diff".
+	Title string
+	// Limit is the maximum length of the output in bytes (which is never less than its length
+	// in characters); zero or anything larger than GitHubCommentLimit means GitHubCommentLimit.
+	Limit int
+	// Hint ends the comment with the command that brings golden/ up to date.
+	Hint bool
+}
+
+// mdBlock is one piece of the comment; diffs may be left out or cut when space runs out.
+type mdBlock struct {
+	text   string
+	diff   bool
+	cutter func(budget int) (string, bool) // a shorter version of a diff block, if one fits
+}
+
+// WriteMarkdown writes the drift as a pull-request comment: a heading, one section per
+// environment with drift (a table of resources and a collapsible unified diff per changed
+// resource, Secret values masked). The output never exceeds the limit: when everything does not
+// fit, the tables come first, diffs are included in order while they fit (the first one that
+// does not fit is cut), and a notice says what was left out.
+func WriteMarkdown(w io.Writer, drifts []Drift, opts MarkdownOptions) error {
+	limit := opts.Limit
+	if limit <= 0 || limit > GitHubCommentLimit {
+		limit = GitHubCommentLimit
+	}
+	title := opts.Title
+	if title == "" {
+		title = "kforge diff"
+	}
+	blocks := markdownBlocks(drifts, title, opts.Hint)
+	_, err := io.WriteString(w, fitBlocks(blocks, limit))
+	return err
+}
+
+func markdownBlocks(drifts []Drift, title string, hint bool) []mdBlock {
+	var blocks []mdBlock
+	add := func(s string) { blocks = append(blocks, mdBlock{text: s}) }
+	add("### " + mdText(title) + "\n\n")
+	var drifted []string
+	for _, d := range drifts {
+		if !d.Clean() {
+			drifted = append(drifted, d.Target.EnvName())
+		}
+	}
+	if len(drifted) == 0 {
+		add(fmt.Sprintf("No changes in the rendered manifests of %d environment(s).\n", len(drifts)))
+		return blocks
+	}
+	add(fmt.Sprintf("%d of %d environment(s) changed.\n\n", len(drifted), len(drifts)))
+	for _, d := range drifts {
+		if d.Clean() {
+			continue
+		}
+		add("#### " + mdCode(d.Target.EnvName(), false) + " (" + mdCode(d.Target.Dir, false) + "): " + d.Summary() + "\n\n")
+		add("| | Resource | File |\n|:-:|---|---|\n")
+		for _, e := range d.Entries {
+			add(markdownRow(e))
+		}
+		add("\n")
+		for _, e := range d.Entries {
+			if e.Change != Changed {
+				continue
+			}
+			blocks = append(blocks, diffBlock(e))
+		}
+	}
+	if hint {
+		add("\nTo update: run " + mdCode(fixCommand(drifted), false) + " (or `make golden`).\n")
+	}
+	return blocks
+}
+
+func markdownRow(e Entry) string {
+	sign := map[Change]string{Added: "+", Removed: "-", Changed: "~", UnexpectedEntry: "!"}[e.Change]
+	res := mdCode(e.Resource, true)
+	if e.Resource == "" {
+		res = "_" + mdText(e.Reason) + "_"
+	}
+	file := mdCode(e.Path, true)
+	if e.Masked {
+		file += " (Secret values masked)"
+	}
+	return "| " + sign + " | " + res + " | " + file + " |\n"
+}
+
+func diffBlock(e Entry) mdBlock {
+	head := "<details><summary><code>" + html.EscapeString(safe(e.Name())) + "</code></summary>\n\n"
+	body := safeDiff(e.Diff)
+	if e.Reason != "" && body == "" {
+		return mdBlock{text: head + mdText(e.Reason) + "\n\n</details>\n\n", diff: true}
+	}
+	fence := strings.Repeat("`", max(3, longestRun(body, '`')+1))
+	open, closing := fence+"diff\n", fence+"\n\n</details>\n\n"
+	cutNote := "… diff cut here to fit the comment\n"
+	return mdBlock{
+		text: head + open + body + closing,
+		diff: true,
+		cutter: func(budget int) (string, bool) {
+			room := budget - len(head) - len(open) - len(closing) - len(cutNote)
+			if room < 200 {
+				return "", false
+			}
+			cut := strings.LastIndexByte(body[:min(room, len(body))], '\n')
+			if cut <= 0 {
+				return "", false
+			}
+			return head + open + body[:cut+1] + cutNote + closing, true
+		},
+	}
+}
+
+// fitBlocks joins blocks within limit bytes, as described on WriteMarkdown.
+func fitBlocks(blocks []mdBlock, limit int) string {
+	total := 0
+	for _, b := range blocks {
+		total += len(b.text)
+	}
+	if total <= limit {
+		var sb strings.Builder
+		for _, b := range blocks {
+			sb.WriteString(b.text)
+		}
+		return sb.String()
+	}
+	diffs := 0
+	for _, b := range blocks {
+		if b.diff {
+			diffs++
+		}
+	}
+	notice := func(shown int) string {
+		return fmt.Sprintf("\n> [!NOTE]\n> Output truncated to stay within GitHub's %d-character comment limit: %d of %d diffs shown in full. Run `kforge diff` locally for everything.\n", GitHubCommentLimit, shown, diffs)
+	}
+	budget := limit - len(notice(diffs)) - 16
+	out := make([]string, len(blocks))
+	used := 0
+	tablesFit := true
+	for i, b := range blocks {
+		if b.diff {
+			continue
+		}
+		if used+len(b.text) > budget {
+			tablesFit = false
+			break
+		}
+		out[i] = b.text
+		used += len(b.text)
+	}
+	full := 0
+	for i, b := range blocks {
+		if !b.diff || !tablesFit {
+			continue
+		}
+		if used+len(b.text) <= budget {
+			out[i] = b.text
+			used += len(b.text)
+			full++
+			continue
+		}
+		if b.cutter != nil {
+			if s, ok := b.cutter(budget - used); ok {
+				out[i] = s
+				used += len(s)
+			}
+		}
+		break
+	}
+	return strings.Join(out, "") + notice(full)
+}
+
+// mdCode renders s as a code span; inTable also escapes pipes, which GitHub would otherwise take
+// as cell separators even inside code.
+func mdCode(s string, inTable bool) string {
+	s = safe(s)
+	if s == "" {
+		return ""
+	}
+	fence := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	if inTable {
+		s = strings.ReplaceAll(s, "|", `\|`)
+	}
+	return fence + s + fence
+}
+
+// mdText escapes Markdown and HTML in plain text.
+func mdText(s string) string {
+	var b strings.Builder
+	for _, r := range safe(s) {
+		if strings.ContainsRune("\\`*_{}[]()<>#+-.!|~&", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
+	best, cur := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			cur++
+			best = max(best, cur)
+		} else {
+			cur = 0
+		}
+	}
+	return best
+}

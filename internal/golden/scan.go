@@ -1,0 +1,294 @@
+package golden
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// maxFileSize bounds one file read from an environment directory or git tree. Kubernetes
+// stores objects of at most ~1.5 MiB, so anything larger is not a manifest.
+const maxFileSize = 16 << 20
+
+// Modes of everything kforge writes.
+const (
+	fileMode fs.FileMode = 0o644
+	dirMode  fs.FileMode = 0o755
+)
+
+// ReadDir reads an environment directory: its .yaml files (with Resource, Kind and Secret taken
+// from their content) and the entries that do not belong there. Symbolic links are never
+// followed: a link anywhere from t.Root down to t.Dir is an error, a link inside is reported
+// as unexpected. A missing directory is an empty Tree.
+func ReadDir(t Target) (Tree, error) {
+	s, err := scanLocked(t)
+	if err != nil {
+		return Tree{}, err
+	}
+	for i := range s.tree.Files {
+		fillMeta(&s.tree.Files[i])
+	}
+	return s.tree, nil
+}
+
+// scanResult is what scan found in an environment directory.
+type scanResult struct {
+	tree     Tree
+	exists   bool            // the directory exists
+	badModes map[string]bool // files not 0644, directories ("a/", "." for the top) not 0755
+}
+
+// scanLocked scans under the directory's lock when the lock can be taken; a read-only
+// checkout, where no lock file can be created, is read without it.
+func scanLocked(t Target) (scanResult, error) {
+	if err := t.check(); err != nil {
+		return scanResult{}, err
+	}
+	abs := t.osPath()
+	l, err := acquireLock(filepath.Dir(abs), lockTimeout)
+	switch {
+	case err == nil:
+		defer l.release()
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), isReadOnly(err):
+		// Nothing can write here either, so there is nothing to wait for.
+	default:
+		return scanResult{}, fmt.Errorf("read %s: %w", t.Dir, err)
+	}
+	return scan(t)
+}
+
+// scan reads the environment directory without locking.
+func scan(t Target) (scanResult, error) {
+	res := scanResult{badModes: map[string]bool{}}
+	abs := t.osPath()
+	ok, err := checkChain(t)
+	if err != nil || !ok {
+		return res, err
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return res, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
+	}
+	if info.Mode().Perm() != dirMode {
+		res.badModes["."] = true
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return res, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
+	}
+	defer root.Close()
+	res.exists = true
+	w := walker{t: t, root: root, res: &res}
+	if _, err := w.walk("."); err != nil {
+		return res, err
+	}
+	res.tree.Unexpected = w.unexpected
+	return res, nil
+}
+
+// checkChain verifies that no component from t.Root down to t.Dir is a symbolic link and that
+// all of them are directories. It reports false when the directory does not exist.
+func checkChain(t Target) (bool, error) {
+	if t.Root == "" {
+		info, err := os.Stat(t.osPath())
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
+		}
+		if !info.IsDir() {
+			return false, fmt.Errorf("read %s: not a directory", t.Dir)
+		}
+		return true, nil
+	}
+	cur := t.Root
+	parts := strings.Split(t.Dir, "/")
+	for i, part := range parts {
+		cur = filepath.Join(cur, part)
+		shown := strings.Join(parts[:i+1], "/")
+		info, err := os.Lstat(cur)
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("read %s: %w", shown, relErr(err))
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return false, fmt.Errorf("read %s: %s is a symbolic link: kforge does not follow links in output directories", t.Dir, shown)
+		}
+		if !info.IsDir() {
+			return false, fmt.Errorf("read %s: %s is not a directory", t.Dir, shown)
+		}
+	}
+	return true, nil
+}
+
+// walker collects the files below an environment directory.
+type walker struct {
+	t          Target
+	root       *os.Root
+	res        *scanResult
+	unexpected []Unexpected
+}
+
+// walk reads directory rel and reports whether any .yaml file lives below it. A directory
+// without any .yaml file is reported as one unexpected entry instead of entry by entry.
+func (w *walker) walk(rel string) (bool, error) {
+	d, err := w.root.Open(rel)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", w.t.display(rel), relErr(err))
+	}
+	entries, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", w.t.display(rel), relErr(err))
+	}
+	hasYAML := false
+	for _, e := range entries {
+		p := path.Join(rel, e.Name())
+		typ := e.Type()
+		switch {
+		case strings.HasPrefix(e.Name(), "."):
+			w.add(p, typ.IsDir(), "hidden entry")
+		case typ.IsDir():
+			mark := len(w.unexpected)
+			sub, err := w.walk(p)
+			if err != nil {
+				return false, err
+			}
+			if !sub {
+				w.unexpected = w.unexpected[:mark]
+				w.add(p, true, "directory without .yaml files")
+				continue
+			}
+			hasYAML = true
+			if info, err := e.Info(); err != nil || info.Mode().Perm() != dirMode {
+				w.res.badModes[p+"/"] = true
+			}
+		case typ&fs.ModeSymlink != 0:
+			w.add(p, false, "symbolic link")
+		case !typ.IsRegular():
+			w.add(p, false, "special file")
+		case !strings.HasSuffix(p, ".yaml"):
+			w.add(p, false, "not a .yaml file")
+		case pathProblem(p) != "":
+			w.add(p, false, "unsafe file name: "+pathProblem(p))
+		default:
+			content, perm, err := readLimited(w.root, p)
+			if err != nil {
+				return false, fmt.Errorf("read %s: %w", w.t.display(p), err)
+			}
+			if perm != fileMode {
+				w.res.badModes[p] = true
+			}
+			w.res.tree.Files = append(w.res.tree.Files, File{Path: p, Content: content})
+			hasYAML = true
+		}
+	}
+	return hasYAML, nil
+}
+
+func (w *walker) add(p string, dir bool, reason string) {
+	if dir {
+		p += "/"
+	}
+	w.unexpected = append(w.unexpected, Unexpected{Path: p, Reason: reason})
+}
+
+// readLimited reads a regular file of at most maxFileSize bytes below root.
+func readLimited(root *os.Root, p string) ([]byte, fs.FileMode, error) {
+	f, err := root.Open(p)
+	if err != nil {
+		return nil, 0, relErr(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, 0, relErr(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, 0, errors.New("not a regular file")
+	}
+	if info.Size() > maxFileSize {
+		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", info.Size(), maxFileSize)
+	}
+	content, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, 0, relErr(err)
+	}
+	if len(content) > maxFileSize {
+		return nil, 0, fmt.Errorf("file too large (more than %d bytes)", maxFileSize)
+	}
+	return content, info.Mode().Perm(), nil
+}
+
+// relErr drops the path from *fs.PathError and *os.LinkError so that messages carry only the
+// repository-relative path the caller adds.
+func relErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return fmt.Errorf("%s: %w", le.Op, le.Err)
+	}
+	return err
+}
+
+// meta is the part of a manifest that names it.
+type meta struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Metadata   struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	} `json:"metadata"`
+}
+
+// parseMeta reads apiVersion, kind, name and namespace from a YAML manifest.
+func parseMeta(content []byte) (meta, bool) {
+	var m meta
+	if err := yaml.Unmarshal(content, &m); err != nil || m.Kind == "" {
+		return meta{}, false
+	}
+	return m, true
+}
+
+// resourceID formats a manifest's identity like manifest.ID.String():
+// "<group>/<Kind>/<namespace>/<name>", "core" for the empty group, and no namespace element for
+// cluster-scoped objects.
+func (m meta) resourceID() string {
+	group := "core"
+	if i := strings.LastIndex(m.APIVersion, "/"); i >= 0 {
+		group = m.APIVersion[:i]
+	}
+	if m.Metadata.Namespace == "" {
+		return group + "/" + m.Kind + "/" + m.Metadata.Name
+	}
+	return group + "/" + m.Kind + "/" + m.Metadata.Namespace + "/" + m.Metadata.Name
+}
+
+// fillMeta sets Resource, Kind and Secret of a file read from disk or git from its content.
+func fillMeta(f *File) {
+	m, ok := parseMeta(f.Content)
+	if !ok {
+		f.Secret = f.Secret || looksLikeSecret(f.Content)
+		return
+	}
+	if f.Resource == "" {
+		f.Resource = m.resourceID()
+	}
+	if f.Kind == "" {
+		f.Kind = m.Kind
+	}
+	f.Secret = f.Secret || m.Kind == "Secret" || looksLikeSecret(f.Content)
+}

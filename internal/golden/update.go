@@ -1,0 +1,418 @@
+package golden
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Suffixes of the hidden names kforge uses beside an environment directory
+// (".<env>.kforge-tmp-<random>", ".<env>.kforge-old-<random>").
+const (
+	tmpInfix = ".kforge-tmp-"
+	oldInfix = ".kforge-old-"
+)
+
+// errNoExchange says that an atomic directory exchange is not available here.
+var errNoExchange = errors.New("atomic exchange not supported")
+
+// Steps at which a writer's hook runs (test seams for failure and crash injection).
+const (
+	stepFile    = "file"    // one more file was written into the staging directory
+	stepWritten = "written" // the staging directory is complete; nothing was swapped
+	stepAside   = "aside"   // fallback only: the old tree was renamed aside, the new one is not in place
+	stepSwapped = "swapped" // the new tree is in place; the old one is not removed yet
+)
+
+// writer replaces directories atomically. The zero value is what Update uses; tests set the
+// fields to inject failures between steps and to exercise the rename fallback.
+type writer struct {
+	// hook runs at every step; an error aborts the run there as a real failure would.
+	hook func(step string) error
+	// noExchange forces the two-rename fallback even where exchange works.
+	noExchange bool
+}
+
+func (w writer) step(name string) error {
+	if w.hook == nil {
+		return nil
+	}
+	return w.hook(name)
+}
+
+// Update makes an environment directory hold exactly files, atomically (see the package
+// documentation for the sequence and its crash windows). It validates every path first and
+// writes nothing when one is unsafe. When the directory already holds exactly these files with
+// the right modes and nothing else, it is not touched and the returned Changes are empty.
+// Concurrent updates of directories with the same parent are serialised by a lock.
+func Update(t Target, files []File) (Changes, error) {
+	return writer{}.update(t, files)
+}
+
+func (w writer) update(t Target, files []File) (Changes, error) {
+	if err := t.check(); err != nil {
+		return Changes{}, err
+	}
+	if err := ValidateFiles(files); err != nil {
+		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
+	}
+	if strings.Contains(path.Base(t.Dir), ".kforge-") {
+		return Changes{}, fmt.Errorf("update %s: directory names containing \".kforge-\" are reserved", t.Dir)
+	}
+	if err := ensureParent(t); err != nil {
+		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
+	}
+	abs := t.osPath()
+	parent, name := filepath.Dir(abs), filepath.Base(abs)
+	lock, err := acquireLock(parent, lockTimeout)
+	if err != nil {
+		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
+	}
+	defer lock.release()
+	if err := recoverLeftovers(parent, name); err != nil {
+		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
+	}
+	cur, err := scan(t)
+	if err != nil {
+		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
+	}
+	ch := plan(cur, files)
+	if ch.Empty() {
+		return Changes{}, nil
+	}
+	if err := w.replace(parent, name, cur.exists, files); err != nil {
+		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
+	}
+	return ch, nil
+}
+
+// replace stages files in a new directory beside parent/name and swaps it in. On failure it
+// leaves parent/name as it was (or, after the swap, complete and new) and removes its staging.
+func (w writer) replace(parent, name string, exists bool, files []File) (err error) {
+	tmp, err := os.MkdirTemp(parent, "."+name+tmpInfix)
+	if err != nil {
+		return fmt.Errorf("create staging directory: %w", relErr(err))
+	}
+	defer func() {
+		if rerr := os.RemoveAll(tmp); rerr != nil && err == nil {
+			err = fmt.Errorf("remove old tree: %w", relErr(rerr))
+		}
+	}()
+	if err := os.Chmod(tmp, dirMode); err != nil {
+		return fmt.Errorf("chmod staging directory: %w", relErr(err))
+	}
+	if err := writeTree(tmp, files, w.step); err != nil {
+		return err
+	}
+	if err := w.step(stepWritten); err != nil {
+		return err
+	}
+	return w.swap(parent, name, tmp, exists)
+}
+
+// swap puts the complete staging directory tmp in place of parent/name. After it returns, tmp
+// holds the old tree or nothing; the caller removes it.
+func (w writer) swap(parent, name, tmp string, exists bool) error {
+	target := filepath.Join(parent, name)
+	if !exists {
+		if err := os.Rename(tmp, target); err != nil {
+			return fmt.Errorf("move staging into place: %w", relErr(err))
+		}
+		return syncDir(parent)
+	}
+	if !w.noExchange {
+		err := exchange(tmp, target)
+		if err == nil {
+			if err := syncDir(parent); err != nil {
+				return err
+			}
+			return w.step(stepSwapped)
+		}
+		if !errors.Is(err, errNoExchange) {
+			return fmt.Errorf("exchange staging and target: %w", relErr(err))
+		}
+	}
+	old, err := reserveName(parent, "."+name+oldInfix)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(target, old); err != nil {
+		return fmt.Errorf("move old tree aside: %w", relErr(err))
+	}
+	restore := func(cause error) error {
+		if rerr := os.Rename(old, target); rerr != nil {
+			return fmt.Errorf("%w (and restoring the old tree failed: %v; the next update restores it)", cause, relErr(rerr))
+		}
+		return cause
+	}
+	if err := syncDir(parent); err != nil {
+		return restore(err)
+	}
+	if err := w.step(stepAside); err != nil {
+		return restore(err)
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return restore(fmt.Errorf("move staging into place: %w", relErr(err)))
+	}
+	if err := syncDir(parent); err != nil {
+		return err
+	}
+	if err := w.step(stepSwapped); err != nil {
+		return errors.Join(err, removeTree(old))
+	}
+	return removeTree(old)
+}
+
+func removeTree(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove old tree: %w", relErr(err))
+	}
+	return nil
+}
+
+// reserveName returns an unused name in dir starting with prefix.
+func reserveName(dir, prefix string) (string, error) {
+	p, err := os.MkdirTemp(dir, prefix)
+	if err != nil {
+		return "", fmt.Errorf("reserve name: %w", relErr(err))
+	}
+	if err := os.Remove(p); err != nil {
+		return "", fmt.Errorf("reserve name: %w", relErr(err))
+	}
+	return p, nil
+}
+
+// recoverLeftovers repairs what an interrupted run left beside parent/name: when name is
+// missing and exactly one old tree exists, the crash happened between the two renames of the
+// fallback, and the old tree goes back; every other staging or old tree is removed.
+func recoverLeftovers(parent, name string) error {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return fmt.Errorf("list leftovers: %w", relErr(err))
+	}
+	var olds, rest []string
+	for _, e := range entries {
+		switch {
+		case strings.HasPrefix(e.Name(), "."+name+oldInfix):
+			olds = append(olds, e.Name())
+		case strings.HasPrefix(e.Name(), "."+name+tmpInfix):
+			rest = append(rest, e.Name())
+		}
+	}
+	target := filepath.Join(parent, name)
+	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) && len(olds) > 0 {
+		if len(olds) > 1 {
+			return fmt.Errorf("interrupted updates left %d old trees (%s) and no current one: rename the right one to %s", len(olds), strings.Join(olds, ", "), name)
+		}
+		if err := os.Rename(filepath.Join(parent, olds[0]), target); err != nil {
+			return fmt.Errorf("restore old tree: %w", relErr(err))
+		}
+		if err := syncDir(parent); err != nil {
+			return err
+		}
+		olds = nil
+	}
+	for _, n := range append(olds, rest...) {
+		if err := os.RemoveAll(filepath.Join(parent, n)); err != nil {
+			return fmt.Errorf("remove leftover %s: %w", n, relErr(err))
+		}
+	}
+	return nil
+}
+
+// plan lists what replacing the scanned directory with files changes.
+func plan(cur scanResult, files []File) Changes {
+	if !cur.exists && len(files) == 0 {
+		return Changes{}
+	}
+	var ch Changes
+	old := make(map[string][]byte, len(cur.tree.Files))
+	for _, f := range cur.tree.Files {
+		old[f.Path] = f.Content
+	}
+	seen := make(map[string]bool, len(files))
+	for _, f := range files {
+		seen[f.Path] = true
+		content, ok := old[f.Path]
+		switch {
+		case !ok:
+			ch.Added = append(ch.Added, f.Path)
+		case !bytes.Equal(content, f.Content) || cur.badModes[f.Path]:
+			ch.Changed = append(ch.Changed, f.Path)
+		}
+	}
+	for _, f := range cur.tree.Files {
+		if !seen[f.Path] {
+			ch.Removed = append(ch.Removed, f.Path)
+		}
+	}
+	for _, u := range cur.tree.Unexpected {
+		ch.Removed = append(ch.Removed, u.Path)
+	}
+	for p := range cur.badModes {
+		if p == "." || (strings.HasSuffix(p, "/") && dirUsed(p, files)) {
+			ch.Changed = append(ch.Changed, p)
+		}
+	}
+	sort.Strings(ch.Added)
+	sort.Strings(ch.Changed)
+	sort.Strings(ch.Removed)
+	return ch
+}
+
+// dirUsed reports whether directory dir (ending in "/") holds one of files.
+func dirUsed(dir string, files []File) bool {
+	for _, f := range files {
+		if strings.HasPrefix(f.Path, dir) {
+			return true
+		}
+	}
+	return false
+}
+
+// ensureParent creates the directories above the target, refusing symbolic links below Root.
+func ensureParent(t Target) error {
+	if t.Root == "" {
+		if err := os.MkdirAll(filepath.Dir(t.osPath()), dirMode); err != nil {
+			return fmt.Errorf("create parent: %w", relErr(err))
+		}
+		return nil
+	}
+	cur := t.Root
+	parts := strings.Split(t.Dir, "/")
+	for i, part := range parts[:len(parts)-1] {
+		cur = filepath.Join(cur, part)
+		shown := strings.Join(parts[:i+1], "/")
+		info, err := os.Lstat(cur)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err := os.Mkdir(cur, dirMode); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("create %s: %w", shown, relErr(err))
+			}
+			if err := os.Chmod(cur, dirMode); err != nil {
+				return fmt.Errorf("chmod %s: %w", shown, relErr(err))
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("inspect %s: %w", shown, relErr(err))
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symbolic link: kforge does not follow links in output directories", shown)
+		}
+		if !info.IsDir() {
+			return fmt.Errorf("%s is not a directory", shown)
+		}
+	}
+	return nil
+}
+
+// writeTree writes files below the empty directory dir: files 0644, directories 0755, every
+// file and directory fsynced. after runs after each file (a writer's step hook).
+func writeTree(dir string, files []File, after func(step string) error) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("open staging directory: %w", relErr(err))
+	}
+	defer root.Close()
+	dirs := map[string]bool{".": true}
+	for _, f := range files {
+		if err := mkdirs(root, path.Dir(f.Path), dirs); err != nil {
+			return err
+		}
+		if err := writeFile(root, f.Path, f.Content); err != nil {
+			return err
+		}
+		if err := after(stepFile); err != nil {
+			return err
+		}
+	}
+	names := make([]string, 0, len(dirs))
+	for d := range dirs {
+		names = append(names, d)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	for _, d := range names {
+		if err := syncRootDir(root, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mkdirs creates dir and its parents below root with mode 0755, remembering them in made.
+func mkdirs(root *os.Root, dir string, made map[string]bool) error {
+	if made[dir] {
+		return nil
+	}
+	if err := mkdirs(root, path.Dir(dir), made); err != nil {
+		return err
+	}
+	if err := root.Mkdir(dir, dirMode); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create directory %s: %w", dir, relErr(err))
+	}
+	if err := root.Chmod(dir, dirMode); err != nil {
+		return fmt.Errorf("chmod %s: %w", dir, relErr(err))
+	}
+	made[dir] = true
+	return nil
+}
+
+// writeFile creates name below root with content, mode 0644, and fsyncs it.
+func writeFile(root *os.Root, name string, content []byte) error {
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", name, relErr(err))
+	}
+	_, werr := f.Write(content)
+	if werr == nil {
+		werr = f.Chmod(fileMode)
+	}
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("write %s: %w", name, relErr(werr))
+	}
+	return nil
+}
+
+// syncRootDir fsyncs directory name below root so that its entries are durable.
+func syncRootDir(root *os.Root, name string) error {
+	d, err := root.Open(name)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", name, relErr(err))
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !syncIgnorable(err) {
+		return fmt.Errorf("sync %s: %w", name, relErr(err))
+	}
+	return nil
+}
+
+// syncDir fsyncs a directory by path.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync directory: %w", relErr(err))
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !syncIgnorable(err) {
+		return fmt.Errorf("sync directory: %w", relErr(err))
+	}
+	return nil
+}
+
+// syncIgnorable reports an fsync error that only says directories cannot be synced here.
+func syncIgnorable(err error) bool {
+	return errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP)
+}
