@@ -74,6 +74,8 @@ Exit codes:
 		newEnvCmd(streams),
 		newRenderCmd(streams),
 		newEvalCmd(streams),
+		newValidateCmd(streams),
+		newPolicyCmd(streams),
 	)
 	return root
 }

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func newPolicyCmd(streams IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "policy",
+		Short: "Inspect the Rego policies",
+	}
+	cmd.AddCommand(newPolicyListCmd(streams))
+	return cmd
+}
+
+// policyListOptions are the flags of `kforge policy list`.
+type policyListOptions struct {
+	policy policyFlags
+	// json prints the catalogue as JSON.
+	json bool
+}
+
+func newPolicyListCmd(streams IOStreams) *cobra.Command {
+	opts := &policyListOptions{}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "Print the rule catalogue (id, severity, title) from the policies' METADATA",
+		Example: `  kforge policy list
+  kforge policy list --policy ./conftest-policies --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			wd, err := streams.workDir()
+			if err != nil {
+				return err
+			}
+			proj, _, err := findProject(streams, nil)
+			if err != nil {
+				return err
+			}
+			engine, err := opts.policy.load(cmd.Context(), proj, wd)
+			if err != nil {
+				return err
+			}
+			rules := engine.Rules()
+			if opts.json {
+				out, err := json.MarshalIndent(rules, "", "  ")
+				if err != nil {
+					return fmt.Errorf("encode rules: %w", err)
+				}
+				_, err = fmt.Fprintf(streams.Out, "%s\n", out)
+				return err
+			}
+			tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tPOLICY")
+			for _, r := range rules {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s:%d\n", r.ID, r.Severity, r.Title, r.File, r.Line)
+			}
+			return tw.Flush()
+		},
+	}
+	opts.policy.addFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print the catalogue as JSON")
+	return cmd
+}
