@@ -551,3 +551,15 @@ test_new_canary_version_too_large_denied if {
 		"resource": _ref(_vs_order),
 	}} with input as _input_with_previous("prod", _patched(_weights_patch(90, 10)), previous)
 }
+
+test_weight_step_on_unnamed_route_denied if {
+	unnamed := [
+		{"op": "remove", "path": "/order_vs/spec/http/1/name"},
+		{"op": "remove", "path": "/order_vs/spec/http/0/name"},
+	]
+	canary.deny == {{
+		"msg": "VirtualService apps/order-service: spec.http[1] sends 40% to canary subset \"canary\", up from 5% in the committed render (+35); the prod tier allows at most +25 per change",
+		"resource": _ref(_vs_order),
+	}} with input as _input_with_previous("prod", _patched(array.concat(unnamed, _weights_patch(60, 40))), _patched(unnamed))
+		with data.kforge.tiers.prod.canary_cap as 100
+}

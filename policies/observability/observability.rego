@@ -202,9 +202,9 @@ deny contains finding if {
 # title: Loki max_chunk_age at most 2h
 # description: >-
 #   max_chunk_age must not exceed 2h
-#   (data.kforge.settings.observability.loki_max_chunk_age): older chunks
-#   hold memory, widen the loss on an ingester crash and fall outside
-#   Loki's out-of-order window.
+#   (data.kforge.settings.observability.loki_max_chunk_age): longer-lived
+#   chunks hold ingester memory, raise what a crash loses and widen the
+#   out-of-order window (max_chunk_age / 2).
 # scope: rule
 # custom:
 #   id: KF-OBS-004

@@ -184,7 +184,8 @@ _positive_duration(x) if lib.duration_ns(x) > 0
 # title: Go-kit circuit breaker durations are positive
 # description: >-
 #   The breaker's interval (how often counts reset) and timeout (how long it
-#   stays open) must be positive Go durations such as "30s".
+#   stays open) must be positive Go durations such as "30s"; 0 silently
+#   falls back to gobreaker's defaults and a bare number is no duration.
 # scope: rule
 # custom:
 #   id: KF-RATELIMIT-007

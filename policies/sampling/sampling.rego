@@ -41,7 +41,7 @@ _sampler(c) := lib.env_value(c, "OTEL_TRACES_SAMPLER") if {
 
 _sampler_desc(c) := sprintf("OTEL_TRACES_SAMPLER=%s", [lib.env_value(c, "OTEL_TRACES_SAMPLER")]) if {
 	lib.env_declared(c, "OTEL_TRACES_SAMPLER")
-} else := "OTEL_TRACES_SAMPLER unset (the SDK default is parentbased_always_on)"
+} else := "OTEL_TRACES_SAMPLER unset, so the SDK default parentbased_always_on"
 
 _valid_arg(c) := ratio if {
 	ratio := lib.as_number(lib.env_value(c, "OTEL_TRACES_SAMPLER_ARG"))

@@ -115,6 +115,13 @@ test_reference_sampling_allowed if {
 	count(sampling.warn) == 0 with input as _input("prod", _base)
 }
 
+test_every_tier_default_allowed if {
+	every tier in ["dev", "staging", "prod"] {
+		count(sampling.deny) == 0 with input as _with(tier, {})
+		count(sampling.warn) == 0 with input as _with(tier, {})
+	}
+}
+
 test_tier_defaults_allowed if {
 	dev := {
 		"app": _app(_sdk_env("parentbased_traceidratio", "1.0")),
@@ -216,7 +223,7 @@ test_prod_ratio_above_cap_denied if {
 test_prod_default_sampler_denied if {
 	env := [{"name": "OTEL_SERVICE_NAME", "value": "order-service"}]
 	sampling.deny == {{
-		"msg": sprintf("Deployment apps/order-service: %s samples 1 of traces (OTEL_TRACES_SAMPLER unset (the SDK default is parentbased_always_on)); the prod tier caps sampling at 0.1", [_container_path]),
+		"msg": sprintf("Deployment apps/order-service: %s samples 1 of traces (OTEL_TRACES_SAMPLER unset, so the SDK default parentbased_always_on); the prod tier caps sampling at 0.1", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("prod", {"app": _app(env), "dapr": _dapr_config("1")})
 }
