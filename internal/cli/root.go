@@ -21,6 +21,8 @@ type IOStreams struct {
 	ErrOut io.Writer
 	// LookupEnv reads the process environment; nil means an empty environment.
 	LookupEnv func(key string) (string, bool)
+	// Environ lists the process environment as key=value; nil means an empty environment.
+	Environ func() []string
 	// WorkDir is the directory relative paths are resolved against; empty means the process's.
 	WorkDir string
 }
@@ -30,6 +32,13 @@ func (s IOStreams) lookupEnv(key string) (string, bool) {
 		return "", false
 	}
 	return s.LookupEnv(key)
+}
+
+func (s IOStreams) environ() []string {
+	if s.Environ == nil {
+		return nil
+	}
+	return s.Environ()
 }
 
 // Main runs kforge with args, prints any error once to ErrOut and returns the process exit code.
@@ -76,6 +85,10 @@ Exit codes:
 		newEvalCmd(streams),
 		newValidateCmd(streams),
 		newPolicyCmd(streams),
+		newGoldenCmd(streams),
+		newExportCmd(streams),
+		newDiffCmd(streams),
+		newArgoCDPluginCmd(streams),
 	)
 	return root
 }

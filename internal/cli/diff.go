@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/pipeline"
+)
+
+// diffOptions are the flags of `kforge diff`.
+type diffOptions struct {
+	sel  selectFlags
+	eval evalFlags
+	// base is a git ref whose golden/ is the old side; empty means golden/ on disk.
+	base string
+	// output is text or markdown.
+	output string
+	// exitZero exits 0 even when there are differences.
+	exitZero bool
+}
+
+func newDiffCmd(streams IOStreams) *cobra.Command {
+	opts := &diffOptions{}
+	cmd := &cobra.Command{
+		Use:   "diff [<env>...] [--all] [--base REF]",
+		Short: "Show what the working tree renders compared with golden/ (on disk or at a git ref)",
+		Long: `Diff renders the environments and compares them, resource by resource, with golden/ as it is
+on disk, or as it is at the git ref --base (e.g. origin/main in a pull request). Secret values
+are masked. -o markdown writes a pull-request comment that stays within GitHub's 65,536
+characters. Exits 1 when there are differences (0 with --exit-zero).`,
+		Example: `  kforge diff prod
+  kforge diff --all --base origin/main -o markdown > diff.md`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.output != "text" && opts.output != "markdown" {
+				return usageErrorf("unknown output format %q: use text or markdown", opts.output)
+			}
+			return runDiff(cmd.Context(), streams, args, opts)
+		},
+	}
+	opts.sel.addFlags(cmd.Flags())
+	opts.eval.addFlags(cmd.Flags())
+	cmd.Flags().StringVar(&opts.base, "base", "", "compare with golden/ at this git ref instead of the working tree's golden/")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text or markdown")
+	cmd.Flags().BoolVar(&opts.exitZero, "exit-zero", false, "exit 0 even when there are differences")
+	return cmd
+}
+
+func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOptions) error {
+	s, err := newSession(streams, args, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	var drifts []golden.Drift
+	var failed []error
+	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
+			files, err := renderFiles(s.renderer, env)
+			if err != nil {
+				return golden.Drift{}, err
+			}
+			t := s.renderer.GoldenTarget(env)
+			var old golden.Tree
+			if opts.base != "" {
+				old, err = golden.ReadGitTree(ctx, t, opts.base)
+			} else {
+				old, err = golden.ReadDir(t)
+			}
+			if err != nil {
+				return golden.Drift{}, err
+			}
+			return golden.DiffSets(t, old, files), nil
+		},
+		func(_ environment.Environment, d golden.Drift, err error) error {
+			if err != nil {
+				failed = append(failed, err)
+				return nil
+			}
+			drifts = append(drifts, d)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return errors.Join(failed...)
+	}
+	if opts.output == "markdown" {
+		title := "kforge diff"
+		if opts.base != "" {
+			title = fmt.Sprintf("kforge diff against %s", opts.base)
+		}
+		err = golden.WriteMarkdown(streams.Out, drifts, golden.MarkdownOptions{Title: title})
+	} else {
+		err = golden.WriteText(streams.Out, drifts, golden.TextOptions{ShowClean: true})
+	}
+	if err != nil {
+		return err
+	}
+	changed := 0
+	for _, d := range drifts {
+		if !d.Clean() {
+			changed++
+		}
+	}
+	if changed > 0 && !opts.exitZero {
+		return findingsErrorf("%d environment(s) differ", changed)
+	}
+	return nil
+}

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/pipeline"
+)
+
+// exportOptions are the flags of `kforge export`.
+type exportOptions struct {
+	sel  selectFlags
+	eval evalFlags
+	// format is the Tanka file name template.
+	format string
+	// extension is the file extension.
+	extension string
+	// manifest writes Tanka's manifest.json.
+	manifest bool
+	// merge is Tanka's --merge-strategy.
+	merge string
+	// replace swaps the directory's whole content atomically.
+	replace bool
+	// deletedEnvs are entrypoints of deleted environments whose files are dropped.
+	deletedEnvs []string
+}
+
+func newExportCmd(streams IOStreams) *cobra.Command {
+	opts := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export <dir> [<env>...] [--all]",
+		Short: "Write environments' manifests into a directory, one file per resource, like 'tk export'",
+		Long: `Export writes every resource of the environments into dir with Tanka-compatible file names
+(--format, default '` + golden.DefaultFormat + `'; the environment is available as
+{{env.metadata.name}}, {{env.spec.namespace}}, ...), so a Tanka pipeline can switch without other
+changes. --manifest writes Tanka's manifest.json (file → entrypoint).
+
+Without --merge-strategy the directory must be empty or missing; it is filled atomically. With
+--replace its old content is swapped out atomically. replace-envs replaces only the files of the
+exported environments (it needs manifest.json from an earlier export).`,
+		Example: `  kforge export dist --all
+  kforge export dist prod --format '{{.metadata.namespace}}/{{.kind}}-{{.metadata.name}}' --manifest
+  kforge export dist --all --merge-strategy replace-envs --manifest`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExport(cmd.Context(), streams, args[0], args[1:], opts)
+		},
+	}
+	opts.sel.addFlags(cmd.Flags())
+	opts.eval.addFlags(cmd.Flags())
+	cmd.Flags().StringVar(&opts.format, "format", golden.DefaultFormat, "file name template (Go text/template over each manifest; env holds the environment)")
+	cmd.Flags().StringVar(&opts.extension, "extension", "yaml", "file extension")
+	cmd.Flags().BoolVar(&opts.manifest, "manifest", false, "write manifest.json mapping each file to its environment's entrypoint")
+	cmd.Flags().StringVar(&opts.merge, "merge-strategy", "", "what to do when dir is not empty: fail-on-conflicts or replace-envs")
+	cmd.Flags().BoolVar(&opts.replace, "replace", false, "replace dir's whole content atomically (it may hold only manifests and manifest.json)")
+	cmd.Flags().StringArrayVar(&opts.deletedEnvs, "merge-deleted-envs", nil, "with replace-envs: entrypoint of a deleted environment whose files are dropped (repeatable)")
+	return cmd
+}
+
+func runExport(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
+	merge, err := golden.ParseMergeStrategy(opts.merge)
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	if opts.replace && merge != golden.MergeNone {
+		return usageErrorf("--replace and --merge-strategy exclude each other")
+	}
+	s, err := newSession(streams, args, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	var files []golden.ExportFile
+	var entrypoints []string
+	var failed []error
+	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+		func(_ context.Context, env environment.Environment) ([]golden.ExportFile, error) {
+			return exportFiles(s.renderer, env)
+		},
+		func(env environment.Environment, fs []golden.ExportFile, err error) error {
+			if err != nil {
+				failed = append(failed, err)
+				return nil
+			}
+			files = append(files, fs...)
+			entrypoints = append(entrypoints, env.Spec.Metadata.Namespace)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		// Nothing is written when any environment fails: an export is all or nothing.
+		return errors.Join(failed...)
+	}
+	wd, err := streams.workDir()
+	if err != nil {
+		return err
+	}
+	res, err := golden.Export(absPath(wd, dir), files, golden.ExportOptions{
+		Format:      opts.format,
+		Extension:   opts.extension,
+		Merge:       merge,
+		Replace:     opts.replace,
+		Envs:        entrypoints,
+		DeletedEnvs: opts.deletedEnvs,
+		Manifest:    opts.manifest,
+	})
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(streams.ErrOut, "Warning: %s\n", w)
+	}
+	fmt.Fprintf(streams.ErrOut, "%s: %d written, %d unchanged, %d deleted\n", dir, len(res.Written), len(res.Unchanged), len(res.Deleted))
+	return nil
+}
+
+// exportFiles renders env into the files Export writes.
+func exportFiles(r *pipeline.Renderer, env environment.Environment) ([]golden.ExportFile, error) {
+	rendered, err := r.Render(env)
+	if err != nil {
+		return nil, err
+	}
+	var tk struct {
+		Env map[string]any `json:"env"`
+	}
+	if err := json.Unmarshal(env.TkEnvJSON(), &tk); err != nil {
+		return nil, fmt.Errorf("export %s: encode environment: %w", env.Name, err)
+	}
+	out := make([]golden.ExportFile, len(rendered.Manifests))
+	for i, m := range rendered.Manifests {
+		content, err := m.YAML()
+		if err != nil {
+			return nil, fmt.Errorf("export %s: encode %s: %w", env.Name, m.ID(), err)
+		}
+		out[i] = golden.ExportFile{
+			Object:     m.Object,
+			Content:    content,
+			Env:        tk.Env,
+			Entrypoint: env.Spec.Metadata.Namespace,
+			Resource:   m.ID().String(),
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/pipeline"
+)
+
+func newGoldenCmd(streams IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "golden",
+		Short: "Compare or update the committed output under golden/",
+		Long: `golden/<env>/ holds each environment's rendered manifests, one file per resource
+(<namespace>/<kind>-<name>.yaml, _cluster/ for cluster-scoped objects), and is what Argo CD or
+Flux deploys. 'golden check' fails when the sources render something else; 'golden update'
+rewrites the directories atomically.`,
+	}
+	cmd.AddCommand(newGoldenCheckCmd(streams), newGoldenUpdateCmd(streams))
+	return cmd
+}
+
+// goldenOptions are the flags of `kforge golden check` and `kforge golden update`.
+type goldenOptions struct {
+	sel  selectFlags
+	eval evalFlags
+}
+
+func newGoldenCheckCmd(streams IOStreams) *cobra.Command {
+	opts := &goldenOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [<env>...] [--all]",
+		Short: "Fail (exit 1) when golden/ differs from what the sources render, with a diff per resource",
+		Example: `  kforge golden check --all
+  kforge golden check prod`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runGoldenCheck(cmd.Context(), streams, args, opts)
+		},
+	}
+	opts.sel.addFlags(cmd.Flags())
+	opts.eval.addFlags(cmd.Flags())
+	return cmd
+}
+
+func newGoldenUpdateCmd(streams IOStreams) *cobra.Command {
+	opts := &goldenOptions{}
+	cmd := &cobra.Command{
+		Use:   "update [<env>...] [--all]",
+		Short: "Rewrite golden/ from the sources, atomically per environment",
+		Long: `Update renders each environment into a temporary directory beside golden/<env> and swaps
+it in only when the environment rendered completely: an environment that fails keeps its golden
+directory byte-identical. Files of removed resources disappear; with --all, directories of
+environments that no longer exist are removed too. A second run changes nothing.`,
+		Example: `  kforge golden update --all
+  kforge golden update prod staging`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runGoldenUpdate(cmd.Context(), streams, args, opts)
+		},
+	}
+	opts.sel.addFlags(cmd.Flags())
+	opts.eval.addFlags(cmd.Flags())
+	return cmd
+}
+
+// renderFiles renders env into the files of its golden directory.
+func renderFiles(r *pipeline.Renderer, env environment.Environment) ([]golden.File, error) {
+	rendered, err := r.Render(env)
+	if err != nil {
+		return nil, err
+	}
+	files, err := pipeline.GoldenFiles(rendered.Manifests)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", env.Name, err)
+	}
+	return files, nil
+}
+
+func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts *goldenOptions) error {
+	s, err := newSession(streams, args, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	var drifts []golden.Drift
+	var failed []error
+	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+		func(_ context.Context, env environment.Environment) (golden.Drift, error) {
+			files, err := renderFiles(s.renderer, env)
+			if err != nil {
+				return golden.Drift{}, err
+			}
+			return golden.Compare(s.renderer.GoldenTarget(env), files)
+		},
+		func(_ environment.Environment, d golden.Drift, err error) error {
+			if err != nil {
+				failed = append(failed, err)
+				return nil
+			}
+			drifts = append(drifts, d)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return errors.Join(failed...)
+	}
+	var stale []string
+	if opts.sel.all {
+		if stale, err = staleGoldenDirs(s); err != nil {
+			return err
+		}
+	}
+	drifted := 0
+	for _, d := range drifts {
+		if !d.Clean() {
+			drifted++
+		}
+	}
+	if drifted == 0 && len(stale) == 0 {
+		fmt.Fprintf(streams.ErrOut, "golden: %d environment(s) up to date\n", len(drifts))
+		return nil
+	}
+	if err := golden.WriteText(streams.Out, drifts, golden.TextOptions{Hint: true}); err != nil {
+		return err
+	}
+	for _, dir := range stale {
+		fmt.Fprintf(streams.Out, "- %s: no environment renders it any more (run 'kforge golden update --all')\n", dir)
+	}
+	return findingsErrorf("golden drift in %d environment(s), %d stale golden director(ies)", drifted, len(stale))
+}
+
+// staleGoldenDirs lists the top-level directories of the golden directory that belong to no
+// discovered environment.
+func staleGoldenDirs(s *session) ([]string, error) {
+	root := s.project.Config.Golden
+	entries, err := os.ReadDir(s.project.Abs(root))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", root, err)
+	}
+	owned := map[string]bool{}
+	for _, e := range s.envs {
+		owned[strings.SplitN(e.Slug(), "/", 2)[0]] = true
+	}
+	var stale []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && !owned[e.Name()] {
+			stale = append(stale, path.Join(root, e.Name()))
+		}
+	}
+	sort.Strings(stale)
+	return stale, nil
+}
+
+func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts *goldenOptions) error {
+	s, err := newSession(streams, args, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	var failed []error
+	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+		func(_ context.Context, env environment.Environment) (golden.Changes, error) {
+			files, err := renderFiles(s.renderer, env)
+			if err != nil {
+				return golden.Changes{}, err
+			}
+			return golden.Update(s.renderer.GoldenTarget(env), files)
+		},
+		func(env environment.Environment, c golden.Changes, err error) error {
+			if err != nil {
+				failed = append(failed, err)
+				return nil
+			}
+			dir := s.renderer.GoldenTarget(env).Dir
+			if c.Empty() {
+				fmt.Fprintf(streams.ErrOut, "%s: unchanged\n", dir)
+				return nil
+			}
+			fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", dir, len(c.Added), len(c.Changed), len(c.Removed))
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return errors.Join(failed...)
+	}
+	if opts.sel.all {
+		keep := make([]string, len(s.envs))
+		for i, e := range s.envs {
+			keep[i] = e.Slug()
+		}
+		rep, err := golden.RemoveStale(s.project.Root, s.project.Config.Golden, keep)
+		if err != nil {
+			return err
+		}
+		for _, dir := range rep.Removed {
+			fmt.Fprintf(streams.ErrOut, "%s: removed (no environment renders it)\n", dir)
+		}
+		for _, msg := range rep.Ignored {
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", msg)
+		}
+	}
+	return nil
+}
