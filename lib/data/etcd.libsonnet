@@ -80,11 +80,7 @@ function(params)
       + k.statefulSet.withParallelPodManagement()
       + k.statefulSet.withVolumeClaimTemplates([k.statefulSet.volumeClaimTemplate('data', c.storage, c.storageClassName)])
       + k.pod.withPodLabels(labels)
-      + k.pod.withPodAnnotations({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': '2381',
-        'prometheus.io/path': '/metrics',
-      })
+      + k.pod.withScrapeAnnotations(2381)
       + k.pod.withServiceAccount(c.name)
       + k.pod.withPodSecurityContext(uid)
       + (if c.members > 1 then k.pod.withTopologySpread(selector) else {}),

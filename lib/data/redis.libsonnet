@@ -80,11 +80,7 @@ function(params)
       + k.statefulSet.withReplicas(1)
       + k.statefulSet.withVolumeClaimTemplates([k.statefulSet.volumeClaimTemplate('data', c.storage, c.storageClassName)])
       + k.pod.withPodLabels(labels)
-      + k.pod.withPodAnnotations({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': '9121',
-        'prometheus.io/path': '/metrics',
-      })
+      + k.pod.withScrapeAnnotations(9121)
       + k.pod.withServiceAccount(c.name)
       + k.pod.withPodSecurityContext(uid),
   }

@@ -1,8 +1,20 @@
 // Pod template mixins shared by every workload kind that has spec.template (Deployment,
 // StatefulSet, DaemonSet, Argo Rollout), plus volume constructors.
+local configMap = import 'configmap.libsonnet';
+
 {
   withPodLabels(labels):: { spec+: { template+: { metadata+: { labels+: labels } } } },
   withPodAnnotations(annotations):: { spec+: { template+: { metadata+: { annotations+: annotations } } } },
+  // scrapeAnnotations ask Prometheus to scrape a pod (observability/scrape.libsonnet reads them).
+  scrapeAnnotations(port, path='/metrics'):: {
+    'prometheus.io/scrape': 'true',
+    'prometheus.io/port': std.toString(port),
+    'prometheus.io/path': path,
+  },
+  withScrapeAnnotations(port, path='/metrics'):: self.withPodAnnotations(self.scrapeAnnotations(port, path)),
+  // withConfigChecksum rolls the pods whenever the ConfigMap's data changes.
+  withConfigChecksum(cm, key='checksum/config'):: self.withPodAnnotations({ [key]: configMap.checksum(cm) }),
+
   withServiceAccount(name, automount=false):: {
     spec+: { template+: { spec+: { serviceAccountName: name, automountServiceAccountToken: automount } } },
   },

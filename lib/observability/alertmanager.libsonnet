@@ -124,12 +124,8 @@ function(params)
       + k.statefulSet.withParallelPodManagement()
       + k.statefulSet.withVolumeClaimTemplates([k.statefulSet.volumeClaimTemplate('data', c.storage, c.storageClassName)])
       + k.pod.withPodLabels(labels)
-      + k.pod.withPodAnnotations({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': '9093',
-        'prometheus.io/path': '/metrics',
-        'checksum/config': k.configMap.checksum(this.config_map),
-      })
+      + k.pod.withScrapeAnnotations(9093)
+      + k.pod.withConfigChecksum(this.config_map)
       + k.pod.withServiceAccount(c.name)
       + k.pod.withPodSecurityContext(uid)
       + k.pod.withVolumes([

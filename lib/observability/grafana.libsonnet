@@ -103,12 +103,8 @@ function(params)
       + k.deployment.withReplicas(1)
       + k.deployment.withRecreate()
       + k.pod.withPodLabels(labels)
-      + k.pod.withPodAnnotations({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': '3000',
-        'prometheus.io/path': '/metrics',
-        'checksum/config': k.configMap.checksum(this.config_map),
-      })
+      + k.pod.withScrapeAnnotations(3000)
+      + k.pod.withConfigChecksum(this.config_map)
       + k.pod.withServiceAccount(c.name)
       + k.pod.withPodSecurityContext(uid, gid=0, fsGroup=472)
       + k.pod.withVolumes([

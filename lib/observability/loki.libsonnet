@@ -112,12 +112,8 @@ function(params)
       + k.statefulSet.withReplicas(1)
       + k.statefulSet.withVolumeClaimTemplates([k.statefulSet.volumeClaimTemplate('data', c.storage, c.storageClassName)])
       + k.pod.withPodLabels(labels)
-      + k.pod.withPodAnnotations({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': '3100',
-        'prometheus.io/path': '/metrics',
-        'checksum/config': k.configMap.checksum(this.config_map),
-      })
+      + k.pod.withScrapeAnnotations(3100)
+      + k.pod.withConfigChecksum(this.config_map)
       + k.pod.withServiceAccount(c.name)
       + k.pod.withPodSecurityContext(uid)
       + k.pod.withTerminationGracePeriod(300)

@@ -118,12 +118,8 @@ function(params)
       + k.deployment.withReplicas(c.replicas)
       + k.deployment.withRollingUpdate()
       + k.pod.withPodLabels(labels)
-      + k.pod.withPodAnnotations({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': '8888',
-        'prometheus.io/path': '/metrics',
-        'checksum/config': k.configMap.checksum(this.config_map),
-      })
+      + k.pod.withScrapeAnnotations(8888)
+      + k.pod.withConfigChecksum(this.config_map)
       + k.pod.withServiceAccount(c.name)
       + k.pod.withPodSecurityContext(uid)
       + k.pod.withVolumes([k.pod.configMapVolume('config', this.config_map.metadata.name)])

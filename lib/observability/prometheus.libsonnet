@@ -123,13 +123,9 @@ function(params)
       + k.statefulSet.withParallelPodManagement()
       + k.statefulSet.withVolumeClaimTemplates([k.statefulSet.volumeClaimTemplate('data', c.storage, c.storageClassName)])
       + k.pod.withPodLabels(labels)
-      + k.pod.withPodAnnotations({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': '9090',
-        'prometheus.io/path': '/metrics',
-        'checksum/config': k.configMap.checksum(this.config_map),
-        'checksum/rules': k.configMap.checksum(this.rules_config_map),
-      })
+      + k.pod.withScrapeAnnotations(9090)
+      + k.pod.withConfigChecksum(this.config_map)
+      + k.pod.withConfigChecksum(this.rules_config_map, 'checksum/rules')
       + k.pod.withServiceAccount(c.name, automount=true)
       + k.pod.withPodSecurityContext(uid)
       + k.pod.withTerminationGracePeriod(600)

@@ -88,12 +88,8 @@ function(params)
       + k.meta.withLabels(labels)
       + k.daemonSet.withRollingUpdate()
       + k.pod.withPodLabels(labels)
-      + k.pod.withPodAnnotations({
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': '3101',
-        'prometheus.io/path': '/metrics',
-        'checksum/config': k.configMap.checksum(this.config_map),
-      })
+      + k.pod.withScrapeAnnotations(3101)
+      + k.pod.withConfigChecksum(this.config_map)
       + k.pod.withServiceAccount(c.name, automount=true)
       + k.pod.withPodSecurityContext(uid, gid=0, fsGroup=0)
       + k.pod.withTolerations([{ operator: 'Exists' }])

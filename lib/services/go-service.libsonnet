@@ -106,10 +106,8 @@ function(params)
       ),
 
     podAnnotations::
-      {
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': std.toString(c.metrics.port),
-        'prometheus.io/path': c.metrics.path,
+      k.pod.scrapeAnnotations(c.metrics.port, c.metrics.path)
+      + {
         'kubectl.kubernetes.io/default-container': c.name,
         'proxy.istio.io/config': std.manifestJsonMinified({ holdApplicationUntilProxyStarts: true }),
       }
