@@ -13,8 +13,8 @@ help: ## list the targets
 build: ## build bin/kforge
 	$(GO) build -o $(BIN) ./cmd/kforge
 
-render: build ## render and validate every environment (output in dist/, findings on stdout)
-	./$(BIN) export dist $(ENVS) --replace && ./$(BIN) validate $(ENVS)
+render: build ## render every environment into dist/<env>/ and validate it against the policies
+	./$(BIN) export dist $(ENVS) --layout golden && ./$(BIN) validate $(ENVS)
 
 test: ## go vet and every test (Go, Jsonnet, Rego, CLI scripts, golden files) with the race detector
 	$(GO) vet ./... && $(GO) test -race ./...

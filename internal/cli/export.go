@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path"
 
 	"github.com/spf13/cobra"
 
@@ -29,6 +31,9 @@ type exportOptions struct {
 	replace bool
 	// deletedEnvs are entrypoints of deleted environments whose files are dropped.
 	deletedEnvs []string
+	// layout is tanka (file names from --format) or golden (kforge's golden/ layout, one
+	// directory per environment).
+	layout string
 }
 
 func newExportCmd(streams IOStreams) *cobra.Command {
@@ -46,10 +51,18 @@ Without --merge-strategy the directory must be empty or missing; it is filled at
 exported environments (it needs manifest.json from an earlier export).`,
 		Example: `  kforge export dist --all
   kforge export dist prod --format '{{.metadata.namespace}}/{{.kind}}-{{.metadata.name}}' --manifest
-  kforge export dist --all --merge-strategy replace-envs --manifest`,
+  kforge export dist --all --merge-strategy replace-envs --manifest
+  kforge export dist --all --layout golden`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExport(cmd.Context(), streams, args[0], args[1:], opts)
+			switch opts.layout {
+			case "tanka":
+				return runExport(cmd.Context(), streams, args[0], args[1:], opts)
+			case "golden":
+				return runExportGolden(cmd.Context(), streams, args[0], args[1:], opts)
+			default:
+				return usageErrorf("unknown --layout %q: use tanka or golden", opts.layout)
+			}
 		},
 	}
 	opts.sel.addFlags(cmd.Flags())
@@ -59,6 +72,7 @@ exported environments (it needs manifest.json from an earlier export).`,
 	cmd.Flags().BoolVar(&opts.manifest, "manifest", false, "write manifest.json mapping each file to its environment's entrypoint")
 	cmd.Flags().StringVar(&opts.merge, "merge-strategy", "", "what to do when dir is not empty: fail-on-conflicts or replace-envs")
 	cmd.Flags().BoolVar(&opts.replace, "replace", false, "replace dir's whole content atomically (it may hold only manifests and manifest.json)")
+	cmd.Flags().StringVar(&opts.layout, "layout", "tanka", "tanka (file names from --format) or golden (<dir>/<env>/<namespace>/<kind>-<name>.yaml, each environment replaced atomically)")
 	cmd.Flags().StringArrayVar(&opts.deletedEnvs, "merge-deleted-envs", nil, "with replace-envs: entrypoint of a deleted environment whose files are dropped (repeatable)")
 	return cmd
 }
@@ -148,4 +162,42 @@ func exportFiles(r *pipeline.Renderer, env environment.Environment) ([]golden.Ex
 		}
 	}
 	return out, nil
+}
+
+// runExportGolden writes each environment into <dir>/<slug> with the golden layout and the same
+// atomic, lock-protected writer as `kforge golden update`.
+func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
+	s, err := newSession(streams, args, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	wd, err := streams.workDir()
+	if err != nil {
+		return err
+	}
+	root := absPath(wd, dir)
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return fmt.Errorf("export into %s: %w", dir, err)
+	}
+	var failed []error
+	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+		func(_ context.Context, env environment.Environment) (golden.Changes, error) {
+			files, err := renderFiles(s.renderer, env)
+			if err != nil {
+				return golden.Changes{}, err
+			}
+			return golden.Update(golden.Target{Root: root, Dir: env.Slug(), Env: env.Slug()}, files)
+		},
+		func(env environment.Environment, c golden.Changes, err error) error {
+			if err != nil {
+				failed = append(failed, err)
+				return nil
+			}
+			fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", path.Join(dir, env.Slug()), len(c.Added), len(c.Changed), len(c.Removed))
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	return errors.Join(failed...)
 }
