@@ -252,8 +252,10 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	if len(failed) > 0 {
 		// The environments that could not be validated make the run invalid; the report of the
 		// others is still printed so one broken environment does not hide the rest.
-		if werr := opts.report.write(streams, wd, rep); werr != nil && ExitCode(werr) != ExitFindings {
-			failed = append(failed, werr)
+		if len(rep.Environments) > 0 {
+			if werr := opts.report.write(streams, wd, rep); werr != nil && ExitCode(werr) != ExitFindings {
+				failed = append(failed, werr)
+			}
 		}
 		return errors.Join(failed...)
 	}
