@@ -54,7 +54,13 @@ function(params)
             for key in std.objectFields(c.resourceAttributes)
           ],
         },
-        probabilistic_sampler: { sampling_percentage: std.parseJson(format.decimal(c.samplingRatio * 100)) },
+        // equalizing: spans the SDK already sampled at this probability (consistent probability
+        // sampling, th in tracestate) pass unchanged instead of being sampled a second time;
+        // spans from sources that did not sample are brought down to the tier's percentage.
+        probabilistic_sampler: {
+          mode: 'equalizing',
+          sampling_percentage: std.parseJson(format.decimal(c.samplingRatio * 100)),
+        },
         batch: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: '5s' },
       },
       exporters: {
