@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"strings"
 )
 
 // File is one rendered resource as it is stored in an environment's directory.
@@ -108,8 +107,3 @@ func (c Changes) Empty() bool {
 
 // Count is the number of changed paths.
 func (c Changes) Count() int { return len(c.Added) + len(c.Changed) + len(c.Removed) }
-
-// hasSuffixFold reports whether s ends with suffix, ignoring ASCII case.
-func hasSuffixFold(s, suffix string) bool {
-	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
-}

@@ -10,12 +10,16 @@ import (
 // GitHubCommentLimit is the longest pull-request comment GitHub accepts, in characters.
 const GitHubCommentLimit = 65536
 
+// minMarkdownLimit is the smallest limit honoured: room for the heading and the notice.
+const minMarkdownLimit = 1000
+
 // MarkdownOptions tune [WriteMarkdown].
 type MarkdownOptions struct {
 	// Title is the heading of the comment; empty means "kforge diff".
 	Title string
 	// Limit is the maximum length of the output in bytes (which is never less than its length
-	// in characters); zero or anything larger than GitHubCommentLimit means GitHubCommentLimit.
+	// in characters); zero or anything larger than GitHubCommentLimit means GitHubCommentLimit,
+	// and anything below minMarkdownLimit means minMarkdownLimit.
 	Limit int
 	// Hint ends the comment with the command that brings golden/ up to date.
 	Hint bool
@@ -38,6 +42,7 @@ func WriteMarkdown(w io.Writer, drifts []Drift, opts MarkdownOptions) error {
 	if limit <= 0 || limit > GitHubCommentLimit {
 		limit = GitHubCommentLimit
 	}
+	limit = max(limit, minMarkdownLimit)
 	title := opts.Title
 	if title == "" {
 		title = "kforge diff"

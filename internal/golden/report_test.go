@@ -152,6 +152,7 @@ func TestWriteMarkdownLimit(t *testing.T) {
 	}{
 		{"default limit", []Drift{big(1), big(2)}, 0},
 		{"small limit", []Drift{big(1)}, 5000},
+		{"limit below the minimum", []Drift{big(1)}, 10},
 		{"limit above GitHub's is capped", []Drift{big(1), big(2), big(3)}, 1 << 20},
 	}
 	for _, tt := range tests {
@@ -165,6 +166,7 @@ func TestWriteMarkdownLimit(t *testing.T) {
 			if limit == 0 || limit > GitHubCommentLimit {
 				limit = GitHubCommentLimit
 			}
+			limit = max(limit, minMarkdownLimit)
 			if len(out) > limit {
 				t.Errorf("output is %d bytes, limit %d", len(out), limit)
 			}

@@ -1,6 +1,7 @@
 package golden
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -220,10 +221,12 @@ func readLimited(root *os.Root, p string) ([]byte, fs.FileMode, error) {
 	if info.Size() > maxFileSize {
 		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", info.Size(), maxFileSize)
 	}
-	content, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1)); err != nil {
 		return nil, 0, relErr(err)
 	}
+	content := buf.Bytes()
 	if len(content) > maxFileSize {
 		return nil, 0, fmt.Errorf("file too large (more than %d bytes)", maxFileSize)
 	}

@@ -1,0 +1,161 @@
+package golden
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+)
+
+// FuzzValidatePath checks that every accepted path is local, clean and free of hidden parts.
+func FuzzValidatePath(f *testing.F) {
+	for _, s := range []string{"apps/x.yaml", "../x", "a//b", "/abs", "a\\b", ".x", "C:/x", "a/\x00", "ü/ß.yaml"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if ValidatePath(p, "") != nil {
+			return
+		}
+		if !filepath.IsLocal(p) || path.Clean(p) != p || strings.HasPrefix(p, ".") || strings.Contains(p, "/.") {
+			t.Fatalf("accepted unsafe path %q", p)
+		}
+	})
+}
+
+// FuzzUnifiedDiff checks that the diff (computed on trimmed input, hunk positions shifted back)
+// turns the old text into the new one when applied.
+func FuzzUnifiedDiff(f *testing.F) {
+	f.Add("a\nb\nc\nd\ne\nf\ng\nh\n", "a\nb\nc\nX\ne\nf\ng\nh\n")
+	f.Add("x", "x\n")
+	f.Add("", "a\n")
+	f.Add("1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\n3\n4\n6\n7\n8\n9\n10\n")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if strings.Count(a, "\n")+strings.Count(b, "\n") > 2000 {
+			return
+		}
+		diff := unifiedDiff("a/f", "b/f", []byte(a), []byte(b))
+		if (a == b) != (diff == "") {
+			t.Fatalf("diff of equal inputs must be empty, and only then: %q", diff)
+		}
+		got, err := applyUnified(splitLines([]byte(a)), diff)
+		if err != nil {
+			t.Fatalf("apply %q: %v", diff, err)
+		}
+		if want := splitLines([]byte(b)); strings.Join(got, "") != strings.Join(want, "") {
+			t.Fatalf("applying the diff gives %q, want %q\n%s", got, want, diff)
+		}
+	})
+}
+
+// applyUnified applies a unified diff to lines (each ending in "\n").
+func applyUnified(a []string, diff string) ([]string, error) {
+	var out []string
+	next := 0 // index of the next line of a to copy
+	lines := strings.SplitAfter(diff, "\n")
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if !strings.HasPrefix(l, "@@ -") {
+			continue
+		}
+		f := strings.Fields(l)
+		if len(f) < 4 {
+			return nil, fmt.Errorf("bad hunk header %q", l)
+		}
+		startS, lenS, hasLen := strings.Cut(f[1][1:], ",")
+		oldStart, err := strconv.Atoi(startS)
+		if err != nil {
+			return nil, fmt.Errorf("bad hunk header %q", l)
+		}
+		start := oldStart - 1
+		if hasLen && lenS == "0" {
+			start = oldStart
+		}
+		if start < next || start > len(a) {
+			return nil, fmt.Errorf("hunk %q out of order", l)
+		}
+		out = append(out, a[next:start]...)
+		next = start
+		for i+1 < len(lines) && lines[i+1] != "" && !strings.HasPrefix(lines[i+1], "@@ ") {
+			i++
+			body := lines[i]
+			text := body[1:]
+			switch body[0] {
+			case ' ', '-':
+				if next >= len(a) || a[next] != text {
+					return nil, fmt.Errorf("line %d does not match %q", next+1, body)
+				}
+				if body[0] == ' ' {
+					out = append(out, text)
+				}
+				next++
+			case '+':
+				out = append(out, text)
+			default:
+				return nil, fmt.Errorf("bad diff line %q", body)
+			}
+		}
+	}
+	return append(out, a[next:]...), nil
+}
+
+// FuzzMaskSecret checks that no secret value survives masking, whatever the value and key.
+func FuzzMaskSecret(f *testing.F) {
+	f.Add("password", "hunter2-secret")
+	f.Add("tls.crt", "-----BEGIN-----\nline-one-secret\n\nline-two-secret\n")
+	f.Add("yes", "yes")
+	f.Add("k", "a\tb\r\nc  \n")
+	f.Add("a: b", "'quoted' \"secret\" value")
+	f.Fuzz(func(t *testing.T, key, value string) {
+		obj := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "s"}, "stringData": map[string]any{key: value}}
+		content, err := yaml.Marshal(obj)
+		if err != nil {
+			return
+		}
+		skeleton, _ := yaml.Marshal(map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "s"}, "stringData": map[string]any{key: ""}})
+		out := string(MaskSecret(content))
+		for _, line := range strings.Split(value, "\n") {
+			line = strings.TrimSpace(line)
+			if len(line) >= 4 && strings.Contains(out, line) && !strings.Contains(string(skeleton), line) && !strings.Contains("<masked sha256:>\n# Secret masked as a whole: its values could not be masked one by one", line) {
+				t.Fatalf("value line %q leaked:\n%s", line, out)
+			}
+		}
+	})
+}
+
+// FuzzWriteMarkdown checks that any names and diffs give a comment within the limit, with
+// balanced details blocks and no raw control characters.
+func FuzzWriteMarkdown(f *testing.F) {
+	f.Add("prod", "apps/x.yaml", "core/ConfigMap/apps/x", "--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n", 2000)
+	f.Add("p|x", "a`b|c.yaml", "<script>", "```\n~~~\n", 300)
+	f.Add("e", "\x1b[2J", "r\n#", "\x00\r\n", 65536)
+	f.Fuzz(func(t *testing.T, env, p, res, diff string, limit int) {
+		d := Drift{Target: Target{Dir: "golden/" + env, Env: env}, Entries: []Entry{
+			{Change: Added, Path: p, Resource: res},
+			{Change: Changed, Path: p + "2", Resource: res, Diff: diff},
+			{Change: UnexpectedEntry, Path: p + "3", Reason: res},
+		}}
+		var buf strings.Builder
+		if err := WriteMarkdown(&buf, []Drift{d, d}, MarkdownOptions{Limit: limit, Hint: true}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		lim := limit
+		if lim <= 0 || lim > GitHubCommentLimit {
+			lim = GitHubCommentLimit
+		}
+		lim = max(lim, minMarkdownLimit)
+		if len(out) > lim {
+			t.Fatalf("output %d bytes, limit %d", len(out), lim)
+		}
+		if strings.Count(out, "<details>") != strings.Count(out, "</details>") {
+			t.Fatal("unbalanced details")
+		}
+		if strings.ContainsFunc(out, func(r rune) bool { return r != '\n' && r != '\t' && isControl(r) }) {
+			t.Fatalf("raw control character in %q", out)
+		}
+	})
+}

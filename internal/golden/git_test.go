@@ -1,0 +1,130 @@
+package golden
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gitRepo makes a git repository in a temporary directory.
+func gitRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	run(t, dir, "git", "init", "-q", "-b", "main")
+	run(t, dir, "git", "config", "user.email", "test@example.com")
+	run(t, dir, "git", "config", "user.name", "test")
+	run(t, dir, "git", "config", "commit.gpgsign", "false")
+	return dir
+}
+
+func run(t *testing.T, dir string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+func TestReadGitTree(t *testing.T) {
+	repo := gitRepo(t)
+	v1 := []File{deployment("web", "web:1"), deployment("old", "old:1")}
+	writeFiles(t, filepath.Join(repo, "sub", "golden", "prod"), filesMap(v1))
+	writeFiles(t, filepath.Join(repo, "sub", "golden", "prod"), map[string]string{"README.md": "x", "apps/.hidden.yaml": "y"})
+	if err := os.Symlink("../README.md", filepath.Join(repo, "sub", "golden", "prod", "apps", "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	run(t, repo, "git", "add", "-A")
+	run(t, repo, "git", "commit", "-q", "-m", "v1")
+	run(t, repo, "git", "tag", "v1")
+	v2 := []File{deployment("web", "web:2")}
+	if err := os.RemoveAll(filepath.Join(repo, "sub", "golden", "prod")); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Join(repo, "sub", "golden", "prod"), filesMap(v2))
+	run(t, repo, "git", "add", "-A")
+	run(t, repo, "git", "commit", "-q", "-m", "v2")
+
+	ctx := context.Background()
+	root := filepath.Join(repo, "sub") // a kforge project inside a larger repository
+	tgt := Target{Root: root, Dir: "golden/prod", Env: "prod"}
+
+	tree, err := ReadGitTree(ctx, tgt, "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := filesMap(tree.Files); !equalMaps(got, filesMap(v1)) {
+		t.Errorf("files at v1: %s", keys(got))
+	}
+	if tree.Files[0].Resource != "apps/Deployment/apps/old" || tree.Files[0].Kind != "Deployment" {
+		t.Errorf("metadata not filled: %+v", tree.Files[0])
+	}
+	var unexpected []string
+	for _, u := range tree.Unexpected {
+		unexpected = append(unexpected, u.Path+": "+u.Reason)
+	}
+	if want := "README.md: not a .yaml file,apps/.hidden.yaml: hidden entry,apps/link.yaml: symbolic link"; strings.Join(unexpected, ",") != want {
+		t.Errorf("unexpected %v, want %s", unexpected, want)
+	}
+
+	head, err := ReadGitTree(ctx, tgt, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := filesMap(head.Files); !equalMaps(got, filesMap(v2)) || len(head.Unexpected) != 0 {
+		t.Errorf("files at HEAD: %s %v", keys(got), head.Unexpected)
+	}
+
+	d := DiffSets(tgt, tree, v2)
+	if d.Summary() != "1 removed, 1 changed, 3 unexpected" {
+		t.Errorf("diff v1 → v2: %s", d.Summary())
+	}
+
+	missing, err := ReadGitTree(ctx, Target{Root: root, Dir: "golden/staging"}, "HEAD")
+	if err != nil || len(missing.Files)+len(missing.Unexpected) != 0 {
+		t.Errorf("missing dir: %+v, %v", missing, err)
+	}
+}
+
+func TestReadGitTreeErrors(t *testing.T) {
+	repo := gitRepo(t)
+	writeFiles(t, repo, map[string]string{"golden/prod": "a file, not a directory"})
+	run(t, repo, "git", "add", "-A")
+	run(t, repo, "git", "commit", "-q", "-m", "init")
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		root string
+		ref  string
+		want string
+	}{
+		{"unknown ref", repo, "no-such-branch", `unknown git ref "no-such-branch"`},
+		{"option-like ref", repo, "--output=x", "invalid git ref"},
+		{"not a repository", t.TempDir(), "HEAD", "not a git repository"},
+		{"file instead of directory", repo, "HEAD", "not a directory at that ref"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadGitTree(ctx, Target{Root: tt.root, Dir: "golden/prod"}, tt.ref)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), tt.root) {
+				t.Errorf("error %q contains an absolute path", err)
+			}
+		})
+	}
+	t.Run("cancelled", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := ReadGitTree(cctx, Target{Root: repo, Dir: "golden/prod"}, "HEAD"); err == nil {
+			t.Fatal("want error from a cancelled context")
+		}
+	})
+}
