@@ -132,7 +132,7 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 		if err := writeFileAtomic(absPath(wd, file), func(w io.Writer) error {
 			return report.Write(w, format, r, report.Options{FailOnWarning: opts.FailOnWarning})
 		}); err != nil {
-			return fmt.Errorf("write %s report %s: %w", format, file, err)
+			return fmt.Errorf("write %s report %s: %w", format, file, withoutPath(err))
 		}
 	}
 	s := r.Summary()
@@ -140,6 +140,16 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 		return findingsErrorf("%d error(s) and %d warning(s) in %d environment(s)", s.Errors, s.Warnings, s.Environments)
 	}
 	return nil
+}
+
+// withoutPath drops the absolute path an *fs.PathError carries (e.g. of the temporary file), so
+// that the message names only the path the user gave.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // writeFileAtomic writes a file through a temporary file in the same directory, renamed into
@@ -278,7 +288,8 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 	}
 	findings, err := engine.Evaluate(ctx, in)
 	if err != nil {
-		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
+		// The engine's errors already start with the environment's name.
+		return report.EnvironmentResult{}, err
 	}
 	return report.EnvironmentResult{
 		Name:       env.Name,
@@ -348,12 +359,12 @@ func readManifests(streams IOStreams, wd, src string) ([]*manifest.Manifest, []s
 		root := absPath(wd, src)
 		fi, err := os.Stat(root)
 		if err != nil {
-			return nil, nil, usageErrorf("read manifests: %w", err)
+			return nil, nil, usageErrorf("read manifests %s: %w", src, withoutPath(err))
 		}
 		if !fi.IsDir() {
 			data, err := os.ReadFile(root)
 			if err != nil {
-				return nil, nil, fmt.Errorf("read manifests: %w", err)
+				return nil, nil, fmt.Errorf("read manifests %s: %w", src, withoutPath(err))
 			}
 			inputs = append(inputs, input{name: src, data: data})
 			break
@@ -372,15 +383,15 @@ func readManifests(streams IOStreams, wd, src string) ([]*manifest.Manifest, []s
 			return nil
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("read manifests in %s: %w", src, err)
+			return nil, nil, fmt.Errorf("read manifests in %s: %w", src, withoutPath(err))
 		}
 		sort.Strings(names)
 		for _, p := range names {
+			rel, _ := filepath.Rel(root, p)
 			data, err := os.ReadFile(p)
 			if err != nil {
-				return nil, nil, fmt.Errorf("read manifests: %w", err)
+				return nil, nil, fmt.Errorf("read manifests %s: %w", filepath.ToSlash(filepath.Join(src, rel)), withoutPath(err))
 			}
-			rel, _ := filepath.Rel(root, p)
 			inputs = append(inputs, input{name: filepath.ToSlash(filepath.Join(src, rel)), data: data})
 		}
 	}
