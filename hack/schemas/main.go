@@ -1,0 +1,484 @@
+// Command schemas copies the schema data kforge embeds out of the Go module cache: the
+// Kubernetes OpenAPI v3 documents of every supported Kubernetes version (from k8s.io/kubernetes)
+// and the CustomResourceDefinitions of the stack's operators, each from the Go module that ships
+// them as data. It writes internal/schema/generated (git-ignored): gzip-compressed documents, an
+// index and a sources record (module, version, path, SHA-256 and licence of every file).
+//
+// It uses nothing but the go command: `go mod download -json module@version` fetches the pinned
+// modules through the module proxy into the module cache, without adding them to go.mod. When the
+// generated index already records the pinned sources, it does nothing (-force regenerates).
+//
+// Usage, from anywhere in the repository:
+//
+//	go run ./hack/schemas [-force]
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/kforge/kforge/internal/schema/schemadata"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+)
+
+func main() {
+	force := flag.Bool("force", false, "regenerate even when the data is up to date")
+	flag.Parse()
+	if err := run(os.Stdout, *force); err != nil {
+		fmt.Fprintln(os.Stderr, "schemas:", err)
+		os.Exit(1)
+	}
+}
+
+// module is the part of `go mod download -json` output the generator reads.
+type module struct {
+	Path    string
+	Version string
+	Dir     string
+	Error   string
+}
+
+func run(w io.Writer, force bool) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	out := filepath.Join(root, filepath.FromSlash(schemadata.Dir))
+	key, err := sourcesKey()
+	if err != nil {
+		return err
+	}
+	if !force && upToDate(out, key) {
+		fmt.Fprintf(w, "schemas: %s is up to date\n", schemadata.Dir)
+		return nil
+	}
+
+	mods, err := download()
+	if err != nil {
+		return err
+	}
+
+	tmp, err := os.MkdirTemp(filepath.Dir(out), ".generated-")
+	if err != nil {
+		return fmt.Errorf("create temporary directory: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	g := &generator{dir: tmp, mods: mods, licenses: map[string]string{}, crdNames: map[string]string{}}
+	idx := schemadata.Index{Format: schemadata.FormatVersion, Key: key}
+	for _, rel := range kubeReleases() {
+		kv, err := g.kubernetes(rel)
+		if err != nil {
+			return err
+		}
+		idx.Kubernetes = append(idx.Kubernetes, kv)
+	}
+	for _, src := range crdSources() {
+		crds, err := g.crds(src)
+		if err != nil {
+			return err
+		}
+		idx.CRDs = append(idx.CRDs, crds...)
+	}
+	sort.Slice(idx.CRDs, func(i, j int) bool {
+		a, b := idx.CRDs[i], idx.CRDs[j]
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.Kind < b.Kind
+	})
+	sort.Slice(g.sources, func(i, j int) bool {
+		a, b := g.sources[i], g.sources[j]
+		if a.Module != b.Module {
+			return a.Module < b.Module
+		}
+		if a.Version != b.Version {
+			return a.Version < b.Version
+		}
+		return a.Path < b.Path
+	})
+	if err := writeJSON(filepath.Join(tmp, schemadata.SourcesFile), g.sources); err != nil {
+		return err
+	}
+	// The index is written last: its presence marks a complete directory.
+	if err := writeJSON(filepath.Join(tmp, schemadata.IndexFile), idx); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(out); err != nil {
+		return fmt.Errorf("remove old %s: %w", schemadata.Dir, err)
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return fmt.Errorf("move generated data into place: %w", err)
+	}
+	fmt.Fprintf(w, "schemas: wrote %s: Kubernetes %s, %d CRDs from %d files\n", schemadata.Dir,
+		minors(idx.Kubernetes), len(idx.CRDs), len(g.sources))
+	return nil
+}
+
+func minors(kvs []schemadata.KubeVersion) string {
+	s := make([]string, len(kvs))
+	for i, kv := range kvs {
+		s[i] = kv.Minor
+	}
+	return strings.Join(s, ", ")
+}
+
+// repoRoot is the directory of the main module's go.mod.
+func repoRoot() (string, error) {
+	outb, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("find go.mod: %w", err)
+	}
+	gomod := strings.TrimSpace(string(outb))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("find go.mod: run this inside the kforge repository")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// sourcesKey hashes the pinned sources and the data format.
+func sourcesKey() (string, error) {
+	type pinned struct {
+		Format     int
+		Kubernetes []string
+		CRDs       []string
+	}
+	p := pinned{Format: schemadata.FormatVersion}
+	for _, r := range kubeReleases() {
+		p.Kubernetes = append(p.Kubernetes, r.minor+"="+r.version)
+	}
+	for _, s := range crdSources() {
+		p.CRDs = append(p.CRDs, s.module+"@"+s.version+":"+strings.Join(s.paths, ","))
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("hash sources: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+func upToDate(out, key string) bool {
+	b, err := os.ReadFile(filepath.Join(out, schemadata.IndexFile))
+	if err != nil {
+		return false
+	}
+	var idx schemadata.Index
+	if json.Unmarshal(b, &idx) != nil {
+		return false
+	}
+	return idx.Format == schemadata.FormatVersion && idx.Key == key
+}
+
+// download fetches every pinned module into the module cache. It runs outside the main module
+// so that go.mod and go.sum stay untouched.
+func download() (map[string]module, error) {
+	args := []string{"mod", "download", "-json"}
+	for _, r := range kubeReleases() {
+		args = append(args, kubernetesModule+"@"+r.version)
+	}
+	for _, s := range crdSources() {
+		args = append(args, s.module+"@"+s.version)
+	}
+	tmp, err := os.MkdirTemp("", "kforge-schemas-")
+	if err != nil {
+		return nil, fmt.Errorf("create temporary directory: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = tmp
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	outb, runErr := cmd.Output()
+	mods := map[string]module{}
+	dec := json.NewDecoder(bytes.NewReader(outb))
+	var failed []string
+	for {
+		var m module
+		if err := dec.Decode(&m); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("read go mod download output: %w", err)
+		}
+		if m.Error != "" {
+			failed = append(failed, m.Path+"@"+m.Version+": "+m.Error)
+			continue
+		}
+		mods[m.Path+"@"+m.Version] = m
+	}
+	if len(failed) > 0 || runErr != nil {
+		return nil, fmt.Errorf("go mod download: %s%s", strings.Join(failed, "; "), strings.TrimSpace(stderr.String()))
+	}
+	return mods, nil
+}
+
+// generator writes the data files of one run into dir.
+type generator struct {
+	dir      string
+	mods     map[string]module
+	sources  []schemadata.Source
+	licenses map[string]string // module@version → licence file, relative to dir
+	crdNames map[string]string // CRD name → source, to reject duplicates
+}
+
+func (g *generator) module(path, version string) (module, error) {
+	m, ok := g.mods[path+"@"+version]
+	if !ok {
+		return module{}, fmt.Errorf("module %s@%s was not downloaded", path, version)
+	}
+	return m, nil
+}
+
+// openAPIFile matches the per group version documents of api/openapi-spec/v3; the per group
+// documents only list versions and are skipped.
+var openAPIFile = regexp.MustCompile(`^(?:api__(v[0-9a-z]+)|apis__([a-z0-9.-]+)__(v[0-9a-z]+))_openapi\.json$`)
+
+func (g *generator) kubernetes(rel kubeRelease) (schemadata.KubeVersion, error) {
+	m, err := g.module(kubernetesModule, rel.version)
+	if err != nil {
+		return schemadata.KubeVersion{}, err
+	}
+	kv := schemadata.KubeVersion{Minor: rel.minor, Release: rel.version, Documents: map[string]string{}}
+	const specDir = "api/openapi-spec/v3"
+	entries, err := os.ReadDir(filepath.Join(m.Dir, filepath.FromSlash(specDir)))
+	if err != nil {
+		return kv, fmt.Errorf("read %s@%s/%s: %w", m.Path, m.Version, specDir, err)
+	}
+	for _, e := range entries {
+		sub := openAPIFile.FindStringSubmatch(e.Name())
+		if sub == nil {
+			continue
+		}
+		gv := sub[1]
+		if gv == "" {
+			gv = sub[2] + "/" + sub[3]
+		}
+		src := path.Join(specDir, e.Name())
+		data, err := g.read(m, src)
+		if err != nil {
+			return kv, err
+		}
+		rel := path.Join("kubernetes", rel.minor, strings.ReplaceAll(gv, "/", "_")+".json.gz")
+		if err := g.writeGzip(rel, data); err != nil {
+			return kv, err
+		}
+		kv.Documents[gv] = rel
+	}
+	if len(kv.Documents) == 0 {
+		return kv, fmt.Errorf("%s@%s/%s holds no OpenAPI documents", m.Path, m.Version, specDir)
+	}
+	return kv, nil
+}
+
+// crdHeader is the part of a CustomResourceDefinition the index records.
+type crdHeader struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Metadata   struct {
+		Name string `json:"name"`
+	} `json:"metadata"`
+	Spec struct {
+		Group string `json:"group"`
+		Names struct {
+			Kind string `json:"kind"`
+		} `json:"names"`
+		Versions []struct {
+			Name string `json:"name"`
+		} `json:"versions"`
+	} `json:"spec"`
+}
+
+func (g *generator) crds(src crdSource) ([]schemadata.CRD, error) {
+	m, err := g.module(src.module, src.version)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, p := range src.paths {
+		abs := filepath.Join(m.Dir, filepath.FromSlash(p))
+		fi, err := os.Stat(abs)
+		if err != nil {
+			return nil, fmt.Errorf("read %s@%s/%s: %w", m.Path, m.Version, p, err)
+		}
+		if !fi.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		entries, err := os.ReadDir(abs)
+		if err != nil {
+			return nil, fmt.Errorf("read %s@%s/%s: %w", m.Path, m.Version, p, err)
+		}
+		for _, e := range entries {
+			if !e.IsDir() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+				files = append(files, path.Join(p, e.Name()))
+			}
+		}
+	}
+	var out []schemadata.CRD
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(m.Dir, filepath.FromSlash(f)))
+		if err != nil {
+			return nil, fmt.Errorf("read %s@%s/%s: %w", m.Path, m.Version, f, err)
+		}
+		origin := m.Path + "@" + m.Version + "/" + f
+		crds, err := g.splitCRDs(origin, data)
+		if err != nil {
+			return nil, err
+		}
+		if len(crds) == 0 {
+			continue
+		}
+		if err := g.record(m, f, data); err != nil {
+			return nil, err
+		}
+		out = append(out, crds...)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s@%s: no CustomResourceDefinition in %s", m.Path, m.Version, strings.Join(src.paths, ", "))
+	}
+	return out, nil
+}
+
+// splitCRDs writes every CustomResourceDefinition document of one YAML stream as JSON.
+func (g *generator) splitCRDs(origin string, data []byte) ([]schemadata.CRD, error) {
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	var out []schemadata.CRD
+	for n := 1; ; n++ {
+		doc, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s document %d: %w", origin, n, err)
+		}
+		js, err := yaml.YAMLToJSON(doc)
+		if err != nil {
+			return nil, fmt.Errorf("read %s document %d: %w", origin, n, err)
+		}
+		var h crdHeader
+		if err := json.Unmarshal(js, &h); err != nil || h.Kind != "CustomResourceDefinition" {
+			continue // empty documents, other kinds
+		}
+		if h.APIVersion != "apiextensions.k8s.io/v1" {
+			return nil, fmt.Errorf("%s: CustomResourceDefinition %s is %s, only apiextensions.k8s.io/v1 is supported", origin, h.Metadata.Name, h.APIVersion)
+		}
+		if prev, dup := g.crdNames[h.Metadata.Name]; dup {
+			return nil, fmt.Errorf("CustomResourceDefinition %s is in both %s and %s", h.Metadata.Name, prev, origin)
+		}
+		g.crdNames[h.Metadata.Name] = origin
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, js); err != nil {
+			return nil, fmt.Errorf("read %s document %d: %w", origin, n, err)
+		}
+		rel := path.Join("crds", h.Metadata.Name+".json.gz")
+		if err := g.writeGzip(rel, compact.Bytes()); err != nil {
+			return nil, err
+		}
+		c := schemadata.CRD{Name: h.Metadata.Name, Group: h.Spec.Group, Kind: h.Spec.Names.Kind, File: rel, Source: origin}
+		for _, v := range h.Spec.Versions {
+			c.Versions = append(c.Versions, v.Name)
+		}
+		out = append(out, c)
+	}
+}
+
+// read returns a file of module m and records it as a source.
+func (g *generator) read(m module, rel string) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(m.Dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, fmt.Errorf("read %s@%s/%s: %w", m.Path, m.Version, rel, err)
+	}
+	return data, g.record(m, rel, data)
+}
+
+func (g *generator) record(m module, rel string, data []byte) error {
+	lic, licFile, err := g.license(m)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	g.sources = append(g.sources, schemadata.Source{
+		Module: m.Path, Version: m.Version, Path: rel, SHA256: hex.EncodeToString(sum[:]),
+		License: lic, LicenseFile: licFile,
+	})
+	return nil
+}
+
+// license copies the module's LICENSE file (once) and names its licence.
+func (g *generator) license(m module) (name, file string, err error) {
+	key := m.Path + "@" + m.Version
+	name = "see LICENSE"
+	data, err := os.ReadFile(filepath.Join(m.Dir, "LICENSE"))
+	if err != nil {
+		return "", "", fmt.Errorf("read licence of %s: %w", key, err)
+	}
+	if bytes.Contains(data, []byte("Apache License")) && bytes.Contains(data, []byte("Version 2.0")) {
+		name = "Apache-2.0"
+	}
+	if f, ok := g.licenses[key]; ok {
+		return name, f, nil
+	}
+	// Identical licence texts are stored once, named by their hash.
+	sum := sha256.Sum256(data)
+	file = path.Join("licenses", hex.EncodeToString(sum[:8])+".txt")
+	if err := g.write(file, data); err != nil {
+		return "", "", err
+	}
+	g.licenses[key] = file
+	return name, file, nil
+}
+
+func (g *generator) write(rel string, data []byte) error {
+	abs := filepath.Join(g.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", path.Dir(rel), err)
+	}
+	if err := os.WriteFile(abs, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	return nil
+}
+
+// writeGzip writes data gzip-compressed, with an empty header so the bytes depend on data only.
+func (g *generator) writeGzip(rel string, data []byte) error {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return fmt.Errorf("compress %s: %w", rel, err)
+	}
+	if _, err := zw.Write(data); err != nil {
+		return fmt.Errorf("compress %s: %w", rel, err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("compress %s: %w", rel, err)
+	}
+	return g.write(rel, buf.Bytes())
+}
+
+func writeJSON(file string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Base(file), err)
+	}
+	if err := os.WriteFile(file, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(file), err)
+	}
+	return nil
+}

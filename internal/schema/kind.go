@@ -1,0 +1,134 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
+	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
+	apiextvalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	celconfig "k8s.io/apiserver/pkg/apis/cel"
+	"k8s.io/kube-openapi/pkg/validation/spec"
+	"k8s.io/kube-openapi/pkg/validation/strfmt"
+	"k8s.io/kube-openapi/pkg/validation/validate"
+)
+
+// kindValidator checks objects of one kind and version. It is immutable once built, so one value
+// serves every goroutine: the kube-openapi validator is created per call (it keeps a path while it
+// walks), the CEL programs are compiled once and evaluate without shared state.
+type kindValidator struct {
+	structural *structuralschema.Structural
+	openapi    *spec.Schema
+	cel        *cel.Validator
+	// custom is true for custom resources: the API server applies their schema defaults before
+	// validating; built-in kinds are defaulted by Go code instead.
+	custom bool
+	// source says where the schema came from, for findings.
+	source string
+	// deprecation is the warning of a deprecated custom resource version, "" if not deprecated.
+	deprecation string
+}
+
+// lazyKind builds a kindValidator on first use, once, whichever goroutine asks first.
+type lazyKind struct {
+	once  sync.Once
+	build func() (*kindValidator, error)
+	kv    *kindValidator
+	err   error
+}
+
+func (l *lazyKind) get() (*kindValidator, error) {
+	l.once.Do(func() {
+		l.kv, l.err = l.build()
+		l.build = nil
+	})
+	return l.kv, l.err
+}
+
+// newKindValidatorV1 builds a validator from a versioned (v1) schema.
+func newKindValidatorV1(s *apiextv1.JSONSchemaProps, custom bool, source string) (*kindValidator, error) {
+	var internal apiextensions.JSONSchemaProps
+	if err := apiextv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(s, &internal, nil); err != nil {
+		return nil, fmt.Errorf("convert schema: %w", err)
+	}
+	return newKindValidator(&internal, custom, source)
+}
+
+func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source string) (*kindValidator, error) {
+	st, err := structuralschema.NewStructural(s)
+	if err != nil {
+		return nil, fmt.Errorf("build structural schema: %w", err)
+	}
+	openapi := &spec.Schema{}
+	if err := apiextvalidation.ConvertJSONSchemaPropsWithPostProcess(s, openapi, apiextvalidation.StripUnsupportedFormatsPostProcess); err != nil {
+		return nil, fmt.Errorf("convert schema to OpenAPI: %w", err)
+	}
+	return &kindValidator{
+		structural: st,
+		openapi:    openapi,
+		cel:        cel.NewValidator(st, true, celconfig.PerCallLimit),
+		custom:     custom,
+		source:     source,
+	}, nil
+}
+
+// check validates data, a normalized copy of the object that it may change (unknown fields are
+// removed, custom resource defaults applied, as the API server does before validating).
+func (k *kindValidator) check(ctx context.Context, res Resource, data map[string]any) []Finding {
+	var out []Finding
+	add := func(id, path, msg string) {
+		out = append(out, newFinding(id, SeverityError, res, k.source, path, msg))
+	}
+	for _, u := range pruneUnknown(data, k.structural, nil, true) {
+		add(RuleUnknownField, u.path, u.message())
+	}
+	if k.custom {
+		defaulting.Default(data, k.structural)
+	}
+	typeErrors := false
+	result := newOpenAPIValidator(k.openapi, "").Validate(data)
+	for _, e := range result.Errors {
+		f := openAPIFinding(e, data)
+		if f.id == RuleWrongType {
+			typeErrors = true
+		}
+		add(f.id, f.path, f.msg)
+	}
+	for _, e := range listtype.ValidateListSetsAndMaps(nil, k.structural, data) {
+		add(RuleDuplicate, e.Field, duplicateMessage(e))
+	}
+	for _, n := range checkNumbers(data, k.structural, nil) {
+		add(RuleQuantity, n.path, n.msg)
+	}
+	// CEL rules read typed values: on data of the wrong type they only add noise.
+	if k.cel != nil && !typeErrors {
+		errs, _ := k.cel.Validate(ctx, nil, k.structural, data, nil, celconfig.RuntimeCELCostBudget)
+		for _, e := range errs {
+			add(RuleCEL, e.Field, celMessage(e))
+		}
+	}
+	return out
+}
+
+func duplicateMessage(e *field.Error) string {
+	return fmt.Sprintf("%s: duplicate entry %s", e.Field, formatValue(e.BadValue))
+}
+
+func celMessage(e *field.Error) string {
+	path := e.Field
+	if path == "" || path == "<nil>" {
+		path = "(object)"
+	}
+	return fmt.Sprintf("%s: %s", path, e.Detail)
+}
+
+// newOpenAPIValidator returns a fresh validator of s whose error names start at root.
+func newOpenAPIValidator(s *spec.Schema, root string) *validate.SchemaValidator {
+	return validate.NewSchemaValidator(s, nil, root, strfmt.Default)
+}

@@ -1,0 +1,273 @@
+package schema
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/schema/schemadata"
+)
+
+// Options configure Load.
+type Options struct {
+	// KubernetesVersion is the "major.minor" Kubernetes version whose built-in schemas apply
+	// ("1.33", "v1.33" is accepted); empty means project.DefaultKubernetesVersion.
+	KubernetesVersion string
+	// CRDDirs are directories (read recursively) or files of CustomResourceDefinitions, YAML or
+	// JSON, multi-document streams and v1 Lists allowed; other documents are ignored. They take
+	// precedence over the embedded definitions of the same group and kind.
+	CRDDirs []string
+	// Root is the absolute repository root: CRD paths in errors and findings are shown relative
+	// to it. Empty shows them as given.
+	Root string
+	// Strict makes an object whose kind has no schema an error instead of a warning.
+	Strict bool
+}
+
+// Validator checks objects against their schemas. It is safe for concurrent use; the validator
+// of each kind is built on first use and shared. Load one per run.
+type Validator struct {
+	shared *shared
+	// crds maps a group and kind to its definition: embedded, kforge's own, --crds, and for a
+	// Validator returned by AddCRDs, the environment's. Never modified after construction.
+	crds map[groupKind]*crdEntry
+}
+
+// groupKind identifies a kind in an API group ("" for the core group).
+type groupKind struct {
+	group, kind string
+}
+
+func (g groupKind) String() string {
+	if g.group == "" {
+		return g.kind
+	}
+	return g.kind + "." + g.group
+}
+
+// shared is the state every Validator derived from one Load shares.
+type shared struct {
+	kube   schemadata.KubeVersion
+	strict bool
+	// docs holds the lazily parsed OpenAPI document of each built-in group version.
+	docs map[string]*lazyDoc
+	// groups lists the built-in API groups and their versions, newest document first.
+	groups map[string][]string
+	// meta validates object metadata (ObjectMeta of the core group), built on first use.
+	meta lazyKind
+
+	mu       sync.Mutex
+	builtins map[string]*lazyKind // "apps/v1/Deployment" → validator
+}
+
+// lazyDoc parses one gzip-compressed OpenAPI document on first use.
+type lazyDoc struct {
+	once sync.Once
+	gv   string
+	file string
+	doc  *openAPIDoc
+	err  error
+}
+
+func (d *lazyDoc) get() (*openAPIDoc, error) {
+	d.once.Do(func() {
+		data, err := readGzip(generated, path.Join("generated", d.file))
+		if err != nil {
+			d.err = &DataError{Reason: fmt.Sprintf("is incomplete (%s: %v)", d.file, err)}
+			return
+		}
+		d.doc, d.err = parseOpenAPIDoc(data, d.gv)
+		if d.err != nil {
+			d.err = &DataError{Reason: fmt.Sprintf("is unreadable (%s: %v)", d.file, d.err)}
+		}
+	})
+	return d.doc, d.err
+}
+
+// Load reads the schema index and the CustomResourceDefinitions of opts.CRDDirs. Schemas
+// themselves are parsed when an object first needs them.
+func Load(opts Options) (*Validator, error) {
+	idx, err := readIndex()
+	if err != nil {
+		return nil, err
+	}
+	want := strings.TrimPrefix(strings.TrimSpace(opts.KubernetesVersion), "v")
+	if want == "" {
+		want = project.DefaultKubernetesVersion
+	}
+	sh := &shared{strict: opts.Strict, docs: map[string]*lazyDoc{}, groups: map[string][]string{}, builtins: map[string]*lazyKind{}}
+	var supported []string
+	found := false
+	for _, kv := range idx.Kubernetes {
+		supported = append(supported, kv.Minor)
+		if kv.Minor == want {
+			sh.kube, found = kv, true
+		}
+	}
+	if !found {
+		return nil, &VersionError{Version: want, Supported: supported}
+	}
+	for gv, file := range sh.kube.Documents {
+		sh.docs[gv] = &lazyDoc{gv: gv, file: file}
+		g, ver := splitGroupVersion(gv)
+		sh.groups[g] = append(sh.groups[g], ver)
+	}
+	for g := range sh.groups {
+		sort.Strings(sh.groups[g])
+	}
+	sh.meta.build = sh.buildMeta
+
+	v := &Validator{shared: sh, crds: map[groupKind]*crdEntry{}}
+	for _, c := range idx.CRDs {
+		c := c
+		v.crds[groupKind{c.Group, c.Kind}] = &crdEntry{
+			name: c.Name, group: c.Group, kind: c.Kind, source: c.Source,
+			load: func() ([]byte, error) { return readGzip(generated, path.Join("generated", c.File)) },
+		}
+	}
+	own, err := ownDefinitions()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range own {
+		v.crds[groupKind{e.group, e.kind}] = e
+	}
+	for _, dir := range opts.CRDDirs {
+		entries, err := readCRDPath(dir, opts.Root)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			v.crds[groupKind{e.group, e.kind}] = e
+		}
+	}
+	return v, nil
+}
+
+// KubernetesRelease is the Kubernetes release whose OpenAPI documents check built-in kinds
+// ("v1.33.13").
+func (v *Validator) KubernetesRelease() string { return v.shared.kube.Release }
+
+// SupportedKubernetesVersions lists the "major.minor" versions the embedded data covers.
+func SupportedKubernetesVersions() ([]string, error) {
+	idx, err := readIndex()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(idx.Kubernetes))
+	for i, kv := range idx.Kubernetes {
+		out[i] = kv.Minor
+	}
+	return out, nil
+}
+
+func readIndex() (*schemadata.Index, error) {
+	data, err := fs.ReadFile(generated, path.Join("generated", schemadata.IndexFile))
+	if err != nil {
+		return nil, &DataError{Reason: "is missing"}
+	}
+	var idx schemadata.Index
+	if err := json.Unmarshal(data, &idx); err != nil {
+		return nil, &DataError{Reason: fmt.Sprintf("is unreadable (%s: %v)", schemadata.IndexFile, err)}
+	}
+	if idx.Format != schemadata.FormatVersion {
+		return nil, &DataError{Reason: fmt.Sprintf("has format %d, this kforge reads format %d", idx.Format, schemadata.FormatVersion)}
+	}
+	return &idx, nil
+}
+
+func readGzip(fsys fs.FS, name string) ([]byte, error) {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	return data, zr.Close()
+}
+
+// builtin returns the validator of a built-in kind, or nil when the group version does not
+// exist or does not have the kind.
+func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
+	d, ok := sh.docs[gv]
+	if !ok {
+		return nil, nil
+	}
+	doc, err := d.get()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := doc.kinds[kind]; !ok {
+		return nil, nil
+	}
+	key := gv + "/" + kind
+	sh.mu.Lock()
+	lk, ok := sh.builtins[key]
+	if !ok {
+		source := fmt.Sprintf("Kubernetes %s OpenAPI (%s)", sh.kube.Release, gv)
+		lk = &lazyKind{build: func() (*kindValidator, error) {
+			s, err := newResolver(doc).kindSchema(kind)
+			if err != nil {
+				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
+			}
+			return newKindValidatorV1(&s, false, source)
+		}}
+		sh.builtins[key] = lk
+	}
+	sh.mu.Unlock()
+	return lk.get()
+}
+
+// kindsIn lists the versions of a built-in group that have kind.
+func (sh *shared) versionsWithKind(group, kind string) []string {
+	var out []string
+	for _, ver := range sh.groups[group] {
+		gv := ver
+		if group != "" {
+			gv = group + "/" + ver
+		}
+		doc, err := sh.docs[gv].get()
+		if err != nil {
+			continue
+		}
+		if _, ok := doc.kinds[kind]; ok {
+			out = append(out, gv)
+		}
+	}
+	return out
+}
+
+func (sh *shared) buildMeta() (*kindValidator, error) {
+	d, ok := sh.docs["v1"]
+	if !ok {
+		return nil, &DataError{Reason: "has no core v1 document"}
+	}
+	doc, err := d.get()
+	if err != nil {
+		return nil, err
+	}
+	s, err := newResolver(doc).named(objectMetaSchema)
+	if err != nil {
+		return nil, fmt.Errorf("schema of object metadata: %w", err)
+	}
+	kv, err := newKindValidatorV1(&s, false, fmt.Sprintf("Kubernetes %s OpenAPI (ObjectMeta)", sh.kube.Release))
+	if err != nil {
+		return nil, fmt.Errorf("schema of object metadata: %w", err)
+	}
+	kv.cel = nil
+	return kv, nil
+}
