@@ -67,6 +67,9 @@ func (f *policyFlags) load(ctx context.Context, proj *project.Project, wd string
 		data[i] = absPath(wd, d)
 	}
 	if len(dirs) == 0 {
+		if f.noBuiltin {
+			return nil, usageErrorf("no policies to evaluate: --no-builtin-policies needs --policy DIR")
+		}
 		return nil, usageErrorf("no policies to evaluate: the repository has no policies/ directory; pass --policy DIR")
 	}
 	return policy.Load(ctx, dirs, data, opts)
