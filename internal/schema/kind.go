@@ -93,11 +93,8 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 	}
 	typeErrors := false
 	result := newOpenAPIValidator(k.openapi, "").Validate(data)
-	for _, e := range result.Errors {
-		f := openAPIFinding(e, data)
-		if f.id == RuleWrongType {
-			typeErrors = true
-		}
+	for _, f := range classifyResult(result.Errors, data) {
+		typeErrors = typeErrors || f.id == RuleWrongType
 		add(f.id, f.path, f.msg)
 	}
 	for _, e := range listtype.ValidateListSetsAndMaps(nil, k.structural, data) {

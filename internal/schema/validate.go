@@ -200,8 +200,7 @@ func (v *Validator) checkMetadata(res Resource, root map[string]any) []Finding {
 	}
 	wrapped := map[string]any{"metadata": md}
 	typeErrors := false
-	for _, e := range newOpenAPIValidator(meta.openapi, "metadata").Validate(md).Errors {
-		f := openAPIFinding(e, wrapped)
+	for _, f := range classifyResult(newOpenAPIValidator(meta.openapi, "metadata").Validate(md).Errors, wrapped) {
 		typeErrors = typeErrors || f.id == RuleWrongType
 		add(f.id, f.path, f.msg)
 	}

@@ -56,7 +56,7 @@ func pruneUnknown(x any, s *structuralschema.Structural, path *field.Path, root 
 					}
 					if s.AdditionalProperties != nil {
 						if s.AdditionalProperties.Structural != nil {
-							walk(v, s.AdditionalProperties.Structural, path.Key(k), false)
+							walk(v, s.AdditionalProperties.Structural, childPath(path, k), false)
 						}
 						continue
 					}
@@ -151,14 +151,13 @@ func editDistance(a, b string) int {
 	return d[len(ra)][len(rb)]
 }
 
-// numberProblem is a malformed quantity or an integer out of range.
+// numberProblem is a malformed quantity.
 type numberProblem struct {
 	path, msg string
 }
 
 // checkNumbers parses the quantities of built-in kinds (resources.limits.cpu) as the API server's
-// typed decoding does, and checks integers against their int32 format: the schema validator
-// checks neither.
+// typed decoding does; the schema validator cannot, a quantity being a string or a number.
 func checkNumbers(x any, s *structuralschema.Structural, path *field.Path) []numberProblem {
 	var out []numberProblem
 	var walk func(x any, s *structuralschema.Structural, path *field.Path)
@@ -180,7 +179,7 @@ func checkNumbers(x any, s *structuralschema.Structural, path *field.Path) []num
 				if prop, ok := s.Properties[k]; ok {
 					walk(x[k], &prop, path.Child(k))
 				} else if s.AdditionalProperties != nil {
-					walk(x[k], s.AdditionalProperties.Structural, path.Key(k))
+					walk(x[k], s.AdditionalProperties.Structural, childPath(path, k))
 				}
 			}
 		case []any:
@@ -202,9 +201,6 @@ func checkNumbers(x any, s *structuralschema.Structural, path *field.Path) []num
 				out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: must be a quantity (a string or a number), found %s", path, describe(x, true))})
 			}
 		case int64:
-			if format == "int32" && (x > math.MaxInt32 || x < math.MinInt32) {
-				out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: %d is out of range for a 32-bit integer", path, x)})
-			}
 			if format == quantityFormat {
 				if _, err := resource.ParseQuantity(strconv.FormatInt(x, 10)); err != nil {
 					out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: invalid quantity %d: %v", path, x, quantityError(err))})
