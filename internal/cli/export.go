@@ -116,7 +116,13 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	if err != nil {
 		return err
 	}
-	res, err := golden.Export(absPath(wd, dir), files, golden.ExportOptions{
+	// Export names its directory in messages as it is given: pass the user's relative path when
+	// it resolves against the process's directory, so that no message shows an absolute path.
+	target := dir
+	if streams.WorkDir != "" {
+		target = absPath(wd, dir)
+	}
+	res, err := golden.Export(target, files, golden.ExportOptions{
 		Format:      opts.format,
 		Extension:   opts.extension,
 		Merge:       merge,
