@@ -40,6 +40,19 @@ func (v *Validator) ValidateContext(ctx context.Context, obj map[string]any) []F
 	out = append(out, v.checkMetadata(res, root)...)
 	out = append(out, kv.check(ctx, res, root)...)
 	sortFindings(out)
+	return dedupe(out)
+}
+
+// dedupe drops repeated findings (a malformed metadata is seen by the kind's schema and by the
+// metadata check); fs is sorted.
+func dedupe(fs []Finding) []Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && f.RuleID == fs[i-1].RuleID && f.FieldPath == fs[i-1].FieldPath && f.Message == fs[i-1].Message {
+			continue
+		}
+		out = append(out, f)
+	}
 	return out
 }
 
