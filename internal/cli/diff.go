@@ -9,7 +9,6 @@ import (
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
-	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // diffOptions are the flags of `kforge diff`.
@@ -57,7 +56,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 	}
 	var drifts []golden.Drift
 	var failed []error
-	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
 			files, err := renderFiles(s.renderer, env)
 			if err != nil {

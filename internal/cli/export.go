@@ -92,7 +92,7 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	var files []golden.ExportFile
 	var entrypoints []string
 	var failed []error
-	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(_ context.Context, env environment.Environment) ([]golden.ExportFile, error) {
 			return exportFiles(s.renderer, env)
 		},
@@ -177,6 +177,9 @@ func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []
 	if err != nil {
 		return err
 	}
+	if err := checkSlugs(s.envs); err != nil {
+		return err
+	}
 	wd, err := streams.workDir()
 	if err != nil {
 		return err
@@ -186,7 +189,7 @@ func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []
 		return fmt.Errorf("export into %s: %w", dir, err)
 	}
 	var failed []error
-	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(_ context.Context, env environment.Environment) (golden.Changes, error) {
 			files, err := renderFiles(s.renderer, env)
 			if err != nil {

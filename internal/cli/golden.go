@@ -71,6 +71,16 @@ environments that no longer exist are removed too. A second run changes nothing.
 	return cmd
 }
 
+// checkSlugs refuses environment directory names that are unsafe or nest inside each other
+// (updating the outer one would replace the inner one).
+func checkSlugs(envs []environment.Environment) error {
+	slugs := make([]string, len(envs))
+	for i, e := range envs {
+		slugs[i] = e.Slug()
+	}
+	return golden.ValidateSlugs(slugs)
+}
+
 // renderFiles renders env into the files of its golden directory.
 func renderFiles(r *pipeline.Renderer, env environment.Environment) ([]golden.File, error) {
 	rendered, err := r.Render(env)
@@ -91,7 +101,7 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 	}
 	var drifts []golden.Drift
 	var failed []error
-	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(_ context.Context, env environment.Environment) (golden.Drift, error) {
 			files, err := renderFiles(s.renderer, env)
 			if err != nil {
@@ -168,8 +178,11 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 	if err != nil {
 		return err
 	}
+	if err := checkSlugs(s.envs); err != nil {
+		return err
+	}
 	var failed []error
-	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(_ context.Context, env environment.Environment) (golden.Changes, error) {
 			files, err := renderFiles(s.renderer, env)
 			if err != nil {

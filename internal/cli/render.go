@@ -62,7 +62,7 @@ func runRender(ctx context.Context, streams IOStreams, args []string, opts *rend
 	var all []*manifest.Manifest
 	var failed []error
 	first := true
-	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(_ context.Context, env environment.Environment) (*pipeline.Rendered, error) {
 			return s.renderer.Render(env)
 		},

@@ -247,7 +247,7 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	}
 	rep := report.Report{Tool: "kforge", Version: Version, Rules: engine.Rules()}
 	var failed []error
-	err = pipeline.Each(ctx, opts.sel.parallel, s.envs,
+	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (report.EnvironmentResult, error) {
 			return validateEnvironment(ctx, s.renderer, engine, env)
 		},
