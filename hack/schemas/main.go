@@ -255,7 +255,7 @@ func (g *generator) kubernetes(rel kubeRelease) (schemadata.KubeVersion, error) 
 	if err != nil {
 		return schemadata.KubeVersion{}, err
 	}
-	kv := schemadata.KubeVersion{Minor: rel.minor, Release: rel.version, Documents: map[string]string{}}
+	kv := schemadata.KubeVersion{Minor: rel.minor, Release: rel.version, Documents: map[string]string{}, Kinds: map[string]map[string]string{}}
 	const specDir = "api/openapi-spec/v3"
 	entries, err := os.ReadDir(filepath.Join(m.Dir, filepath.FromSlash(specDir)))
 	if err != nil {
@@ -275,11 +275,16 @@ func (g *generator) kubernetes(rel kubeRelease) (schemadata.KubeVersion, error) 
 		if err != nil {
 			return kv, err
 		}
+		doc, kinds, err := schemasOf(data, gv)
+		if err != nil {
+			return kv, fmt.Errorf("read %s@%s/%s: %w", m.Path, m.Version, src, err)
+		}
 		rel := path.Join("kubernetes", rel.minor, strings.ReplaceAll(gv, "/", "_")+".json.gz")
-		if err := g.writeGzip(rel, data); err != nil {
+		if err := g.writeGzip(rel, doc); err != nil {
 			return kv, err
 		}
 		kv.Documents[gv] = rel
+		kv.Kinds[gv] = kinds
 	}
 	if len(kv.Documents) == 0 {
 		return kv, fmt.Errorf("%s@%s/%s holds no OpenAPI documents", m.Path, m.Version, specDir)
@@ -383,12 +388,12 @@ func (g *generator) splitCRDs(origin string, data []byte) ([]schemadata.CRD, err
 			return nil, fmt.Errorf("CustomResourceDefinition %s is in both %s and %s", h.Metadata.Name, prev, origin)
 		}
 		g.crdNames[h.Metadata.Name] = origin
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, js); err != nil {
+		compact, err := stripCRD(js)
+		if err != nil {
 			return nil, fmt.Errorf("read %s document %d: %w", origin, n, err)
 		}
 		rel := path.Join("crds", h.Metadata.Name+".json.gz")
-		if err := g.writeGzip(rel, compact.Bytes()); err != nil {
+		if err := g.writeGzip(rel, compact); err != nil {
 			return nil, err
 		}
 		c := schemadata.CRD{Name: h.Metadata.Name, Group: h.Spec.Group, Kind: h.Spec.Names.Kind, File: rel, Source: origin}
@@ -481,4 +486,103 @@ func writeJSON(file string, v any) error {
 		return fmt.Errorf("write %s: %w", filepath.Base(file), err)
 	}
 	return nil
+}
+
+// decodeJSON decodes JSON keeping numbers as written.
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// schemasOf keeps the component schemas of an OpenAPI v3 document, without description texts,
+// and lists the kinds of group version gv with the name of their schema.
+func schemasOf(data []byte, gv string) ([]byte, map[string]string, error) {
+	v, err := decodeJSON(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, _ := v.(map[string]any)
+	comps, _ := doc["components"].(map[string]any)
+	schemas, _ := comps["schemas"].(map[string]any)
+	if len(schemas) == 0 {
+		return nil, nil, errors.New("no components.schemas")
+	}
+	group, version, found := strings.Cut(gv, "/")
+	if !found {
+		group, version = "", gv
+	}
+	kinds := map[string]string{}
+	for name, sch := range schemas {
+		m, _ := sch.(map[string]any)
+		gvks, _ := m["x-kubernetes-group-version-kind"].([]any)
+		for _, x := range gvks {
+			gvk, _ := x.(map[string]any)
+			if gvk["group"] == group && gvk["version"] == version {
+				if kind, _ := gvk["kind"].(string); kind != "" {
+					kinds[kind] = name
+				}
+			}
+		}
+		stripSchema(sch)
+	}
+	out, err := json.Marshal(map[string]any{"components": map[string]any{"schemas": schemas}})
+	return out, kinds, err
+}
+
+// stripCRD drops the description texts of every version's schema of a definition.
+func stripCRD(data []byte) ([]byte, error) {
+	v, err := decodeJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	crd, _ := v.(map[string]any)
+	delete(crd, "status")
+	spec, _ := crd["spec"].(map[string]any)
+	versions, _ := spec["versions"].([]any)
+	for _, ver := range versions {
+		vm, _ := ver.(map[string]any)
+		if sch, ok := vm["schema"].(map[string]any); ok {
+			stripSchema(sch["openAPIV3Schema"])
+		}
+	}
+	return json.Marshal(crd)
+}
+
+// stripSchema removes description texts from a JSON schema, visiting only the places that hold
+// schemas: a property named "description", defaults, enums and examples are data and stay.
+func stripSchema(v any) {
+	s, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	delete(s, "description")
+	for _, key := range []string{"properties", "patternProperties", "definitions"} {
+		if m, ok := s[key].(map[string]any); ok {
+			for _, sub := range m {
+				stripSchema(sub)
+			}
+		}
+	}
+	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
+		if l, ok := s[key].([]any); ok {
+			for _, sub := range l {
+				stripSchema(sub)
+			}
+		}
+	}
+	for _, key := range []string{"items", "additionalProperties", "not", "additionalItems"} {
+		switch sub := s[key].(type) {
+		case map[string]any:
+			stripSchema(sub)
+		case []any:
+			for _, x := range sub {
+				stripSchema(x)
+			}
+		}
+	}
 }

@@ -54,14 +54,26 @@ func (e *crdEntry) decode() error {
 			e.err = err
 			return
 		}
-		var crd apiextv1.CustomResourceDefinition
+		// Only the versions are decoded now; a version's schema when an object first uses it.
+		var crd struct {
+			Spec struct {
+				Versions []struct {
+					Name               string  `json:"name"`
+					Served             bool    `json:"served"`
+					Deprecated         bool    `json:"deprecated"`
+					DeprecationWarning *string `json:"deprecationWarning"`
+					Schema             *struct {
+						OpenAPIV3Schema json.RawMessage `json:"openAPIV3Schema"`
+					} `json:"schema"`
+				} `json:"versions"`
+			} `json:"spec"`
+		}
 		if err := json.Unmarshal(data, &crd); err != nil {
 			e.err = fmt.Errorf("decode: %w", err)
 			return
 		}
 		e.versions = map[string]*crdVersion{}
-		for i := range crd.Spec.Versions {
-			ver := crd.Spec.Versions[i]
+		for _, ver := range crd.Spec.Versions {
 			cv := &crdVersion{served: ver.Served}
 			if ver.Deprecated {
 				cv.deprecation = fmt.Sprintf("%s/%s %s is deprecated", e.group, ver.Name, e.kind)
@@ -69,14 +81,19 @@ func (e *crdEntry) decode() error {
 					cv.deprecation = *ver.DeprecationWarning
 				}
 			}
-			var props *apiextv1.JSONSchemaProps
-			if ver.Schema != nil && ver.Schema.OpenAPIV3Schema != nil {
-				props = ver.Schema.OpenAPIV3Schema
-			} else {
-				props = &apiextv1.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
+			var raw json.RawMessage
+			if ver.Schema != nil {
+				raw = ver.Schema.OpenAPIV3Schema
 			}
-			source := e.source
+			source, name := e.source, ver.Name
 			cv.kind.build = func() (*kindValidator, error) {
+				props := &apiextv1.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
+				if len(raw) > 0 && string(raw) != "null" {
+					props = &apiextv1.JSONSchemaProps{}
+					if err := json.Unmarshal(raw, props); err != nil {
+						return nil, fmt.Errorf("decode schema of version %s: %w", name, err)
+					}
+				}
 				kv, err := newKindValidatorV1(props, true, source)
 				if err != nil {
 					return nil, err

@@ -33,6 +33,9 @@ type kindValidator struct {
 	source string
 	// deprecation is the warning of a deprecated custom resource version, "" if not deprecated.
 	deprecation string
+	// quantities and lists say whether the schema has quantity nodes and list-type sets or
+	// maps anywhere, so that objects of kinds without them skip those walks.
+	quantities, lists bool
 }
 
 // lazyKind builds a kindValidator on first use, once, whichever goroutine asks first.
@@ -69,13 +72,38 @@ func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source stri
 	if err := apiextvalidation.ConvertJSONSchemaPropsWithPostProcess(s, openapi, apiextvalidation.StripUnsupportedFormatsPostProcess); err != nil {
 		return nil, fmt.Errorf("convert schema to OpenAPI: %w", err)
 	}
-	return &kindValidator{
+	kv := &kindValidator{
 		structural: st,
 		openapi:    openapi,
 		cel:        cel.NewValidator(st, true, celconfig.PerCallLimit),
 		custom:     custom,
 		source:     source,
-	}, nil
+	}
+	visitStructural(st, func(n *structuralschema.Structural) {
+		if n.ValueValidation != nil && n.ValueValidation.Format == quantityFormat {
+			kv.quantities = true
+		}
+		if n.XListType != nil && (*n.XListType == "map" || *n.XListType == "set") {
+			kv.lists = true
+		}
+	})
+	return kv, nil
+}
+
+// visitStructural calls fn for every node of s.
+func visitStructural(s *structuralschema.Structural, fn func(*structuralschema.Structural)) {
+	if s == nil {
+		return
+	}
+	fn(s)
+	for k := range s.Properties {
+		p := s.Properties[k]
+		visitStructural(&p, fn)
+	}
+	visitStructural(s.Items, fn)
+	if s.AdditionalProperties != nil {
+		visitStructural(s.AdditionalProperties.Structural, fn)
+	}
 }
 
 // check validates data, a normalized copy of the object that it may change (unknown fields are
@@ -97,11 +125,15 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 		typeErrors = typeErrors || f.id == RuleWrongType
 		add(f.id, f.path, f.msg)
 	}
-	for _, e := range listtype.ValidateListSetsAndMaps(nil, k.structural, data) {
-		add(RuleDuplicate, e.Field, duplicateMessage(e))
+	if k.lists {
+		for _, e := range listtype.ValidateListSetsAndMaps(nil, k.structural, data) {
+			add(RuleDuplicate, e.Field, duplicateMessage(e))
+		}
 	}
-	for _, n := range checkNumbers(data, k.structural, nil) {
-		add(RuleQuantity, n.path, n.msg)
+	if k.quantities {
+		for _, n := range checkNumbers(data, k.structural, nil) {
+			add(RuleQuantity, n.path, n.msg)
+		}
 	}
 	// CEL rules read typed values: on data of the wrong type they only add noise.
 	if k.cel != nil && !typeErrors {

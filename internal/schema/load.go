@@ -70,11 +70,11 @@ type shared struct {
 
 // lazyDoc parses one gzip-compressed OpenAPI document on first use.
 type lazyDoc struct {
-	once sync.Once
-	gv   string
-	file string
-	doc  *openAPIDoc
-	err  error
+	once  sync.Once
+	file  string
+	kinds map[string]string
+	doc   *openAPIDoc
+	err   error
 }
 
 func (d *lazyDoc) get() (*openAPIDoc, error) {
@@ -84,7 +84,7 @@ func (d *lazyDoc) get() (*openAPIDoc, error) {
 			d.err = &DataError{Reason: fmt.Sprintf("is incomplete (%s: %v)", d.file, err)}
 			return
 		}
-		d.doc, d.err = parseOpenAPIDoc(data, d.gv)
+		d.doc, d.err = parseOpenAPIDoc(data, d.kinds)
 		if d.err != nil {
 			d.err = &DataError{Reason: fmt.Sprintf("is unreadable (%s: %v)", d.file, d.err)}
 		}
@@ -116,7 +116,7 @@ func Load(opts Options) (*Validator, error) {
 		return nil, &VersionError{Version: want, Supported: supported}
 	}
 	for gv, file := range sh.kube.Documents {
-		sh.docs[gv] = &lazyDoc{gv: gv, file: file}
+		sh.docs[gv] = &lazyDoc{file: file, kinds: sh.kube.Kinds[gv]}
 		g, ver := splitGroupVersion(gv)
 		sh.groups[g] = append(sh.groups[g], ver)
 	}
@@ -207,11 +207,7 @@ func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
 	if !ok {
 		return nil, nil
 	}
-	doc, err := d.get()
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := doc.kinds[kind]; !ok {
+	if _, ok := d.kinds[kind]; !ok {
 		return nil, nil
 	}
 	key := gv + "/" + kind
@@ -220,6 +216,10 @@ func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
 	if !ok {
 		source := fmt.Sprintf("Kubernetes %s OpenAPI (%s)", sh.kube.Release, gv)
 		lk = &lazyKind{build: func() (*kindValidator, error) {
+			doc, err := d.get()
+			if err != nil {
+				return nil, err
+			}
 			s, err := newResolver(doc).kindSchema(kind)
 			if err != nil {
 				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
@@ -232,7 +232,7 @@ func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
 	return lk.get()
 }
 
-// kindsIn lists the versions of a built-in group that have kind.
+// versionsWithKind lists the versions of a built-in group that have kind.
 func (sh *shared) versionsWithKind(group, kind string) []string {
 	var out []string
 	for _, ver := range sh.groups[group] {
@@ -240,11 +240,7 @@ func (sh *shared) versionsWithKind(group, kind string) []string {
 		if group != "" {
 			gv = group + "/" + ver
 		}
-		doc, err := sh.docs[gv].get()
-		if err != nil {
-			continue
-		}
-		if _, ok := doc.kinds[kind]; ok {
+		if _, ok := sh.docs[gv].kinds[kind]; ok {
 			out = append(out, gv)
 		}
 	}

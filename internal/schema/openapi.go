@@ -27,8 +27,9 @@ type openAPIDoc struct {
 	kinds map[string]string
 }
 
-// parseOpenAPIDoc reads the component schemas of a document and indexes the kinds of gv.
-func parseOpenAPIDoc(data []byte, gv string) (*openAPIDoc, error) {
+// parseOpenAPIDoc reads the component schemas of a document; kinds indexes the kinds of its group
+// version (recorded by the generator).
+func parseOpenAPIDoc(data []byte, kinds map[string]string) (*openAPIDoc, error) {
 	var doc struct {
 		Components struct {
 			Schemas map[string]json.RawMessage `json:"schemas"`
@@ -37,24 +38,7 @@ func parseOpenAPIDoc(data []byte, gv string) (*openAPIDoc, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	group, version := splitGroupVersion(gv)
-	d := &openAPIDoc{schemas: doc.Components.Schemas, kinds: map[string]string{}}
-	for name, raw := range d.schemas {
-		var head struct {
-			GVK []struct {
-				Group, Version, Kind string
-			} `json:"x-kubernetes-group-version-kind"`
-		}
-		if err := json.Unmarshal(raw, &head); err != nil {
-			return nil, fmt.Errorf("schema %s: %w", name, err)
-		}
-		for _, g := range head.GVK {
-			if g.Group == group && g.Version == version {
-				d.kinds[g.Kind] = name
-			}
-		}
-	}
-	return d, nil
+	return &openAPIDoc{schemas: doc.Components.Schemas, kinds: kinds}, nil
 }
 
 // resolver turns a component schema with $refs into one self-contained schema, the form the

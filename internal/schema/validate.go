@@ -144,11 +144,7 @@ func (sh *shared) kindHint(group, kind string) string {
 		if group != "" {
 			gv = group + "/" + ver
 		}
-		doc, err := sh.docs[gv].get()
-		if err != nil {
-			continue
-		}
-		for k := range doc.kinds {
+		for k := range sh.docs[gv].kinds {
 			if !seen[k] {
 				seen[k] = true
 				kinds = append(kinds, k)
@@ -208,19 +204,16 @@ func (v *Validator) checkMetadata(res Resource, root map[string]any) []Finding {
 		return out
 	}
 	base := field.NewPath("metadata")
-	for _, u := range pruneUnknown(md, meta.structural, base, false) {
-		add(RuleUnknownField, u.path, u.message())
+	if !plainMetadata(md) {
+		out = append(out, checkMetadataSchema(res, meta, md, base)...)
 	}
-	wrapped := map[string]any{"metadata": md}
-	typeErrors := false
-	for _, f := range classifyResult(newOpenAPIValidator(meta.openapi, "metadata").Validate(md).Errors, wrapped) {
-		typeErrors = typeErrors || f.id == RuleWrongType
-		add(f.id, f.path, f.msg)
-	}
-	if typeErrors {
-		return out
+	for _, f := range out {
+		if f.RuleID == RuleWrongType {
+			return out
+		}
 	}
 	name, _ := md["name"].(string)
+
 	generateName, _ := md["generateName"].(string)
 	switch {
 	case name != "":
@@ -240,6 +233,46 @@ func (v *Validator) checkMetadata(res Resource, root map[string]any) []Finding {
 	}
 	for _, e := range apimachineryvalidation.ValidateAnnotations(stringMap(md["annotations"]), base.Child("annotations")) {
 		add(RuleInvalidValue, e.Field, fieldErrorMessage(e))
+	}
+	return out
+}
+
+// plainMetadata reports metadata that holds only the usual fields with values of the right type
+// (string name, generateName and namespace; string maps of labels and annotations): the
+// ObjectMeta schema has nothing to say about it, and most objects skip that walk.
+func plainMetadata(md map[string]any) bool {
+	for k, v := range md {
+		switch k {
+		case "name", "generateName", "namespace":
+			if _, ok := v.(string); !ok {
+				return false
+			}
+		case "labels", "annotations":
+			m, ok := v.(map[string]any)
+			if !ok {
+				return false
+			}
+			for _, x := range m {
+				if _, ok := x.(string); !ok {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// checkMetadataSchema checks metadata against the ObjectMeta schema: unknown fields and types.
+func checkMetadataSchema(res Resource, meta *kindValidator, md map[string]any, base *field.Path) []Finding {
+	var out []Finding
+	for _, u := range pruneUnknown(md, meta.structural, base, false) {
+		out = append(out, newFinding(RuleUnknownField, SeverityError, res, meta.source, u.path, u.message()))
+	}
+	wrapped := map[string]any{"metadata": md}
+	for _, f := range classifyResult(newOpenAPIValidator(meta.openapi, "metadata").Validate(md).Errors, wrapped) {
+		out = append(out, newFinding(f.id, SeverityError, res, meta.source, f.path, f.msg))
 	}
 	return out
 }

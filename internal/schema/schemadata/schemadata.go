@@ -5,7 +5,7 @@ package schemadata
 
 // FormatVersion is the version of the layout below. The generator writes it into the index and
 // the validator refuses data of another version, asking for `make schemas`.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Dir is the generated directory, relative to the repository root.
 const Dir = "internal/schema/generated"
@@ -36,11 +36,16 @@ type KubeVersion struct {
 	// Release is the k8s.io/kubernetes module version the documents come from ("v1.33.13").
 	Release string `json:"release"`
 	// Documents maps an API group version ("v1", "apps/v1") to its gzip-compressed OpenAPI v3
-	// document, a path relative to Dir.
+	// document, a path relative to Dir. A document keeps components.schemas only, without
+	// description texts: what validation reads.
 	Documents map[string]string `json:"documents"`
+	// Kinds maps an API group version to its kinds and the name of each kind's component schema
+	// ("Deployment" → "io.k8s.api.apps.v1.Deployment").
+	Kinds map[string]map[string]string `json:"kinds"`
 }
 
-// CRD is one CustomResourceDefinition stored as gzip-compressed JSON.
+// CRD is one CustomResourceDefinition stored as gzip-compressed JSON, without the description
+// texts of its schemas.
 type CRD struct {
 	// Name is metadata.name ("rollouts.argoproj.io").
 	Name string `json:"name"`
