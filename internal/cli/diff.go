@@ -50,7 +50,7 @@ characters. Exits 1 when there are differences (0 with --exit-zero).`,
 }
 
 func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOptions) error {
-	s, err := newSession(streams, args, opts.sel, opts.eval)
+	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
-			files, err := renderFiles(s.renderer, env)
+			files, err := renderFiles(ctx, s.renderer, env)
 			if err != nil {
 				return golden.Drift{}, err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -43,7 +44,7 @@ does.`,
   kforge env list environments/ --json | jq -r '.[].metadata.name'`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runEnvList(streams, args, opts)
+			return runEnvList(cmd.Context(), streams, args, opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the environment objects as JSON")
@@ -51,7 +52,7 @@ does.`,
 	return cmd
 }
 
-func runEnvList(streams IOStreams, args []string, opts *envListOptions) error {
+func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *envListOptions) error {
 	proj, wd, err := findProject(streams, args)
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func runEnvList(streams IOStreams, args []string, opts *envListOptions) error {
 	if err := opts.eval.apply(&jopts, streams.lookupEnv, wd); err != nil {
 		return err
 	}
-	envs, err := pipeline.NewRenderer(proj, jopts, nil).Environments(dir)
+	envs, err := pipeline.NewRenderer(proj, jopts, nil).Environments(ctx, dir)
 	if err != nil {
 		return err
 	}

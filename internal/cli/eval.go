@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -29,7 +30,7 @@ manifest extraction. -e evaluates an expression against that value (bound to mai
   kforge eval prod -e "['order-service']"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runEval(streams, args, opts)
+			return runEval(cmd.Context(), streams, args, opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.expr, "eval", "e", "", "evaluate this expression against the output (bound to main)")
@@ -38,8 +39,8 @@ manifest extraction. -e evaluates an expression against that value (bound to mai
 	return cmd
 }
 
-func runEval(streams IOStreams, args []string, opts *evalOptions) error {
-	s, err := newSession(streams, args, opts.sel, opts.eval)
+func runEval(ctx context.Context, streams IOStreams, args []string, opts *evalOptions) error {
+	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
@@ -53,9 +54,9 @@ func runEval(streams IOStreams, args []string, opts *evalOptions) error {
 	env := s.envs[0]
 	var res jsonnet.Result
 	if opts.expr == "" && !env.Inline {
-		res, err = s.renderer.Evaluate(env)
+		res, err = s.renderer.Evaluate(ctx, env)
 	} else {
-		res, err = s.renderer.EvaluateExpression(env, opts.expr)
+		res, err = s.renderer.EvaluateExpression(ctx, env, opts.expr)
 	}
 	if err != nil {
 		return err

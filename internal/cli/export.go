@@ -85,7 +85,7 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	if opts.replace && merge != golden.MergeNone {
 		return usageErrorf("--replace and --merge-strategy exclude each other")
 	}
-	s, err := newSession(streams, args, opts.sel, opts.eval)
+	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
@@ -93,8 +93,8 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	var entrypoints []string
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(_ context.Context, env environment.Environment) ([]golden.ExportFile, error) {
-			return exportFiles(s.renderer, env)
+		func(ctx context.Context, env environment.Environment) ([]golden.ExportFile, error) {
+			return exportFiles(ctx, s.renderer, env)
 		},
 		func(env environment.Environment, fs []golden.ExportFile, err error) error {
 			if err != nil {
@@ -142,8 +142,8 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 }
 
 // exportFiles renders env into the files Export writes.
-func exportFiles(r *pipeline.Renderer, env environment.Environment) ([]golden.ExportFile, error) {
-	rendered, err := r.Render(env)
+func exportFiles(ctx context.Context, r *pipeline.Renderer, env environment.Environment) ([]golden.ExportFile, error) {
+	rendered, err := r.Render(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func exportFiles(r *pipeline.Renderer, env environment.Environment) ([]golden.Ex
 // runExportGolden writes each environment into <dir>/<slug> with the golden layout and the same
 // atomic, lock-protected writer as `kforge golden update`.
 func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
-	s, err := newSession(streams, args, opts.sel, opts.eval)
+	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
@@ -190,8 +190,8 @@ func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []
 	}
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(_ context.Context, env environment.Environment) (golden.Changes, error) {
-			files, err := renderFiles(s.renderer, env)
+		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
+			files, err := renderFiles(ctx, s.renderer, env)
 			if err != nil {
 				return golden.Changes{}, err
 			}

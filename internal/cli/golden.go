@@ -82,8 +82,8 @@ func checkSlugs(envs []environment.Environment) error {
 }
 
 // renderFiles renders env into the files of its golden directory.
-func renderFiles(r *pipeline.Renderer, env environment.Environment) ([]golden.File, error) {
-	rendered, err := r.Render(env)
+func renderFiles(ctx context.Context, r *pipeline.Renderer, env environment.Environment) ([]golden.File, error) {
+	rendered, err := r.Render(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -95,15 +95,15 @@ func renderFiles(r *pipeline.Renderer, env environment.Environment) ([]golden.Fi
 }
 
 func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts *goldenOptions) error {
-	s, err := newSession(streams, args, opts.sel, opts.eval)
+	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
 	var drifts []golden.Drift
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(_ context.Context, env environment.Environment) (golden.Drift, error) {
-			files, err := renderFiles(s.renderer, env)
+		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
+			files, err := renderFiles(ctx, s.renderer, env)
 			if err != nil {
 				return golden.Drift{}, err
 			}
@@ -174,7 +174,7 @@ func staleGoldenDirs(s *session) ([]string, error) {
 }
 
 func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts *goldenOptions) error {
-	s, err := newSession(streams, args, opts.sel, opts.eval)
+	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
@@ -183,8 +183,8 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 	}
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(_ context.Context, env environment.Environment) (golden.Changes, error) {
-			files, err := renderFiles(s.renderer, env)
+		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
+			files, err := renderFiles(ctx, s.renderer, env)
 			if err != nil {
 				return golden.Changes{}, err
 			}

@@ -55,7 +55,7 @@ func (o *renderOptions) validate() error {
 }
 
 func runRender(ctx context.Context, streams IOStreams, args []string, opts *renderOptions) error {
-	s, err := newSession(streams, args, opts.sel, opts.eval)
+	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
@@ -63,8 +63,8 @@ func runRender(ctx context.Context, streams IOStreams, args []string, opts *rend
 	var failed []error
 	first := true
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(_ context.Context, env environment.Environment) (*pipeline.Rendered, error) {
-			return s.renderer.Render(env)
+		func(ctx context.Context, env environment.Environment) (*pipeline.Rendered, error) {
+			return s.renderer.Render(ctx, env)
 		},
 		func(_ environment.Environment, r *pipeline.Rendered, err error) error {
 			if err != nil {

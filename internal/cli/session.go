@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -91,7 +92,7 @@ func findProject(streams IOStreams, args []string) (*project.Project, string, er
 
 // newSession finds the project, builds the renderer and selects the environments named by args
 // (every environment with --all).
-func newSession(streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*session, error) {
+func newSession(ctx context.Context, streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*session, error) {
 	if err := sel.validate(args); err != nil {
 		return nil, err
 	}
@@ -108,7 +109,7 @@ func newSession(streams IOStreams, args []string, sel selectFlags, ev evalFlags)
 		return nil, usageErrorf("%w", err)
 	}
 	r := pipeline.NewRenderer(proj, opts, filter)
-	envs, err := selectEnvironments(r, proj, wd, args, sel.name)
+	envs, err := selectEnvironments(ctx, r, proj, wd, args, sel.name)
 	if err != nil {
 		return nil, err
 	}
@@ -124,9 +125,9 @@ func newSession(streams IOStreams, args []string, sel selectFlags, ev evalFlags)
 // environment, only those environments are loaded, as `tk show <path>` does, so a broken
 // environment elsewhere does not stop this one. Otherwise (--all, names, slugs, directories
 // holding several environments) the whole repository is discovered and filtered.
-func selectEnvironments(r *pipeline.Renderer, proj *project.Project, wd string, args []string, name string) ([]environment.Environment, error) {
+func selectEnvironments(ctx context.Context, r *pipeline.Renderer, proj *project.Project, wd string, args []string, name string) ([]environment.Environment, error) {
 	resolve := environment.PathResolver(proj, wd)
-	if loaded, ok, err := loadByPath(r, proj, resolve, args); ok || err != nil {
+	if loaded, ok, err := loadByPath(ctx, r, proj, resolve, args); ok || err != nil {
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +136,7 @@ func selectEnvironments(r *pipeline.Renderer, proj *project.Project, wd string, 
 		}
 		return environment.Select(loaded, nil, name, nil)
 	}
-	all, err := r.Environments("")
+	all, err := r.Environments(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +145,7 @@ func selectEnvironments(r *pipeline.Renderer, proj *project.Project, wd string, 
 
 // loadByPath loads the environments of args when every one is a path with an entrypoint; ok is
 // false when some argument is not.
-func loadByPath(r *pipeline.Renderer, proj *project.Project, resolve environment.Resolver, args []string) ([]environment.Environment, bool, error) {
+func loadByPath(ctx context.Context, r *pipeline.Renderer, proj *project.Project, resolve environment.Resolver, args []string) ([]environment.Environment, bool, error) {
 	if len(args) == 0 {
 		return nil, false, nil
 	}
@@ -162,7 +163,7 @@ func loadByPath(r *pipeline.Renderer, proj *project.Project, resolve environment
 	var envs []environment.Environment
 	seen := map[string]bool{}
 	for _, p := range paths {
-		loaded, err := r.Load(p)
+		loaded, err := r.Load(ctx, p)
 		if err != nil {
 			return nil, true, err
 		}

@@ -233,7 +233,7 @@ policy that does not compile.`,
 }
 
 func runValidate(ctx context.Context, streams IOStreams, args []string, opts *validateOptions) error {
-	s, err := newSession(streams, args, opts.sel, opts.eval)
+	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 
 // validateEnvironment renders one environment and evaluates the policies against it.
 func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *policy.Engine, env environment.Environment) (report.EnvironmentResult, error) {
-	rendered, err := r.Render(env)
+	rendered, err := r.Render(ctx, env)
 	if err != nil {
 		return report.EnvironmentResult{}, err
 	}

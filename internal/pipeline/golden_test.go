@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -25,13 +26,13 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
-	envs, err := r.Environments("")
+	envs, err := r.Environments(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, env := range envs {
 		t.Run(env.Slug(), func(t *testing.T) {
-			rendered, err := r.Render(env)
+			rendered, err := r.Render(context.Background(), env)
 			if err != nil {
 				t.Fatal(err)
 			}

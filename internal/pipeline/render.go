@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path"
@@ -13,12 +14,35 @@ import (
 	"github.com/kforge/kforge/internal/project"
 )
 
+// Evaluator runs one Jsonnet evaluation: a file, or a snippet when code is not empty (filename
+// then names the snippet for errors and relative imports). The default, InProcess, evaluates in
+// this process; another implementation may isolate evaluations to bound their time and memory.
+type Evaluator interface {
+	Evaluate(ctx context.Context, opts jsonnet.Options, filename, code string) (jsonnet.Result, error)
+}
+
+// InProcess evaluates with a jsonnet.VM in the calling goroutine.
+type InProcess struct{}
+
+// Evaluate implements Evaluator.
+func (InProcess) Evaluate(_ context.Context, opts jsonnet.Options, filename, code string) (jsonnet.Result, error) {
+	vm, err := jsonnet.NewVM(opts)
+	if err != nil {
+		return jsonnet.Result{}, fmt.Errorf("create Jsonnet VM: %w", err)
+	}
+	if code != "" {
+		return vm.EvaluateSnippet(filename, code)
+	}
+	return vm.EvaluateFile(filename)
+}
+
 // Renderer evaluates and extracts the environments of one project. It is safe for concurrent use:
 // Render may be called for several environments at once.
 type Renderer struct {
-	project *project.Project
-	base    jsonnet.Options
-	targets *manifest.Filter
+	project   *project.Project
+	base      jsonnet.Options
+	targets   *manifest.Filter
+	evaluator Evaluator
 
 	// inline caches the evaluation of each inline entrypoint, so a file defining several
 	// environments is evaluated once (Tanka evaluates it once per environment, plus once).
@@ -45,8 +69,12 @@ func NewRenderer(p *project.Project, base jsonnet.Options, targets *manifest.Fil
 	if base.MaxStack == 0 {
 		base.MaxStack = p.Config.Limits.MaxStack
 	}
-	return &Renderer{project: p, base: base, targets: targets, inline: map[string]jsonnet.Result{}}
+	return &Renderer{project: p, base: base, targets: targets, evaluator: InProcess{}, inline: map[string]jsonnet.Result{}}
 }
+
+// SetEvaluator replaces the in-process evaluator, e.g. with one that runs evaluations in a
+// child process under time and memory limits. Call it before rendering.
+func (r *Renderer) SetEvaluator(e Evaluator) { r.evaluator = e }
 
 // Project is the project the Renderer renders.
 func (r *Renderer) Project() *project.Project { return r.project }
@@ -55,13 +83,13 @@ func (r *Renderer) Project() *project.Project { return r.project }
 // may hold inline environments. An empty dir means the configured environments directory when it
 // exists (so Go test data and other trees elsewhere are never taken for environments), else the
 // whole repository.
-func (r *Renderer) Environments(dir string) ([]environment.Environment, error) {
+func (r *Renderer) Environments(ctx context.Context, dir string) ([]environment.Environment, error) {
 	if dir == "" {
 		if fi, err := os.Stat(r.project.Abs(r.project.Config.Environments)); err == nil && fi.IsDir() {
 			dir = r.project.Config.Environments
 		}
 	}
-	envs, err := environment.List(r.project, dir, r.evalInline)
+	envs, err := environment.List(r.project, dir, r.inlineEvalFunc(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("list environments: %w", err)
 	}
@@ -69,25 +97,30 @@ func (r *Renderer) Environments(dir string) ([]environment.Environment, error) {
 }
 
 // Load resolves one path to its environments the way `tk show <path>` does.
-func (r *Renderer) Load(path string) ([]environment.Environment, error) {
-	envs, err := environment.Load(r.project, path, r.evalInline)
+func (r *Renderer) Load(ctx context.Context, path string) ([]environment.Environment, error) {
+	envs, err := environment.Load(r.project, path, r.inlineEvalFunc(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	return envs, nil
 }
 
+// inlineEvalFunc binds ctx to evalInline for environment discovery.
+func (r *Renderer) inlineEvalFunc(ctx context.Context) environment.EvalFunc {
+	return func(entrypoint string) ([]byte, error) { return r.evalInline(ctx, entrypoint) }
+}
+
 // evalInline evaluates an entrypoint that may define inline environments. As in Tanka,
 // `import 'tk'` is not available there, because no environment is known yet.
-func (r *Renderer) evalInline(entrypoint string) ([]byte, error) {
-	res, err := r.evaluateInline(entrypoint)
+func (r *Renderer) evalInline(ctx context.Context, entrypoint string) ([]byte, error) {
+	res, err := r.evaluateInline(ctx, entrypoint)
 	if err != nil {
 		return nil, err
 	}
 	return []byte(res.JSON), nil
 }
 
-func (r *Renderer) evaluateInline(entrypoint string) (jsonnet.Result, error) {
+func (r *Renderer) evaluateInline(ctx context.Context, entrypoint string) (jsonnet.Result, error) {
 	r.mu.Lock()
 	res, ok := r.inline[entrypoint]
 	r.mu.Unlock()
@@ -101,7 +134,7 @@ func (r *Renderer) evaluateInline(entrypoint string) (jsonnet.Result, error) {
 	opts := r.base
 	opts.JPath = r.project.JPath(base)
 	opts.TkEnv = nil
-	res, err = evaluate(opts, entrypoint)
+	res, err = r.evaluator.Evaluate(ctx, opts, entrypoint, "")
 	if err != nil {
 		return jsonnet.Result{}, err
 	}
@@ -114,28 +147,24 @@ func (r *Renderer) evaluateInline(entrypoint string) (jsonnet.Result, error) {
 // Evaluate returns the raw JSON output of env's entrypoint (for `kforge eval`), with
 // `import 'tk'` bound for static environments. For an inline environment it is the
 // environment's data.
-func (r *Renderer) Evaluate(env environment.Environment) (jsonnet.Result, error) {
+func (r *Renderer) Evaluate(ctx context.Context, env environment.Environment) (jsonnet.Result, error) {
 	if env.Inline {
-		res, err := r.evaluateInline(env.Entrypoint)
+		res, err := r.evaluateInline(ctx, env.Entrypoint)
 		if err != nil {
 			return jsonnet.Result{}, err
 		}
 		return jsonnet.Result{JSON: string(env.Data), Reads: res.Reads}, nil
 	}
-	return evaluate(r.staticOptions(env), env.Entrypoint)
+	return r.evaluator.Evaluate(ctx, r.staticOptions(env), env.Entrypoint, "")
 }
 
 // EvaluateExpression evaluates expr against the value of env's entrypoint, bound to `main`, as
 // `tk eval -e` does: "foo.bar" yields main.foo.bar and "['a-b']" yields main['a-b']. An empty
 // expr yields main itself: the whole output of the entrypoint, for inline environments too.
-func (r *Renderer) EvaluateExpression(env environment.Environment, expr string) (jsonnet.Result, error) {
+func (r *Renderer) EvaluateExpression(ctx context.Context, env environment.Environment, expr string) (jsonnet.Result, error) {
 	opts := r.staticOptions(env)
 	if env.Inline {
 		opts.TkEnv = nil
-	}
-	vm, err := jsonnet.NewVM(opts)
-	if err != nil {
-		return jsonnet.Result{}, fmt.Errorf("create Jsonnet VM: %w", err)
 	}
 	access := "main"
 	switch {
@@ -146,7 +175,7 @@ func (r *Renderer) EvaluateExpression(env environment.Environment, expr string) 
 	}
 	dir := path.Dir(env.Entrypoint)
 	code := fmt.Sprintf("local main = (import %q);\n%s\n", path.Base(env.Entrypoint), access)
-	return vm.EvaluateSnippet(path.Join(dir, "<eval>"), code)
+	return r.evaluator.Evaluate(ctx, opts, path.Join(dir, "<eval>"), code)
 }
 
 func (r *Renderer) staticOptions(env environment.Environment) jsonnet.Options {
@@ -156,17 +185,9 @@ func (r *Renderer) staticOptions(env environment.Environment) jsonnet.Options {
 	return opts
 }
 
-func evaluate(opts jsonnet.Options, entrypoint string) (jsonnet.Result, error) {
-	vm, err := jsonnet.NewVM(opts)
-	if err != nil {
-		return jsonnet.Result{}, fmt.Errorf("create Jsonnet VM: %w", err)
-	}
-	return vm.EvaluateFile(entrypoint)
-}
-
 // Render evaluates env and extracts its manifests.
-func (r *Renderer) Render(env environment.Environment) (*Rendered, error) {
-	res, err := r.Evaluate(env)
+func (r *Renderer) Render(ctx context.Context, env environment.Environment) (*Rendered, error) {
+	res, err := r.Evaluate(ctx, env)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}

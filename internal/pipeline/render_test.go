@@ -23,7 +23,7 @@ func renderAll(t *testing.T, dir string, parallel int) map[string][]byte {
 		t.Fatal(err)
 	}
 	r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
-	envs, err := r.Environments("")
+	envs, err := r.Environments(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func renderAll(t *testing.T, dir string, parallel int) map[string][]byte {
 	out := map[string][]byte{}
 	err = pipeline.Each(context.Background(), parallel, envs,
 		func(_ context.Context, env environment.Environment) ([]byte, error) {
-			rendered, err := r.Render(env)
+			rendered, err := r.Render(context.Background(), env)
 			if err != nil {
 				return nil, err
 			}
