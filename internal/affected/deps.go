@@ -1,0 +1,151 @@
+package affected
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	gojsonnet "github.com/google/go-jsonnet"
+)
+
+// Dependencies lists the files the Jsonnet program entrypoint depends on, without evaluating
+// it: entrypoint itself and every file reachable through import, importstr and importbin, in
+// branches the evaluation takes or not, found with go-jsonnet's FindDependencies. root is the
+// absolute repository root; jpath and entrypoint are repository-relative, jpath in kforge's
+// search order (first wins: the importing file's directory, then jpath[0], jpath[1], ...).
+// Paths are repository-relative and sorted; a symlink adds the file it leads to. Files outside
+// root (which the sandboxed evaluation refuses anyway) are left out. `import 'tk'` is served
+// as an empty object, since Tanka's environment import names no file.
+//
+// go-jsonnet v0.22.0's FindDependencies skips imports inside object-level asserts (its AST
+// walk does not visit them); Dependencies closes the set with its own scan of every file found,
+// replaying kforge's import search, so those files are included too.
+//
+// Imports that external variable or top-level argument code makes are not included: pass that
+// code to Scanner.Misses, or rely on a recorded read set.
+func Dependencies(root string, jpath []string, entrypoint string) ([]string, error) {
+	root = filepath.Clean(root)
+	if !filepath.IsAbs(root) {
+		return nil, fmt.Errorf("find dependencies of %s: repository root must be absolute", entrypoint)
+	}
+	entry := path.Clean(filepath.ToSlash(entrypoint))
+	if !isLocal(entry) {
+		return nil, fmt.Errorf("find dependencies of %s: the path is outside the repository", entry)
+	}
+	// go-jsonnet's FileImporter searches JPaths from the last to the first entry.
+	jp := make([]string, len(jpath))
+	for i, d := range jpath {
+		jp[len(jpath)-1-i] = filepath.Join(root, filepath.FromSlash(d))
+	}
+	vm := gojsonnet.MakeVM()
+	vm.Importer(&tkImporter{files: &gojsonnet.FileImporter{JPaths: jp}, tk: gojsonnet.MakeContents("{}")})
+	abs := filepath.Join(root, filepath.FromSlash(entry))
+	found, err := vm.FindDependencies("", []string{abs})
+	if err != nil {
+		return nil, fmt.Errorf("find dependencies of %s: %w", entry, relativeError(err, root))
+	}
+	out := []string{entry}
+	for _, f := range found {
+		if f == tkFoundAt || !filepath.IsAbs(f) {
+			continue
+		}
+		if rel, ok := relTo(root, f); ok && rel != entry {
+			out = append(out, rel)
+		}
+	}
+	out, err = closeImports(root, jpath, out)
+	if err != nil {
+		return nil, fmt.Errorf("find dependencies of %s: %w", entry, err)
+	}
+	// The jsonnet package records the target of a symlink too.
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, fmt.Errorf("find dependencies of %s: resolve repository root: %w", entry, bareError(err))
+	}
+	seen := make(map[string]bool, len(out))
+	for _, f := range out {
+		seen[f] = true
+	}
+	for _, f := range out {
+		real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			continue
+		}
+		if rel, ok := relTo(realRoot, real); ok && !seen[rel] {
+			seen[rel] = true
+			out = append(out, rel)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// closeImports adds to files every file reachable from them through imports that
+// FindDependencies did not follow. An import that finds nothing is left alone: it sits in a
+// branch that FindDependencies did not check either, and the evaluation reports it if taken.
+func closeImports(root string, jpath, files []string) ([]string, error) {
+	s := NewScanner()
+	jp := cleanPaths(jpath)
+	have := make(map[string]bool, len(files))
+	for _, f := range files {
+		have[f] = true
+	}
+	probed := map[string]bool{}
+	for i := 0; i < len(files); i++ {
+		f := files[i]
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			continue
+		}
+		for _, imp := range s.Imports(f, data) {
+			if imp == tkImport || path.IsAbs(imp) || filepath.IsAbs(imp) {
+				continue
+			}
+			found, err := search(root, path.Dir(f), imp, jp, nil, probed)
+			if err != nil {
+				return nil, err
+			}
+			if found != "" && !have[found] {
+				have[found] = true
+				files = append(files, found)
+			}
+		}
+	}
+	return files, nil
+}
+
+// relTo returns the repository-relative slash form of the absolute p, and false when p is not
+// inside root.
+func relTo(root, p string) (string, bool) {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return "", false
+	}
+	rel = filepath.ToSlash(rel)
+	return rel, isLocal(rel) && rel != "."
+}
+
+// relativeError rewrites the absolute paths go-jsonnet puts in its messages.
+func relativeError(err error, root string) error {
+	return errors.New(strings.ReplaceAll(err.Error(), root+string(filepath.Separator), ""))
+}
+
+// tkImporter is go-jsonnet's FileImporter plus Tanka's virtual `import 'tk'`, which would
+// otherwise fail the whole dependency search. Contents for tk is created once, as go-jsonnet
+// requires the same value for the same foundAt.
+type tkImporter struct {
+	files *gojsonnet.FileImporter
+	tk    gojsonnet.Contents
+}
+
+// Import implements gojsonnet.Importer.
+func (i *tkImporter) Import(importedFrom, importedPath string) (gojsonnet.Contents, string, error) {
+	if importedPath == tkImport {
+		return i.tk, tkFoundAt, nil
+	}
+	return i.files.Import(importedFrom, importedPath)
+}

@@ -1,0 +1,316 @@
+package affected
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+
+	gojsonnet "github.com/google/go-jsonnet"
+	"github.com/google/go-jsonnet/ast"
+	"github.com/google/go-jsonnet/formatter"
+)
+
+// tkImport is Tanka's virtual import: it never reads a file.
+const tkImport = "tk"
+
+// tkFoundAt is the name the jsonnet package gives `import 'tk'`; no file can take it.
+const tkFoundAt = "<tk>"
+
+// Scanner lists the import paths of Jsonnet files and turns them into the paths an import
+// search probes without finding anything (misses). It remembers the imports of every file
+// content it parsed, by sha256, so files shared by many environments are parsed once. A
+// Scanner is safe for concurrent use.
+type Scanner struct {
+	mu      sync.Mutex
+	imports map[[sha256.Size]byte][]string
+}
+
+// NewScanner returns an empty Scanner.
+func NewScanner() *Scanner {
+	return &Scanner{imports: make(map[[sha256.Size]byte][]string)}
+}
+
+// Imports returns the literal paths of every import, importstr and importbin in src (the
+// content of the repository-relative file name), in source order without duplicates. Jsonnet
+// allows only string literals after import, so the list is complete, including imports in
+// branches an evaluation does not take. Content that does not parse as Jsonnet (a YAML file
+// read with importstr) has no imports. The result is shared: do not modify it.
+func (s *Scanner) Imports(name string, src []byte) []string {
+	sum := sha256.Sum256(src)
+	s.mu.Lock()
+	imps, ok := s.imports[sum]
+	s.mu.Unlock()
+	if ok {
+		return imps
+	}
+	imps = parseImports(name, src)
+	s.mu.Lock()
+	s.imports[sum] = imps
+	s.mu.Unlock()
+	return imps
+}
+
+// parseImports parses src and collects its import paths.
+func parseImports(name string, src []byte) []string {
+	if !bytes.Contains(src, []byte("import")) {
+		// Cheap exit for data files and leaf libraries: no keyword, no import.
+		return nil
+	}
+	node, _, err := formatter.SnippetToRawAST(name, string(src))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, lit := range collectImports(node) {
+		v, ok := importPath(lit)
+		if ok && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// collectImports returns the path literal of every import, importstr and importbin below
+// node, in source order. It walks every field of every node by reflection rather than with
+// toolutils.Children, which skips the target of `x.y` in a raw AST and object-level asserts
+// in a desugared one (so go-jsonnet's FindDependencies misses imports inside object asserts).
+func collectImports(node ast.Node) []*ast.LiteralString {
+	// Types the walk does not enter: positions, comments and contexts hold no expressions.
+	nodeBaseType := reflect.TypeFor[ast.NodeBase]()
+	fodderType := reflect.TypeFor[ast.Fodder]()
+	locType := reflect.TypeFor[ast.LocationRange]()
+	var out []*ast.LiteralString
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Interface, reflect.Pointer:
+			if v.IsNil() {
+				return
+			}
+			switch n := v.Interface().(type) {
+			case *ast.Import:
+				out = append(out, n.File)
+				return
+			case *ast.ImportStr:
+				out = append(out, n.File)
+				return
+			case *ast.ImportBin:
+				out = append(out, n.File)
+				return
+			}
+			walk(v.Elem())
+		case reflect.Struct:
+			if t := v.Type(); t == nodeBaseType || t == locType {
+				return
+			}
+			for i := range v.NumField() {
+				walk(v.Field(i))
+			}
+		case reflect.Slice, reflect.Array:
+			if v.Type() == fodderType {
+				return
+			}
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(node))
+	return out
+}
+
+// importPath returns the value of an import's path literal. The raw AST keeps escape
+// sequences of quoted strings as written; go-jsonnet's own parser decodes them.
+func importPath(lit *ast.LiteralString) (string, bool) {
+	if lit == nil {
+		return "", false
+	}
+	if !strings.Contains(lit.Value, `\`) {
+		return lit.Value, true
+	}
+	var quoted string
+	switch lit.Kind {
+	case ast.StringSingle:
+		quoted = "'" + lit.Value + "'"
+	case ast.StringDouble:
+		quoted = `"` + lit.Value + `"`
+	default:
+		return lit.Value, true // verbatim strings have no escapes
+	}
+	n, err := gojsonnet.SnippetToAST("<import path>", quoted)
+	if err != nil {
+		return "", false
+	}
+	dec, ok := n.(*ast.LiteralString)
+	if !ok {
+		return "", false
+	}
+	return dec.Value, true
+}
+
+// Probe is the outcome of Scanner.Misses.
+type Probe struct {
+	// Misses are the repository-relative paths the import search of the given files tried
+	// before the file it found (or tried in vain), sorted: creating any of them can change
+	// what an import resolves to.
+	Misses []string
+	// SHA256 maps each given file to the lower-case hex sha256 of the content the misses were
+	// computed from; "" when the file could not be read.
+	SHA256 map[string]string
+}
+
+// Misses reads files (repository-relative, under root) and, for every import in them and in
+// code (external variable and top-level argument code, which imports relative to the root),
+// replays the import search of kforge's jsonnet package: the importing file's directory, then
+// jpath in order, stopping at the first path that exists. Every path tried before that is a
+// miss. `import 'tk'` is virtual and probes nothing. Files that cannot be read get an empty
+// hash and contribute no misses; the error is reserved for failures to probe a path.
+func (s *Scanner) Misses(root string, jpath, files, code []string) (Probe, error) {
+	jp := cleanPaths(jpath)
+	p := Probe{SHA256: make(map[string]string, len(files))}
+	misses := map[string]bool{}
+	probed := map[string]bool{}
+	resolve := func(from string, imps []string) error {
+		dir := path.Dir(from)
+		for _, imp := range imps {
+			if imp == tkImport || imp == "" || path.IsAbs(imp) || filepath.IsAbs(imp) {
+				continue
+			}
+			if _, err := search(root, dir, imp, jp, misses, probed); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, f := range files {
+		f = path.Clean(filepath.ToSlash(f))
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			p.SHA256[f] = ""
+			continue
+		}
+		sum := sha256.Sum256(data)
+		p.SHA256[f] = hex.EncodeToString(sum[:])
+		imps := s.Imports(f, data)
+		if err := resolve(f, imps); err != nil {
+			return Probe{}, err
+		}
+	}
+	for i, c := range code {
+		imps := s.Imports(fmt.Sprintf("<code %d>", i), []byte(c))
+		if err := resolve("", imps); err != nil {
+			return Probe{}, err
+		}
+	}
+	p.Misses = make([]string, 0, len(misses))
+	for m := range misses {
+		p.Misses = append(p.Misses, m)
+	}
+	sort.Strings(p.Misses)
+	return p, nil
+}
+
+// search replays one import: dir, then the jpath (duplicates skipped), as the jsonnet
+// package's importer does. It adds the paths tried in vain to misses and returns the path
+// found ("" when none is, or the sandbox refuses the import). probed memoises existence
+// checks across calls.
+func search(root, dir, imp string, jpath []string, misses, probed map[string]bool) (string, error) {
+	seen := make(map[string]bool, 1+len(jpath))
+	for _, d := range append([]string{dir}, jpath...) {
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		cand := path.Join(d, imp)
+		if !isLocal(cand) {
+			return "", nil // the sandbox refuses the import; nothing later is tried
+		}
+		if cand == tkFoundAt {
+			continue
+		}
+		exists, known := probed[cand]
+		if !known {
+			var err error
+			exists, err = pathExists(root, cand)
+			if err != nil {
+				return "", err
+			}
+			probed[cand] = exists
+		}
+		if exists {
+			return cand, nil
+		}
+		if misses != nil {
+			misses[cand] = true
+		}
+	}
+	return "", nil
+}
+
+// pathExists reports whether the repository-relative p exists under root (following
+// symlinks, as the importer does: a dangling symlink does not exist).
+func pathExists(root, p string) (bool, error) {
+	_, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return false, nil
+	case errors.Is(err, fs.ErrPermission):
+		// The importer fails on such a path; it is not a miss, and it ends the search.
+		return true, nil
+	default:
+		return false, fmt.Errorf("probe %s: %w", p, bareError(err))
+	}
+}
+
+// StillMissing reports whether none of misses (repository-relative) exists under root, and
+// the first one that does.
+func StillMissing(root string, misses []string) (bool, string, error) {
+	for _, m := range misses {
+		exists, err := pathExists(root, m)
+		if err != nil {
+			return false, m, err
+		}
+		if exists {
+			return false, m, nil
+		}
+	}
+	return true, "", nil
+}
+
+// cleanPaths returns the clean slash forms of paths.
+func cleanPaths(paths []string) []string {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		out = append(out, path.Clean(filepath.ToSlash(p)))
+	}
+	return out
+}
+
+// isLocal reports whether the clean slash path p stays inside the root.
+func isLocal(p string) bool {
+	return !path.IsAbs(p) && p != ".." && !strings.HasPrefix(p, "../")
+}
+
+// bareError drops the (absolute) path from *fs.PathError.
+func bareError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,4 @@
+local app = import 'app.libsonnet';
+{
+  deployment: app.new('web', 1),
+}

@@ -1,0 +1,3 @@
+{
+  new(name):: { apiVersion: 'v1', kind: 'Service', metadata: { name: name } },
+}
