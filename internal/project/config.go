@@ -30,6 +30,7 @@ const (
 	DefaultEvalTimeout       = 2 * time.Minute
 	DefaultPolicyTimeout     = time.Minute
 	DefaultParseYAMLMaxBytes = 16 << 20
+	DefaultMaxMemory         = 2 << 30
 )
 
 // Config is kforge.yaml. Every key is optional; DefaultConfig holds the
@@ -71,6 +72,10 @@ type Limits struct {
 	PolicyTimeout time.Duration `json:"policyTimeout"`
 	// ParseYAMLMaxBytes caps the input of std.native('parseYaml') (16 MiB).
 	ParseYAMLMaxBytes int64 `json:"parseYamlMaxBytes"`
+	// MaxMemory caps the memory of the process evaluating one environment
+	// (2 GiB), in bytes; enforced when evaluations run isolated in worker
+	// processes.
+	MaxMemory int64 `json:"maxMemory"`
 }
 
 // DefaultConfig returns the configuration of a repository without kforge.yaml.
@@ -94,6 +99,7 @@ func DefaultLimits() Limits {
 		EvalTimeout:       DefaultEvalTimeout,
 		PolicyTimeout:     DefaultPolicyTimeout,
 		ParseYAMLMaxBytes: DefaultParseYAMLMaxBytes,
+		MaxMemory:         DefaultMaxMemory,
 	}
 }
 
@@ -281,6 +287,13 @@ func decodeLimits(c *Config, key string, raw json.RawMessage) error {
 			n, err := positiveInt(k, v)
 			if n > 0 {
 				l.MaxOutputBytes = n
+			}
+			return err
+		},
+		"maxMemory": func(k string, v json.RawMessage) error {
+			n, err := positiveInt(k, v)
+			if n > 0 {
+				l.MaxMemory = n
 			}
 			return err
 		},
