@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync"
 
-	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
@@ -33,6 +33,8 @@ type crdEntry struct {
 	source string
 	// load returns the definition as JSON.
 	load func() ([]byte, error)
+	// cel shares compiled CEL rules; set before the first validator is built.
+	cel *celCache
 
 	once     sync.Once
 	versions map[string]*crdVersion
@@ -65,6 +67,9 @@ func (e *crdEntry) decode() error {
 					Schema             *struct {
 						OpenAPIV3Schema json.RawMessage `json:"openAPIV3Schema"`
 					} `json:"schema"`
+					Subresources *struct {
+						Status json.RawMessage `json:"status"`
+					} `json:"subresources"`
 				} `json:"versions"`
 			} `json:"spec"`
 		}
@@ -86,15 +91,20 @@ func (e *crdEntry) decode() error {
 				raw = ver.Schema.OpenAPIV3Schema
 			}
 			source, name := e.source, ver.Name
+			statusSubresource := ver.Subresources != nil && len(ver.Subresources.Status) > 0
 			cv.kind.build = func() (*kindValidator, error) {
-				props := &apiextv1.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
+				props := &apiextensions.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
 				if len(raw) > 0 && string(raw) != "null" {
-					props = &apiextv1.JSONSchemaProps{}
-					if err := json.Unmarshal(raw, props); err != nil {
+					var err error
+					if props, err = decodeSchemaJSON(raw); err != nil {
 						return nil, fmt.Errorf("decode schema of version %s: %w", name, err)
 					}
 				}
-				kv, err := newKindValidatorV1(props, true, source)
+				if statusSubresource {
+					ignoreStatus(props)
+				}
+				dropTransitionRules(props)
+				kv, err := newKindValidator(props, true, source, e.cel)
 				if err != nil {
 					return nil, err
 				}
@@ -313,6 +323,7 @@ func (v *Validator) AddCRDs(env string, objs []map[string]any) (*Validator, erro
 		crds[k] = e
 	}
 	for _, e := range added {
+		e.cel = &v.shared.cel
 		crds[groupKind{e.group, e.kind}] = e
 	}
 	return &Validator{shared: v.shared, crds: crds}, nil

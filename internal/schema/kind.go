@@ -3,12 +3,11 @@ package schema
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sync"
 
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
-	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
 	apiextvalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
@@ -25,7 +24,7 @@ import (
 type kindValidator struct {
 	structural *structuralschema.Structural
 	openapi    *spec.Schema
-	cel        *cel.Validator
+	cel        *celNode
 	// custom is true for custom resources: the API server applies their schema defaults before
 	// validating; built-in kinds are defaulted by Go code instead.
 	custom bool
@@ -54,16 +53,8 @@ func (l *lazyKind) get() (*kindValidator, error) {
 	return l.kv, l.err
 }
 
-// newKindValidatorV1 builds a validator from a versioned (v1) schema.
-func newKindValidatorV1(s *apiextv1.JSONSchemaProps, custom bool, source string) (*kindValidator, error) {
-	var internal apiextensions.JSONSchemaProps
-	if err := apiextv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(s, &internal, nil); err != nil {
-		return nil, fmt.Errorf("convert schema: %w", err)
-	}
-	return newKindValidator(&internal, custom, source)
-}
-
-func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source string) (*kindValidator, error) {
+// newKindValidator builds the validator of one kind from its schema.
+func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source string, cache *celCache) (*kindValidator, error) {
 	st, err := structuralschema.NewStructural(s)
 	if err != nil {
 		return nil, fmt.Errorf("build structural schema: %w", err)
@@ -75,7 +66,7 @@ func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source stri
 	kv := &kindValidator{
 		structural: st,
 		openapi:    openapi,
-		cel:        cel.NewValidator(st, true, celconfig.PerCallLimit),
+		cel:        newCELNode(st, true, cache),
 		custom:     custom,
 		source:     source,
 	}
@@ -137,8 +128,8 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 	}
 	// CEL rules read typed values: on data of the wrong type they only add noise.
 	if k.cel != nil && !typeErrors {
-		errs, _ := k.cel.Validate(ctx, nil, k.structural, data, nil, celconfig.RuntimeCELCostBudget)
-		for _, e := range errs {
+		budget := int64(celconfig.RuntimeCELCostBudget)
+		for _, e := range k.cel.validate(ctx, nil, data, &budget) {
 			add(RuleCEL, e.Field, celMessage(e))
 		}
 	}
@@ -160,4 +151,59 @@ func celMessage(e *field.Error) string {
 // newOpenAPIValidator returns a fresh validator of s whose error names start at root.
 func newOpenAPIValidator(s *spec.Schema, root string) *validate.SchemaValidator {
 	return validate.NewSchemaValidator(s, nil, root, strfmt.Default)
+}
+
+// ignoreStatus accepts any status: with the status subresource, as for built-in kinds, the API
+// server resets the status a client sends when it creates or updates the object, so a rendered
+// status is never checked (and the often large status schema is not built).
+func ignoreStatus(root *apiextensions.JSONSchemaProps) {
+	if _, ok := root.Properties["status"]; !ok {
+		return
+	}
+	props := make(map[string]apiextensions.JSONSchemaProps, len(root.Properties))
+	for k, p := range root.Properties {
+		props[k] = p
+	}
+	props["status"] = apiextensions.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
+	root.Properties = props
+}
+
+var oldSelfRef = regexp.MustCompile(`\boldSelf\b`)
+
+// dropTransitionRules removes the CEL rules that compare with the previous object (oldSelf, not
+// optional): the API server evaluates them on updates only, and kforge checks objects as if
+// they were created.
+func dropTransitionRules(s *apiextensions.JSONSchemaProps) {
+	if s == nil {
+		return
+	}
+	if len(s.XValidations) > 0 {
+		kept := s.XValidations[:0]
+		for _, r := range s.XValidations {
+			if oldSelfRef.MatchString(r.Rule) && (r.OptionalOldSelf == nil || !*r.OptionalOldSelf) {
+				continue
+			}
+			kept = append(kept, r)
+		}
+		s.XValidations = kept
+	}
+	for k, p := range s.Properties {
+		dropTransitionRules(&p)
+		s.Properties[k] = p
+	}
+	if s.Items != nil {
+		dropTransitionRules(s.Items.Schema)
+		for i := range s.Items.JSONSchemas {
+			dropTransitionRules(&s.Items.JSONSchemas[i])
+		}
+	}
+	if s.AdditionalProperties != nil {
+		dropTransitionRules(s.AdditionalProperties.Schema)
+	}
+	for _, l := range [][]apiextensions.JSONSchemaProps{s.AllOf, s.AnyOf, s.OneOf} {
+		for i := range l {
+			dropTransitionRules(&l[i])
+		}
+	}
+	dropTransitionRules(s.Not)
 }

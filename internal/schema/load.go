@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	"path"
 	"sort"
 	"strings"
@@ -63,6 +64,8 @@ type shared struct {
 	groups map[string][]string
 	// meta validates object metadata (ObjectMeta of the core group), built on first use.
 	meta lazyKind
+	// cel shares compiled CEL rules between kinds.
+	cel celCache
 
 	mu       sync.Mutex
 	builtins map[string]*lazyKind // "apps/v1/Deployment" → validator
@@ -75,6 +78,25 @@ type lazyDoc struct {
 	kinds map[string]string
 	doc   *openAPIDoc
 	err   error
+
+	// mu guards resolver, shared by the kinds of the document so that common definitions
+	// (PodSpec) are resolved once.
+	mu       sync.Mutex
+	resolver *resolver
+}
+
+// kindSchema resolves the schema of one kind of the document.
+func (d *lazyDoc) kindSchema(kind string) (apiextensions.JSONSchemaProps, error) {
+	doc, err := d.get()
+	if err != nil {
+		return apiextensions.JSONSchemaProps{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.resolver == nil {
+		d.resolver = newResolver(doc)
+	}
+	return d.resolver.kindSchema(kind)
 }
 
 func (d *lazyDoc) get() (*openAPIDoc, error) {
@@ -149,6 +171,9 @@ func Load(opts Options) (*Validator, error) {
 			v.crds[groupKind{e.group, e.kind}] = e
 		}
 	}
+	for _, e := range v.crds {
+		e.cel = &sh.cel
+	}
 	return v, nil
 }
 
@@ -216,15 +241,11 @@ func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
 	if !ok {
 		source := fmt.Sprintf("Kubernetes %s OpenAPI (%s)", sh.kube.Release, gv)
 		lk = &lazyKind{build: func() (*kindValidator, error) {
-			doc, err := d.get()
-			if err != nil {
-				return nil, err
-			}
-			s, err := newResolver(doc).kindSchema(kind)
+			s, err := d.kindSchema(kind)
 			if err != nil {
 				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
 			}
-			return newKindValidatorV1(&s, false, source)
+			return newKindValidator(&s, false, source, &sh.cel)
 		}}
 		sh.builtins[key] = lk
 	}
@@ -260,7 +281,7 @@ func (sh *shared) buildMeta() (*kindValidator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}
-	kv, err := newKindValidatorV1(&s, false, fmt.Sprintf("Kubernetes %s OpenAPI (ObjectMeta)", sh.kube.Release))
+	kv, err := newKindValidator(&s, false, fmt.Sprintf("Kubernetes %s OpenAPI (ObjectMeta)", sh.kube.Release), &sh.cel)
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 )
 
 // quantityFormat marks the nodes of a built-in schema that hold a resource.Quantity. It is not an
@@ -47,40 +47,41 @@ func parseOpenAPIDoc(data []byte, kinds map[string]string) (*openAPIDoc, error) 
 // anything there.
 type resolver struct {
 	doc      *openAPIDoc
-	memo     map[string]apiextv1.JSONSchemaProps
+	memo     map[string]apiextensions.JSONSchemaProps
 	visiting map[string]bool
 }
 
 func newResolver(doc *openAPIDoc) *resolver {
-	return &resolver{doc: doc, memo: map[string]apiextv1.JSONSchemaProps{}, visiting: map[string]bool{}}
+	return &resolver{doc: doc, memo: map[string]apiextensions.JSONSchemaProps{}, visiting: map[string]bool{}}
 }
 
 // named resolves the component schema name.
-func (r *resolver) named(name string) (apiextv1.JSONSchemaProps, error) {
+func (r *resolver) named(name string) (apiextensions.JSONSchemaProps, error) {
 	if s, ok := r.memo[name]; ok {
 		return s, nil
 	}
 	switch name {
 	case quantitySchema:
 		// string or number: a quantity is parsed, not matched against a type.
-		return apiextv1.JSONSchemaProps{Format: quantityFormat}, nil
+		return apiextensions.JSONSchemaProps{Format: quantityFormat}, nil
 	case intOrStringName:
-		return apiextv1.JSONSchemaProps{
+		return apiextensions.JSONSchemaProps{
 			XIntOrString: true,
-			AnyOf:        []apiextv1.JSONSchemaProps{{Type: "integer"}, {Type: "string"}},
+			AnyOf:        []apiextensions.JSONSchemaProps{{Type: "integer"}, {Type: "string"}},
 		}, nil
 	}
 	raw, ok := r.doc.schemas[name]
 	if !ok {
-		return apiextv1.JSONSchemaProps{}, fmt.Errorf("reference to unknown schema %s", name)
+		return apiextensions.JSONSchemaProps{}, fmt.Errorf("reference to unknown schema %s", name)
 	}
-	var s apiextv1.JSONSchemaProps
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return s, fmt.Errorf("decode schema %s: %w", name, err)
+	ps, err := decodeSchemaJSON(raw)
+	if err != nil {
+		return apiextensions.JSONSchemaProps{}, fmt.Errorf("decode schema %s: %w", name, err)
 	}
+	s := *ps
 	if r.visiting[name] {
 		// A recursive definition: accept anything below this point.
-		return apiextv1.JSONSchemaProps{Type: s.Type, XPreserveUnknownFields: ptrTrue()}, nil
+		return apiextensions.JSONSchemaProps{Type: s.Type, XPreserveUnknownFields: ptrTrue()}, nil
 	}
 	r.visiting[name] = true
 	out, err := r.resolve(s)
@@ -93,7 +94,7 @@ func (r *resolver) named(name string) (apiextv1.JSONSchemaProps, error) {
 }
 
 // resolve inlines the references of s and its children.
-func (r *resolver) resolve(s apiextv1.JSONSchemaProps) (apiextv1.JSONSchemaProps, error) {
+func (r *resolver) resolve(s apiextensions.JSONSchemaProps) (apiextensions.JSONSchemaProps, error) {
 	if s.Ref != nil {
 		return r.ref(*s.Ref)
 	}
@@ -109,7 +110,7 @@ func (r *resolver) resolve(s apiextv1.JSONSchemaProps) (apiextv1.JSONSchemaProps
 	out := s
 	out.Default = nil // see above: Go defaulting, not schema defaulting, applies to built-in kinds
 	if len(s.Properties) > 0 {
-		out.Properties = make(map[string]apiextv1.JSONSchemaProps, len(s.Properties))
+		out.Properties = make(map[string]apiextensions.JSONSchemaProps, len(s.Properties))
 		for k, p := range s.Properties {
 			rp, err := r.resolve(p)
 			if err != nil {
@@ -123,14 +124,14 @@ func (r *resolver) resolve(s apiextv1.JSONSchemaProps) (apiextv1.JSONSchemaProps
 		if err != nil {
 			return out, fmt.Errorf("items: %w", err)
 		}
-		out.Items = &apiextv1.JSONSchemaPropsOrArray{Schema: &it}
+		out.Items = &apiextensions.JSONSchemaPropsOrArray{Schema: &it}
 	}
 	if s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil {
 		ap, err := r.resolve(*s.AdditionalProperties.Schema)
 		if err != nil {
 			return out, fmt.Errorf("additionalProperties: %w", err)
 		}
-		out.AdditionalProperties = &apiextv1.JSONSchemaPropsOrBool{Allows: true, Schema: &ap}
+		out.AdditionalProperties = &apiextensions.JSONSchemaPropsOrBool{Allows: true, Schema: &ap}
 	}
 	// An object with no declared fields (RawExtension, FieldsV1) holds arbitrary JSON.
 	if s.Type == "object" && len(s.Properties) == 0 && s.AdditionalProperties == nil {
@@ -139,32 +140,46 @@ func (r *resolver) resolve(s apiextv1.JSONSchemaProps) (apiextv1.JSONSchemaProps
 	return out, nil
 }
 
-func (r *resolver) ref(ref string) (apiextv1.JSONSchemaProps, error) {
+func (r *resolver) ref(ref string) (apiextensions.JSONSchemaProps, error) {
 	name, ok := strings.CutPrefix(ref, componentsPrefix)
 	if !ok {
-		return apiextv1.JSONSchemaProps{}, fmt.Errorf("unsupported reference %q", ref)
+		return apiextensions.JSONSchemaProps{}, fmt.Errorf("unsupported reference %q", ref)
 	}
 	return r.named(name)
 }
 
 // kindSchema returns the self-contained schema of a kind of the document. The root metadata is
-// checked on its own (checkMetadata), so here it only has to be an object.
-func (r *resolver) kindSchema(kind string) (apiextv1.JSONSchemaProps, error) {
+// checked on its own (checkMetadata), so here it only has to be an object; the status is reset
+// by the API server (the status subresource), so it is not checked.
+func (r *resolver) kindSchema(kind string) (apiextensions.JSONSchemaProps, error) {
 	name, ok := r.doc.kinds[kind]
 	if !ok {
-		return apiextv1.JSONSchemaProps{}, fmt.Errorf("no schema for kind %s", kind)
+		return apiextensions.JSONSchemaProps{}, fmt.Errorf("no schema for kind %s", kind)
 	}
-	s, err := r.named(name)
+	raw, ok := r.doc.schemas[name]
+	if !ok {
+		return apiextensions.JSONSchemaProps{}, fmt.Errorf("reference to unknown schema %s", name)
+	}
+	ps, err := decodeSchemaJSON(raw)
 	if err != nil {
-		return s, err
+		return apiextensions.JSONSchemaProps{}, fmt.Errorf("decode schema %s: %w", name, err)
 	}
-	props := make(map[string]apiextv1.JSONSchemaProps, len(s.Properties))
-	for k, p := range s.Properties {
-		props[k] = p
+	root := *ps
+	props := make(map[string]apiextensions.JSONSchemaProps, len(root.Properties))
+	for k, p := range root.Properties {
+		switch k {
+		case "metadata", "status":
+			props[k] = apiextensions.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
+			continue
+		}
+		rp, err := r.resolve(p)
+		if err != nil {
+			return root, fmt.Errorf("%s: %s: %w", name, k, err)
+		}
+		props[k] = rp
 	}
-	props["metadata"] = apiextv1.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
-	s.Properties = props
-	return s, nil
+	root.Properties = props
+	return root, nil
 }
 
 func ptrTrue() *bool {

@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"context"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,7 +28,7 @@ func renderReference(tb testing.TB, filter string) []renderedEnv {
 		tb.Fatal(err)
 	}
 	r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
-	envs, err := r.Environments("")
+	envs, err := r.Environments(context.Background(), "")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func renderReference(tb testing.TB, filter string) []renderedEnv {
 		if !strings.Contains(env.Name, filter) {
 			continue
 		}
-		rendered, err := r.Render(env)
+		rendered, err := r.Render(context.Background(), env)
 		if err != nil {
 			tb.Fatal(err)
 		}
