@@ -91,6 +91,7 @@ func TestValidateErrorClasses(t *testing.T) {
 			[]want{{schema.RuleQuantity, "spec.template.spec.containers[0].resources.limits.cpu", `invalid quantity "1 core"`}}},
 		{"deployment/int32 overflow", "deployment", []mutation{set("spec.replicas", json.Number("3000000000"))},
 			[]want{{schema.RuleQuantity, "spec.replicas", "integer 3000000000 is out of range for int32"}}},
+		{"deployment/status is not checked", "deployment", []mutation{set("status", map[string]any{"replicas": "three", "bogus": true})}, nil},
 		{"deployment/removed apiVersion", "deployment", []mutation{set("apiVersion", "apps/v1beta1")},
 			[]want{{schema.RuleNotServed, "", "apps/v1beta1 Deployment is not served by Kubernetes 1.33; it is served as apps/v1"}}},
 		{"deployment/misspelt kind", "deployment", []mutation{set("kind", "Deploymnet")},
@@ -131,6 +132,7 @@ func TestValidateErrorClasses(t *testing.T) {
 
 		// Argo Rollouts.
 		{"rollout/valid", "rollout", nil, nil},
+		{"rollout/status is not checked (status subresource)", "rollout", []mutation{set("status.phase", json.Number("1"))}, nil},
 		{"rollout/setWeight type", "rollout", []mutation{set("spec.strategy.canary.steps[1].setWeight", "five")},
 			[]want{{schema.RuleWrongType, "spec.strategy.canary.steps[1].setWeight", `found string "five"`}}},
 		{"rollout/unknown step", "rollout", []mutation{set("spec.strategy.canary.steps[1].setWieght", json.Number("5")), del("spec.strategy.canary.steps[1].setWeight")},
