@@ -55,6 +55,9 @@ type importer struct {
 	// failures maps the message of every import this evaluation refused to its kind, so the
 	// go-jsonnet RuntimeError carrying that message can be classified.
 	failures map[string]Kind
+	// quiet suspends recording reads while the native-format rewrite looks ahead at imports
+	// the evaluation may never make (go-jsonnet asks again when it does).
+	quiet bool
 }
 
 func newImporter(vm *VM) *importer {
@@ -89,7 +92,9 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 	if res.fail != nil {
 		return gojsonnet.Contents{}, "", imp.fail(res.fail.Kind, res.fail.Message)
 	}
-	imp.record(res.foundAt, res.entry)
+	if !imp.quiet {
+		imp.record(res.foundAt, res.entry)
+	}
 	return res.contents, res.foundAt, nil
 }
 

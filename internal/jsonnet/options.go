@@ -38,6 +38,11 @@ type Options struct {
 	TkEnv []byte
 	// TraceOut receives the output of std.trace; nil discards it.
 	TraceOut io.Writer
+	// DisableNativeFormat turns off native formatting: std.format and the string % operator
+	// then run go-jsonnet's implementation written in Jsonnet everywhere. By default they are
+	// served by a Go implementation whenever it is certain to give the same result, output or
+	// error (see format.go and format_rewrite.go), at a small fraction of the cost.
+	DisableNativeFormat bool
 }
 
 // VarKind says which of the four variable maps a command-line value goes to.

@@ -52,6 +52,10 @@ type VM struct {
 	tlaCode  map[string]string
 	tk       *gojsonnet.Contents
 	traceOut io.Writer
+	// nativeFormat routes std.format and % to Go where that is exact (format_rewrite.go).
+	nativeFormat bool
+	// formatCalls counts the calls of the Go formatter and the ones it declined.
+	formatCalls formatStats
 }
 
 // NewVM validates opts and returns a VM. Maps in opts are copied.
@@ -68,6 +72,8 @@ func NewVM(opts Options) (*VM, error) {
 		tlaVars:  copyMap(opts.TLAVars),
 		tlaCode:  copyMap(opts.TLACode),
 		traceOut: opts.TraceOut,
+
+		nativeFormat: !opts.DisableNativeFormat,
 	}
 	if vm.maxStack == 0 {
 		vm.maxStack = DefaultMaxStack
@@ -104,6 +110,17 @@ func NewVM(opts Options) (*VM, error) {
 		}
 	}
 	return vm, nil
+}
+
+// codeValues lists the external variable and top-level argument code.
+func (vm *VM) codeValues() []string {
+	var out []string
+	for _, m := range []map[string]string{vm.extCode, vm.tlaCode} {
+		for _, v := range m {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func copyMap(m map[string]string) map[string]string {
@@ -186,6 +203,11 @@ func (vm *VM) run(imp *importer, node ast.Node, file string) (Result, error) {
 	}
 	for _, f := range nativeFunctions() {
 		g.NativeFunction(f)
+	}
+	if vm.nativeFormat {
+		g.NativeFunction(nativeFormatFunction(&vm.formatCalls))
+		g.NativeFunction(nativeFormatPlanFunction())
+		node = prepareNativeFormat(g, imp, node, vm.codeValues())
 	}
 	out, err := g.Evaluate(node)
 	if err != nil {

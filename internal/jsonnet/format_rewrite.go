@@ -1,0 +1,643 @@
+package jsonnet
+
+import (
+	"strconv"
+
+	gojsonnet "github.com/google/go-jsonnet"
+	"github.com/google/go-jsonnet/ast"
+)
+
+// The rewrite that routes formatting to Go.
+//
+// go-jsonnet has no hook to replace std.format, but it evaluates ASTs, and VM.ImportAST
+// returns the very AST its import cache will evaluate. So before an evaluation the program's
+// AST and the AST of every file it can import are rewritten in place: each site
+//
+//	A % B            (desugared by go-jsonnet into $std.mod(A, B))
+//	std.format(A, B)
+//	std.mod(A, B)
+//
+// becomes code that evaluates A and B as the Jsonnet implementation would, checks in Jsonnet,
+// in exactly the order that implementation evaluates them, that every value the format string
+// consumes is one the Go formatter renders identically, and then calls the Go formatter
+// (std.native). If any check fails, or the Go formatter declines, the original call runs:
+// errors therefore always come from go-jsonnet's own implementation, with its messages and
+// positions. Every generated node carries the location of the original call, so stack traces
+// point at it.
+//
+// When A is a string literal the plan (which values are evaluated, in which order, with which
+// check) is computed here and compiled into straight-line code; otherwise a native function
+// computes it at run time (kforge.formatPlan) and generic Jsonnet code follows it. Sites whose
+// literal is malformed or outside the native limits, and % on literals other than strings,
+// are left alone.
+
+// Names of the native functions. They are internal: only generated code calls them.
+const (
+	nativeFormatName     = "kforge.format"
+	nativeFormatPlanName = "kforge.formatPlan"
+)
+
+// Identifiers of the generated code. Jsonnet identifiers cannot start with '$', so these never
+// collide with user code.
+const (
+	fmtVarFormat    = "$kforge_s"
+	fmtVarValue     = "$kforge_v"
+	fmtVarType      = "$kforge_t"
+	fmtVarResult    = "$kforge_r"
+	fmtVarElem      = "$kforge_e"
+	fmtVarElemType  = "$kforge_et"
+	fmtVarPlan      = "$kforge_p"
+	fmtVarContainer = "$kforge_c"
+	fmtVarCheck     = "$kforge_ok"
+	fmtVarIndex     = "$kforge_i"
+	fmtVarAccessor  = "$kforge_a"
+)
+
+// formatRewriter rewrites the formatting sites of ASTs and collects their imports.
+type formatRewriter struct {
+	// sites counts the rewritten sites.
+	sites int
+	// imports are the import expressions met, in order.
+	imports []*ast.Import
+}
+
+// rewriteRoot rewrites the tree rooted at node and returns its new root.
+func (r *formatRewriter) rewriteRoot(node ast.Node) ast.Node {
+	r.walk(&node, true)
+	return node
+}
+
+// rewriteInPlace rewrites a tree whose root node must keep its identity (an AST held by
+// go-jsonnet's import cache). A root that is itself a site becomes a call of a
+// parameterless function returning the generated code.
+func (r *formatRewriter) rewriteInPlace(node ast.Node) {
+	holder := node
+	r.walk(&holder, true)
+	if holder == node {
+		return
+	}
+	app, ok := node.(*ast.Apply)
+	if !ok {
+		return // only Apply nodes are ever replaced
+	}
+	g := gen{loc: app.LocRange, ctx: app.Ctx}
+	fn := &ast.Function{Body: holder, NodeBase: g.base(holder.FreeVariables())}
+	*app = ast.Apply{Target: fn, NodeBase: g.base(fn.FreeVariables())}
+}
+
+// walk rewrites the sites below *p (children first) and then *p itself. std says whether the
+// identifier std means the standard library here (a user may bind their own std).
+func (r *formatRewriter) walk(p *ast.Node, std bool) {
+	switch n := (*p).(type) {
+	case *ast.Apply:
+		r.walk(&n.Target, std)
+		for i := range n.Arguments.Positional {
+			r.walk(&n.Arguments.Positional[i].Expr, std)
+		}
+		for i := range n.Arguments.Named {
+			r.walk(&n.Arguments.Named[i].Arg, std)
+		}
+		if site := r.site(n, std); site != nil {
+			*p = site
+			r.sites++
+		}
+	case *ast.Array:
+		for i := range n.Elements {
+			r.walk(&n.Elements[i].Expr, std)
+		}
+	case *ast.Binary:
+		r.walk(&n.Left, std)
+		r.walk(&n.Right, std)
+	case *ast.Conditional:
+		r.walk(&n.Cond, std)
+		r.walk(&n.BranchTrue, std)
+		r.walk(&n.BranchFalse, std)
+	case *ast.DesugaredObject:
+		inner := std && !bindsStd(n.Locals)
+		for i := range n.Locals {
+			r.walk(&n.Locals[i].Body, inner)
+		}
+		for i := range n.Asserts {
+			r.walk(&n.Asserts[i], inner)
+		}
+		for i := range n.Fields {
+			r.walk(&n.Fields[i].Name, std)
+			r.walk(&n.Fields[i].Body, inner)
+		}
+	case *ast.Error:
+		r.walk(&n.Expr, std)
+	case *ast.Function:
+		inner := std
+		for _, prm := range n.Parameters {
+			if prm.Name == "std" {
+				inner = false
+			}
+		}
+		for i := range n.Parameters {
+			if n.Parameters[i].DefaultArg != nil {
+				r.walk(&n.Parameters[i].DefaultArg, inner)
+			}
+		}
+		r.walk(&n.Body, inner)
+	case *ast.Index:
+		r.walk(&n.Target, std)
+		r.walk(&n.Index, std)
+	case *ast.InSuper:
+		r.walk(&n.Index, std)
+	case *ast.SuperIndex:
+		r.walk(&n.Index, std)
+	case *ast.Local:
+		if len(n.Binds) > 0 && (n.Binds[0].Variable == fmtVarValue || n.Binds[0].Variable == fmtVarFormat) {
+			// Generated by an earlier rewrite: only the user's expressions are user code.
+			for i := range n.Binds {
+				if v := n.Binds[i].Variable; v == fmtVarValue || v == fmtVarFormat {
+					r.walk(&n.Binds[i].Body, std)
+				}
+			}
+			return
+		}
+		inner := std && !bindsStd(n.Binds)
+		for i := range n.Binds {
+			r.walk(&n.Binds[i].Body, inner)
+		}
+		r.walk(&n.Body, inner)
+	case *ast.Unary:
+		r.walk(&n.Expr, std)
+	case *ast.Import:
+		r.imports = append(r.imports, n)
+	}
+}
+
+// bindsStd reports whether binds declare a variable named std.
+func bindsStd(binds ast.LocalBinds) bool {
+	for _, b := range binds {
+		if b.Variable == "std" {
+			return true
+		}
+	}
+	return false
+}
+
+// site returns the code replacing n when n is a formatting site the native path can serve.
+func (r *formatRewriter) site(n *ast.Apply, std bool) ast.Node {
+	if n.TailStrict || len(n.Arguments.Named) != 0 || len(n.Arguments.Positional) != 2 {
+		return nil
+	}
+	idx, ok := n.Target.(*ast.Index)
+	if !ok {
+		return nil
+	}
+	v, ok1 := idx.Target.(*ast.Var)
+	name, ok2 := idx.Index.(*ast.LiteralString)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	switch {
+	case v.Id == "$std" && name.Value == "mod": // the % operator
+	case v.Id == "std" && std && (name.Value == "mod" || name.Value == "format"):
+	default:
+		return nil
+	}
+	s := &siteGen{
+		// The generated code reaches the standard library through the same variable as the
+		// original call, so it needs no variable the enclosing closures do not capture.
+		gen:  gen{loc: n.LocRange, ctx: n.Ctx, stdVar: v.Id},
+		orig: n,
+	}
+	a, b := n.Arguments.Positional[0].Expr, n.Arguments.Positional[1].Expr
+	var out ast.Node
+	switch a := a.(type) {
+	case *ast.LiteralString:
+		out = s.buildLiteral(a, b)
+	case *ast.LiteralNumber, *ast.LiteralBoolean, *ast.LiteralNull, *ast.Array, *ast.DesugaredObject, *ast.Function:
+		return nil // numeric modulo or an error: nothing to format
+	default:
+		out = s.buildDynamic(a, b)
+	}
+	if out == nil || !subset(out.FreeVariables(), n.FreeVariables()) {
+		// Closures around the site capture only the variables it used; never need more.
+		return nil
+	}
+	return out
+}
+
+// subset reports whether every identifier of a is in b.
+func subset(a, b ast.Identifiers) bool {
+	set := ast.NewIdentifierSet(b...)
+	for _, id := range a {
+		if !set.Contains(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// siteGen generates the code of one site.
+type siteGen struct {
+	gen
+	orig *ast.Apply
+}
+
+// fallback is the original call with its arguments replaced by a and b.
+func (s *siteGen) fallback(a, b ast.Node) ast.Node {
+	c := *s.orig
+	c.Arguments = ast.Arguments{Positional: []ast.CommaSeparatedExpr{{Expr: a}, {Expr: b}}}
+	c.NodeBase = s.base(freeVars(c.Target, a, b)...)
+	return &c
+}
+
+// native calls the Go formatter with format, the values vals and the mode, and falls back
+// when it declines.
+func (s *siteGen) native(format, vals, object, fallback ast.Node) ast.Node {
+	call := s.call(s.call(s.std("native"), s.str(nativeFormatName)), format, vals, object)
+	r := s.v(fmtVarResult)
+	return s.local([]ast.LocalBind{{Variable: fmtVarResult, Body: call}},
+		s.cond(s.bin(ast.BopManifestUnequal, r, s.null()), r, fallback))
+}
+
+// buildLiteral returns the replacement of a site with the literal format string lit and the
+// value argument b.
+func (s *siteGen) buildLiteral(lit *ast.LiteralString, b ast.Node) ast.Node {
+	if !safeString(lit.Value) {
+		return nil
+	}
+	pieces, ok := parseFormat(lit.Value)
+	if !ok {
+		return nil // the Jsonnet implementation reports the error
+	}
+	value := s.v(fmtVarValue)
+	fallback := func() ast.Node { return s.fallback(lit, s.v(fmtVarValue)) }
+	branch := func(object bool, n int, container ast.Node) ast.Node {
+		plan, ok := planFor(pieces, object, n)
+		if !ok {
+			return fallback()
+		}
+		return s.cond(s.and(s.planChecks(plan, container)),
+			s.native(lit, s.array(s.planValues(plan, container)), s.boolean(object), fallback()),
+			fallback())
+	}
+	slots := len(arraySlots(pieces))
+	binds := []ast.LocalBind{{Variable: fmtVarValue, Body: b}}
+	var body ast.Node
+	switch b := b.(type) {
+	case *ast.Array:
+		if len(b.Elements) != slots {
+			return nil // an error: leave it to the Jsonnet implementation untouched
+		}
+		body = branch(false, slots, value)
+	case *ast.DesugaredObject:
+		body = branch(true, 0, value)
+	case *ast.LiteralString, *ast.LiteralNumber, *ast.LiteralBoolean, *ast.LiteralNull:
+		body = branch(false, 1, s.array([]ast.Node{value}))
+	default:
+		binds = append(binds, ast.LocalBind{Variable: fmtVarType, Body: s.call(s.std("type"), value)})
+		typ := s.v(fmtVarType)
+		body = s.cond(s.bin(ast.BopManifestEqual, typ, s.str("array")),
+			s.cond(s.bin(ast.BopManifestEqual, s.call(s.std("length"), value), s.num(slots)),
+				branch(false, slots, value), fallback()),
+			s.cond(s.bin(ast.BopManifestEqual, typ, s.str("object")),
+				branch(true, 0, value),
+				branch(false, 1, s.array([]ast.Node{value}))))
+	}
+	return s.local(binds, body)
+}
+
+// planChecks returns the checks of plan's steps on the values in container, in order.
+func (s *siteGen) planChecks(plan formatPlan, container ast.Node) []ast.Node {
+	var checks []ast.Node
+	for _, st := range plan.steps {
+		if plan.object {
+			checks = append(checks, s.call(s.std("objectHasEx"), container, s.str(st.key), s.boolean(true)))
+			checks = append(checks, s.check(st.check, s.index(container, s.str(st.key))))
+		} else {
+			checks = append(checks, s.check(st.check, s.index(container, s.num(st.index))))
+		}
+	}
+	return checks
+}
+
+// planValues returns what the Go formatter gets for plan.
+func (s *siteGen) planValues(plan formatPlan, container ast.Node) []ast.Node {
+	var vals []ast.Node
+	if plan.object {
+		for _, st := range plan.steps {
+			vals = append(vals, s.index(container, s.str(st.key)))
+		}
+		return vals
+	}
+	for _, k := range plan.pass {
+		if k < 0 {
+			vals = append(vals, s.null())
+		} else {
+			vals = append(vals, s.index(container, s.num(k)))
+		}
+	}
+	return vals
+}
+
+// check returns a condition on x, evaluating x exactly as far as the Jsonnet implementation
+// would at this point, that is true only when that implementation raises no error here and
+// the Go formatter accepts x.
+func (s *siteGen) check(kind byte, x ast.Node) ast.Node {
+	typ := s.v(fmtVarElemType)
+	is := func(t string) ast.Node { return s.bin(ast.BopManifestEqual, typ, s.str(t)) }
+	between := func(lo, hi string) []ast.Node {
+		return []ast.Node{s.bin(ast.BopGreaterEq, x, s.numStr(lo)), s.bin(ast.BopLessEq, x, s.numStr(hi))}
+	}
+	var cond ast.Node
+	switch kind {
+	case checkWidth:
+		w := strconv.Itoa(formatMaxWidth)
+		cond = s.and(append([]ast.Node{is("number")}, between("-"+w, w)...))
+	case checkPrecision:
+		parts := append([]ast.Node{is("number")}, between("0", strconv.Itoa(formatMaxPrecision))...)
+		cond = s.and(append(parts, s.bin(ast.BopManifestEqual, x, s.call(s.std("floor"), x))))
+	case checkString:
+		cond = s.or(is("string"), s.or(is("number"), s.or(is("boolean"), is("null"))))
+	case checkChar:
+		num := s.and(append([]ast.Node{is("number")}, between("0", strconv.Itoa(formatMaxCodepoint))...))
+		str := s.and([]ast.Node{is("string"), s.bin(ast.BopManifestEqual, s.call(s.std("length"), x), s.num(1))})
+		cond = s.or(num, str)
+	default: // checkNumber; the bounds are exclusive, as in convert
+		m := strconv.FormatFloat(formatMaxMagnitude, 'g', -1, 64)
+		cond = s.and([]ast.Node{is("number"),
+			s.bin(ast.BopGreater, x, s.numStr("-"+m)),
+			s.bin(ast.BopLess, x, s.numStr(m))})
+	}
+	return s.local([]ast.LocalBind{{Variable: fmtVarElemType, Body: s.call(s.std("type"), x)}}, cond)
+}
+
+// buildDynamic returns the replacement of a site whose format string a is not a literal. It
+// follows the plan kforge.formatPlan computes at run time:
+//
+//	local s = A, v = B;
+//	if std.type(s) != 'string' then <original>(s, v) else
+//	local t = std.type(v),
+//	      p = std.native('kforge.formatPlan')(s, t, if t == 'array' then std.length(v) else 0),
+//	      c = if t == 'array' || t == 'object' then v else [v],
+//	      ok(i) = i >= std.length(p.steps) ||
+//	              ((t != 'object' || std.objectHasEx(c, p.steps[i][0], true)) &&
+//	               <check p.steps[i][1] of c[p.steps[i][0]]> && ok(i + 1));
+//	if p != null && ok(0) then
+//	  <Go formatter>(s, std.makeArray(std.length(p.pass), function(i) <c[p.pass[i]] or null>), t == 'object')
+//	else <original>(s, v)
+func (s *siteGen) buildDynamic(a, b ast.Node) ast.Node {
+	format, value, typ := s.v(fmtVarFormat), s.v(fmtVarValue), s.v(fmtVarType)
+	plan, container, i := s.v(fmtVarPlan), s.v(fmtVarContainer), s.v(fmtVarIndex)
+	fallback := func() ast.Node { return s.fallback(s.v(fmtVarFormat), s.v(fmtVarValue)) }
+	typeIs := func(t string) ast.Node { return s.bin(ast.BopManifestEqual, typ, s.str(t)) }
+
+	steps, pass := s.index(plan, s.str("steps")), s.index(plan, s.str("pass"))
+	accessor := s.index(s.index(steps, i), s.num(0))
+	kind := s.index(s.index(steps, i), s.num(1))
+	elem := s.v(fmtVarElem)
+	// The check of one step: dispatch on its kind.
+	var check ast.Node = s.check(checkNumber, elem)
+	for _, k := range []byte{checkChar, checkString, checkPrecision, checkWidth} {
+		check = s.cond(s.bin(ast.BopManifestEqual, kind, s.str(string(k))), s.check(k, elem), check)
+	}
+	step := s.and([]ast.Node{
+		s.or(s.bin(ast.BopManifestUnequal, typ, s.str("object")),
+			s.call(s.std("objectHasEx"), container, accessor, s.boolean(true))),
+		s.local([]ast.LocalBind{{Variable: fmtVarElem, Body: s.index(container, accessor)}}, check),
+		s.call(s.v(fmtVarCheck), s.bin(ast.BopPlus, i, s.num(1))),
+	})
+	okFn := s.function(fmtVarIndex, s.or(s.bin(ast.BopGreaterEq, i, s.call(s.std("length"), steps)), step))
+
+	acc := s.v(fmtVarAccessor)
+	passFn := s.function(fmtVarIndex, s.local([]ast.LocalBind{{Variable: fmtVarAccessor, Body: s.index(pass, i)}},
+		s.cond(s.bin(ast.BopManifestEqual, acc, s.null()), s.null(), s.index(container, acc))))
+	vals := s.call(s.std("makeArray"), s.call(s.std("length"), pass), passFn)
+
+	planCall := s.call(s.call(s.std("native"), s.str(nativeFormatPlanName)), format, typ,
+		s.cond(typeIs("array"), s.call(s.std("length"), value), s.num(0)))
+	formatted := s.local([]ast.LocalBind{
+		{Variable: fmtVarType, Body: s.call(s.std("type"), value)},
+		{Variable: fmtVarPlan, Body: planCall},
+		{Variable: fmtVarContainer, Body: s.cond(s.or(typeIs("array"), typeIs("object")), value, s.array([]ast.Node{value}))},
+		{Variable: fmtVarCheck, Body: okFn},
+	}, s.cond(s.and([]ast.Node{s.bin(ast.BopManifestUnequal, plan, s.null()), s.call(s.v(fmtVarCheck), s.num(0))}),
+		s.native(format, vals, typeIs("object"), fallback()),
+		fallback()))
+	return s.local([]ast.LocalBind{{Variable: fmtVarFormat, Body: a}, {Variable: fmtVarValue, Body: b}},
+		s.cond(s.bin(ast.BopManifestUnequal, s.call(s.std("type"), format), s.str("string")), fallback(), formatted))
+}
+
+// gen builds desugared AST nodes that carry one location and context and correct free
+// variables (go-jsonnet captures closures from them).
+type gen struct {
+	loc ast.LocationRange
+	ctx ast.Context
+	// stdVar is the variable holding the standard library: $std or std.
+	stdVar ast.Identifier
+}
+
+// base returns a NodeBase whose free variables are the union of fvs.
+func (g gen) base(fvs ...ast.Identifiers) ast.NodeBase {
+	set := ast.NewIdentifierSet()
+	for _, fv := range fvs {
+		set.AddIdentifiers(fv)
+	}
+	return ast.NodeBase{LocRange: g.loc, Ctx: g.ctx, FreeVars: set.ToOrderedSlice()}
+}
+
+func freeVars(nodes ...ast.Node) []ast.Identifiers {
+	out := make([]ast.Identifiers, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.FreeVariables()
+	}
+	return out
+}
+
+func (g gen) v(id ast.Identifier) *ast.Var {
+	return &ast.Var{Id: id, NodeBase: g.base(ast.Identifiers{id})}
+}
+
+func (g gen) str(s string) *ast.LiteralString {
+	return &ast.LiteralString{Value: s, Kind: ast.StringDouble, NodeBase: g.base()}
+}
+
+func (g gen) num(n int) *ast.LiteralNumber {
+	return g.numStr(strconv.Itoa(n))
+}
+
+func (g gen) numStr(s string) *ast.LiteralNumber {
+	return &ast.LiteralNumber{OriginalString: s, NodeBase: g.base()}
+}
+
+func (g gen) null() *ast.LiteralNull {
+	return &ast.LiteralNull{NodeBase: g.base()}
+}
+
+func (g gen) boolean(b bool) *ast.LiteralBoolean {
+	return &ast.LiteralBoolean{Value: b, NodeBase: g.base()}
+}
+
+// std is <stdVar>.<name>.
+func (g gen) std(name string) *ast.Index {
+	return g.index(g.v(g.stdVar), g.str(name))
+}
+
+func (g gen) index(target, index ast.Node) *ast.Index {
+	return &ast.Index{Target: target, Index: index, NodeBase: g.base(freeVars(target, index)...)}
+}
+
+func (g gen) call(target ast.Node, args ...ast.Node) *ast.Apply {
+	pos := make([]ast.CommaSeparatedExpr, len(args))
+	for i, a := range args {
+		pos[i].Expr = a
+	}
+	return &ast.Apply{Target: target, Arguments: ast.Arguments{Positional: pos},
+		NodeBase: g.base(freeVars(append([]ast.Node{target}, args...)...)...)}
+}
+
+func (g gen) array(elems []ast.Node) *ast.Array {
+	es := make([]ast.CommaSeparatedExpr, len(elems))
+	for i, e := range elems {
+		es[i].Expr = e
+	}
+	return &ast.Array{Elements: es, NodeBase: g.base(freeVars(elems...)...)}
+}
+
+func (g gen) bin(op ast.BinaryOp, l, r ast.Node) *ast.Binary {
+	return &ast.Binary{Op: op, Left: l, Right: r, NodeBase: g.base(freeVars(l, r)...)}
+}
+
+// and folds parts with && (true when there are none).
+func (g gen) and(parts []ast.Node) ast.Node {
+	if len(parts) == 0 {
+		return g.boolean(true)
+	}
+	out := parts[0]
+	for _, p := range parts[1:] {
+		out = g.bin(ast.BopAnd, out, p)
+	}
+	return out
+}
+
+func (g gen) or(l, r ast.Node) ast.Node {
+	return g.bin(ast.BopOr, l, r)
+}
+
+func (g gen) cond(c, t, f ast.Node) *ast.Conditional {
+	return &ast.Conditional{Cond: c, BranchTrue: t, BranchFalse: f, NodeBase: g.base(freeVars(c, t, f)...)}
+}
+
+// function is a function of one parameter.
+func (g gen) function(param ast.Identifier, body ast.Node) *ast.Function {
+	set := ast.NewIdentifierSet(body.FreeVariables()...)
+	set.Remove(param)
+	nb := g.base()
+	nb.FreeVars = set.ToOrderedSlice()
+	return &ast.Function{Parameters: []ast.Parameter{{Name: param, LocRange: g.loc}}, Body: body, NodeBase: nb}
+}
+
+// local binds binds (recursively, as Jsonnet does) around body.
+func (g gen) local(binds []ast.LocalBind, body ast.Node) *ast.Local {
+	set := ast.NewIdentifierSet()
+	set.AddIdentifiers(body.FreeVariables())
+	for _, b := range binds {
+		set.AddIdentifiers(b.Body.FreeVariables())
+	}
+	for _, b := range binds {
+		set.Remove(b.Variable)
+	}
+	nb := g.base()
+	nb.FreeVars = set.ToOrderedSlice()
+	return &ast.Local{Binds: binds, Body: body, NodeBase: nb}
+}
+
+// prepareNativeFormat rewrites the formatting sites of root (the evaluated program) and of
+// every file reachable through import from it or from code (external variable and top-level
+// argument code), inside g's import cache, and returns the new root. imp must be g's
+// importer; the files read here are not recorded as reads unless the evaluation imports them.
+func prepareNativeFormat(g *gojsonnet.VM, imp *importer, root ast.Node, code []string) ast.Node {
+	r := &formatRewriter{}
+	root = r.rewriteRoot(root)
+	for _, c := range code {
+		// go-jsonnet parses code values with an empty file name: imports in them resolve
+		// from the root. Only their imports are of interest here.
+		if n, err := gojsonnet.SnippetToAST("", c); err == nil {
+			r.imports = appendImports(r.imports, n)
+		}
+	}
+	visited := map[string]bool{}
+	for len(r.imports) > 0 {
+		in := r.imports[0]
+		r.imports = r.imports[1:]
+		imp.quiet = true
+		n, foundAt, err := g.ImportAST(in.Loc().FileName, in.File.Value)
+		imp.quiet = false
+		if err != nil || visited[foundAt] {
+			continue
+		}
+		visited[foundAt] = true
+		r.rewriteInPlace(n)
+	}
+	return root
+}
+
+// appendImports appends the imports found in n to out.
+func appendImports(out []*ast.Import, n ast.Node) []*ast.Import {
+	if in, ok := n.(*ast.Import); ok {
+		return append(out, in)
+	}
+	for _, c := range children(n) {
+		out = appendImports(out, c)
+	}
+	return out
+}
+
+// children lists the direct sub-expressions of a desugared node.
+func children(n ast.Node) []ast.Node {
+	var out []ast.Node
+	switch n := n.(type) {
+	case *ast.Apply:
+		out = append(out, n.Target)
+		for _, a := range n.Arguments.Positional {
+			out = append(out, a.Expr)
+		}
+		for _, a := range n.Arguments.Named {
+			out = append(out, a.Arg)
+		}
+	case *ast.Array:
+		for _, e := range n.Elements {
+			out = append(out, e.Expr)
+		}
+	case *ast.Binary:
+		out = append(out, n.Left, n.Right)
+	case *ast.Conditional:
+		out = append(out, n.Cond, n.BranchTrue, n.BranchFalse)
+	case *ast.DesugaredObject:
+		for _, l := range n.Locals {
+			out = append(out, l.Body)
+		}
+		out = append(out, n.Asserts...)
+		for _, f := range n.Fields {
+			out = append(out, f.Name, f.Body)
+		}
+	case *ast.Error:
+		out = append(out, n.Expr)
+	case *ast.Function:
+		for _, p := range n.Parameters {
+			if p.DefaultArg != nil {
+				out = append(out, p.DefaultArg)
+			}
+		}
+		out = append(out, n.Body)
+	case *ast.Index:
+		out = append(out, n.Target, n.Index)
+	case *ast.InSuper:
+		out = append(out, n.Index)
+	case *ast.SuperIndex:
+		out = append(out, n.Index)
+	case *ast.Local:
+		for _, b := range n.Binds {
+			out = append(out, b.Body)
+		}
+		out = append(out, n.Body)
+	case *ast.Unary:
+		out = append(out, n.Expr)
+	}
+	return out
+}

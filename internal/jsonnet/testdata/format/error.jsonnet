@@ -1,0 +1,3 @@
+local names = import 'lib/names.libsonnet';
+
+names.bad({})
