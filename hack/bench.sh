@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Benchmarks kforge end to end on a generated Tanka-style repository (hack/genfixture) and prints
+# the wall time and peak RSS of each run, with ratios against the cold render:
+#
+#   a  cold full render        kforge export OUT --all --layout golden (empty render cache)
+#   b  warm, nothing changed   the same command again
+#   c  one file changed        the same command after editing one environment's main.jsonnet
+#   d  render + policies + golden compare
+#        d1 kforge validate --all (every policy of this repository's policies/, input.previous
+#           read from golden/), d2 kforge golden check --all, and d = d1 + d2 - e: one render
+#           followed by the policies and the comparison
+#   e  evaluation alone        kforge render --all > /dev/null
+#   tk Tanka                   $TK export OUT environments/ -r (only when $TK names a tk binary)
+#   a at a second, smaller number of environments, to show that peak RSS does not grow with it.
+#
+# Runs b, c use the render cache when the binary has one (--cache-dir/--no-cache in --help);
+# d and e bypass it (--no-cache) so that they compare like with like; without a cache every run
+# renders from scratch. Usage:
+#
+#   hack/bench.sh [--envs N] [--services M] [--small-envs K] [--dir DIR] [--parallel P] [--keep]
+#
+# Environment: ENVS, SERVICES, SMALL_ENVS, BENCH_DIR, PARALLEL (defaults 100, 30, 25,
+# $TMPDIR/kforge-bench, one worker per core), KFORGE (a prebuilt kforge binary instead of
+# building one from this tree), TK (a Tanka binary), GO (default go).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+envs=${ENVS:-100}
+services=${SERVICES:-30}
+small_envs=${SMALL_ENVS:-25}
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}/kforge-bench}
+parallel=${PARALLEL:-}
+keep=false
+go=${GO:-go}
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --envs) envs=$2; shift 2 ;;
+    --services) services=$2; shift 2 ;;
+    --small-envs) small_envs=$2; shift 2 ;;
+    --dir) dir=$2; shift 2 ;;
+    --parallel) parallel=$2; shift 2 ;;
+    --keep) keep=true; shift ;;
+    -h|--help) usage ;;
+    *) echo "bench: unknown argument $1" >&2; usage ;;
+  esac
+done
+for n in "$envs" "$services" "$small_envs"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench: sizes must be positive integers, got $n" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (GNU time) is needed for peak RSS" >&2; exit 2; }
+
+log() { echo "bench: $*" >&2; }
+
+rm -rf "$dir"
+mkdir -p "$dir"
+$keep || trap 'rm -rf "$dir"' EXIT
+
+# Build kforge from this tree unless a binary was given.
+if [ -n "${KFORGE:-}" ]; then
+  kforge=$(cd "$(dirname "$KFORGE")" && pwd)/$(basename "$KFORGE")
+else
+  log "building kforge"
+  kforge=$dir/kforge
+  (cd "$repo" && "$go" build -o "$kforge" ./cmd/kforge)
+fi
+
+log "generating $envs environments x $services services (and $small_envs for the RSS check)"
+(cd "$repo" && "$go" run ./hack/genfixture -envs "$envs" -services "$services" -out "$dir/fixture" >&2)
+(cd "$repo" && "$go" run ./hack/genfixture -envs "$small_envs" -services "$services" -out "$dir/fixture-small" >&2)
+
+# has_flag CMD... FLAG: whether `kforge CMD --help` lists FLAG.
+has_flag() {
+  local flag=${*: -1}
+  "$kforge" "${@:1:$#-1}" --help 2>/dev/null | grep -q -- "$flag[ =]"
+}
+cache=false
+if has_flag render --cache-dir && has_flag render --no-cache; then cache=true; fi
+par=()
+[ -n "$parallel" ] && par=(--parallel "$parallel")
+# cached/uncached CMD...: the cache flags a command takes for a cached or a bypassed run.
+cached() { if $cache && has_flag "$@" --cache-dir; then echo "--cache-dir=$dir/cache"; fi; }
+uncached() { if $cache && has_flag "$@" --no-cache; then echo "--no-cache"; fi; }
+
+names=() cmds=() walls=() rsss=() codes=()
+# measure NAME ALLOWED_CODES DIR CMD...: runs CMD in DIR under GNU time and records its wall
+# seconds and peak RSS (KiB). Output goes to $dir/NAME.log (stdout to /dev/null when QUIET=1).
+# An exit code outside ALLOWED_CODES (comma-separated) aborts the benchmark.
+measure() {
+  local name=$1 allowed=$2 cwd=$3
+  shift 3
+  local shown
+  shown=$(printf '%s ' "$@" | sed -e "s#$kforge#kforge#g" -e "s#$dir/##g" -e "s#$repo/#<repo>/#g" -e "s/ $//")
+  log "$name: $shown"
+  local stdout=$dir/$name.log rc=0
+  [ "${QUIET:-0}" = 1 ] && stdout=/dev/null
+  (cd "$cwd" && /usr/bin/time -f '%e %M' -o "$dir/$name.time" "$@" >"$stdout" 2>"$dir/$name.err") || rc=$?
+  if [[ ",$allowed," != *",$rc,"* ]]; then
+    log "$name failed with exit code $rc:"
+    tail -n 20 "$dir/$name.err" "$stdout" >&2 || true
+    exit 1
+  fi
+  local wall rss
+  read -r wall rss < <(tail -n 1 "$dir/$name.time")
+  names+=("$name") cmds+=("$shown") walls+=("$wall") rsss+=("$rss") codes+=("$rc")
+}
+
+fx=$dir/fixture
+out=$dir/out
+changed=$(printf 'environments/env-%03d/main.jsonnet' $((envs / 2)))
+[ "$envs" -gt 999 ] && changed=$(printf 'environments/env-%04d/main.jsonnet' $((envs / 2)))
+
+# a, b, c: export into the same directory, sharing one cache.
+measure a-cold 0 "$fx" "$kforge" export "$out" --all --layout golden "${par[@]}" $(cached export)
+measure b-warm 0 "$fx" "$kforge" export "$out" --all --layout golden "${par[@]}" $(cached export)
+cp "$fx/$changed" "$dir/changed.bak"
+# Change one overridden replica count: a real edit whose output differs.
+sed -i '0,/replicas: [0-9]*/s//replicas: 9/' "$fx/$changed"
+cmp -s "$fx/$changed" "$dir/changed.bak" && { log "could not edit $changed"; exit 1; }
+measure c-one-file 0 "$fx" "$kforge" export "$out" --all --layout golden "${par[@]}" $(cached export)
+cp "$dir/changed.bak" "$fx/$changed"
+
+# d, e: the fixture's own golden files first, then validate, golden check and render, uncached.
+measure golden-update 0 "$fx" "$kforge" golden update --all "${par[@]}" $(uncached golden update)
+measure d1-validate 0,1 "$fx" "$kforge" validate --all --policy "$repo/policies" "${par[@]}" $(uncached validate)
+measure d2-golden-check 0 "$fx" "$kforge" golden check --all "${par[@]}" $(uncached golden check)
+QUIET=1 measure e-render 0 "$fx" "$kforge" render --all "${par[@]}" $(uncached render)
+
+if [ -n "${TK:-}" ]; then
+  measure tk-export 0 "$fx" "$TK" export "$dir/out-tk" environments/ -r \
+    --format '{{env.spec.namespace}}/{{.metadata.namespace}}/{{.kind}}-{{.metadata.name}}'
+else
+  log "tk: skipped (set TK to a Tanka binary to compare with tk export)"
+fi
+
+# Peak RSS at a smaller number of environments.
+rm -rf "$dir/cache"
+measure a-cold-small 0 "$dir/fixture-small" "$kforge" export "$dir/out-small" --all --layout golden "${par[@]}" $(cached export)
+
+# Report.
+commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+index() { local i; for i in "${!names[@]}"; do [ "${names[$i]}" = "$1" ] && { echo "$i"; return; }; done; echo -1; }
+wall() { echo "${walls[$(index "$1")]}"; }
+mib() { awk -v k="${rsss[$(index "$1")]}" 'BEGIN { printf "%.0f", k / 1024 }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+cold=$(wall a-cold)
+d=$(awk -v a="$(wall d1-validate)" -v b="$(wall d2-golden-check)" -v c="$(wall e-render)" 'BEGIN { printf "%.2f", a + b - c }')
+
+echo "kforge benchmark: $envs environments x $services services ($((1 + 6 * services)) resources each), $(nproc) cores, commit $commit"
+echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); render cache: $($cache && echo yes || echo 'no (warm and one-file runs render everything)'); GOGC=${GOGC:-unset} GOMEMLIMIT=${GOMEMLIMIT:-unset}"
+printf '\n%-16s %8s %9s %8s  %s\n' run "wall s" "peak MiB" "/ cold" command
+for i in "${!names[@]}"; do
+  printf '%-16s %8.2f %9s %8s  %s\n' "${names[$i]}" "${walls[$i]}" "$(mib "${names[$i]}")" \
+    "$(div "${walls[$i]}" "$cold")" "${cmds[$i]}"
+done
+printf '%-16s %8.2f %9s %8s  %s\n' d-derived "$d" - "$(div "$d" "$cold")" "d1 + d2 - e: one render, all policies, golden compare"
+[ "${codes[$(index d1-validate)]}" = 0 ] || echo "note: validate reported findings: $(tail -n 1 "$dir/d1-validate.log")"
+
+echo
+echo "targets (issue 6):"
+echo "  warm, nothing changed:  cold / warm = $(div "$cold" "$(wall b-warm)")x (target >= 20x)"
+echo "  one file changed:       cold / one-file = $(div "$cold" "$(wall c-one-file)")x (target: only the affected environment re-renders)"
+echo "  policies + compare:     d / e = $(div "$d" "$(wall e-render)") (target <= 1.3); d1 / e = $(div "$(wall d1-validate)" "$(wall e-render)"), d2 / e = $(div "$(wall d2-golden-check)" "$(wall e-render)")"
+if [ -n "${TK:-}" ]; then
+  echo "  vs tk export:           tk / cold = $(div "$(wall tk-export)" "$cold")x (target >= 1.5x)"
+else
+  echo "  vs tk export:           not measured (TK unset)"
+fi
+echo "  peak RSS of a cold run: $small_envs environments $(mib a-cold-small) MiB, $envs environments $(mib a-cold) MiB (target: independent of the count)"

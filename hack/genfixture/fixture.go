@@ -1,0 +1,265 @@
+package main
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// skeleton holds the fixed files of the fixture; a trailing ".in" keeps the repository's Jsonnet
+// lint from taking them for files of this repository.
+//
+//go:embed skeleton
+var skeleton embed.FS
+
+// libDir is where the generated API library is vendored, relative to vendor/.
+const libDir = "github.com/kforge/k8s-gen/1.30"
+
+// docUtilImport is the import path of the documentation helpers.
+const docUtilImport = "github.com/kforge/k8s-gen/doc-util/main.libsonnet"
+
+// Config says what to generate.
+type Config struct {
+	// Envs is the number of environments.
+	Envs int
+	// Services is the number of services in every environment.
+	Services int
+}
+
+// validate checks the sizes.
+func (c Config) validate() error {
+	if c.Envs < 1 || c.Envs > 9999 {
+		return fmt.Errorf("-envs %d: want 1 to 9999", c.Envs)
+	}
+	if c.Services < 1 || c.Services > 9999 {
+		return fmt.Errorf("-services %d: want 1 to 9999", c.Services)
+	}
+	return nil
+}
+
+// ResourcesPerEnv is how many resources each environment renders: a Namespace and six objects
+// per service.
+func (c Config) ResourcesPerEnv() int { return 1 + 6*c.Services }
+
+// Files returns every file of the fixture, keyed by slash-separated path relative to its root.
+func Files(c Config) (map[string][]byte, error) {
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	err := fs.WalkDir(skeleton, "skeleton", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := skeleton.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		rel := strings.TrimSuffix(strings.TrimPrefix(p, "skeleton/"), ".in")
+		files[rel] = data
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	g, err := newLibGen()
+	if err != nil {
+		return nil, err
+	}
+	files[path.Join("vendor", libDir, "gen.libsonnet")] = []byte(g.generate(docUtilImport))
+	files["jsonnetfile.json"] = []byte("{\n  \"version\": 1,\n  \"dependencies\": [],\n  \"legacyImports\": true\n}\n")
+	svcs := catalogue(c.Services)
+	files["lib/platform/services.libsonnet"] = []byte(servicesFile(svcs))
+	for i := range c.Envs {
+		e := newEnv(c, i, svcs)
+		spec, err := e.specJSON()
+		if err != nil {
+			return nil, err
+		}
+		files[path.Join("environments", e.name, "spec.json")] = spec
+		files[path.Join("environments", e.name, "main.jsonnet")] = []byte(e.mainJsonnet())
+	}
+	return files, nil
+}
+
+// Write generates the fixture into dir, which must not exist or be empty.
+func Write(dir string, c Config) error {
+	files, err := Files(c)
+	if err != nil {
+		return err
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("write fixture: %s is not empty", dir)
+	}
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		abs := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			return fmt.Errorf("write fixture: %w", err)
+		}
+		if err := os.WriteFile(abs, files[p], 0o644); err != nil {
+			return fmt.Errorf("write fixture: %w", err)
+		}
+	}
+	return nil
+}
+
+// svc is one service of the catalogue.
+type svc struct {
+	name, component, tag string
+	port, cpu, memory    int
+	dependsOn            []string
+}
+
+// catalogue returns n services with realistic, distinct names and a few dependencies each.
+func catalogue(n int) []svc {
+	domains := []string{"order", "user", "payment", "invoice", "catalog", "search", "cart", "shipping",
+		"inventory", "pricing", "review", "notification", "auth", "session", "profile", "report",
+		"ledger", "fraud", "loyalty", "media"}
+	roles := []string{"api", "worker", "gateway", "sync", "indexer"}
+	components := map[string]string{"api": "backend", "worker": "worker", "gateway": "edge", "sync": "worker", "indexer": "batch"}
+	out := make([]svc, n)
+	for i := range n {
+		d, r := domains[i%len(domains)], roles[(i/len(domains))%len(roles)]
+		name := d + "-" + r
+		if round := i / (len(domains) * len(roles)); round > 0 {
+			name = fmt.Sprintf("%s-%d", name, round+1)
+		}
+		out[i] = svc{
+			name:      name,
+			component: components[r],
+			tag:       fmt.Sprintf("v1.%d.%d", i%7, i%4),
+			port:      8080 + i%3,
+			cpu:       100 + 50*(i%4),
+			memory:    128 * (1 + i%3),
+		}
+	}
+	for i := range out {
+		for _, step := range []int{1, 3, 7} {
+			if j := (i + step) % n; j != i && !contains(out[i].dependsOn, out[j].name) {
+				out[i].dependsOn = append(out[i].dependsOn, out[j].name)
+			}
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// servicesFile is lib/platform/services.libsonnet: the catalogue as Jsonnet data.
+func servicesFile(svcs []svc) string {
+	var b strings.Builder
+	b.WriteString("// Generated by hack/genfixture: the service catalogue every environment deploys.\n[\n")
+	for _, s := range svcs {
+		deps := make([]string, len(s.dependsOn))
+		for i, d := range s.dependsOn {
+			deps[i] = quote(d)
+		}
+		fmt.Fprintf(&b, "  {\n    name: %s,\n    component: %s,\n    tag: %s,\n    port: %d,\n    cpu: %d,\n    memory: %d,\n    dependsOn: [%s],\n  },\n",
+			quote(s.name), quote(s.component), quote(s.tag), s.port, s.cpu, s.memory, strings.Join(deps, ", "))
+	}
+	b.WriteString("]\n")
+	return b.String()
+}
+
+// env is one generated environment.
+type env struct {
+	name, tier string
+	labels     map[string]string
+	// overrides maps a service name to its overridden values, as Jsonnet object bodies.
+	overrides map[string][]string
+}
+
+// newEnv derives environment i's settings from its index alone, so output is deterministic.
+func newEnv(c Config, i int, svcs []svc) env {
+	width := max(3, len(fmt.Sprint(c.Envs-1)))
+	e := env{
+		name: fmt.Sprintf("env-%0*d", width, i),
+		tier: []string{"dev", "staging", "prod"}[i%3],
+		labels: map[string]string{
+			"team":   fmt.Sprintf("team-%02d", i%12),
+			"region": []string{"eu-west-1", "us-east-1", "ap-south-1", "eu-central-1"}[i%4],
+		},
+		overrides: map[string][]string{},
+	}
+	for k := range 3 {
+		s := svcs[(i*5+k*11)%len(svcs)]
+		if _, done := e.overrides[s.name]; done {
+			continue
+		}
+		e.overrides[s.name] = []string{
+			fmt.Sprintf("replicas: %d", 1+(i+k)%5),
+			fmt.Sprintf("tag: %s", quote(fmt.Sprintf("v2.%d.%d", i%10, k))),
+		}
+	}
+	return e
+}
+
+// specJSON is the environment's spec.json.
+func (e env) specJSON() ([]byte, error) {
+	spec := map[string]any{
+		"apiVersion": "tanka.dev/v1alpha1",
+		"kind":       "Environment",
+		"metadata": map[string]any{
+			"name":   "environments/" + e.name,
+			"labels": map[string]string{"tier": e.tier, "fixture": "genfixture"},
+		},
+		"spec": map[string]any{
+			"apiServer":        "https://127.0.0.1:6443",
+			"namespace":        e.name,
+			"resourceDefaults": map[string]any{},
+			"expectVersions":   map[string]any{},
+		},
+	}
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode spec.json of %s: %w", e.name, err)
+	}
+	return append(b, '\n'), nil
+}
+
+// mainJsonnet is the environment's main.jsonnet: the platform with this environment's values.
+func (e env) mainJsonnet() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "// Generated by hack/genfixture: environment %s (tier %s).\n", e.name, e.tier)
+	b.WriteString("local platform = import 'platform/platform.libsonnet';\n\n")
+	b.WriteString("platform.new({\n")
+	fmt.Fprintf(&b, "  env: %s,\n", quote(e.name))
+	fmt.Fprintf(&b, "  tier: %s,\n", quote(e.tier))
+	b.WriteString("  labels: {\n")
+	for _, k := range sortedKeys(e.labels) {
+		fmt.Fprintf(&b, "    %s: %s,\n", k, quote(e.labels[k]))
+	}
+	b.WriteString("  },\n  overrides: {\n")
+	for _, k := range sortedKeys(e.overrides) {
+		fmt.Fprintf(&b, "    %s: { %s },\n", quote(k), strings.Join(e.overrides[k], ", "))
+	}
+	b.WriteString("  },\n})\n")
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
