@@ -13,8 +13,8 @@ import (
 )
 
 // benchConfig is the fixture the benchmarks render: a few environments of the default size, so
-// that one iteration takes about a second on a small machine.
-var benchConfig = Config{Envs: 4, Services: 30}
+// that one iteration takes a few seconds on a small machine.
+func benchConfig() Config { return Config{Envs: 4, Services: 30} }
 
 // BenchmarkRenderFixture renders every environment of a generated fixture one after the other,
 // as one cold `kforge render --all` does on one core (a fresh VM per environment). It is the
@@ -23,7 +23,7 @@ var benchConfig = Config{Envs: 4, Services: 30}
 //	go test -run '^$' -bench RenderFixture -cpuprofile cpu.out ./hack/genfixture
 //	go tool pprof -top -cum hack/genfixture.test cpu.out
 func BenchmarkRenderFixture(b *testing.B) {
-	r, envs := renderer(b, generate(b, benchConfig))
+	r, envs := renderer(b, generate(b, benchConfig()))
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, env := range envs {
@@ -40,7 +40,7 @@ func BenchmarkRenderFixture(b *testing.B) {
 // resource), policy (every policy of the repository's policies/) and golden compare (against
 // the environment's own golden directory).
 func BenchmarkStages(b *testing.B) {
-	dir := generate(b, benchConfig)
+	dir := generate(b, benchConfig())
 	r, envs := renderer(b, dir)
 	env := envs[len(envs)-1]
 	res, err := r.Evaluate(context.Background(), env)
