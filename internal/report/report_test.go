@@ -162,6 +162,33 @@ func TestWriters(t *testing.T) {
 	}
 }
 
+// Every format, for every report and option, ends with exactly one newline.
+func TestWritersEndWithOneNewline(t *testing.T) {
+	reports := map[string]Report{"sample": sampleReport(), "hostile": hostileReport(), "empty": emptyReport()}
+	options := map[string]Options{
+		"default":         {},
+		"color":           {Color: true},
+		"fail on warning": {FailOnWarning: true},
+		"limits":          {MaxAnnotations: 1, MaxMarkdownBytes: 1500},
+	}
+	for _, format := range Formats() {
+		for rname, r := range reports {
+			for oname, opts := range options {
+				t.Run(format+"/"+rname+"/"+oname, func(t *testing.T) {
+					var buf bytes.Buffer
+					if err := Write(&buf, format, r, opts); err != nil {
+						t.Fatal(err)
+					}
+					out := buf.String()
+					if !strings.HasSuffix(out, "\n") || strings.HasSuffix(out, "\n\n") {
+						t.Errorf("output does not end with exactly one newline: %q", out[max(0, len(out)-40):])
+					}
+				})
+			}
+		}
+	}
+}
+
 func TestWriteUnknownFormat(t *testing.T) {
 	err := Write(&bytes.Buffer{}, "yaml", sampleReport(), Options{})
 	if err == nil || !strings.Contains(err.Error(), `unknown output format "yaml"`) {

@@ -27,6 +27,8 @@ const sarifFingerprintKey = "kforgeFinding/v1"
 //     %SRCROOT%), a logical location naming the resource, and a partial
 //     fingerprint: a SHA-256 of rule id, environment and resource, so a
 //     finding keeps its identity while its message or file changes.
+//
+// The document ends with a newline, like every format.
 func WriteSARIF(w io.Writer, r Report, _ Options) error {
 	r = r.normalized()
 	run := sarif.NewRun()
@@ -77,6 +79,10 @@ func WriteSARIF(w io.Writer, r Report, _ Options) error {
 	log := sarif.NewReport()
 	log.AddRun(run)
 	if err := log.PrettyWrite(w); err != nil {
+		return fmt.Errorf("write sarif report: %w", err)
+	}
+	// PrettyWrite ends with the closing brace; every format ends with one newline.
+	if _, err := io.WriteString(w, "\n"); err != nil {
 		return fmt.Errorf("write sarif report: %w", err)
 	}
 	return nil
