@@ -343,13 +343,13 @@ func (e *Engine) evalError(parent, ctx context.Context, err error, env, resource
 			Message: fmt.Sprintf("policy evaluation exceeded the time limit of %s", e.timeout), Err: context.DeadlineExceeded}
 	}
 	if te, ok := errors.AsType[*topdown.Error](err); ok {
-		out := &Error{Kind: KindRuntime, Environment: env, Resource: resource, Message: te.Code + ": " + e.relText(te.Message), Err: err}
+		out := &Error{Kind: KindRuntime, Environment: env, Resource: resource, Message: te.Code + ": " + e.relText(e.userNames(te.Message)), Err: err}
 		if te.Location != nil {
 			out.File, out.Line, out.Column = e.rel(te.Location.File), te.Location.Row, te.Location.Col
 		}
 		return out
 	}
-	return &Error{Kind: KindRuntime, Environment: env, Resource: resource, Message: e.relText(err.Error()), Err: err}
+	return &Error{Kind: KindRuntime, Environment: env, Resource: resource, Message: e.relText(e.userNames(err.Error())), Err: err}
 }
 
 // refOf reads apiVersion, kind and metadata (or flat namespace/name fields).

@@ -26,7 +26,9 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -77,6 +79,10 @@ type Engine struct {
 
 	rules []Rule
 	byID  map[string]*Rule
+
+	// names turns the private names of copied rule bodies back into the
+	// policy's own rule names in error messages.
+	names *strings.Replacer
 }
 
 // Style names the two kinds of policy package the engine understands.
@@ -93,8 +99,9 @@ type Rule struct {
 	// Severity is error, warning or info.
 	Severity string `json:"severity"`
 	// Title and Description come from the METADATA block.
-	Title       string `json:"title,omitempty"`
-	Description string `json:"description,omitempty"`
+	// Both are always present in JSON, as empty strings when unset.
+	Title       string `json:"title"`
+	Description string `json:"description"`
 	// Package is the Rego package without the data. prefix, e.g. kforge.canary.
 	Package string `json:"package"`
 	// File and Line locate the (first) rule body, repository-relative.
@@ -125,7 +132,9 @@ type reportingRule struct {
 // mounted at the root. Overlapping values are an error naming both files.
 //
 // A policy that does not parse or compile yields [Errors] of KindCompile, one
-// per problem, each naming the .rego file and line.
+// per problem, each naming the .rego file and line and the rule by the name
+// the policy gives it. A policy directory that does not exist, or holds no
+// .rego file, is a KindLoad error naming it.
 func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) (*Engine, error) {
 	caps, removed := capabilities()
 	e := &Engine{root: opts.Root, timeout: opts.Timeout}
@@ -133,12 +142,16 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 		e.timeout = DefaultTimeout
 	}
 
-	paths := make([]string, 0, len(dirs)+len(dataFiles))
-	for _, p := range slices.Concat(dirs, dataFiles) {
-		if opts.Root != "" && !filepath.IsAbs(p) {
-			p = filepath.Join(opts.Root, p)
-		}
-		paths = append(paths, p)
+	policyPaths := make([]string, len(dirs))
+	for i, d := range dirs {
+		policyPaths[i] = e.abs(d)
+	}
+	if err := e.checkDirs(dirs, policyPaths); err != nil {
+		return nil, err
+	}
+	paths := slices.Clone(policyPaths)
+	for _, p := range dataFiles {
+		paths = append(paths, e.abs(p))
 	}
 	result, err := loader.NewFileLoader().
 		WithProcessAnnotation(true).
@@ -148,8 +161,8 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	if err != nil {
 		return nil, e.loadError(err)
 	}
-	if len(dirs) > 0 && len(result.Modules) == 0 {
-		return nil, &Error{Kind: KindLoad, Message: fmt.Sprintf("no .rego files found in %s", strings.Join(e.relAll(dirs), ", "))}
+	if err := e.checkModules(dirs, policyPaths, result.Modules); err != nil {
+		return nil, err
 	}
 
 	modules := result.ParsedModules()
@@ -157,6 +170,7 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	if err != nil {
 		return nil, err
 	}
+	e.names = privateNames(plan)
 
 	compiler := ast.NewCompiler().
 		WithStrict(true).
@@ -187,6 +201,58 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	}
 	e.catalogue()
 	return e, nil
+}
+
+// abs resolves a relative policy or data path against the root.
+func (e *Engine) abs(p string) string {
+	if e.root != "" && !filepath.IsAbs(p) {
+		return filepath.Join(e.root, p)
+	}
+	return p
+}
+
+// checkDirs reports every policy path that does not exist, by the name the
+// caller gave it (repository-relative when it lies under the root).
+func (e *Engine) checkDirs(dirs, paths []string) error {
+	var errs Errors
+	for i, p := range paths {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, &Error{Kind: KindLoad, Message: fmt.Sprintf("policy directory %s does not exist", e.rel(dirs[i])), Err: err})
+		}
+	}
+	if len(errs) > 0 {
+		return errs.simplify()
+	}
+	return nil
+}
+
+// checkModules reports every policy directory from which no .rego file was
+// loaded (hidden subdirectories are skipped), so that a mistyped or empty
+// --policy directory is never silently ignored.
+func (e *Engine) checkModules(dirs, paths []string, modules map[string]*loader.RegoFile) error {
+	var errs Errors
+	for i, p := range paths {
+		found := false
+		for _, m := range modules {
+			if within(p, m.Name) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			errs = append(errs, &Error{Kind: KindLoad, Message: "no .rego files in " + e.rel(dirs[i])})
+		}
+	}
+	if len(errs) > 0 {
+		return errs.simplify()
+	}
+	return nil
+}
+
+// within reports whether file is dir itself or lies below it.
+func within(dir, file string) bool {
+	r, err := filepath.Rel(dir, file)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) && !filepath.IsAbs(r)
 }
 
 // policyFileFilter keeps .rego files and files named data.json, data.yaml or
@@ -237,14 +303,6 @@ func (e *Engine) rel(p string) string {
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(p))
-}
-
-func (e *Engine) relAll(ps []string) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = e.rel(p)
-	}
-	return out
 }
 
 // relText rewrites absolute paths under the root inside a message.

@@ -21,11 +21,12 @@ var (
 // plannedBody ties a reporting rule to the parsed rule body it was made from,
 // so its annotations can be read from the compiled module afterwards.
 type plannedBody struct {
-	rr     *reportingRule
-	module string
-	name   string
-	row    int
-	col    int
+	rr      *reportingRule
+	module  string
+	name    string
+	private string // the name of the body's copy; empty for complete conftest rules
+	row     int
+	col     int
 }
 
 // plan finds the reporting rules of every module and, for each partial set
@@ -77,8 +78,9 @@ func (e *Engine) plan(modules map[string]*ast.Module, opts Options) ([]*plannedB
 			}
 
 			rr := &reportingRule{style: style, pkg: pkg, name: rn}
+			var private string
 			if isSetRule(r) {
-				private := fmt.Sprintf("__kforge_%d__", n)
+				private = fmt.Sprintf("__kforge_%d__", n)
 				n++
 				cp := r.Copy()
 				cp.Annotations = nil
@@ -97,7 +99,7 @@ func (e *Engine) plan(modules map[string]*ast.Module, opts Options) ([]*plannedB
 				rr.ref = m.Package.Path.Append(ast.StringTerm(rn))
 			}
 			loc := r.Loc()
-			bodies = append(bodies, &plannedBody{rr: rr, module: modName, name: rn, row: loc.Row, col: loc.Col})
+			bodies = append(bodies, &plannedBody{rr: rr, module: modName, name: rn, private: private, row: loc.Row, col: loc.Col})
 			if style == StyleKforge {
 				rr.binding = fmt.Sprintf("k%d", len(e.kforgeRules))
 				e.kforgeRules = append(e.kforgeRules, rr)
@@ -111,6 +113,27 @@ func (e *Engine) plan(modules map[string]*ast.Module, opts Options) ([]*plannedB
 		return nil, errs
 	}
 	return bodies, nil
+}
+
+// privateNames maps the private names of copied rule bodies back to the
+// policy's rule names, so that no error shows a name the user never wrote.
+// The private names end in "__", so no name is a prefix of another.
+func privateNames(bodies []*plannedBody) *strings.Replacer {
+	var pairs []string
+	for _, b := range bodies {
+		if b.private != "" {
+			pairs = append(pairs, b.private, b.name)
+		}
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// userNames replaces the private names of copied rule bodies in s.
+func (e *Engine) userNames(s string) string {
+	if e.names == nil {
+		return s
+	}
+	return e.names.Replace(s)
 }
 
 // describe reads each reporting rule's METADATA chain (rule, document, package
@@ -307,7 +330,10 @@ func (e *Engine) loadError(err error) error {
 }
 
 // compileErrors converts compiler and query-preparation errors, sorted by
-// place, duplicates (from the private copies of rule bodies) removed.
+// place. The private copies of rule bodies make the compiler report a problem
+// in a body twice, once under the copy's name: the names are mapped back and
+// the duplicates removed, so each problem is reported once, under the rule
+// name the policy uses.
 func (e *Engine) compileErrors(err error, removed []string) error {
 	var out Errors
 	if aes, ok := errors.AsType[ast.Errors](err); ok {
@@ -317,7 +343,7 @@ func (e *Engine) compileErrors(err error, removed []string) error {
 	} else if ae, ok := errors.AsType[*ast.Error](err); ok {
 		out = append(out, e.astError(ae, removed))
 	} else {
-		out = append(out, &Error{Kind: KindCompile, Message: e.relText(err.Error()), Err: err})
+		out = append(out, &Error{Kind: KindCompile, Message: e.relText(e.userNames(err.Error())), Err: err})
 	}
 	slices.SortStableFunc(out, func(a, b *Error) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Message, b.Message))
@@ -329,7 +355,7 @@ func (e *Engine) compileErrors(err error, removed []string) error {
 }
 
 func (e *Engine) astError(ae *ast.Error, removed []string) *Error {
-	msg := ae.Code + ": " + e.relText(ae.Message)
+	msg := ae.Code + ": " + e.relText(e.userNames(ae.Message))
 	switch {
 	case ae.Code == ast.ParseErr && strings.Contains(ae.Message, "keyword is required"):
 		msg += " (kforge reads Rego v1; `opa fmt --v0-v1 -w` converts older policies)"

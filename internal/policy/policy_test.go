@@ -248,10 +248,16 @@ func TestLoadErrors(t *testing.T) {
 			contains: []string{"deny in package kforge.complete must be a partial set rule"}},
 		{name: "invalid severity", dirs: []string{"bad_metadata"}, kind: KindCompile, file: "bad_metadata/meta.rego", line: 3,
 			contains: []string{`custom.severity must be "error", "warning" or "info", not critical`}},
+		{name: "unsafe variable in a rule head", dirs: []string{"unsafe_head"}, kind: KindCompile, file: "unsafe_head/unsafe.rego", line: 7,
+			contains: []string{"unsafe_head/unsafe.rego:7:15: rego_unsafe_var_error: var x is unsafe in rule deny"}},
 		{name: "missing directory", dirs: []string{"nowhere"}, kind: KindLoad,
-			contains: []string{"stat nowhere: no such file or directory"}},
+			contains: []string{"policy directory nowhere does not exist"}},
+		{name: "missing directory given absolute under the root", dirs: []string{filepath.Join(testRoot(t), "nowhere")}, kind: KindLoad,
+			contains: []string{"policy directory nowhere does not exist"}},
 		{name: "no policies", dirs: []string{"extra_data"}, kind: KindLoad,
-			contains: []string{"no .rego files found in extra_data"}},
+			contains: []string{"no .rego files in extra_data"}},
+		{name: "one of several directories has no policies", dirs: []string{"kforge", "extra_data"}, kind: KindLoad,
+			contains: []string{"no .rego files in extra_data"}},
 		{name: "conflicting data", dirs: []string{"data/policies"}, data: []string{"extra_data/conflict.json"}, kind: KindLoad,
 			contains: []string{"extra_data/conflict.json", "data/policies/limits/data.yaml", "data.limits.replicas.prod"}},
 	}
@@ -271,6 +277,91 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("error %q names an absolute path", err)
 			}
 		})
+	}
+}
+
+// The engine compiles a private copy of every reporting rule body; a problem in
+// a body must still be reported once, under the rule name the policy uses.
+func TestCompileErrorsOncePerProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		dirs []string
+		want string
+	}{
+		{name: "unsafe head of a kforge deny", dirs: []string{"unsafe_head"},
+			want: "unsafe_head/unsafe.rego:7:15: rego_unsafe_var_error: var x is unsafe in rule deny"},
+		{name: "unsafe bodies of a kforge warn and a conftest deny_image", dirs: []string{"unsafe_body"},
+			want: "unsafe_body/main.rego:4:2: rego_unsafe_var_error: var image is unsafe in rule deny_image\n" +
+				"unsafe_body/unsafe.rego:9:9: rego_unsafe_var_error: var undefined_var is unsafe in rule warn"},
+		{name: "undefined function", dirs: []string{"compile_error"},
+			want: "compile_error/bad.rego:9:9: rego_type_error: undefined function undefined_helper"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(context.Background(), tt.dirs, nil, Options{Root: testRoot(t)})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("error:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if KindOf(err) != KindCompile {
+				t.Errorf("kind %q, want %q", KindOf(err), KindCompile)
+			}
+		})
+	}
+}
+
+func TestLoadDirectoryNames(t *testing.T) {
+	root := testRoot(t)
+	tests := []struct {
+		name string
+		root string
+		dirs []string
+		want string
+	}{
+		{name: "relative to the root", root: root, dirs: []string{"nowhere", "extra_data"},
+			want: "policy directory nowhere does not exist"},
+		{name: "absolute under the root", root: root, dirs: []string{filepath.Join(root, "extra_data")},
+			want: "no .rego files in extra_data"},
+		{name: "no root: as given", dirs: []string{"testdata/extra_data"},
+			want: "no .rego files in testdata/extra_data"},
+		{name: "no root: missing, as given", dirs: []string{"testdata/nowhere", "./testdata/gone/"},
+			want: "policy directory testdata/nowhere does not exist\npolicy directory testdata/gone does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(context.Background(), tt.dirs, nil, Options{Root: tt.root})
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("error = %v, want %q", err, tt.want)
+			}
+			if KindOf(err) != KindLoad {
+				t.Errorf("kind %q, want %q", KindOf(err), KindLoad)
+			}
+		})
+	}
+}
+
+func TestRuleJSON(t *testing.T) {
+	e := load(t, []string{"kforge"}, nil, Options{})
+	b, err := json.Marshal(e.Rules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []map[string]any
+	if err := json.Unmarshal(b, &rules); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules {
+		for _, key := range []string{"id", "severity", "title", "description", "package", "file", "line", "style"} {
+			if _, ok := r[key]; !ok {
+				t.Errorf("rule %v has no %q", r["id"], key)
+			}
+		}
+	}
+	// kforge.labels.deny has no METADATA: its title and description are empty strings.
+	if !bytes.Contains(b, []byte(`"id":"kforge.labels.deny","severity":"error","title":"","description":""`)) {
+		t.Errorf("unannotated rule without empty title and description:\n%s", b)
 	}
 }
 

@@ -1,0 +1,5 @@
+package main
+
+deny_image contains msg if {
+	msg := image
+}
