@@ -44,7 +44,8 @@ type Entry struct {
 	// Reason explains an unexpected entry, or a change the diff cannot show.
 	Reason string
 	// Diff is the unified diff of a changed file (headers a/<dir>/<path> and b/<dir>/<path>,
-	// 3 lines of context), with Secret values masked.
+	// 3 lines of context), with Secret values masked by [MaskSecretPair]: a changed value shows
+	// as MaskedOld and MaskedNew, an unchanged one as Masked.
 	Diff string
 	// Masked says that the file is a Secret whose values were masked in Diff.
 	Masked bool
@@ -160,7 +161,7 @@ func changedEntry(t Target, o, n File) Entry {
 	a, b := o.Content, n.Content
 	if o.Secret || n.Secret || looksLikeSecret(a) || looksLikeSecret(b) {
 		e.Masked = true
-		a, b = MaskSecret(a), MaskSecret(b)
+		a, b = MaskSecretPair(a, b)
 	}
 	e.Diff = unifiedDiff("a/"+t.display(n.Path), "b/"+t.display(n.Path), a, b)
 	if e.Diff == "" {

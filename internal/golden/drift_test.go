@@ -142,7 +142,7 @@ func TestCompareMasksSecrets(t *testing.T) {
 				t.Errorf("diff leaks %q:\n%s", leak, diff)
 			}
 		}
-		want := "-  password: " + Placeholder("old-password-value\nsecond-line\n") + "\n+  password: " + Placeholder("new-password-value\nsecond-line\n") + "\n"
+		want := "-  password: " + MaskedOld + "\n+  password: " + MaskedNew + "\n"
 		if !strings.Contains(diff, want) {
 			t.Errorf("diff lacks %q:\n%s", want, diff)
 		}

@@ -1,12 +1,14 @@
 package golden
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
 )
@@ -102,6 +104,34 @@ func applyUnified(a []string, diff string) ([]string, error) {
 	return append(out, a[next:]...), nil
 }
 
+// placeholderText holds every text masking writes in place of values, which a value may
+// legitimately share.
+const placeholderText = Masked + "\n" + MaskedOld + "\n" + MaskedNew + "\n" + wholeComment + "masked: "
+
+// fuzzSecret is a Secret with one stringData value, and the same Secret with the value empty.
+func fuzzSecret(key, value string) (content, skeleton []byte, err error) {
+	secret := func(v string) ([]byte, error) {
+		return yaml.Marshal(map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "s"}, "stringData": map[string]any{key: v}})
+	}
+	if content, err = secret(value); err != nil {
+		return nil, nil, err
+	}
+	skeleton, err = secret("")
+	return content, skeleton, err
+}
+
+// assertNoValueLines fails when a line of value (4 bytes or more) that is not part of the
+// skeleton or of the placeholders appears in out.
+func assertNoValueLines(t *testing.T, out, value string, skeleton []byte) {
+	t.Helper()
+	for _, line := range strings.Split(value, "\n") {
+		line = strings.TrimSpace(line)
+		if len(line) >= 4 && strings.Contains(out, line) && !strings.Contains(string(skeleton), line) && !strings.Contains(placeholderText, line) {
+			t.Fatalf("value line %q leaked:\n%s", line, out)
+		}
+	}
+}
+
 // FuzzMaskSecret checks that no secret value survives masking, whatever the value and key.
 func FuzzMaskSecret(f *testing.F) {
 	f.Add("password", "hunter2-secret")
@@ -110,18 +140,40 @@ func FuzzMaskSecret(f *testing.F) {
 	f.Add("k", "a\tb\r\nc  \n")
 	f.Add("a: b", "'quoted' \"secret\" value")
 	f.Fuzz(func(t *testing.T, key, value string) {
-		obj := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "s"}, "stringData": map[string]any{key: value}}
-		content, err := yaml.Marshal(obj)
+		content, skeleton, err := fuzzSecret(key, value)
 		if err != nil {
 			return
 		}
-		skeleton, _ := yaml.Marshal(map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "s"}, "stringData": map[string]any{key: ""}})
-		out := string(MaskSecret(content))
-		for _, line := range strings.Split(value, "\n") {
-			line = strings.TrimSpace(line)
-			if len(line) >= 4 && strings.Contains(out, line) && !strings.Contains(string(skeleton), line) && !strings.Contains("<masked sha256:>\n# Secret masked as a whole: its values could not be masked one by one", line) {
-				t.Fatalf("value line %q leaked:\n%s", line, out)
-			}
+		assertNoValueLines(t, string(MaskSecret(content)), value, skeleton)
+	})
+}
+
+// FuzzMaskSecretPair checks that masking two versions leaks neither value, and that the masked
+// versions differ exactly when the values do.
+func FuzzMaskSecretPair(f *testing.F) {
+	f.Add("password", "old-secret", "new-secret")
+	f.Add("token", "same-value", "same-value")
+	f.Add("tls.crt", "-----BEGIN-----\nline-one\n", "-----BEGIN-----\nline-one\nline-two\n")
+	f.Add("k", "<masked, new value>", "<masked>")
+	f.Fuzz(func(t *testing.T, key, oldValue, newValue string) {
+		if !utf8.ValidString(oldValue) || !utf8.ValidString(newValue) {
+			return // YAML text is UTF-8: invalid bytes do not survive encoding unchanged
+		}
+		oldDoc, oldSkeleton, err := fuzzSecret(key, oldValue)
+		if err != nil {
+			return
+		}
+		newDoc, newSkeleton, err := fuzzSecret(key, newValue)
+		if err != nil {
+			return
+		}
+		mo, mn := MaskSecretPair(oldDoc, newDoc)
+		for _, out := range []string{string(mo), string(mn)} {
+			assertNoValueLines(t, out, oldValue, oldSkeleton)
+			assertNoValueLines(t, out, newValue, newSkeleton)
+		}
+		if same := bytes.Equal(mo, mn); same != (oldValue == newValue) {
+			t.Fatalf("masked versions equal = %v for values %q and %q:\n%s\n---\n%s", same, oldValue, newValue, mo, mn)
 		}
 	})
 }

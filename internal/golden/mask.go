@@ -2,9 +2,7 @@ package golden
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,28 +15,89 @@ import (
 // minLeak is the shortest secret value (or line of one) looked for elsewhere in a Secret.
 const minLeak = 8
 
-// Placeholder returns the stable stand-in shown instead of a secret value:
-// "<masked sha256:" + the first 8 hex digits of the value's SHA-256 + ">". The same value always
-// gives the same placeholder, so a change of value still shows as a changed line.
-func Placeholder(value string) string {
-	sum := sha256.Sum256([]byte(value))
-	return "<masked sha256:" + hex.EncodeToString(sum[:4]) + ">"
-}
+// The placeholders shown instead of secret values. They are constants: nothing about a value
+// (no hash, no length) can be read from them. A diff still shows which values changed, because
+// [MaskSecretPair] masks a value that differs between the two versions with MaskedOld on the
+// old side and MaskedNew on the new side, and every other value with Masked.
+const (
+	// Masked stands for a value that is the same in both versions, or is in only one of them.
+	Masked = "<masked>"
+	// MaskedOld stands for the old version of a value that changed.
+	MaskedOld = "<masked, old value>"
+	// MaskedNew stands for the new version of a value that changed.
+	MaskedNew = "<masked, new value>"
+)
+
+// wholeComment heads a Secret masked as a whole.
+const wholeComment = "# Secret masked as a whole: its values could not be masked one by one\n"
 
 // MaskSecret returns the YAML of a Secret with every value of data and stringData replaced by
-// its [Placeholder], leaving every other line as it was so that diffs stay readable. Block
-// scalars, folded and quoted multi-line values are replaced whole. When the text is not in a
-// shape the masker can prove it handled — invalid YAML, duplicate keys, flow-style data,
-// comments inside data, a value that also appears elsewhere in the document (an annotation or
-// an anchor) — the whole document is replaced by one placeholder instead. It never returns a
-// secret value.
+// [Masked], leaving every other line as it was. See [MaskSecretPair] for how values are found,
+// and for masking two versions of a Secret so that a diff shows which values changed.
 func MaskSecret(content []byte) []byte {
+	doc, ok := parseSecret(content)
+	return maskWith(content, doc, ok, doc.leakValues(), func(string, string) string { return Masked }, Masked)
+}
+
+// MaskSecretPair masks an old and a new version of a Secret (oldDoc, newDoc) for a diff.
+// Every value of data and stringData is replaced by a placeholder, leaving every other line as
+// it was so that diffs stay readable; block scalars, folded and quoted multi-line values are
+// replaced whole. A key whose value differs between the versions becomes [MaskedOld] in the old
+// version and [MaskedNew] in the new one; a key with the same value in both, or present in only
+// one, becomes [Masked]. Values are compared as parsed YAML, so a change of quoting alone masks
+// to equal lines.
+//
+// When a version is not in a shape the masker can prove it handled — invalid YAML, duplicate
+// keys, flow-style data, comments inside data, a value of either version (or its base64
+// decoding) that also appears elsewhere in the document, such as in an annotation or an
+// anchor — that whole document is replaced by one "masked:" line instead, which reads
+// MaskedOld and MaskedNew when the two documents differ in any way and Masked when they are
+// equal. The result is deterministic and never contains a secret value or anything derived
+// from one.
+func MaskSecretPair(oldDoc, newDoc []byte) (maskedOld, maskedNew []byte) {
+	od, oOK := parseSecret(oldDoc)
+	nd, nOK := parseSecret(newDoc)
+	changed := func(sec, key string) bool {
+		if !oOK || !nOK {
+			return false
+		}
+		ov, inOld := od.values[sec][key]
+		nv, inNew := nd.values[sec][key]
+		return inOld && inNew && ov != nv
+	}
+	placeholder := func(ifChanged string) func(sec, key string) string {
+		return func(sec, key string) string {
+			if changed(sec, key) {
+				return ifChanged
+			}
+			return Masked
+		}
+	}
+	wholeOld, wholeNew := Masked, Masked
+	if !bytes.Equal(oldDoc, newDoc) {
+		wholeOld, wholeNew = MaskedOld, MaskedNew
+	}
+	// A value that was secret in either version stays secret in the other.
+	values := append(od.leakValues(), nd.leakValues()...)
+	maskedOld = maskWith(oldDoc, od, oOK, values, placeholder(MaskedOld), wholeOld)
+	maskedNew = maskWith(newDoc, nd, nOK, values, placeholder(MaskedNew), wholeNew)
+	return maskedOld, maskedNew
+}
+
+// secretDoc is a parsed Secret: the document and the text of each value by section and key.
+type secretDoc struct {
+	obj    map[string]any
+	values map[string]map[string]string
+}
+
+// parseSecret parses content and collects the values of data and stringData. It reports false
+// when the content is not YAML or a section is not a mapping: such a document is masked whole.
+func parseSecret(content []byte) (secretDoc, bool) {
 	var obj map[string]any
 	if err := yaml.Unmarshal(content, &obj); err != nil || obj == nil {
-		return maskWhole(content)
+		return secretDoc{}, false
 	}
-	want := map[string]map[string]string{}
-	var values []string
+	doc := secretDoc{obj: obj, values: map[string]map[string]string{}}
 	for _, sec := range [...]string{"data", "stringData"} {
 		v, ok := obj[sec]
 		if !ok || v == nil {
@@ -46,31 +105,59 @@ func MaskSecret(content []byte) []byte {
 		}
 		m, ok := v.(map[string]any)
 		if !ok {
-			return maskWhole(content)
+			return secretDoc{}, false
 		}
-		want[sec] = make(map[string]string, len(m))
+		doc.values[sec] = make(map[string]string, len(m))
 		for k, val := range m {
-			s := valueString(val)
-			want[sec][k] = Placeholder(s)
-			values = append(values, s)
+			doc.values[sec][k] = valueString(val)
+		}
+	}
+	return doc, true
+}
+
+// leakValues lists the texts that must not appear outside the masked sections: every value and,
+// for data, its base64 decoding.
+func (d secretDoc) leakValues() []string {
+	var out []string
+	for sec, m := range d.values {
+		for _, s := range m {
+			out = append(out, s)
 			if sec == "data" {
 				if dec, err := base64.StdEncoding.DecodeString(s); err == nil {
-					values = append(values, string(dec))
+					out = append(out, string(dec))
 				}
 			}
 		}
 	}
-	if len(want) == 0 {
+	return out
+}
+
+// maskWith masks one parsed document (ok false: one that did not parse), giving each value the
+// placeholder chosen by placeholder, or masks it whole with the placeholder whole when it is
+// not in a shape the masker can prove it handled or when one of values appears outside the
+// masked sections.
+func maskWith(content []byte, doc secretDoc, ok bool, values []string, placeholder func(sec, key string) string, whole string) []byte {
+	if !ok {
+		return maskWhole(whole)
+	}
+	if len(doc.values) == 0 {
 		return content
 	}
+	want := make(map[string]map[string]string, len(doc.values))
+	for sec, m := range doc.values {
+		want[sec] = make(map[string]string, len(m))
+		for k := range m {
+			want[sec][k] = placeholder(sec, k)
+		}
+	}
 	out, rest, err := maskText(content, want)
-	if err != nil || leaks(rest, values) || !verifyMasked(out, obj, want) {
-		return maskWhole(content)
+	if err != nil || leaks(rest, values) || !verifyMasked(out, doc.obj, want) {
+		return maskWhole(whole)
 	}
 	return out
 }
 
-// valueString is the text a placeholder is computed from.
+// valueString is the text a value is compared and looked for by.
 func valueString(v any) string {
 	if s, ok := v.(string); ok {
 		return s
@@ -82,9 +169,9 @@ func valueString(v any) string {
 	return string(b)
 }
 
-// maskWhole replaces a whole document that could not be masked value by value.
-func maskWhole(content []byte) []byte {
-	return []byte("# Secret masked as a whole: its values could not be masked one by one\nmasked: " + Placeholder(string(content)) + "\n")
+// maskWhole is the stand-in for a whole document that could not be masked value by value.
+func maskWhole(placeholder string) []byte {
+	return []byte(wholeComment + "masked: " + placeholder + "\n")
 }
 
 // leaks reports whether a secret value, or a line of one, of at least minLeak bytes appears in

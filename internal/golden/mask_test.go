@@ -2,6 +2,9 @@ package golden
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 
@@ -175,6 +178,10 @@ func TestMaskSecret(t *testing.T) {
 					t.Errorf("masked output lost line %q:\n%s", k, got)
 				}
 			}
+			assertNoSecrets(t, got, tt.content)
+			if bytes.Contains(got, []byte("sha256")) || bytes.Contains(got, []byte("<masked,")) {
+				t.Errorf("one-sided masking must use %q only:\n%s", Masked, got)
+			}
 			if again := MaskSecret(tt.content); !bytes.Equal(again, got) {
 				t.Errorf("masking is not deterministic")
 			}
@@ -188,34 +195,150 @@ func TestMaskSecret(t *testing.T) {
 	}
 }
 
-func TestMaskSecretShowsWhichValueChanged(t *testing.T) {
-	before := canonicalSecret(t, map[string]any{"a": "b2xkLWE=", "b": "c2FtZS1i"}, map[string]any{"c": "multi\nline\nold-value\n"}, nil)
-	after := canonicalSecret(t, map[string]any{"a": "bmV3LWE=", "b": "c2FtZS1i"}, map[string]any{"c": "multi\nline\nnew-value\n"}, nil)
-	mb, ma := strings.Split(string(MaskSecret(before)), "\n"), strings.Split(string(MaskSecret(after)), "\n")
-	if len(mb) != len(ma) {
-		t.Fatalf("line counts differ:\n%s\n---\n%s", MaskSecret(before), MaskSecret(after))
+func TestMaskSecretPair(t *testing.T) {
+	secret := func(data, stringData map[string]any) []byte {
+		return canonicalSecret(t, data, stringData, nil)
 	}
-	var changed []string
-	for i := range mb {
-		if mb[i] != ma[i] {
-			changed = append(changed, strings.TrimSpace(strings.SplitN(mb[i], ":", 2)[0]))
-		}
+	cert := func(last string) string {
+		return "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n" + last + "\n-----END CERTIFICATE-----\n"
 	}
-	if strings.Join(changed, ",") != "a,c" {
-		t.Errorf("changed masked lines %v, want [a c]", changed)
+	tests := []struct {
+		name     string
+		old, new []byte
+		// wantOld and wantNew are the lines of the masked documents when they end with "" (the
+		// end of the last line), otherwise lines they must contain.
+		wantOld, wantNew []string
+	}{
+		{
+			name:    "changed, unchanged, added and removed values",
+			old:     secret(map[string]any{"token": "b2xkLXRva2Vu", "gone": "Z29uZQ=="}, map[string]any{"password": "old-password", "user": "web"}),
+			new:     secret(map[string]any{"token": "bmV3LXRva2Vu", "added": "YWRkZWQ="}, map[string]any{"password": "new-password", "user": "web"}),
+			wantOld: []string{"apiVersion: v1", "data:", "  gone: <masked>", "  token: <masked, old value>", "kind: Secret", "metadata:", "  name: db", "  namespace: apps", "stringData:", "  password: <masked, old value>", "  user: <masked>", "type: Opaque", ""},
+			wantNew: []string{"apiVersion: v1", "data:", "  added: <masked>", "  token: <masked, new value>", "kind: Secret", "metadata:", "  name: db", "  namespace: apps", "stringData:", "  password: <masked, new value>", "  user: <masked>", "type: Opaque", ""},
+		},
+		{
+			name:    "a multi-line value that changed in its last line",
+			old:     secret(nil, map[string]any{"tls.crt": cert("oldLastLineOfTheCert"), "tls.key": cert("sameKey")}),
+			new:     secret(nil, map[string]any{"tls.crt": cert("newLastLineOfTheCert"), "tls.key": cert("sameKey")}),
+			wantOld: []string{"  tls.crt: <masked, old value>", "  tls.key: <masked>"},
+			wantNew: []string{"  tls.crt: <masked, new value>", "  tls.key: <masked>"},
+		},
+		{
+			name:    "only the quoting changed",
+			old:     []byte("apiVersion: v1\nkind: Secret\nstringData:\n  password: plain-password\n"),
+			new:     []byte("apiVersion: v1\nkind: Secret\nstringData:\n  password: 'plain-password'\n"),
+			wantOld: []string{"apiVersion: v1", "kind: Secret", "stringData:", "  password: <masked>", ""},
+			wantNew: []string{"apiVersion: v1", "kind: Secret", "stringData:", "  password: <masked>", ""},
+		},
+		{
+			name:    "a value moved from data to stringData",
+			old:     secret(map[string]any{"password": "bW92ZWQtcGFzc3dvcmQ="}, nil),
+			new:     secret(nil, map[string]any{"password": "moved-password"}),
+			wantOld: []string{"data:", "  password: <masked>"},
+			wantNew: []string{"stringData:", "  password: <masked>"},
+		},
+		{
+			name:    "the decoded data value elsewhere in the new version",
+			old:     secret(map[string]any{"password": "ZGVjb2RlZC1zZWNyZXQ="}, nil),
+			new:     canonicalSecret(t, map[string]any{"password": "ZGVjb2RlZC1zZWNyZXQ="}, nil, map[string]any{"note": "decoded-secret"}),
+			wantOld: []string{"  password: <masked>"},
+			wantNew: []string{strings.TrimSuffix(wholeComment, "\n"), "masked: <masked, new value>", ""},
+		},
+		{
+			name:    "an old value in plain text in the new version",
+			old:     secret(nil, map[string]any{"password": "rotated-away-secret"}),
+			new:     canonicalSecret(t, nil, map[string]any{"password": "fresh-secret-value"}, map[string]any{"previous": "rotated-away-secret"}),
+			wantOld: []string{"  password: <masked, old value>"},
+			wantNew: []string{strings.TrimSuffix(wholeComment, "\n"), "masked: <masked, new value>", ""},
+		},
+		{
+			name:    "an old version that is not YAML",
+			old:     []byte("apiVersion: v1\nkind: Secret\nstringData:\n  password: [unclosed-secret\n"),
+			new:     secret(nil, map[string]any{"password": "closed-secret"}),
+			wantOld: []string{strings.TrimSuffix(wholeComment, "\n"), "masked: <masked, old value>", ""},
+			wantNew: []string{"  password: <masked>"},
+		},
+		{
+			name:    "equal documents masked whole",
+			old:     []byte("apiVersion: v1\nkind: Secret\ndata: {password: Zmxvdy1zZWNyZXQ=}\n"),
+			new:     []byte("apiVersion: v1\nkind: Secret\ndata: {password: Zmxvdy1zZWNyZXQ=}\n"),
+			wantOld: []string{strings.TrimSuffix(wholeComment, "\n"), "masked: <masked>", ""},
+			wantNew: []string{strings.TrimSuffix(wholeComment, "\n"), "masked: <masked>", ""},
+		},
 	}
-	if want := "  b: " + Placeholder("c2FtZS1i"); !strings.Contains(string(MaskSecret(after)), want+"\n") {
-		t.Errorf("unchanged value not shown as %q:\n%s", want, MaskSecret(after))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gotOld, gotNew := MaskSecretPair(tt.old, tt.new)
+			for _, side := range []struct {
+				name      string
+				got, orig []byte
+				want      []string
+			}{{"old", gotOld, tt.old, tt.wantOld}, {"new", gotNew, tt.new, tt.wantNew}} {
+				lines := strings.Split(string(side.got), "\n")
+				if exact := len(side.want) > 0 && side.want[len(side.want)-1] == ""; exact {
+					if strings.Join(lines, "\n") != strings.Join(side.want, "\n") {
+						t.Errorf("%s side:\n%s\nwant:\n%s", side.name, side.got, strings.Join(side.want, "\n"))
+					}
+				} else {
+					for _, w := range side.want {
+						if !slices.Contains(lines, w) {
+							t.Errorf("%s side lacks line %q:\n%s", side.name, w, side.got)
+						}
+					}
+				}
+				assertNoSecrets(t, side.got, tt.old, tt.new)
+			}
+			again1, again2 := MaskSecretPair(tt.old, tt.new)
+			if !bytes.Equal(again1, gotOld) || !bytes.Equal(again2, gotNew) {
+				t.Error("masking is not deterministic")
+			}
+		})
 	}
 }
 
-func TestPlaceholder(t *testing.T) {
-	// sha256("secret") = 2bb80d53...
-	if got, want := Placeholder("secret"), "<masked sha256:2bb80d53>"; got != want {
-		t.Errorf("Placeholder(secret) = %q, want %q", got, want)
+// assertNoSecrets fails when masked holds a value of the Secrets docs, a line of one, its
+// base64 decoding, or the start of the hex SHA-256 of any of these.
+func assertNoSecrets(t *testing.T, masked []byte, docs ...[]byte) {
+	t.Helper()
+	for _, doc := range docs {
+		d, ok := parseSecret(doc)
+		if !ok {
+			continue
+		}
+		for _, v := range d.leakValues() {
+			for _, line := range append(strings.Split(v, "\n"), v) {
+				line = strings.TrimSpace(line)
+				if line == "" {
+					continue
+				}
+				sum := sha256.Sum256([]byte(line))
+				if bytes.Contains(masked, []byte(hex.EncodeToString(sum[:4]))) {
+					t.Errorf("masked output holds a hash of %q:\n%s", line, masked)
+				}
+				if len(line) >= 3 && bytes.Contains(masked, []byte(": "+line)) {
+					t.Errorf("masked output holds %q:\n%s", line, masked)
+				}
+			}
+		}
 	}
-	if Placeholder("a") == Placeholder("b") {
-		t.Error("different values share a placeholder")
+}
+
+// A weak secret must not be recognisable from its placeholder: sha256("web") starts 4b5e57f6.
+func TestMaskSecretHidesWeakSecrets(t *testing.T) {
+	doc := canonicalSecret(t, nil, map[string]any{"user": "web", "password": "x"}, nil)
+	other := canonicalSecret(t, nil, map[string]any{"user": "api", "password": "y"}, nil)
+	outs := [][]byte{MaskSecret(doc), MaskSecret(other)}
+	o, n := MaskSecretPair(doc, other)
+	outs = append(outs, o, n)
+	for _, out := range outs {
+		if bytes.Contains(out, []byte("sha256")) || bytes.Contains(out, []byte("4b5e57f6")) {
+			t.Errorf("masked output derives from the value:\n%s", out)
+		}
+		assertNoSecrets(t, out, doc, other)
+	}
+	// One-sided masking shows nothing that tells two values apart.
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Errorf("MaskSecret outputs of different values differ:\n%s\n---\n%s", outs[0], outs[1])
 	}
 }
 
