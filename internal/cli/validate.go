@@ -59,6 +59,10 @@ func (f *policyFlags) load(ctx context.Context, proj *project.Project, wd string
 			}
 		}
 	}
+	if proj == nil {
+		// Outside a repository, paths are reported relative to the working directory.
+		opts.Root = wd
+	}
 	for _, d := range f.policies {
 		dirs = append(dirs, absPath(wd, d))
 	}
