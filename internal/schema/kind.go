@@ -130,7 +130,11 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 	if k.cel != nil && !typeErrors {
 		budget := int64(celconfig.RuntimeCELCostBudget)
 		for _, e := range k.cel.validate(ctx, nil, data, &budget) {
-			add(RuleCEL, e.Field, celMessage(e))
+			path := e.Field
+			if path == "<nil>" {
+				path = ""
+			}
+			add(RuleCEL, path, celMessage(e))
 		}
 	}
 	return out

@@ -134,6 +134,8 @@ func TestUserCRDs(t *testing.T) {
 			[]want{{schema.RuleRequired, "spec.size", "required field is missing"}}},
 		{"CEL", widgetYAML, []mutation{set("spec.min", int64(20))},
 			[]want{{schema.RuleCEL, "spec", "min must not exceed max"}}},
+		{"CEL rule at the root", widgetYAML, []mutation{set("metadata.name", "forbidden")},
+			[]want{{schema.RuleCEL, "", "(object): the name forbidden is reserved"}}},
 		{"deprecated version", strings.Replace(widgetYAML, "example.com/v1", "example.com/v1beta1", 1), nil,
 			[]want{{schema.RuleDeprecated, "apiVersion", "example.com/v1beta1 Widget is deprecated; use example.com/v1"}}},
 		{"unserved version", strings.Replace(widgetYAML, "example.com/v1", "example.com/v1alpha1", 1), nil,
