@@ -43,6 +43,7 @@ func TestNativeFormatImports(t *testing.T) {
 	}{
 		{name: "imported files are rewritten", file: "main.jsonnet", served: 6},
 		{name: "error inside an imported file", file: "error.jsonnet", errAt: "lib/names.libsonnet:6:12"},
+		{name: "files read with importstr", file: "strings.jsonnet", served: 1},
 		{
 			name:   "imports of external code are rewritten",
 			file:   "ext.jsonnet",
@@ -72,6 +73,9 @@ func TestNativeFormatImports(t *testing.T) {
 					t.Errorf("reads include never.libsonnet, which the evaluation never imports")
 				}
 			}
+			if tc.errAt == "" && got.err != nil {
+				t.Errorf("unexpected error %v", got.err)
+			}
 			if served != tc.served {
 				t.Errorf("the Go formatter served %d calls, want %d", served, tc.served)
 			}
@@ -93,6 +97,7 @@ func TestNativeFormatRewriteIsIdempotent(t *testing.T) {
 		{"nested sites", `{a: "%s-%s" % ["x", "%d" % 1], b: std.format("%(k)s", {k: 1})}`, 3},
 		{"root site", `"%s/%s" % ["a", "b"]`, 1},
 		{"no sites", `{a: 1 % 2}`, 0},
+		{"dynamic sites", `local f = "%s"; local n = 7; [f % 1, std.format(f, [2]), n % 4]`, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,6 +117,7 @@ func TestNativeFormatRewriteIsIdempotent(t *testing.T) {
 			}
 			g := gojsonnet.MakeVM()
 			g.NativeFunction(nativeFormatFunction(&formatStats{}))
+			g.NativeFunction(nativeFormatPlanFunction())
 			got, err := g.Evaluate(node)
 			if err != nil {
 				t.Fatal(err)

@@ -2,6 +2,7 @@ package jsonnet
 
 import (
 	"strconv"
+	"strings"
 
 	gojsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
@@ -10,8 +11,9 @@ import (
 // The rewrite that routes formatting to Go.
 //
 // go-jsonnet has no hook to replace std.format, but it evaluates ASTs, and VM.ImportAST
-// returns the very AST its import cache will evaluate. So before an evaluation the program's
-// AST and the AST of every file it can import are rewritten in place: each site
+// returns the very AST its import cache will evaluate. So the program's AST is rewritten
+// before the evaluation, and every file it imports just before go-jsonnet parses it (see
+// formatHook): each site
 //
 //	A % B            (desugared by go-jsonnet into $std.mod(A, B))
 //	std.format(A, B)
@@ -40,25 +42,24 @@ const (
 // Identifiers of the generated code. Jsonnet identifiers cannot start with '$', so these never
 // collide with user code.
 const (
-	fmtVarFormat    = "$kforge_s"
-	fmtVarValue     = "$kforge_v"
-	fmtVarType      = "$kforge_t"
-	fmtVarResult    = "$kforge_r"
-	fmtVarElem      = "$kforge_e"
-	fmtVarElemType  = "$kforge_et"
-	fmtVarPlan      = "$kforge_p"
-	fmtVarContainer = "$kforge_c"
-	fmtVarCheck     = "$kforge_ok"
-	fmtVarIndex     = "$kforge_i"
-	fmtVarAccessor  = "$kforge_a"
+	fmtVarFormat     = "$kforge_s"
+	fmtVarFormatType = "$kforge_st"
+	fmtVarValue      = "$kforge_v"
+	fmtVarType       = "$kforge_t"
+	fmtVarResult     = "$kforge_r"
+	fmtVarElem       = "$kforge_e"
+	fmtVarElemType   = "$kforge_et"
+	fmtVarPlan       = "$kforge_p"
+	fmtVarContainer  = "$kforge_c"
+	fmtVarCheck      = "$kforge_ok"
+	fmtVarIndex      = "$kforge_i"
+	fmtVarAccessor   = "$kforge_a"
 )
 
-// formatRewriter rewrites the formatting sites of ASTs and collects their imports.
+// formatRewriter rewrites the formatting sites of ASTs.
 type formatRewriter struct {
 	// sites counts the rewritten sites.
 	sites int
-	// imports are the import expressions met, in order.
-	imports []*ast.Import
 }
 
 // rewriteRoot rewrites the tree rooted at node and returns its new root.
@@ -163,8 +164,6 @@ func (r *formatRewriter) walk(p *ast.Node, std bool) {
 		r.walk(&n.Body, inner)
 	case *ast.Unary:
 		r.walk(&n.Expr, std)
-	case *ast.Import:
-		r.imports = append(r.imports, n)
 	}
 }
 
@@ -265,6 +264,12 @@ func (s *siteGen) buildLiteral(lit *ast.LiteralString, b ast.Node) ast.Node {
 	if !ok {
 		return nil // the Jsonnet implementation reports the error
 	}
+	slots := len(arraySlots(pieces))
+	_, arrayOK := planFor(pieces, false, slots)
+	_, objectOK := planFor(pieces, true, 0)
+	if !arrayOK && !objectOK {
+		return nil // beyond the native limits whatever the values
+	}
 	value := s.v(fmtVarValue)
 	fallback := func() ast.Node { return s.fallback(lit, s.v(fmtVarValue)) }
 	branch := func(object bool, n int, container ast.Node) ast.Node {
@@ -276,7 +281,6 @@ func (s *siteGen) buildLiteral(lit *ast.LiteralString, b ast.Node) ast.Node {
 			s.native(lit, s.array(s.planValues(plan, container)), s.boolean(object), fallback()),
 			fallback())
 	}
-	slots := len(arraySlots(pieces))
 	binds := []ast.LocalBind{{Variable: fmtVarValue, Body: b}}
 	var body ast.Node
 	switch b := b.(type) {
@@ -371,7 +375,8 @@ func (s *siteGen) check(kind byte, x ast.Node) ast.Node {
 // follows the plan kforge.formatPlan computes at run time:
 //
 //	local s = A, v = B;
-//	if std.type(s) != 'string' then <original>(s, v) else
+//	if <both numbers> then std.modulo(s, v) else            (% and std.mod only)
+//	if std.type(s) != 'string' then <original>(s, v) else   (std.format: B evaluated first)
 //	local t = std.type(v),
 //	      p = std.native('kforge.formatPlan')(s, t, if t == 'array' then std.length(v) else 0),
 //	      c = if t == 'array' || t == 'object' then v else [v],
@@ -419,8 +424,30 @@ func (s *siteGen) buildDynamic(a, b ast.Node) ast.Node {
 	}, s.cond(s.and([]ast.Node{s.bin(ast.BopManifestUnequal, plan, s.null()), s.call(s.v(fmtVarCheck), s.num(0))}),
 		s.native(format, vals, typeIs("object"), fallback()),
 		fallback()))
-	return s.local([]ast.LocalBind{{Variable: fmtVarFormat, Body: a}, {Variable: fmtVarValue, Body: b}},
-		s.cond(s.bin(ast.BopManifestUnequal, s.call(s.std("type"), format), s.str("string")), fallback(), formatted))
+	binds := []ast.LocalBind{{Variable: fmtVarFormat, Body: a}, {Variable: fmtVarValue, Body: b}}
+	notString := s.bin(ast.BopManifestUnequal, s.call(s.std("type"), format), s.str("string"))
+	if s.formatCall() {
+		// std.format evaluates its values (std.isArray(vals)) before its format string.
+		forceValue := s.bin(ast.BopManifestUnequal, s.call(s.std("type"), value), s.null())
+		return s.local(binds, s.cond(s.and([]ast.Node{forceValue, notString}), fallback(), formatted))
+	}
+	// std.mod (and so %) evaluates A, then B if A is a number, and takes std.modulo for two
+	// numbers: numeric % goes straight to that builtin.
+	formatType := s.v(fmtVarFormatType)
+	binds = append(binds, ast.LocalBind{Variable: fmtVarFormatType, Body: s.call(s.std("type"), format)})
+	numbers := s.and([]ast.Node{
+		s.bin(ast.BopManifestEqual, formatType, s.str("number")),
+		s.bin(ast.BopManifestEqual, s.call(s.std("type"), value), s.str("number")),
+	})
+	modulo := s.call(s.std("modulo"), format, value)
+	notString = s.bin(ast.BopManifestUnequal, formatType, s.str("string"))
+	return s.local(binds, s.cond(numbers, modulo, s.cond(notString, fallback(), formatted)))
+}
+
+// formatCall reports whether the site calls std.format (rather than std.mod or %).
+func (s *siteGen) formatCall() bool {
+	name, ok := s.orig.Target.(*ast.Index).Index.(*ast.LiteralString)
+	return ok && name.Value == "format"
 }
 
 // gen builds desugared AST nodes that carry one location and context and correct free
@@ -547,97 +574,38 @@ func (g gen) local(binds []ast.LocalBind, body ast.Node) *ast.Local {
 	return &ast.Local{Binds: binds, Body: body, NodeBase: nb}
 }
 
-// prepareNativeFormat rewrites the formatting sites of root (the evaluated program) and of
-// every file reachable through import from it or from code (external variable and top-level
-// argument code), inside g's import cache, and returns the new root. imp must be g's
-// importer; the files read here are not recorded as reads unless the evaluation imports them.
-func prepareNativeFormat(g *gojsonnet.VM, imp *importer, root ast.Node, code []string) ast.Node {
-	r := &formatRewriter{}
-	root = r.rewriteRoot(root)
-	for _, c := range code {
-		// go-jsonnet parses code values with an empty file name: imports in them resolve
-		// from the root. Only their imports are of interest here.
-		if n, err := gojsonnet.SnippetToAST("", c); err == nil {
-			r.imports = appendImports(r.imports, n)
-		}
-	}
-	visited := map[string]bool{}
-	for len(r.imports) > 0 {
-		in := r.imports[0]
-		r.imports = r.imports[1:]
-		imp.quiet = true
-		n, foundAt, err := g.ImportAST(in.Loc().FileName, in.File.Value)
-		imp.quiet = false
-		if err != nil || visited[foundAt] {
-			continue
-		}
-		visited[foundAt] = true
-		r.rewriteInPlace(n)
-	}
-	return root
+// formatHook rewrites every Jsonnet file an evaluation imports, once, just before go-jsonnet
+// parses it: the importer calls imported for each import it satisfies, and the hook asks the
+// VM for the file's AST (VM.ImportAST, which shares go-jsonnet's import cache) and rewrites
+// it in place. go-jsonnet then finds the rewritten AST in its cache. Files are never parsed
+// earlier than go-jsonnet itself would parse them.
+type formatHook struct {
+	vm       *gojsonnet.VM
+	rewriter formatRewriter
+	// done holds the files already rewritten (by foundAt).
+	done map[string]bool
+	// busy is set while the hook's own ImportAST call runs (it imports the file again).
+	busy bool
 }
 
-// appendImports appends the imports found in n to out.
-func appendImports(out []*ast.Import, n ast.Node) []*ast.Import {
-	if in, ok := n.(*ast.Import); ok {
-		return append(out, in)
-	}
-	for _, c := range children(n) {
-		out = appendImports(out, c)
-	}
-	return out
+// newFormatHook returns the hook for an evaluation on g.
+func newFormatHook(g *gojsonnet.VM) *formatHook {
+	return &formatHook{vm: g, done: map[string]bool{}}
 }
 
-// children lists the direct sub-expressions of a desugared node.
-func children(n ast.Node) []ast.Node {
-	var out []ast.Node
-	switch n := n.(type) {
-	case *ast.Apply:
-		out = append(out, n.Target)
-		for _, a := range n.Arguments.Positional {
-			out = append(out, a.Expr)
-		}
-		for _, a := range n.Arguments.Named {
-			out = append(out, a.Arg)
-		}
-	case *ast.Array:
-		for _, e := range n.Elements {
-			out = append(out, e.Expr)
-		}
-	case *ast.Binary:
-		out = append(out, n.Left, n.Right)
-	case *ast.Conditional:
-		out = append(out, n.Cond, n.BranchTrue, n.BranchFalse)
-	case *ast.DesugaredObject:
-		for _, l := range n.Locals {
-			out = append(out, l.Body)
-		}
-		out = append(out, n.Asserts...)
-		for _, f := range n.Fields {
-			out = append(out, f.Name, f.Body)
-		}
-	case *ast.Error:
-		out = append(out, n.Expr)
-	case *ast.Function:
-		for _, p := range n.Parameters {
-			if p.DefaultArg != nil {
-				out = append(out, p.DefaultArg)
-			}
-		}
-		out = append(out, n.Body)
-	case *ast.Index:
-		out = append(out, n.Target, n.Index)
-	case *ast.InSuper:
-		out = append(out, n.Index)
-	case *ast.SuperIndex:
-		out = append(out, n.Index)
-	case *ast.Local:
-		for _, b := range n.Binds {
-			out = append(out, b.Body)
-		}
-		out = append(out, n.Body)
-	case *ast.Unary:
-		out = append(out, n.Expr)
+// imported rewrites the file foundAt that importedPath, imported from importedFrom, resolved
+// to, unless it was rewritten already. Only .jsonnet and .libsonnet files are rewritten: the
+// importer cannot tell import from importstr, and other files are usually data.
+func (h *formatHook) imported(importedFrom, importedPath, foundAt string) {
+	if h == nil || h.busy || h.done[foundAt] ||
+		!(strings.HasSuffix(foundAt, ".jsonnet") || strings.HasSuffix(foundAt, ".libsonnet")) {
+		return
 	}
-	return out
+	h.done[foundAt] = true
+	h.busy = true
+	node, _, err := h.vm.ImportAST(importedFrom, importedPath)
+	h.busy = false
+	if err == nil {
+		h.rewriter.rewriteInPlace(node)
+	}
 }

@@ -55,9 +55,8 @@ type importer struct {
 	// failures maps the message of every import this evaluation refused to its kind, so the
 	// go-jsonnet RuntimeError carrying that message can be classified.
 	failures map[string]Kind
-	// quiet suspends recording reads while the native-format rewrite looks ahead at imports
-	// the evaluation may never make (go-jsonnet asks again when it does).
-	quiet bool
+	// format rewrites imported files for native formatting; nil when it is off.
+	format *formatHook
 }
 
 func newImporter(vm *VM) *importer {
@@ -92,9 +91,8 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 	if res.fail != nil {
 		return gojsonnet.Contents{}, "", imp.fail(res.fail.Kind, res.fail.Message)
 	}
-	if !imp.quiet {
-		imp.record(res.foundAt, res.entry)
-	}
+	imp.record(res.foundAt, res.entry)
+	imp.format.imported(importedFrom, importedPath, res.foundAt)
 	return res.contents, res.foundAt, nil
 }
 

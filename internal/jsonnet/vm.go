@@ -112,17 +112,6 @@ func NewVM(opts Options) (*VM, error) {
 	return vm, nil
 }
 
-// codeValues lists the external variable and top-level argument code.
-func (vm *VM) codeValues() []string {
-	var out []string
-	for _, m := range []map[string]string{vm.extCode, vm.tlaCode} {
-		for _, v := range m {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 func copyMap(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
@@ -207,7 +196,8 @@ func (vm *VM) run(imp *importer, node ast.Node, file string) (Result, error) {
 	if vm.nativeFormat {
 		g.NativeFunction(nativeFormatFunction(&vm.formatCalls))
 		g.NativeFunction(nativeFormatPlanFunction())
-		node = prepareNativeFormat(g, imp, node, vm.codeValues())
+		imp.format = newFormatHook(g)
+		node = imp.format.rewriter.rewriteRoot(node)
 	}
 	out, err := g.Evaluate(node)
 	if err != nil {

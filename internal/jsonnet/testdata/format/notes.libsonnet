@@ -1,0 +1,1 @@
+100% plain text, not Jsonnet: %s (
