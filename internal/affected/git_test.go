@@ -21,7 +21,7 @@ type gitRepo struct {
 func newGitRepo(t *testing.T) *gitRepo {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
+		t.Fatalf("git is required by these tests: %v", err)
 	}
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {

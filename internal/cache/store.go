@@ -1,0 +1,262 @@
+package cache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/kforge/kforge/internal/affected"
+	"github.com/kforge/kforge/internal/jsonnet"
+)
+
+// Directory layout and record format; bump layoutVersion when either changes.
+const (
+	layoutVersion = "v1"
+	entriesDir    = "entries"
+	blobsDir      = "blobs"
+	recordMagic   = "kforge-render-cache-entry/1"
+	tempPrefix    = ".tmp-"
+)
+
+// Entry is one environment's cached render.
+type Entry struct {
+	// Output is the rendered output, stored as given (kforge stores the evaluated JSON).
+	Output []byte
+	// Reads are the files the evaluation read, with the sha256 of their content
+	// (jsonnet.Result.Reads).
+	Reads []jsonnet.FileRead
+	// Misses are the repository-relative paths the evaluation's import search tried in vain,
+	// sorted. Get fills them in; Put computes them from the files in Reads and ignores this
+	// field.
+	Misses []string
+}
+
+// record is the JSON body of an entry file.
+type record struct {
+	Key    string             `json:"key"`
+	Output string             `json:"output"` // sha256 hex of the blob
+	Size   int64              `json:"size"`
+	Reads  []jsonnet.FileRead `json:"reads"`
+	Misses []string           `json:"misses"`
+}
+
+// Store is a render cache in one directory. It is safe for concurrent use, also by several
+// processes sharing the directory.
+type Store struct {
+	dir     string
+	scanner *affected.Scanner
+}
+
+// Open returns the Store in dir, creating the directory if needed.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("open render cache: no directory given")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open render cache: %w", err)
+	}
+	base := filepath.Join(abs, layoutVersion)
+	for _, d := range []string{entriesDir, blobsDir} {
+		if err := os.MkdirAll(filepath.Join(base, d), 0o755); err != nil {
+			return nil, fmt.Errorf("open render cache: %w", bareError(err))
+		}
+	}
+	return &Store{dir: base, scanner: affected.NewScanner()}, nil
+}
+
+// Get returns the entry of k when it is still exact for the repository at root (absolute):
+// every recorded file has the recorded content and no recorded miss exists. A missing,
+// outdated, corrupt or truncated entry is a miss (false, nil); the error reports only a cache
+// directory that cannot be read.
+func (s *Store) Get(k Key, root string) (Entry, bool, error) {
+	e, reason, err := s.lookup(k, root)
+	return e, reason == "", err
+}
+
+// Explain says why Get misses for k ("" when it would hit): "no entry", "corrupt entry",
+// "lib/x.libsonnet changed", "environments/prod/x.libsonnet now shadows an import", ...
+func (s *Store) Explain(k Key, root string) (string, error) {
+	_, reason, err := s.lookup(k, root)
+	return reason, err
+}
+
+func (s *Store) lookup(k Key, root string) (Entry, string, error) {
+	if k.id == "" {
+		return Entry{}, "no entry", nil
+	}
+	entryPath := s.entryPath(k.id)
+	data, err := os.ReadFile(entryPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Entry{}, "no entry", nil
+	}
+	if err != nil {
+		return Entry{}, "unreadable entry", fmt.Errorf("read render cache entry %s: %w", k.id, bareError(err))
+	}
+	rec, ok := decodeRecord(data, k.id)
+	if !ok {
+		return Entry{}, "corrupt entry", nil
+	}
+	for _, r := range rec.Reads {
+		sum, err := hashFile(root, r.Path)
+		if err != nil {
+			return Entry{}, r.Path + " is gone", nil
+		}
+		if sum != r.SHA256 {
+			return Entry{}, r.Path + " changed", nil
+		}
+	}
+	still, first, err := affected.StillMissing(root, rec.Misses)
+	if err != nil {
+		return Entry{}, first + " cannot be checked", nil
+	}
+	if !still {
+		return Entry{}, first + " now shadows an import", nil
+	}
+	blobPath := s.blobPath(rec.Output)
+	out, err := os.ReadFile(blobPath)
+	if err != nil || int64(len(out)) != rec.Size || sha256Hex(out) != rec.Output {
+		return Entry{}, "missing or corrupt output", nil
+	}
+	// Refresh the modification times Prune evicts by; failing to is harmless.
+	now := time.Now()
+	_ = os.Chtimes(entryPath, now, now)
+	_ = os.Chtimes(blobPath, now, now)
+	return Entry{Output: out, Reads: rec.Reads, Misses: rec.Misses}, "", nil
+}
+
+// Put stores e under k. root is the absolute repository root the evaluation read: Put reads
+// the files of e.Reads again to compute the import-search misses and refuses, with a
+// *StaleError, an entry whose files changed since the evaluation.
+func (s *Store) Put(k Key, root string, e Entry) error {
+	if k.id == "" {
+		return errors.New("store render cache entry: zero Key (use NewKey)")
+	}
+	files := make([]string, len(e.Reads))
+	for i, r := range e.Reads {
+		files[i] = r.Path
+	}
+	probe, err := s.scanner.Misses(root, k.jpath, files, k.code)
+	if err != nil {
+		return fmt.Errorf("store render cache entry: %w", err)
+	}
+	for _, r := range e.Reads {
+		if probe.SHA256[r.Path] != r.SHA256 {
+			return &StaleError{Path: r.Path}
+		}
+	}
+	sum := sha256Hex(e.Output)
+	// Always (re)write the blob: this also repairs a corrupt one of the same name.
+	if err := writeAtomic(s.blobPath(sum), e.Output); err != nil {
+		return fmt.Errorf("store render cache output: %w", err)
+	}
+	reads := e.Reads
+	if reads == nil {
+		reads = []jsonnet.FileRead{}
+	}
+	body, err := json.Marshal(record{Key: k.id, Output: sum, Size: int64(len(e.Output)), Reads: reads, Misses: probe.Misses})
+	if err != nil {
+		return fmt.Errorf("encode render cache entry: %w", err)
+	}
+	if err := writeAtomic(s.entryPath(k.id), encodeRecord(body)); err != nil {
+		return fmt.Errorf("store render cache entry: %w", err)
+	}
+	return nil
+}
+
+// encodeRecord prefixes body with the magic and its checksum.
+func encodeRecord(body []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(recordMagic) + 66 + len(body))
+	b.WriteString(recordMagic)
+	b.WriteByte(' ')
+	b.WriteString(sha256Hex(body))
+	b.WriteByte('\n')
+	b.Write(body)
+	return b.Bytes()
+}
+
+// decodeRecord checks the magic, the checksum and the key of an entry file.
+func decodeRecord(data []byte, id string) (record, bool) {
+	header, body, ok := bytes.Cut(data, []byte("\n"))
+	if !ok {
+		return record{}, false
+	}
+	magic, sum, ok := bytes.Cut(header, []byte(" "))
+	if !ok || string(magic) != recordMagic || string(sum) != sha256Hex(body) {
+		return record{}, false
+	}
+	var rec record
+	if err := json.Unmarshal(body, &rec); err != nil || rec.Key != id || len(rec.Output) != 2*sha256.Size {
+		return record{}, false
+	}
+	return rec, true
+}
+
+func (s *Store) entryPath(id string) string {
+	return filepath.Join(s.dir, entriesDir, id[:2], id)
+}
+
+func (s *Store) blobPath(sum string) string {
+	return filepath.Join(s.dir, blobsDir, sum[:2], sum)
+}
+
+// writeAtomic writes data to a temporary file next to p and renames it to p.
+func writeAtomic(p string, data []byte) error {
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return bareError(err)
+	}
+	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return bareError(err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, p)
+	}
+	if werr != nil {
+		_ = os.Remove(tmp)
+		return bareError(werr)
+	}
+	return nil
+}
+
+// hashFile returns the sha256 hex of the repository-relative file rel under root.
+func hashFile(root, rel string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return "", err
+	}
+	return sha256Hex(data), nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// bareError drops the (absolute) path from *fs.PathError and *os.LinkError.
+func bareError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
