@@ -89,6 +89,7 @@ Exit codes:
 		newExportCmd(streams),
 		newDiffCmd(streams),
 		newArgoCDPluginCmd(streams),
+		newWorkerCmd(streams),
 	)
 	return root
 }

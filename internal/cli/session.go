@@ -25,6 +25,8 @@ type selectFlags struct {
 	targets []string
 	// parallel is the number of environments rendered at once (0: one per core).
 	parallel int
+	// limits bound each environment's evaluation (flags_limits.go).
+	limits limitFlags
 }
 
 func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
@@ -32,6 +34,7 @@ func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "name", "", "select inline environments by metadata.name (exact match wins over substring)")
 	fs.StringArrayVarP(&f.targets, "target", "t", nil, "only resources matching kind/name (case-insensitive regular expression); !kind/name excludes")
 	fs.IntVar(&f.parallel, "parallel", 0, "environments rendered at once (default: one per core)")
+	f.limits.addFlags(fs)
 }
 
 // validate checks that args and --all agree.
@@ -108,7 +111,15 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	if err != nil {
 		return nil, usageErrorf("%w", err)
 	}
+	if err := sel.limits.apply(&proj.Config.Limits); err != nil {
+		return nil, err
+	}
+	evaluator, err := sel.limits.evaluator(streams, proj.Config.Limits, sel.parallel)
+	if err != nil {
+		return nil, err
+	}
 	r := pipeline.NewRenderer(proj, opts, filter)
+	r.SetEvaluator(evaluator)
 	envs, err := selectEnvironments(ctx, r, proj, wd, args, sel.name)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kforge/kforge/internal/isolate"
+	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/project"
+)
+
+// limitFlags bound each environment: evaluation time, output size and memory, policy time, and
+// whether evaluations run in worker processes (the only way the time and memory limits can stop
+// an evaluation). A zero value takes kforge.yaml's `limits`, so the zero limitFlags (commands
+// that build their options without flags, such as argocd-plugin) means the configured limits,
+// isolated.
+type limitFlags struct {
+	// evalTimeout overrides limits.evalTimeout.
+	evalTimeout time.Duration
+	// policyTimeout overrides limits.policyTimeout.
+	policyTimeout time.Duration
+	// maxOutputBytes overrides limits.maxOutputBytes.
+	maxOutputBytes byteSize
+	// maxMemory overrides limits.maxMemory.
+	maxMemory byteSize
+	// inProcess evaluates in this process (--isolate=false).
+	inProcess bool
+}
+
+func (f *limitFlags) addFlags(fs *pflag.FlagSet) {
+	fs.DurationVar(&f.evalTimeout, "eval-timeout", 0, "stop an environment's evaluation after this long (default: kforge.yaml limits.evalTimeout, else 2m)")
+	fs.DurationVar(&f.policyTimeout, "policy-timeout", 0, "stop an environment's policy evaluation after this long (default: kforge.yaml limits.policyTimeout, else 1m)")
+	fs.Var(&f.maxOutputBytes, "max-output-bytes", "largest evaluated JSON per environment, e.g. 64Mi (default: kforge.yaml limits.maxOutputBytes, else 128Mi)")
+	fs.Var(&f.maxMemory, "max-memory", "memory an environment's evaluation may use, e.g. 512Mi (default: kforge.yaml limits.maxMemory, else 2Gi; needs --isolate)")
+	iso := fs.VarPF(isolateValue{&f.inProcess}, "isolate", "", "evaluate environments in worker processes, so --eval-timeout and --max-memory can stop a runaway one")
+	iso.NoOptDefVal = "true"
+	iso.DefValue = "true"
+}
+
+// apply overrides l with the limits given on the command line.
+func (f *limitFlags) apply(l *project.Limits) error {
+	switch {
+	case f.evalTimeout < 0:
+		return usageErrorf("--eval-timeout must not be negative, got %s", f.evalTimeout)
+	case f.policyTimeout < 0:
+		return usageErrorf("--policy-timeout must not be negative, got %s", f.policyTimeout)
+	}
+	if f.evalTimeout > 0 {
+		l.EvalTimeout = f.evalTimeout
+	}
+	if f.policyTimeout > 0 {
+		l.PolicyTimeout = f.policyTimeout
+	}
+	if f.maxOutputBytes > 0 {
+		l.MaxOutputBytes = int64(f.maxOutputBytes)
+	}
+	if f.maxMemory > 0 {
+		l.MaxMemory = int64(f.maxMemory)
+	}
+	return nil
+}
+
+// evaluator returns the evaluator enforcing l: a pool of up to parallel kforge worker processes
+// (0: one per core), or with --isolate=false the in-process evaluator, which cannot stop an
+// evaluation and does not bound memory.
+func (f *limitFlags) evaluator(streams IOStreams, l project.Limits, parallel int) (pipeline.Evaluator, error) {
+	limits := isolate.Limits{EvalTimeout: l.EvalTimeout, MaxOutputBytes: l.MaxOutputBytes, MaxMemory: l.MaxMemory}
+	if f.inProcess {
+		return isolate.Local{Limits: limits}, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find the kforge executable to run evaluation workers (or pass --isolate=false): %w", err)
+	}
+	// Args[0] is "kforge" whatever the executable is called: tests dispatch on it.
+	return isolate.NewPool(isolate.Config{
+		Executable: exe,
+		Args:       []string{"kforge", workerCommand},
+		Env:        isolate.WorkerEnv(streams.environ()),
+		Size:       parallel,
+		Limits:     limits,
+	}), nil
+}
+
+// isolateValue is the --isolate flag, stored inverted so the zero limitFlags isolates.
+type isolateValue struct{ inProcess *bool }
+
+func (v isolateValue) String() string {
+	if v.inProcess == nil {
+		return "true"
+	}
+	return strconv.FormatBool(!*v.inProcess)
+}
+
+func (v isolateValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("expected true or false, got %q", s)
+	}
+	*v.inProcess = !b
+	return nil
+}
+
+func (v isolateValue) Type() string { return "bool" }
+
+// byteSize is a flag holding a number of bytes: 1048576, 64Ki, 64KiB, 512Mi, 2Gi, 1G (10^9).
+type byteSize int64
+
+// byteUnits maps size suffixes to their multipliers.
+var byteUnits = []struct {
+	suffix string
+	mult   int64
+}{
+	{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"Ti", 1 << 40},
+	{"K", 1e3}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12},
+}
+
+func (b *byteSize) String() string {
+	if *b == 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(*b), 10)
+}
+
+func (b *byteSize) Set(s string) error {
+	n, err := parseByteSize(s)
+	if err != nil {
+		return err
+	}
+	*b = byteSize(n)
+	return nil
+}
+
+func (b *byteSize) Type() string { return "bytes" }
+
+// parseByteSize parses a byte count with an optional unit (and optional trailing B).
+func parseByteSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	if len(t) > 1 {
+		t = strings.TrimSuffix(t, "B")
+	}
+	mult := int64(1)
+	for _, u := range byteUnits {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = rest, u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a size such as 1048576, 64Mi or 2Gi", s)
+	}
+	if n > (1<<63-1)/mult {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return n * mult, nil
+}

@@ -1,0 +1,99 @@
+package isolate
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/kforge/kforge/internal/jsonnet"
+)
+
+// request is one evaluation sent to a worker.
+type request struct {
+	// Seq numbers the requests of one worker; every frame of the answer repeats it.
+	Seq uint64
+	// Options configure the VM. TraceOut is never sent (an io.Writer does not cross processes);
+	// Trace says whether std.trace output is wanted back.
+	Options jsonnet.Options
+	// Trace asks for std.trace output as trace frames.
+	Trace bool
+	// Filename and Code are the arguments of pipeline.Evaluator.Evaluate.
+	Filename, Code string
+	// MaxOutputBytes and MaxMemory are the limits the worker enforces itself (0: none).
+	MaxOutputBytes, MaxMemory int64
+}
+
+// response is one frame of a worker's answer.
+type response struct {
+	// Seq is the request's sequence number.
+	Seq uint64
+	// Trace is a chunk of std.trace output (a frame that is neither final nor a memory frame).
+	Trace []byte
+	// Memory, when positive, says the worker used that many bytes, more than MaxMemory; it
+	// exits after sending this frame.
+	Memory int64
+	// Done marks the final frame, holding Result or Error.
+	Done bool
+	// Result is the evaluation's result when Error is nil.
+	Result jsonnet.Result
+	// Error is the evaluation's error.
+	Error *wireError
+}
+
+// wireError carries an error across the process boundary. Message is the error's text; Jsonnet
+// and Limit hold the typed error found in its chain, so errors.As works in the parent and the
+// message is unchanged.
+type wireError struct {
+	Message string
+	Jsonnet *jsonnet.Error
+	Limit   *LimitError
+}
+
+// encodeError prepares err for sending.
+func encodeError(err error) *wireError {
+	w := &wireError{Message: err.Error()}
+	var je *jsonnet.Error
+	if errors.As(err, &je) {
+		w.Jsonnet = je
+	}
+	var le *LimitError
+	if errors.As(err, &le) {
+		w.Limit = le
+	}
+	return w
+}
+
+// decode rebuilds the error: the typed error itself when it is the whole error, else an error
+// with the same message wrapping it.
+func (w *wireError) decode() error {
+	switch {
+	case w.Limit != nil && w.Limit.Error() == w.Message:
+		return w.Limit
+	case w.Jsonnet != nil && w.Jsonnet.Error() == w.Message:
+		return w.Jsonnet
+	case w.Limit != nil:
+		return &remoteError{msg: w.Message, cause: w.Limit}
+	case w.Jsonnet != nil:
+		return &remoteError{msg: w.Message, cause: w.Jsonnet}
+	}
+	return &remoteError{msg: w.Message}
+}
+
+// goRuntimeVars are the environment variables a worker keeps: settings of the Go runtime and
+// of the race detector and coverage tooling, nothing an evaluation could read.
+var goRuntimeVars = []string{"GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GODEBUG", "GOTRACEBACK", "GORACE", "GOCOVERDIR"}
+
+// WorkerEnv returns the environment for worker processes: the entries of environ (KEY=value)
+// that configure the Go runtime, and nothing else, so no secret in the parent's environment
+// reaches a process that evaluates untrusted Jsonnet.
+func WorkerEnv(environ []string) []string {
+	out := []string{}
+	for _, kv := range environ {
+		key, _, _ := strings.Cut(kv, "=")
+		for _, k := range goRuntimeVars {
+			if key == k {
+				out = append(out, kv)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,3 @@
+{
+  value: error 'boom from the library',
+}
