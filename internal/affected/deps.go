@@ -3,7 +3,6 @@ package affected
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -88,34 +87,15 @@ func Dependencies(root string, jpath []string, entrypoint string) ([]string, err
 // FindDependencies did not follow. An import that finds nothing is left alone: it sits in a
 // branch that FindDependencies did not check either, and the evaluation reports it if taken.
 func closeImports(root string, jpath, files []string) ([]string, error) {
-	s := NewScanner()
-	jp := cleanPaths(jpath)
-	have := make(map[string]bool, len(files))
-	for _, f := range files {
-		have[f] = true
+	p, err := NewScanner().Probe(root, jpath, files, nil)
+	if err != nil {
+		return nil, err
 	}
-	probed := map[string]bool{}
-	for i := 0; i < len(files); i++ {
-		f := files[i]
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
-		if err != nil {
-			continue
-		}
-		for _, imp := range s.Imports(f, data) {
-			if imp == tkImport || path.IsAbs(imp) || filepath.IsAbs(imp) {
-				continue
-			}
-			found, err := search(root, path.Dir(f), imp, jp, nil, probed)
-			if err != nil {
-				return nil, err
-			}
-			if found != "" && !have[found] {
-				have[found] = true
-				files = append(files, found)
-			}
-		}
+	out := make([]string, 0, len(p.Files))
+	for f := range p.Files {
+		out = append(out, f)
 	}
-	return files, nil
+	return out, nil
 }
 
 // relTo returns the repository-relative slash form of the absolute p, and false when p is not
@@ -148,4 +128,26 @@ func (i *tkImporter) Import(importedFrom, importedPath string) (gojsonnet.Conten
 		return i.tk, tkFoundAt, nil
 	}
 	return i.files.Import(importedFrom, importedPath)
+}
+
+// ReadSet returns a complete read set for an environment that has no recorded one: the
+// Dependencies of entrypoint, the files that external variable and top-level argument code
+// (jsonnet.Options.ExtCode and TLACode values) import, and the misses of all their import
+// searches. It fills an Env with MissesKnown set. s may be shared by calls for many
+// environments.
+func ReadSet(s *Scanner, root string, jpath []string, entrypoint string, code []string) (reads, misses []string, err error) {
+	deps, err := Dependencies(root, jpath, entrypoint)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.Probe(root, jpath, deps, code)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find dependencies of %s: %w", entrypoint, err)
+	}
+	reads = make([]string, 0, len(p.Files))
+	for f := range p.Files {
+		reads = append(reads, f)
+	}
+	sort.Strings(reads)
+	return reads, p.Misses, nil
 }

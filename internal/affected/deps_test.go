@@ -171,3 +171,23 @@ func TestDependenciesObjectAssert(t *testing.T) {
 		t.Errorf("Dependencies = %q, want %q", got, want)
 	}
 }
+
+func TestReadSet(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("testdata", "repo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads, misses, err := ReadSet(NewScanner(), root, envJPath("environments/flux"), "environments/flux/main.jsonnet",
+		[]string{"import 'k8s/service.libsonnet'"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReads := []string{"environments/flux/main.jsonnet", "lib/k8s/service.libsonnet"}
+	wantMisses := []string{"environments/flux/k8s/service.libsonnet", "k8s/service.libsonnet"}
+	if !slices.Equal(reads, wantReads) || !slices.Equal(misses, wantMisses) {
+		t.Errorf("ReadSet = %q, %q; want %q, %q", reads, misses, wantReads, wantMisses)
+	}
+	if _, _, err := ReadSet(NewScanner(), root, nil, "environments/none/main.jsonnet", nil); err == nil {
+		t.Error("ReadSet of a missing entrypoint succeeded")
+	}
+}

@@ -1,7 +1,7 @@
 // Package affected works out which environments a change touches: the files changed since a
 // git revision (ChangedSince), the files an environment depends on when no evaluation recorded
-// them (Dependencies), the paths whose creation would change what an import resolves to
-// (Scanner.Misses), and the selection itself (Select), which falls back to every environment
+// them (Dependencies, ReadSet), the paths whose creation would change what an import resolves
+// to (Scanner.Probe), and the selection itself (Select), which falls back to every environment
 // when a change reaches inputs that no read set describes (kforge.yaml, policies, the binary).
 //
 // Read sets handed to Select must describe the current working tree: a validated render-cache

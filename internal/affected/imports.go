@@ -161,57 +161,71 @@ func importPath(lit *ast.LiteralString) (string, bool) {
 	return dec.Value, true
 }
 
-// Probe is the outcome of Scanner.Misses.
+// Probe is the outcome of Scanner.Probe.
 type Probe struct {
-	// Misses are the repository-relative paths the import search of the given files tried
-	// before the file it found (or tried in vain), sorted: creating any of them can change
-	// what an import resolves to.
+	// Files maps every given file, and every file reachable from the given files and code
+	// through imports, to the lower-case hex sha256 of the content that was scanned ("" for a
+	// given file that could not be read).
+	Files map[string]string
+	// Misses are the repository-relative paths the import searches tried before the file
+	// they found (or tried in vain), sorted: creating any of them can change what an import
+	// resolves to.
 	Misses []string
-	// SHA256 maps each given file to the lower-case hex sha256 of the content the misses were
-	// computed from; "" when the file could not be read.
-	SHA256 map[string]string
 }
 
-// Misses reads files (repository-relative, under root) and, for every import in them and in
+// Probe reads files (repository-relative, under root) and, for every import in them and in
 // code (external variable and top-level argument code, which imports relative to the root),
 // replays the import search of kforge's jsonnet package: the importing file's directory, then
 // jpath in order, stopping at the first path that exists. Every path tried before that is a
-// miss. `import 'tk'` is virtual and probes nothing. Files that cannot be read get an empty
-// hash and contribute no misses; the error is reserved for failures to probe a path.
-func (s *Scanner) Misses(root string, jpath, files, code []string) (Probe, error) {
+// miss; the file found is scanned in turn, so Files is the static import closure of the input.
+// The closure covers imports in branches an evaluation does not take, which makes a read set
+// extended with it conservative, and complete even when the recorded reads are not. `import
+// 'tk'` is virtual and probes nothing. The error is reserved for failures to probe a path.
+func (s *Scanner) Probe(root string, jpath, files, code []string) (Probe, error) {
 	jp := cleanPaths(jpath)
-	p := Probe{SHA256: make(map[string]string, len(files))}
+	p := Probe{Files: make(map[string]string, len(files))}
 	misses := map[string]bool{}
 	probed := map[string]bool{}
+	var queue []string
 	resolve := func(from string, imps []string) error {
 		dir := path.Dir(from)
 		for _, imp := range imps {
 			if imp == tkImport || imp == "" || path.IsAbs(imp) || filepath.IsAbs(imp) {
 				continue
 			}
-			if _, err := search(root, dir, imp, jp, misses, probed); err != nil {
+			found, err := search(root, dir, imp, jp, misses, probed)
+			if err != nil {
 				return err
+			}
+			if _, ok := p.Files[found]; found != "" && !ok {
+				p.Files[found] = ""
+				queue = append(queue, found)
 			}
 		}
 		return nil
 	}
 	for _, f := range files {
 		f = path.Clean(filepath.ToSlash(f))
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
-		if err != nil {
-			p.SHA256[f] = ""
-			continue
-		}
-		sum := sha256.Sum256(data)
-		p.SHA256[f] = hex.EncodeToString(sum[:])
-		imps := s.Imports(f, data)
-		if err := resolve(f, imps); err != nil {
-			return Probe{}, err
+		if _, ok := p.Files[f]; !ok {
+			p.Files[f] = ""
+			queue = append(queue, f)
 		}
 	}
 	for i, c := range code {
-		imps := s.Imports(fmt.Sprintf("<code %d>", i), []byte(c))
-		if err := resolve("", imps); err != nil {
+		if err := resolve("", s.Imports(fmt.Sprintf("<code %d>", i), []byte(c))); err != nil {
+			return Probe{}, err
+		}
+	}
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			continue
+		}
+		sum := sha256.Sum256(data)
+		p.Files[f] = hex.EncodeToString(sum[:])
+		if err := resolve(f, s.Imports(f, data)); err != nil {
 			return Probe{}, err
 		}
 	}

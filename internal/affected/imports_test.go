@@ -44,7 +44,7 @@ func TestImports(t *testing.T) {
 	}
 }
 
-func TestMisses(t *testing.T) {
+func TestProbe(t *testing.T) {
 	root, err := filepath.Abs(filepath.Join("testdata", "repo"))
 	if err != nil {
 		t.Fatal(err)
@@ -54,16 +54,19 @@ func TestMisses(t *testing.T) {
 		"lib/config.yaml", "lib/k8s/service.libsonnet", "vendor/kube/k.libsonnet",
 	}
 	tests := []struct {
-		name  string
-		env   string
-		files []string
-		code  []string
-		want  []string
+		name      string
+		env       string
+		files     []string
+		code      []string
+		wantFiles []string
+		want      []string
 	}{
 		{
 			name:  "prod",
 			env:   "environments/prod",
 			files: prodReads,
+			// The closure adds the import in the branch the evaluation does not take.
+			wantFiles: append([]string{"lib/debug.libsonnet"}, prodReads...),
 			want: []string{
 				"environments/prod/app.libsonnet",
 				"environments/prod/k8s/service.libsonnet",
@@ -73,40 +76,66 @@ func TestMisses(t *testing.T) {
 			},
 		},
 		{
-			name:  "code imports search from the root",
-			env:   "environments/flux",
-			files: []string{"environments/flux/main.jsonnet"},
-			code:  []string{"(import 'tk').env", "importstr 'lib/config.yaml'", "import 'app.libsonnet'"},
+			name:      "the closure of the entrypoint alone",
+			env:       "environments/dev",
+			files:     []string{"environments/dev/main.jsonnet"},
+			wantFiles: []string{"environments/dev/main.jsonnet", "lib/app.libsonnet", "lib/config.yaml", "lib/debug.libsonnet", "vendor/kube/k.libsonnet"},
 			want: []string{
-				"app.libsonnet",
-				"environments/flux/app.libsonnet",
+				"environments/dev/app.libsonnet",
+				"environments/dev/kube/k.libsonnet",
+				"environments/dev/vendor/kube/k.libsonnet",
+				"lib/kube/k.libsonnet",
 			},
 		},
 		{
-			name:  "an unreadable file contributes nothing",
-			env:   "environments/dev",
-			files: []string{"environments/dev/gone.libsonnet"},
-			want:  []string{},
+			name:      "code imports search from the root",
+			env:       "environments/flux",
+			files:     []string{"environments/flux/main.jsonnet"},
+			code:      []string{"(import 'tk').env", "importstr 'lib/config.yaml'", "import 'app.libsonnet'"},
+			wantFiles: []string{"environments/flux/main.jsonnet", "lib/app.libsonnet", "lib/config.yaml", "lib/debug.libsonnet", "vendor/kube/k.libsonnet"},
+			want: []string{
+				"app.libsonnet",
+				"environments/flux/app.libsonnet",
+				"environments/flux/kube/k.libsonnet",
+				"environments/flux/vendor/kube/k.libsonnet",
+				"lib/kube/k.libsonnet",
+			},
+		},
+		{
+			name:      "an unreadable file contributes nothing",
+			env:       "environments/dev",
+			files:     []string{"environments/dev/gone.libsonnet"},
+			wantFiles: []string{"environments/dev/gone.libsonnet"},
+			want:      []string{},
 		},
 	}
 	s := NewScanner()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := s.Misses(root, envJPath(tt.env), tt.files, tt.code)
+			p, err := s.Probe(root, envJPath(tt.env), tt.files, tt.code)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(p.Misses, tt.want) {
 				t.Errorf("Misses = %q, want %q", p.Misses, tt.want)
 			}
-			for _, f := range tt.files {
+			var files []string
+			for f := range p.Files {
+				files = append(files, f)
+			}
+			slices.Sort(files)
+			wantFiles := slices.Sorted(slices.Values(tt.wantFiles))
+			if !slices.Equal(files, wantFiles) {
+				t.Errorf("Files = %q, want %q", files, wantFiles)
+			}
+			for _, f := range wantFiles {
 				want := ""
 				if data, err := os.ReadFile(filepath.Join(root, f)); err == nil {
 					sum := sha256.Sum256(data)
 					want = hex.EncodeToString(sum[:])
 				}
-				if got, ok := p.SHA256[f]; !ok || got != want {
-					t.Errorf("SHA256[%s] = %q, want %q", f, got, want)
+				if got := p.Files[f]; got != want {
+					t.Errorf("Files[%s] = %q, want %q", f, got, want)
 				}
 			}
 		})
@@ -134,7 +163,7 @@ func TestMissesShadow(t *testing.T) {
 	for _, r := range res.Reads {
 		reads = append(reads, r.Path)
 	}
-	p, err := NewScanner().Misses(base, envJPath(env), reads, nil)
+	p, err := NewScanner().Probe(base, envJPath(env), reads, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

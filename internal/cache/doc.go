@@ -4,8 +4,8 @@
 // An entry is found by a Key built from every input known before evaluation (entrypoint,
 // environment object and spec.json, import path, external variables and top-level arguments,
 // stack limit, native formatting, kforge build and go-jsonnet version). The entry records the
-// files the evaluation read, with their sha256, and the import-search misses: the paths the
-// import search tried before the file it found. A lookup re-hashes every recorded file and
+// files the evaluation read, extended with their static import closure, with their sha256,
+// and the import-search misses: the paths the import search tried before the file it found. A lookup re-hashes every recorded file and
 // checks that every miss is still absent, so a changed library file, a deleted one, or a new
 // file that would now shadow an import (environments/prod/x.libsonnet in front of
 // lib/x.libsonnet) all turn the entry into a miss.

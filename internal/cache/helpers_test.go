@@ -78,7 +78,6 @@ func baseInputs(t testing.TB, root string) Inputs {
 			TkEnv: []byte(`{"env":{"metadata":{"name":"environments/prod"}}}`),
 		},
 		Spec:           []byte(readFile(t, root, envDir+"/spec.json")),
-		NativeFormat:   true,
 		KforgeVersion:  "v1.0.0 go:test",
 		JsonnetVersion: JsonnetVersion(),
 		Format:         "jsonnet-output/1",

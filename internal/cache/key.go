@@ -18,21 +18,20 @@ const keySchema = "kforge-render-cache-key/1"
 
 // Inputs are the inputs of one environment's evaluation that are known before it runs.
 type Inputs struct {
-	// Environment is the environment's name (Tanka name); two inline environments of one
-	// entrypoint differ only here and in Options.TkEnv.
+	// Environment is the environment's name (Tanka name), when the key is for one environment;
+	// CachingEvaluator leaves it empty, since Options.TkEnv carries the environment object.
 	Environment string
 	// Entrypoint is the repository-relative file evaluated.
 	Entrypoint string
 	// Options are the evaluation options. JPath, ExtVars, ExtCode, TLAVars, TLACode, MaxStack
-	// (0 counts as jsonnet.DefaultMaxStack) and TkEnv are part of the key; Root is not (entries
-	// are verified against the files, so a second checkout may share them) and neither is
-	// TraceOut (a hit prints no std.trace output).
+	// (0 counts as jsonnet.DefaultMaxStack), TkEnv and DisableNativeFormat are part of the key;
+	// Root is not (entries are verified against the files, so a second checkout may share
+	// them) and neither is TraceOut (CachingEvaluator records std.trace output and replays it).
 	Options jsonnet.Options
-	// Spec is the content of the environment's spec.json (nil for an inline environment).
+	// Spec is the content of the environment's spec.json (nil for an inline environment or
+	// when, as in CachingEvaluator, the parsed environment in Options.TkEnv stands for it: only
+	// that reaches the evaluation).
 	Spec []byte
-	// NativeFormat tells that std.format and % run in Go (jsonnet.Options.DisableNativeFormat
-	// unset).
-	NativeFormat bool
 	// KforgeVersion identifies the kforge build: its version and BuildID of the executable, so
 	// a development build whose version string does not change still gets fresh entries.
 	KforgeVersion string
@@ -93,7 +92,7 @@ func NewKey(in Inputs) Key {
 		HasTkEnv:       in.Options.TkEnv != nil,
 		Spec:           in.Spec,
 		HasSpec:        in.Spec != nil,
-		NativeFormat:   in.NativeFormat,
+		NativeFormat:   !in.Options.DisableNativeFormat,
 		KforgeVersion:  in.KforgeVersion,
 		JsonnetVersion: in.JsonnetVersion,
 		Format:         in.Format,

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/kforge/kforge/internal/affected"
@@ -30,12 +31,16 @@ type Entry struct {
 	// Output is the rendered output, stored as given (kforge stores the evaluated JSON).
 	Output []byte
 	// Reads are the files the evaluation read, with the sha256 of their content
-	// (jsonnet.Result.Reads).
+	// (jsonnet.Result.Reads). Get returns them extended with every file reachable from them
+	// through imports (the static closure, which adds imports in branches the evaluation did
+	// not take), sorted by path.
 	Reads []jsonnet.FileRead
 	// Misses are the repository-relative paths the evaluation's import search tried in vain,
 	// sorted. Get fills them in; Put computes them from the files in Reads and ignores this
 	// field.
 	Misses []string
+	// Trace is what the evaluation wrote with std.trace, replayed on a hit.
+	Trace []byte
 }
 
 // record is the JSON body of an entry file.
@@ -45,6 +50,7 @@ type record struct {
 	Size   int64              `json:"size"`
 	Reads  []jsonnet.FileRead `json:"reads"`
 	Misses []string           `json:"misses"`
+	Trace  []byte             `json:"trace,omitempty"`
 }
 
 // Store is a render cache in one directory. It is safe for concurrent use, also by several
@@ -129,12 +135,15 @@ func (s *Store) lookup(k Key, root string) (Entry, string, error) {
 	now := time.Now()
 	_ = os.Chtimes(entryPath, now, now)
 	_ = os.Chtimes(blobPath, now, now)
-	return Entry{Output: out, Reads: rec.Reads, Misses: rec.Misses}, "", nil
+	return Entry{Output: out, Reads: rec.Reads, Misses: rec.Misses, Trace: rec.Trace}, "", nil
 }
 
 // Put stores e under k. root is the absolute repository root the evaluation read: Put reads
-// the files of e.Reads again to compute the import-search misses and refuses, with a
-// *StaleError, an entry whose files changed since the evaluation.
+// the files of e.Reads again, follows their imports to the static closure and the
+// import-search misses, and refuses, with a *StaleError, an entry whose files changed since
+// the evaluation. e.Reads must hold at least the entrypoint; the closure supplies whatever
+// else an incomplete record leaves out (files bound with jsonnet.Options.AddFile are reached
+// through the external code in the key).
 func (s *Store) Put(k Key, root string, e Entry) error {
 	if k.id == "" {
 		return errors.New("store render cache entry: zero Key (use NewKey)")
@@ -143,25 +152,28 @@ func (s *Store) Put(k Key, root string, e Entry) error {
 	for i, r := range e.Reads {
 		files[i] = r.Path
 	}
-	probe, err := s.scanner.Misses(root, k.jpath, files, k.code)
+	probe, err := s.scanner.Probe(root, k.jpath, files, k.code)
 	if err != nil {
 		return fmt.Errorf("store render cache entry: %w", err)
 	}
 	for _, r := range e.Reads {
-		if probe.SHA256[r.Path] != r.SHA256 {
+		if probe.Files[r.Path] != r.SHA256 {
 			return &StaleError{Path: r.Path}
 		}
 	}
+	// Record the static import closure too: it costs a few more hashes per lookup and keeps
+	// the entry exact even if an evaluator reports only part of what it read.
+	reads := make([]jsonnet.FileRead, 0, len(probe.Files))
+	for p, sum := range probe.Files {
+		reads = append(reads, jsonnet.FileRead{Path: p, SHA256: sum})
+	}
+	sort.Slice(reads, func(i, j int) bool { return reads[i].Path < reads[j].Path })
 	sum := sha256Hex(e.Output)
 	// Always (re)write the blob: this also repairs a corrupt one of the same name.
 	if err := writeAtomic(s.blobPath(sum), e.Output); err != nil {
 		return fmt.Errorf("store render cache output: %w", err)
 	}
-	reads := e.Reads
-	if reads == nil {
-		reads = []jsonnet.FileRead{}
-	}
-	body, err := json.Marshal(record{Key: k.id, Output: sum, Size: int64(len(e.Output)), Reads: reads, Misses: probe.Misses})
+	body, err := json.Marshal(record{Key: k.id, Output: sum, Size: int64(len(e.Output)), Reads: reads, Misses: probe.Misses, Trace: e.Trace})
 	if err != nil {
 		return fmt.Errorf("encode render cache entry: %w", err)
 	}

@@ -129,7 +129,7 @@ func TestInvalidation(t *testing.T) {
 			in.Options.MaxStack = 1000
 		}},
 		{name: "native format switch", want: "no entry", change: func(_ *testing.T, _ string, in *Inputs) {
-			in.NativeFormat = false
+			in.Options.DisableNativeFormat = true
 		}},
 		{name: "stored format", want: "no entry", change: func(_ *testing.T, _ string, in *Inputs) {
 			in.Format = "manifest-yaml/1"
@@ -249,6 +249,35 @@ func TestGetReturnsReadsAndMisses(t *testing.T) {
 	}
 	if !slices.Equal(got.Misses, wantMisses) {
 		t.Errorf("Misses = %q, want %q", got.Misses, wantMisses)
+	}
+}
+
+// TestPartialReads stores an entry whose record names only the entrypoint, as an evaluator
+// that reuses cached imports might report it: the static closure still covers every file.
+func TestPartialReads(t *testing.T) {
+	root := copyRepo(t)
+	s := openStore(t)
+	in := baseInputs(t, root)
+	full := render(t, in)
+	partial := Entry{Output: full.Output}
+	for _, r := range full.Reads {
+		if r.Path == in.Entrypoint {
+			partial.Reads = append(partial.Reads, r)
+		}
+	}
+	if err := s.Put(NewKey(in), root, partial); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := s.Get(NewKey(in), root)
+	if err != nil || !ok {
+		t.Fatalf("Get = %v, %v", ok, err)
+	}
+	if !slices.Equal(got.Reads, full.Reads) {
+		t.Errorf("Reads = %v, want the evaluation's %v", got.Reads, full.Reads)
+	}
+	writeFile(t, root, "vendor/kube/k.libsonnet", "{ deployment(name, replicas):: {} }\n")
+	if reason, _ := s.Explain(NewKey(in), root); reason != "vendor/kube/k.libsonnet changed" {
+		t.Errorf("miss reason = %q, want a change of vendor/kube/k.libsonnet", reason)
 	}
 }
 
