@@ -13,6 +13,7 @@ import (
 	apiextvalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
+	"k8s.io/apiserver/pkg/cel/environment"
 	"k8s.io/kube-openapi/pkg/validation/spec"
 	"k8s.io/kube-openapi/pkg/validation/strfmt"
 	"k8s.io/kube-openapi/pkg/validation/validate"
@@ -60,7 +61,8 @@ func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source stri
 		return nil, fmt.Errorf("build structural schema: %w", err)
 	}
 	openapi := &spec.Schema{}
-	if err := apiextvalidation.ConvertJSONSchemaPropsWithPostProcess(s, openapi, apiextvalidation.StripUnsupportedFormatsPostProcess); err != nil {
+	strip := apiextvalidation.StripUnsupportedFormatsPostProcessorForVersion(environment.DefaultCompatibilityVersion())
+	if err := apiextvalidation.ConvertJSONSchemaPropsWithPostProcess(s, openapi, strip); err != nil {
 		return nil, fmt.Errorf("convert schema to OpenAPI: %w", err)
 	}
 	kv := &kindValidator{
