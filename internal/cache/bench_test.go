@@ -2,6 +2,7 @@ package cache
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -95,6 +96,19 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, err := vm.EvaluateFile(in.Entrypoint); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildID reads the Go build ID of the test binary, once per kforge run.
+func BenchmarkBuildID(b *testing.B) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := BuildID(exe); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,6 +15,7 @@
 //
 //	v1/entries/<kk>/<key>   one small record per key: checksum line, then JSON
 //	v1/blobs/<hh>/<sha256>  the output itself, content addressed
+//	v1/memo/<hh>/<id>       data derived from an output (PutMemo), e.g. its manifests' YAML
 //
 // Every file is written to a temporary file in its final directory and renamed into place,
 // so readers see a whole old file or a whole new one, and several processes can share the

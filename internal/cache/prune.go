@@ -17,7 +17,7 @@ const staleTemp = time.Hour
 
 // PruneStats tells what Prune found and removed.
 type PruneStats struct {
-	// Files and Bytes count the entries and blobs before pruning.
+	// Files and Bytes count the entries, blobs and memos before pruning.
 	Files int
 	Bytes int64
 	// Removed and Freed count what was deleted (stale temporary files included).
@@ -25,7 +25,7 @@ type PruneStats struct {
 	Freed   int64
 }
 
-// Prune removes the least recently used entries and blobs until the cache holds at most
+// Prune removes the least recently used entries, blobs and memos until the cache holds at most
 // maxBytes (no limit when maxBytes <= 0), and temporary files older than an hour. Removing a
 // file another process is reading is harmless: that lookup becomes a miss.
 func (s *Store) Prune(maxBytes int64) (PruneStats, error) {
@@ -37,7 +37,7 @@ func (s *Store) Prune(maxBytes int64) (PruneStats, error) {
 	var files []file
 	var st PruneStats
 	now := time.Now()
-	for _, d := range []string{entriesDir, blobsDir} {
+	for _, d := range []string{entriesDir, blobsDir, memoDir} {
 		err := filepath.WalkDir(filepath.Join(s.dir, d), func(p string, de fs.DirEntry, err error) error {
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {

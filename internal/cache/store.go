@@ -22,6 +22,7 @@ const (
 	layoutVersion = "v1"
 	entriesDir    = "entries"
 	blobsDir      = "blobs"
+	memoDir       = "memo"
 	recordMagic   = "kforge-render-cache-entry/1"
 	tempPrefix    = ".tmp-"
 )
@@ -70,7 +71,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("open render cache: %w", err)
 	}
 	base := filepath.Join(abs, layoutVersion)
-	for _, d := range []string{entriesDir, blobsDir} {
+	for _, d := range []string{entriesDir, blobsDir, memoDir} {
 		if err := os.MkdirAll(filepath.Join(base, d), 0o755); err != nil {
 			return nil, fmt.Errorf("open render cache: %w", bareError(err))
 		}
