@@ -20,6 +20,17 @@ import (
 // float64 operations in the same order, so that every digit, padding and rounding decision is
 // the same. Anything outside those cases (and every error) is left to the Jsonnet
 // implementation; see format_rewrite.go for how evaluation is routed here.
+//
+// The native path takes: %s of strings, numbers, booleans and null; %d %i %u %o %x %X %e %E
+// %f %F %g %G of numbers of magnitude below 1e15; %c of code points and one-character strings;
+// %%; every flag; field widths up to 64 and precisions up to 20 (literal or from *); array,
+// single and object (mapping key) arguments. It leaves to Jsonnet: %s of arrays, objects and
+// functions, larger numbers, widths and precisions, strings with unpaired surrogates, and
+// every call that ends in an error.
+//
+// The one observable difference is the stack: the Jsonnet implementation needs 30 to about
+// 160 stack frames per call (two per padding character), the native path about 5. A call made
+// so deep that the Jsonnet implementation would exceed MaxStack succeeds natively.
 
 // Limits of the native path. Values outside them go to the Jsonnet implementation, which is
 // exact by definition; inside them the native path is proven identical by the tests.
