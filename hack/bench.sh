@@ -53,8 +53,14 @@ done
 
 log() { echo "bench: $*" >&2; }
 
+# Only ever delete a directory this script made (it carries a marker file).
+if [ -e "$dir" ] && [ ! -e "$dir/.kforge-bench" ] && [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
+  echo "bench: $dir exists and was not made by bench.sh; pass --dir with a new directory" >&2
+  exit 2
+fi
 rm -rf "$dir"
 mkdir -p "$dir"
+touch "$dir/.kforge-bench"
 $keep || trap 'rm -rf "$dir"' EXIT
 
 # Build kforge from this tree unless a binary was given.
@@ -73,7 +79,7 @@ log "generating $envs environments x $services services (and $small_envs for the
 # has_flag CMD... FLAG: whether `kforge CMD --help` lists FLAG.
 has_flag() {
   local flag=${*: -1}
-  "$kforge" "${@:1:$#-1}" --help 2>/dev/null | grep -q -- "$flag[ =]"
+  "$kforge" "${@:1:$#-1}" --help 2>/dev/null | grep -qE -- "$flag([ =[]|\$)"
 }
 cache=false
 if has_flag render --cache-dir && has_flag render --no-cache; then cache=true; fi
@@ -83,9 +89,9 @@ par=()
 cached() { if $cache && has_flag "$@" --cache-dir; then echo "--cache-dir=$dir/cache"; fi; }
 uncached() { if $cache && has_flag "$@" --no-cache; then echo "--no-cache"; fi; }
 
-names=() cmds=() walls=() rsss=() codes=()
+names=() cmds=() walls=() cpus=() rsss=() codes=() loads=()
 # measure NAME ALLOWED_CODES DIR CMD...: runs CMD in DIR under GNU time and records its wall
-# seconds and peak RSS (KiB). Output goes to $dir/NAME.log (stdout to /dev/null when QUIET=1).
+# seconds, CPU seconds (user + system), peak RSS (KiB) and the load average before it. Output goes to $dir/NAME.log (stdout to /dev/null when QUIET=1).
 # An exit code outside ALLOWED_CODES (comma-separated) aborts the benchmark.
 measure() {
   local name=$1 allowed=$2 cwd=$3
@@ -93,17 +99,19 @@ measure() {
   local shown
   shown=$(printf '%s ' "$@" | sed -e "s#$kforge#kforge#g" -e "s#$dir/##g" -e "s#$repo/#<repo>/#g" -e "s/ $//")
   log "$name: $shown"
-  local stdout=$dir/$name.log rc=0
+  local stdout=$dir/$name.log rc=0 load
   [ "${QUIET:-0}" = 1 ] && stdout=/dev/null
-  (cd "$cwd" && /usr/bin/time -f '%e %M' -o "$dir/$name.time" "$@" >"$stdout" 2>"$dir/$name.err") || rc=$?
+  read -r load _ </proc/loadavg
+  (cd "$cwd" && /usr/bin/time -f '%e %U %S %M' -o "$dir/$name.time" "$@" >"$stdout" 2>"$dir/$name.err") || rc=$?
   if [[ ",$allowed," != *",$rc,"* ]]; then
     log "$name failed with exit code $rc:"
     tail -n 20 "$dir/$name.err" "$stdout" >&2 || true
     exit 1
   fi
-  local wall rss
-  read -r wall rss < <(tail -n 1 "$dir/$name.time")
-  names+=("$name") cmds+=("$shown") walls+=("$wall") rsss+=("$rss") codes+=("$rc")
+  local wall user sys rss
+  read -r wall user sys rss < <(tail -n 1 "$dir/$name.time")
+  names+=("$name") cmds+=("$shown") walls+=("$wall") rsss+=("$rss") codes+=("$rc") loads+=("$load")
+  cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
 }
 
 fx=$dir/fixture
@@ -142,29 +150,34 @@ measure a-cold-small 0 "$dir/fixture-small" "$kforge" export "$dir/out-small" --
 commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 index() { local i; for i in "${!names[@]}"; do [ "${names[$i]}" = "$1" ] && { echo "$i"; return; }; done; echo -1; }
 wall() { echo "${walls[$(index "$1")]}"; }
+cpu() { echo "${cpus[$(index "$1")]}"; }
 mib() { awk -v k="${rsss[$(index "$1")]}" 'BEGIN { printf "%.0f", k / 1024 }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
-cold=$(wall a-cold)
-d=$(awk -v a="$(wall d1-validate)" -v b="$(wall d2-golden-check)" -v c="$(wall e-render)" 'BEGIN { printf "%.2f", a + b - c }')
+# derived FIELD: d = d1 + d2 - e for the wall or cpu figures.
+derived() { awk -v a="$($1 d1-validate)" -v b="$($1 d2-golden-check)" -v c="$($1 e-render)" 'BEGIN { printf "%.2f", a + b - c }'; }
+cold=$(wall a-cold) cold_cpu=$(cpu a-cold)
+d=$(derived wall) d_cpu=$(derived cpu)
 
 echo "kforge benchmark: $envs environments x $services services ($((1 + 6 * services)) resources each), $(nproc) cores, commit $commit"
 echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); render cache: $($cache && echo yes || echo 'no (warm and one-file runs render everything)'); GOGC=${GOGC:-unset} GOMEMLIMIT=${GOMEMLIMIT:-unset}"
-printf '\n%-16s %8s %9s %8s  %s\n' run "wall s" "peak MiB" "/ cold" command
+echo "wall = elapsed seconds, cpu = user + system seconds (steadier than wall on a shared machine), load = 1-minute load average when the run started"
+printf '\n%-16s %8s %8s %9s %7s %7s %5s  %s\n' run "wall s" "cpu s" "peak MiB" "wall/a" "cpu/a" load command
 for i in "${!names[@]}"; do
-  printf '%-16s %8.2f %9s %8s  %s\n' "${names[$i]}" "${walls[$i]}" "$(mib "${names[$i]}")" \
-    "$(div "${walls[$i]}" "$cold")" "${cmds[$i]}"
+  printf '%-16s %8.2f %8.2f %9s %7s %7s %5s  %s\n' "${names[$i]}" "${walls[$i]}" "${cpus[$i]}" "$(mib "${names[$i]}")" \
+    "$(div "${walls[$i]}" "$cold")" "$(div "${cpus[$i]}" "$cold_cpu")" "${loads[$i]}" "${cmds[$i]}"
 done
-printf '%-16s %8.2f %9s %8s  %s\n' d-derived "$d" - "$(div "$d" "$cold")" "d1 + d2 - e: one render, all policies, golden compare"
+printf '%-16s %8.2f %8.2f %9s %7s %7s %5s  %s\n' d-derived "$d" "$d_cpu" - "$(div "$d" "$cold")" "$(div "$d_cpu" "$cold_cpu")" - "d1 + d2 - e: one render, all policies, golden compare"
 [ "${codes[$(index d1-validate)]}" = 0 ] || echo "note: validate reported findings: $(tail -n 1 "$dir/d1-validate.log")"
 
 echo
-echo "targets (issue 6):"
-echo "  warm, nothing changed:  cold / warm = $(div "$cold" "$(wall b-warm)")x (target >= 20x)"
-echo "  one file changed:       cold / one-file = $(div "$cold" "$(wall c-one-file)")x (target: only the affected environment re-renders)"
-echo "  policies + compare:     d / e = $(div "$d" "$(wall e-render)") (target <= 1.3); d1 / e = $(div "$(wall d1-validate)" "$(wall e-render)"), d2 / e = $(div "$(wall d2-golden-check)" "$(wall e-render)")"
+echo "targets (issue 6), wall (cpu):"
+echo "  warm, nothing changed:  cold / warm = $(div "$cold" "$(wall b-warm)")x ($(div "$cold_cpu" "$(cpu b-warm)")x); target >= 20x"
+echo "  one file changed:       cold / one-file = $(div "$cold" "$(wall c-one-file)")x ($(div "$cold_cpu" "$(cpu c-one-file)")x); target: only the affected environment re-renders"
+echo "  policies + compare:     d / e = $(div "$d" "$(wall e-render)") ($(div "$d_cpu" "$(cpu e-render)")); target <= 1.3"
+echo "                          d1 / e = $(div "$(wall d1-validate)" "$(wall e-render)") ($(div "$(cpu d1-validate)" "$(cpu e-render)")), d2 / e = $(div "$(wall d2-golden-check)" "$(wall e-render)") ($(div "$(cpu d2-golden-check)" "$(cpu e-render)"))"
 if [ -n "${TK:-}" ]; then
-  echo "  vs tk export:           tk / cold = $(div "$(wall tk-export)" "$cold")x (target >= 1.5x)"
+  echo "  vs tk export:           tk / cold = $(div "$(wall tk-export)" "$cold")x ($(div "$(cpu tk-export)" "$cold_cpu")x); target >= 1.5x"
 else
   echo "  vs tk export:           not measured (TK unset)"
 fi
-echo "  peak RSS of a cold run: $small_envs environments $(mib a-cold-small) MiB, $envs environments $(mib a-cold) MiB (target: independent of the count)"
+echo "  peak RSS of a cold run: $small_envs environments $(mib a-cold-small) MiB, $envs environments $(mib a-cold) MiB; target: independent of the count"
