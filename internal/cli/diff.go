@@ -25,6 +25,7 @@ type diffOptions struct {
 
 func newDiffCmd(streams IOStreams) *cobra.Command {
 	opts := &diffOptions{}
+	opts.sel.goldenMatters = true
 	cmd := &cobra.Command{
 		Use:   "diff [<env>...] [--all] [--base REF]",
 		Short: "Show what the working tree renders compared with golden/ (on disk or at a git ref)",

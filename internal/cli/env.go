@@ -20,7 +20,7 @@ func newEnvCmd(streams IOStreams) *cobra.Command {
 		Use:   "env",
 		Short: "Inspect the repository's environments",
 	}
-	cmd.AddCommand(newEnvListCmd(streams))
+	cmd.AddCommand(newEnvListCmd(streams), newEnvAffectedCmd(streams))
 	return cmd
 }
 
@@ -117,4 +117,44 @@ func formatLabels(labels map[string]string) string {
 		pairs[i] = k + "=" + labels[k]
 	}
 	return strings.Join(pairs, ",")
+}
+
+// envAffectedOptions are the flags of `kforge env affected`.
+type envAffectedOptions struct {
+	sel  selectFlags
+	eval evalFlags
+}
+
+func newEnvAffectedCmd(streams IOStreams) *cobra.Command {
+	opts := &envAffectedOptions{}
+	cmd := &cobra.Command{
+		Use:   "affected --since REF | --changed-files FILE...",
+		Short: "Print the environments a change affects, one per line",
+		Long: `Affected prints the environments whose inputs include a changed file: every file its
+evaluation reads (from the render cache, or found by following the imports), its spec.json, and
+any file that would now shadow one of its imports. A change to kforge.yaml, jsonnetfile.json,
+go.mod or the policies affects every environment. Reasons are printed on stderr.`,
+		Example: `  kforge env affected --since origin/main
+  kforge env affected --changed-files lib/istio/canary.libsonnet`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !opts.sel.cache.affectedOnly() {
+				return usageErrorf("pass --since REF or --changed-files FILE")
+			}
+			opts.sel.policiesMatter = true
+			s, err := newSession(cmd.Context(), streams, nil, opts.sel, opts.eval)
+			if err != nil {
+				return err
+			}
+			for _, e := range s.envs {
+				if _, err := fmt.Fprintln(streams.Out, e.Name); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	opts.sel.cache.addFlags(cmd.Flags())
+	opts.eval.addFlags(cmd.Flags())
+	return cmd
 }

@@ -37,6 +37,7 @@ type goldenOptions struct {
 
 func newGoldenCheckCmd(streams IOStreams) *cobra.Command {
 	opts := &goldenOptions{}
+	opts.sel.goldenMatters = true
 	cmd := &cobra.Command{
 		Use:   "check [<env>...] [--all]",
 		Short: "Fail (exit 1) when golden/ differs from what the sources render, with a diff per resource",
@@ -53,6 +54,7 @@ func newGoldenCheckCmd(streams IOStreams) *cobra.Command {
 
 func newGoldenUpdateCmd(streams IOStreams) *cobra.Command {
 	opts := &goldenOptions{}
+	opts.sel.goldenMatters = true
 	cmd := &cobra.Command{
 		Use:   "update [<env>...] [--all]",
 		Short: "Rewrite golden/ from the sources, atomically per environment",

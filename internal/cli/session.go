@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/manifest"
@@ -27,6 +28,12 @@ type selectFlags struct {
 	parallel int
 	// limits bound each environment's evaluation (flags_limits.go).
 	limits limitFlags
+	// cache controls the render cache and --since/--changed-files (cache.go).
+	cache cacheFlags
+	// policiesMatter makes a change to the policies affect every environment (validate).
+	policiesMatter bool
+	// goldenMatters makes a change to an environment's golden directory affect it (golden, diff).
+	goldenMatters bool
 }
 
 func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
@@ -35,6 +42,7 @@ func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.targets, "target", "t", nil, "only resources matching kind/name (case-insensitive regular expression); !kind/name excludes")
 	fs.IntVar(&f.parallel, "parallel", 0, "environments rendered at once (default: one per core)")
 	f.limits.addFlags(fs)
+	f.cache.addFlags(fs)
 }
 
 // validate checks that args and --all agree.
@@ -42,7 +50,7 @@ func (f *selectFlags) validate(args []string) error {
 	switch {
 	case f.all && len(args) > 0:
 		return usageErrorf("pass either environments or --all, not both")
-	case !f.all && len(args) == 0 && f.name == "":
+	case !f.all && len(args) == 0 && f.name == "" && !f.cache.affectedOnly():
 		return usageErrorf("name at least one environment (a directory, main.jsonnet path, name or slug) or pass --all")
 	}
 	return nil
@@ -54,6 +62,8 @@ type session struct {
 	project  *project.Project
 	renderer *pipeline.Renderer
 	envs     []environment.Environment
+	// cache is the render cache, nil when disabled.
+	cache *cache.CachingEvaluator
 }
 
 // workDir returns the directory relative paths are resolved against.
@@ -120,6 +130,10 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	}
 	r := pipeline.NewRenderer(proj, opts, filter)
 	r.SetEvaluator(evaluator)
+	ce := sel.cache.install(streams, r, evaluator)
+	if len(args) == 0 && !sel.all && sel.name == "" {
+		sel.all = true // --since or --changed-files alone: every affected environment
+	}
 	envs, err := selectEnvironments(ctx, r, proj, wd, args, sel.name)
 	if err != nil {
 		return nil, err
@@ -129,7 +143,16 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", w)
 		}
 	}
-	return &session{project: proj, renderer: r, envs: envs}, nil
+	s := &session{project: proj, renderer: r, envs: envs, cache: ce}
+	if sel.cache.affectedOnly() {
+		total := len(s.envs)
+		selection, err := selectAffected(ctx, s, &sel.cache, wd, sel.policiesMatter, sel.goldenMatters)
+		if err != nil {
+			return nil, err
+		}
+		describeSelection(streams, selection, total)
+	}
+	return s, nil
 }
 
 // selectEnvironments resolves the environment arguments. When every argument is a path inside an

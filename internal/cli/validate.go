@@ -195,6 +195,7 @@ type validateOptions struct {
 
 func newValidateCmd(streams IOStreams) *cobra.Command {
 	opts := &validateOptions{}
+	opts.sel.policiesMatter = true
 	cmd := &cobra.Command{
 		Use:   "validate [<env>...] [--all] | --manifests <file|dir|->",
 		Short: "Render environments and check them against the Rego policies",

@@ -178,6 +178,16 @@ func (r *Renderer) EvaluateExpression(ctx context.Context, env environment.Envir
 	return r.evaluator.Evaluate(ctx, opts, path.Join(dir, "<eval>"), code)
 }
 
+// EvalOptions are the options env's entrypoint is evaluated with: for a static environment its
+// jpath and `import 'tk'`; for an inline one the jpath of its base and no `import 'tk'`.
+func (r *Renderer) EvalOptions(env environment.Environment) jsonnet.Options {
+	opts := r.staticOptions(env)
+	if env.Inline {
+		opts.TkEnv = nil
+	}
+	return opts
+}
+
 func (r *Renderer) staticOptions(env environment.Environment) jsonnet.Options {
 	opts := r.base
 	opts.JPath = r.project.JPath(path.Dir(env.Entrypoint))
