@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 // repository plus the kforge invocations and their expected output and exit codes.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
+		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			// Each script gets its own render cache, inside its own temporary directory.
 			env.Setenv("KFORGE_CACHE_DIR", filepath.Join(env.Getenv("TMPDIR"), "kforge-cache"))
