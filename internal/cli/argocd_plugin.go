@@ -15,8 +15,9 @@ const argoEnvPrefix = "ARGOCD_ENV_"
 
 func newArgoCDPluginCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "argocd-plugin",
-		Short: "Run kforge as an Argo CD Config Management Plugin",
+		Use:     "argocd-plugin",
+		Short:   "Run kforge as an Argo CD Config Management Plugin",
+		Example: `  ARGOCD_ENV_KFORGE_ENV=environments/prod kforge argocd-plugin generate`,
 		Long: `For teams that render in the cluster instead of committing golden/, kforge runs as an Argo CD
 Config Management Plugin sidecar (see docs/argocd-plugin/plugin.yaml). Argo CD runs 'kforge
 argocd-plugin generate' in the Application's source path.`,

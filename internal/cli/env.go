@@ -19,6 +19,8 @@ func newEnvCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "env",
 		Short: "Inspect the repository's environments",
+		Example: `  kforge env list
+  kforge env affected --since origin/main`,
 	}
 	cmd.AddCommand(newEnvListCmd(streams), newEnvAffectedCmd(streams))
 	return cmd

@@ -20,6 +20,8 @@ func newGoldenCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "golden",
 		Short: "Compare or update the committed output under golden/",
+		Example: `  kforge golden check --all
+  kforge golden update --all`,
 		Long: `golden/<env>/ holds each environment's rendered manifests, one file per resource
 (<namespace>/<kind>-<name>.yaml, _cluster/ for cluster-scoped objects), and is what Argo CD or
 Flux deploys. 'golden check' fails when the sources render something else; 'golden update'

@@ -10,8 +10,9 @@ import (
 
 func newPolicyCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "policy",
-		Short: "Inspect the Rego policies",
+		Use:     "policy",
+		Short:   "Inspect the Rego policies",
+		Example: `  kforge policy list`,
 	}
 	cmd.AddCommand(newPolicyListCmd(streams))
 	return cmd

@@ -91,6 +91,15 @@ Exit codes:
 		newArgoCDPluginCmd(streams),
 		newWorkerCmd(streams),
 	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = "  source <(kforge completion bash)\n  kforge completion zsh > \"${fpath[1]}/_kforge\""
+			for _, shell := range c.Commands() {
+				shell.Example = "  kforge completion " + shell.Name() + " > kforge-completion." + shell.Name()
+			}
+		}
+	}
 	return root
 }
 
