@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
 )
 
@@ -55,16 +53,10 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 	if err != nil {
 		return err
 	}
-	var drifts []golden.Drift
-	var failed []error
-	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
-			files, err := renderFiles(ctx, s.renderer, env)
-			if err != nil {
-				return golden.Drift{}, err
-			}
-			t := s.renderer.GoldenTarget(env)
+	drifts, err := renderDrifts(ctx, streams, s, opts.sel.parallel,
+		func(t golden.Target, files []golden.File) (golden.Drift, error) {
 			var old golden.Tree
+			var err error
 			if opts.base != "" {
 				old, err = golden.ReadGitTree(ctx, t, opts.base)
 			} else {
@@ -74,20 +66,9 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 				return golden.Drift{}, err
 			}
 			return golden.DiffSets(t, old, files), nil
-		},
-		func(_ environment.Environment, d golden.Drift, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
-			}
-			drifts = append(drifts, d)
-			return nil
 		})
 	if err != nil {
 		return err
-	}
-	if len(failed) > 0 {
-		return errors.Join(failed...)
 	}
 	if opts.output == "markdown" {
 		title := "kforge diff"
@@ -101,12 +82,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 	if err != nil {
 		return err
 	}
-	changed := 0
-	for _, d := range drifts {
-		if !d.Clean() {
-			changed++
-		}
-	}
+	changed := countDrifted(drifts)
 	if changed > 0 && !opts.exitZero {
 		return findingsErrorf("%d environment(s) differ", changed)
 	}

@@ -103,29 +103,9 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 	if err != nil {
 		return err
 	}
-	var drifts []golden.Drift
-	var failed []error
-	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
-			files, err := renderFiles(ctx, s.renderer, env)
-			if err != nil {
-				return golden.Drift{}, err
-			}
-			return golden.Compare(s.renderer.GoldenTarget(env), files)
-		},
-		func(_ environment.Environment, d golden.Drift, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
-			}
-			drifts = append(drifts, d)
-			return nil
-		})
+	drifts, err := renderDrifts(ctx, streams, s, opts.sel.parallel, golden.Compare)
 	if err != nil {
 		return err
-	}
-	if len(failed) > 0 {
-		return errors.Join(failed...)
 	}
 	var stale []string
 	if opts.sel.all {
@@ -133,12 +113,7 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 			return err
 		}
 	}
-	drifted := 0
-	for _, d := range drifts {
-		if !d.Clean() {
-			drifted++
-		}
-	}
+	drifted := countDrifted(drifts)
 	if drifted == 0 && len(stale) == 0 {
 		fmt.Fprintf(streams.ErrOut, "golden: %d environment(s) up to date\n", len(drifts))
 		return nil
@@ -230,4 +205,45 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 		}
 	}
 	return nil
+}
+
+// renderDrifts renders every environment of s and compares it, through compare, with its golden
+// directory (on disk, or as another source has it). Environments that fail to render are
+// reported together, after the others ran.
+func renderDrifts(ctx context.Context, streams IOStreams, s *session, parallel int,
+	compare func(golden.Target, []golden.File) (golden.Drift, error),
+) ([]golden.Drift, error) {
+	var drifts []golden.Drift
+	var failed []error
+	err := eachEnv(ctx, streams, s, parallel,
+		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
+			files, err := renderFiles(ctx, s.renderer, env)
+			if err != nil {
+				return golden.Drift{}, err
+			}
+			return compare(s.renderer.GoldenTarget(env), files)
+		},
+		func(_ environment.Environment, d golden.Drift, err error) error {
+			if err != nil {
+				failed = append(failed, err)
+				return nil
+			}
+			drifts = append(drifts, d)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return drifts, errors.Join(failed...)
+}
+
+// countDrifted is the number of drifts that are not clean.
+func countDrifted(drifts []golden.Drift) int {
+	n := 0
+	for _, d := range drifts {
+		if !d.Clean() {
+			n++
+		}
+	}
+	return n
 }
