@@ -23,6 +23,12 @@ type celNode struct {
 	additonal *celNode
 }
 
+// caches are shared by the validators of every kind of one Load.
+type caches struct {
+	cel      celCache
+	patterns patternCache
+}
+
 // celCache shares compiled validators between identical rule-carrying subtrees of every kind.
 // cel.Validator is immutable once built and safe for concurrent use.
 type celCache struct {

@@ -33,8 +33,8 @@ type crdEntry struct {
 	source string
 	// load returns the definition as JSON.
 	load func() ([]byte, error)
-	// cel shares compiled CEL rules; set before the first validator is built.
-	cel *celCache
+	// caches are shared with every kind; set before the first validator is built.
+	caches *caches
 
 	once     sync.Once
 	versions map[string]*crdVersion
@@ -104,7 +104,7 @@ func (e *crdEntry) decode() error {
 					ignoreStatus(props)
 				}
 				dropTransitionRules(props)
-				kv, err := newKindValidator(props, true, source, e.cel)
+				kv, err := newKindValidator(props, true, source, e.caches)
 				if err != nil {
 					return nil, err
 				}
@@ -323,7 +323,7 @@ func (v *Validator) AddCRDs(env string, objs []map[string]any) (*Validator, erro
 		crds[k] = e
 	}
 	for _, e := range added {
-		e.cel = &v.shared.cel
+		e.caches = &v.shared.caches
 		crds[groupKind{e.group, e.kind}] = e
 	}
 	return &Validator{shared: v.shared, crds: crds}, nil

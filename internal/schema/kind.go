@@ -19,13 +19,20 @@ import (
 	"k8s.io/kube-openapi/pkg/validation/validate"
 )
 
-// kindValidator checks objects of one kind and version. It is immutable once built, so one value
-// serves every goroutine: the kube-openapi validator is created per call (it keeps a path while it
-// walks), the CEL programs are compiled once and evaluate without shared state.
+// kindValidator checks objects of one kind and version. It does not change once built (but for
+// its kube-openapi schema, built once on first need), so one value serves every goroutine: the
+// kube-openapi validator is created per call (it keeps a path while it walks), the CEL programs
+// are compiled once and evaluate without shared state.
 type kindValidator struct {
 	structural *structuralschema.Structural
-	openapi    *spec.Schema
 	cel        *celNode
+	patterns   *patternCache
+
+	// The kube-openapi form of the schema is built when an object first fails precheck.
+	props       *apiextensions.JSONSchemaProps
+	openapiOnce sync.Once
+	openapi     *spec.Schema
+	openapiErr  error
 	// custom is true for custom resources: the API server applies their schema defaults before
 	// validating; built-in kinds are defaulted by Go code instead.
 	custom bool
@@ -55,20 +62,16 @@ func (l *lazyKind) get() (*kindValidator, error) {
 }
 
 // newKindValidator builds the validator of one kind from its schema.
-func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source string, cache *celCache) (*kindValidator, error) {
+func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source string, c *caches) (*kindValidator, error) {
 	st, err := structuralschema.NewStructural(s)
 	if err != nil {
 		return nil, fmt.Errorf("build structural schema: %w", err)
 	}
-	openapi := &spec.Schema{}
-	strip := apiextvalidation.StripUnsupportedFormatsPostProcessorForVersion(environment.DefaultCompatibilityVersion())
-	if err := apiextvalidation.ConvertJSONSchemaPropsWithPostProcess(s, openapi, strip); err != nil {
-		return nil, fmt.Errorf("convert schema to OpenAPI: %w", err)
-	}
 	kv := &kindValidator{
 		structural: st,
-		openapi:    openapi,
-		cel:        newCELNode(st, true, cache),
+		cel:        newCELNode(st, true, &c.cel),
+		patterns:   &c.patterns,
+		props:      s,
 		custom:     custom,
 		source:     source,
 	}
@@ -81,6 +84,20 @@ func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source stri
 		}
 	})
 	return kv, nil
+}
+
+// openAPI returns the schema in the form the kube-openapi validator reads, built on first use.
+func (k *kindValidator) openAPI() (*spec.Schema, error) {
+	k.openapiOnce.Do(func() {
+		openapi := &spec.Schema{}
+		strip := apiextvalidation.StripUnsupportedFormatsPostProcessorForVersion(environment.DefaultCompatibilityVersion())
+		if err := apiextvalidation.ConvertJSONSchemaPropsWithPostProcess(k.props, openapi, strip); err != nil {
+			k.openapiErr = fmt.Errorf("convert schema to OpenAPI: %w", err)
+			return
+		}
+		k.openapi = openapi
+	})
+	return k.openapi, k.openapiErr
 }
 
 // visitStructural calls fn for every node of s.
@@ -113,10 +130,16 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 		defaulting.Default(data, k.structural)
 	}
 	typeErrors := false
-	result := newOpenAPIValidator(k.openapi, "").Validate(data)
-	for _, f := range classifyResult(result.Errors, data) {
-		typeErrors = typeErrors || f.id == RuleWrongType
-		add(f.id, f.path, f.msg)
+	if !precheck(data, k.structural, k.patterns) {
+		openapi, err := k.openAPI()
+		if err != nil {
+			add(RuleNoSchema, "", fmt.Sprintf("cannot use the schema: %v", err))
+			return out
+		}
+		for _, f := range classifyResult(newOpenAPIValidator(openapi, "").Validate(data).Errors, data) {
+			typeErrors = typeErrors || f.id == RuleWrongType
+			add(f.id, f.path, f.msg)
+		}
 	}
 	if k.lists {
 		for _, e := range listtype.ValidateListSetsAndMaps(nil, k.structural, data) {

@@ -64,8 +64,8 @@ type shared struct {
 	groups map[string][]string
 	// meta validates object metadata (ObjectMeta of the core group), built on first use.
 	meta lazyKind
-	// cel shares compiled CEL rules between kinds.
-	cel celCache
+	// caches hold compiled CEL rules and patterns shared between kinds.
+	caches caches
 
 	mu       sync.Mutex
 	builtins map[string]*lazyKind // "apps/v1/Deployment" → validator
@@ -172,7 +172,7 @@ func Load(opts Options) (*Validator, error) {
 		}
 	}
 	for _, e := range v.crds {
-		e.cel = &sh.cel
+		e.caches = &sh.caches
 	}
 	return v, nil
 }
@@ -245,7 +245,7 @@ func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
 			if err != nil {
 				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
 			}
-			return newKindValidator(&s, false, source, &sh.cel)
+			return newKindValidator(&s, false, source, &sh.caches)
 		}}
 		sh.builtins[key] = lk
 	}
@@ -281,7 +281,7 @@ func (sh *shared) buildMeta() (*kindValidator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}
-	kv, err := newKindValidator(&s, false, fmt.Sprintf("Kubernetes %s OpenAPI (ObjectMeta)", sh.kube.Release), &sh.cel)
+	kv, err := newKindValidator(&s, false, fmt.Sprintf("Kubernetes %s OpenAPI (ObjectMeta)", sh.kube.Release), &sh.caches)
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}

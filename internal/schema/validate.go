@@ -270,8 +270,15 @@ func checkMetadataSchema(res Resource, meta *kindValidator, md map[string]any, b
 	for _, u := range pruneUnknown(md, meta.structural, base, false) {
 		out = append(out, newFinding(RuleUnknownField, SeverityError, res, meta.source, u.path, u.message()))
 	}
+	if precheck(md, meta.structural, meta.patterns) {
+		return out
+	}
+	openapi, err := meta.openAPI()
+	if err != nil {
+		return append(out, newFinding(RuleNoSchema, SeverityError, res, meta.source, "metadata", fmt.Sprintf("cannot use the schema of object metadata: %v", err)))
+	}
 	wrapped := map[string]any{"metadata": md}
-	for _, f := range classifyResult(newOpenAPIValidator(meta.openapi, "metadata").Validate(md).Errors, wrapped) {
+	for _, f := range classifyResult(newOpenAPIValidator(openapi, "metadata").Validate(md).Errors, wrapped) {
 		out = append(out, newFinding(f.id, SeverityError, res, meta.source, f.path, f.msg))
 	}
 	return out
