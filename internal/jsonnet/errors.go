@@ -210,12 +210,17 @@ func convertFrame(tf gojsonnet.TraceFrame) Frame {
 }
 
 // locationFile is the file a location points into: its diagnostic name, which the importer
-// makes repository-relative.
+// makes repository-relative. Every name of `import 'tk'` reads "<tk>", whichever an engine
+// gave it.
 func locationFile(loc ast.LocationRange) string {
+	name := loc.FileName
 	if loc.File != nil && loc.File.DiagnosticFileName != "" {
-		return string(loc.File.DiagnosticFileName)
+		name = string(loc.File.DiagnosticFileName)
 	}
-	return loc.FileName
+	if isTkName(name) {
+		return tkFoundAt
+	}
+	return name
 }
 
 // staticMessage strips the location prefix go-jsonnet puts in front of a static error.

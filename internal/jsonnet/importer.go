@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,8 +19,46 @@ import (
 )
 
 // tkFoundAt is the name under which `import 'tk'` appears in stack traces. No file import
-// can produce it (see fileEntry lookups in resolve).
+// can produce it (see fileEntry lookups in resolve). An engine that evaluates with several
+// values of `import 'tk'` names the second one "<tk#2>", and so on (see tkName), because
+// go-jsonnet requires one content per name; errors show every one of them as "<tk>".
 const tkFoundAt = "<tk>"
+
+// tkName is the name under which an engine serves the n-th (1-based) distinct value of
+// `import 'tk'`.
+func tkName(n int) string {
+	if n == 1 {
+		return tkFoundAt
+	}
+	return "<tk#" + strconv.Itoa(n) + ">"
+}
+
+// isTkName reports whether name is one tkName returns.
+func isTkName(name string) bool {
+	if name == tkFoundAt {
+		return true
+	}
+	digits, ok := strings.CutPrefix(name, "<tk#")
+	if !ok {
+		return false
+	}
+	digits, ok = strings.CutSuffix(digits, ">")
+	if !ok || digits == "" {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// tkImport is what `import 'tk'` resolves to in one evaluation.
+type tkImport struct {
+	contents gojsonnet.Contents
+	foundAt  string
+}
 
 // fileEntry is the shared, per-VM cache record of one repository-relative path. Contents are
 // created once per path so go-jsonnet always gets the same value for the same foundAt.
@@ -43,12 +82,20 @@ type importResult struct {
 	fail     *Error
 }
 
-// importer implements go-jsonnet's Importer for one evaluation: Tanka's search order inside
-// the repository root, `import 'tk'`, and a record of every file it handed out.
+// importer implements go-jsonnet's Importer: Tanka's search order inside the repository
+// root, `import 'tk'`, and a record of every file it handed out. It lives as long as the
+// go-jsonnet VM it serves (setting an importer flushes every go-jsonnet cache); begin starts
+// each evaluation afresh with that evaluation's search path and `import 'tk'`.
 type importer struct {
-	vm *VM
+	sb *sandbox
+	// jpath is the current evaluation's search path after the importing file's directory.
+	jpath []string
+	// tk is the current evaluation's `import 'tk'`; nil when it is not available.
+	tk *tkImport
 	// memo makes repeated imports within the evaluation cheap and guarantees go-jsonnet's
-	// rule that the same (importedFrom, importedPath) always yields the same answer.
+	// rule that the same (importedFrom, importedPath) always yields the same answer within
+	// one evaluation. Across evaluations the answer may differ (another base directory);
+	// go-jsonnet caches only by foundAt, whose contents never change (see sandbox).
 	memo map[[2]string]importResult
 	// reads maps repository-relative paths to their sha256 hex.
 	reads map[string]string
@@ -59,13 +106,23 @@ type importer struct {
 	format *formatHook
 }
 
-func newImporter(vm *VM) *importer {
+// newImporter returns an importer reading through sb.
+func newImporter(sb *sandbox) *importer {
 	return &importer{
-		vm:       vm,
+		sb:       sb,
 		memo:     make(map[[2]string]importResult),
 		reads:    make(map[string]string),
 		failures: make(map[string]Kind),
 	}
+}
+
+// begin forgets everything about the previous evaluation and sets up the next one.
+func (imp *importer) begin(jpath []string, tk *tkImport) {
+	imp.jpath = jpath
+	imp.tk = tk
+	clear(imp.memo)
+	imp.reads = make(map[string]string, len(imp.reads))
+	clear(imp.failures)
 }
 
 // Import implements gojsonnet.Importer. importedFrom is the repository-relative path of the
@@ -73,10 +130,10 @@ func newImporter(vm *VM) *importer {
 // relative to the root); foundAt is always repository-relative.
 func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Contents, string, error) {
 	if importedPath == "tk" {
-		if imp.vm.tk == nil {
+		if imp.tk == nil {
 			return gojsonnet.Contents{}, "", imp.fail(KindImport, "import 'tk' is only available when rendering an environment")
 		}
-		return *imp.vm.tk, tkFoundAt, nil
+		return imp.tk.contents, imp.tk.foundAt, nil
 	}
 	dir := "."
 	if importedFrom != "" {
@@ -140,9 +197,9 @@ func (imp *importer) resolve(dir, importedPath string) importResult {
 		return importResult{fail: &Error{Kind: KindSandbox,
 			Message: fmt.Sprintf("import %q is outside the repository root (absolute paths are not allowed)", importedPath)}}
 	}
-	dirs := make([]string, 0, 1+len(imp.vm.jpath))
-	seen := make(map[string]bool, 1+len(imp.vm.jpath))
-	for _, d := range append([]string{dir}, imp.vm.jpath...) {
+	dirs := make([]string, 0, 1+len(imp.jpath))
+	seen := make(map[string]bool, 1+len(imp.jpath))
+	for _, d := range append([]string{dir}, imp.jpath...) {
 		if !seen[d] {
 			seen[d] = true
 			dirs = append(dirs, d)
@@ -154,11 +211,11 @@ func (imp *importer) resolve(dir, importedPath string) importResult {
 			return importResult{fail: &Error{Kind: KindSandbox,
 				Message: fmt.Sprintf("import %q is outside the repository root", importedPath)}}
 		}
-		if cand == tkFoundAt {
+		if isTkName(cand) {
 			// Reserved for `import 'tk'`; a file of that name cannot share its identity.
 			continue
 		}
-		e := imp.vm.file(cand)
+		e := imp.sb.file(cand)
 		if e.failMsg != "" {
 			return importResult{fail: &Error{Kind: e.failKind, Message: fmt.Sprintf("import %q: %s", importedPath, e.failMsg)}}
 		}
@@ -172,7 +229,7 @@ func (imp *importer) resolve(dir, importedPath string) importResult {
 
 // loadEntry reads the file an evaluation starts from (no search path) and records it.
 func (imp *importer) loadEntry(rel string) (*fileEntry, *Error) {
-	e := imp.vm.file(rel)
+	e := imp.sb.file(rel)
 	switch {
 	case e.failMsg != "":
 		return nil, &Error{Kind: e.failKind, File: rel, Message: e.failMsg}

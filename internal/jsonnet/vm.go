@@ -8,9 +8,6 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-
-	gojsonnet "github.com/google/go-jsonnet"
-	"github.com/google/go-jsonnet/ast"
 )
 
 // tankaEnvExtVar is the external variable Tanka binds to the environment object.
@@ -37,25 +34,31 @@ type Result struct {
 // VM evaluates Jsonnet inside one repository with one configuration. It is the single
 // factory for evaluations in kforge.
 //
-// go-jsonnet caches evaluated imports inside its own VM and would not ask the importer again,
-// which would make the recorded reads of a second evaluation incomplete. So every
-// EvaluateFile/EvaluateSnippet call runs on a fresh go-jsonnet VM with a fresh importer,
-// while file contents (and their hashes) are cached in the VM and read from disk once.
-// A VM is safe for concurrent use; files are assumed not to change during its lifetime.
+// Every EvaluateFile/EvaluateSnippet call runs on a fresh go-jsonnet VM with a fresh importer,
+// so nothing but file contents (read from disk once, with their hashes) is shared between
+// calls. A VM is safe for concurrent use; files are assumed not to change during its
+// lifetime. A Session evaluates the same way but keeps go-jsonnet's parsed files across
+// evaluations.
 type VM struct {
 	*sandbox
+	cfg *config
+	// formatCalls counts the calls of the Go formatter and the ones it declined.
+	formatCalls formatStats
+}
+
+// config is a validated Options: what one evaluation is configured with.
+type config struct {
 	jpath    []string
 	maxStack int
 	extVars  map[string]string
 	extCode  map[string]string
 	tlaVars  map[string]string
 	tlaCode  map[string]string
-	tk       *gojsonnet.Contents
+	// tk is the JSON of `import 'tk'`; nil when it is not available.
+	tk       []byte
 	traceOut io.Writer
 	// nativeFormat routes std.format and % to Go where that is exact (format_rewrite.go).
 	nativeFormat bool
-	// formatCalls counts the calls of the Go formatter and the ones it declined.
-	formatCalls formatStats
 }
 
 // NewVM validates opts and returns a VM. Maps in opts are copied.
@@ -64,8 +67,16 @@ func NewVM(opts Options) (*VM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create jsonnet vm: %w", err)
 	}
-	vm := &VM{
-		sandbox:  sb,
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, fmt.Errorf("create jsonnet vm: %w", err)
+	}
+	return &VM{sandbox: sb, cfg: cfg}, nil
+}
+
+// newConfig validates everything in opts but Root. Maps and TkEnv are copied.
+func newConfig(opts Options) (*config, error) {
+	cfg := &config{
 		maxStack: opts.MaxStack,
 		extVars:  copyMap(opts.ExtVars),
 		extCode:  copyMap(opts.ExtCode),
@@ -75,41 +86,40 @@ func NewVM(opts Options) (*VM, error) {
 
 		nativeFormat: !opts.DisableNativeFormat,
 	}
-	if vm.maxStack == 0 {
-		vm.maxStack = DefaultMaxStack
+	if cfg.maxStack == 0 {
+		cfg.maxStack = DefaultMaxStack
 	}
-	if vm.maxStack < 0 {
-		return nil, fmt.Errorf("create jsonnet vm: max stack must be positive, got %d", opts.MaxStack)
+	if cfg.maxStack < 0 {
+		return nil, fmt.Errorf("max stack must be positive, got %d", opts.MaxStack)
 	}
-	if vm.traceOut == nil {
-		vm.traceOut = io.Discard
+	if cfg.traceOut == nil {
+		cfg.traceOut = io.Discard
 	}
 	for _, d := range opts.JPath {
 		clean := path.Clean(filepath.ToSlash(d))
 		if d == "" || !isLocal(clean) {
-			return nil, fmt.Errorf("create jsonnet vm: jpath entry %q must be a directory inside the repository (repository-relative)", d)
+			return nil, fmt.Errorf("jpath entry %q must be a directory inside the repository (repository-relative)", d)
 		}
-		vm.jpath = append(vm.jpath, clean)
+		cfg.jpath = append(cfg.jpath, clean)
 	}
-	if err := checkDisjoint("external variable", vm.extVars, vm.extCode); err != nil {
-		return nil, fmt.Errorf("create jsonnet vm: %w", err)
+	if err := checkDisjoint("external variable", cfg.extVars, cfg.extCode); err != nil {
+		return nil, err
 	}
-	if err := checkDisjoint("top-level argument", vm.tlaVars, vm.tlaCode); err != nil {
-		return nil, fmt.Errorf("create jsonnet vm: %w", err)
+	if err := checkDisjoint("top-level argument", cfg.tlaVars, cfg.tlaCode); err != nil {
+		return nil, err
 	}
 	if opts.TkEnv != nil {
 		if !json.Valid(opts.TkEnv) {
-			return nil, errors.New("create jsonnet vm: the value of import 'tk' is not valid JSON")
+			return nil, errors.New("the value of import 'tk' is not valid JSON")
 		}
-		c := gojsonnet.MakeContentsRaw(append([]byte(nil), opts.TkEnv...))
-		vm.tk = &c
-		_, isStr := vm.extVars[tankaEnvExtVar]
-		_, isCode := vm.extCode[tankaEnvExtVar]
+		cfg.tk = append([]byte(nil), opts.TkEnv...)
+		_, isStr := cfg.extVars[tankaEnvExtVar]
+		_, isCode := cfg.extCode[tankaEnvExtVar]
 		if !isStr && !isCode {
-			vm.extCode[tankaEnvExtVar] = "(import 'tk').env"
+			cfg.extCode[tankaEnvExtVar] = "(import 'tk').env"
 		}
 	}
-	return vm, nil
+	return cfg, nil
 }
 
 func copyMap(m map[string]string) map[string]string {
@@ -137,71 +147,12 @@ func checkDisjoint(what string, str, code map[string]string) error {
 // EvaluateFile evaluates the repository-relative (or absolute, inside Root) Jsonnet file p.
 // Errors are *Error.
 func (vm *VM) EvaluateFile(p string) (Result, error) {
-	rel, err := vm.relPath(p)
-	if err != nil {
-		return Result{}, &Error{Kind: KindSandbox, Message: fmt.Sprintf("evaluate: %v", err)}
-	}
-	imp := newImporter(vm)
-	entry, lerr := imp.loadEntry(rel)
-	if lerr != nil {
-		return Result{}, lerr
-	}
-	node, err := gojsonnet.SnippetToAST(rel, entry.contents.String())
-	if err != nil {
-		return Result{}, imp.convertError(err, rel, vm.maxStack)
-	}
-	return vm.run(imp, node, rel)
+	return newEngine(vm.sandbox, vm.cfg.nativeFormat, &vm.formatCalls).evaluateFile(vm.cfg, p)
 }
 
 // EvaluateSnippet evaluates code as if it were the repository-relative file filename: its
 // relative imports start from filename's directory and errors name it. filename need not
 // exist; "" means "<snippet>" at the root. Errors are *Error.
 func (vm *VM) EvaluateSnippet(filename, code string) (Result, error) {
-	if filename == "" {
-		filename = "<snippet>"
-	}
-	clean := path.Clean(filepath.ToSlash(filename))
-	if !isLocal(clean) || filepath.IsAbs(filename) {
-		return Result{}, &Error{Kind: KindSandbox, Message: fmt.Sprintf("evaluate snippet: %s is outside the repository root", filepath.Base(filename))}
-	}
-	imp := newImporter(vm)
-	node, err := gojsonnet.SnippetToAST(clean, code)
-	if err != nil {
-		return Result{}, imp.convertError(err, clean, vm.maxStack)
-	}
-	return vm.run(imp, node, clean)
-}
-
-// run evaluates node on a fresh go-jsonnet VM wired to imp.
-func (vm *VM) run(imp *importer, node ast.Node, file string) (Result, error) {
-	g := gojsonnet.MakeVM()
-	g.MaxStack = vm.maxStack
-	g.SetTraceOut(vm.traceOut)
-	g.Importer(imp)
-	for k, v := range vm.extVars {
-		g.ExtVar(k, v)
-	}
-	for k, v := range vm.extCode {
-		g.ExtCode(k, v)
-	}
-	for k, v := range vm.tlaVars {
-		g.TLAVar(k, v)
-	}
-	for k, v := range vm.tlaCode {
-		g.TLACode(k, v)
-	}
-	for _, f := range nativeFunctions() {
-		g.NativeFunction(f)
-	}
-	if vm.nativeFormat {
-		g.NativeFunction(nativeFormatFunction(&vm.formatCalls))
-		g.NativeFunction(nativeFormatPlanFunction())
-		imp.format = newFormatHook(g)
-		node = imp.format.rewriter.rewriteRoot(node)
-	}
-	out, err := g.Evaluate(node)
-	if err != nil {
-		return Result{}, imp.convertError(err, file, vm.maxStack)
-	}
-	return Result{JSON: out, Reads: imp.sortedReads()}, nil
+	return newEngine(vm.sandbox, vm.cfg.nativeFormat, &vm.formatCalls).evaluateSnippet(vm.cfg, filename, code)
 }

@@ -1,0 +1,235 @@
+package jsonnet
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"path/filepath"
+	"strings"
+
+	gojsonnet "github.com/google/go-jsonnet"
+	"github.com/google/go-jsonnet/ast"
+)
+
+// Session evaluates many times in one repository, each time with its own Options (search
+// path, `import 'tk'`, external variables, top-level arguments, stack limit), and keeps what
+// does not depend on them: file contents and go-jsonnet's parsed, format-rewritten ASTs. The
+// lib/ and vendor files shared by environments are therefore read, parsed and rewritten once
+// per Session instead of once per evaluation.
+//
+// Every evaluation gives exactly what a fresh VM (NewVM with the same Options) gives: the same
+// output bytes, the same errors and the same Result.Reads. go-jsonnet's cache of evaluated
+// imports is emptied before each evaluation, so every import is resolved again, against that
+// evaluation's search path, and recorded; only ASTs are reused, and go-jsonnet keys them by
+// the resolved path, whose contents never change within a Session.
+//
+// A Session is not safe for concurrent use: give each goroutine its own. Files are assumed
+// not to change during its lifetime (it caches their contents), so use a Session for one run
+// and drop it.
+type Session struct {
+	sb *sandbox
+	// engines are the go-jsonnet VMs, created on first use: [0] with native formatting,
+	// [1] without (the rewritten ASTs differ).
+	engines [2]*engine
+	// formatCalls counts the calls of the Go formatter and the ones it declined.
+	formatCalls formatStats
+}
+
+// NewSession returns a Session for the repository at root, an absolute path. Its errors are
+// those of NewVM for the same root.
+func NewSession(root string) (*Session, error) {
+	sb, err := newSandbox(root)
+	if err != nil {
+		return nil, fmt.Errorf("create jsonnet vm: %w", err)
+	}
+	return &Session{sb: sb}, nil
+}
+
+// Root is the repository root the Session evaluates in, cleaned: Options.Root of every
+// evaluation must name it.
+func (s *Session) Root() string { return s.sb.root }
+
+// EvaluateFile evaluates the repository-relative (or absolute, inside the root) Jsonnet file p
+// with opts, as NewVM(opts) followed by EvaluateFile(p) would. opts.Root must be the
+// Session's root. Errors about opts read as NewVM's; evaluation errors are *Error.
+func (s *Session) EvaluateFile(opts Options, p string) (Result, error) {
+	e, cfg, err := s.engine(opts)
+	if err != nil {
+		return Result{}, err
+	}
+	return e.evaluateFile(cfg, p)
+}
+
+// EvaluateSnippet evaluates code as if it were the file filename with opts, as NewVM(opts)
+// followed by EvaluateSnippet(filename, code) would. opts.Root must be the Session's root.
+// Errors about opts read as NewVM's; evaluation errors are *Error.
+func (s *Session) EvaluateSnippet(opts Options, filename, code string) (Result, error) {
+	e, cfg, err := s.engine(opts)
+	if err != nil {
+		return Result{}, err
+	}
+	return e.evaluateSnippet(cfg, filename, code)
+}
+
+// Evaluate is EvaluateSnippet when code is not empty and EvaluateFile of filename otherwise:
+// the convention of kforge's evaluators (pipeline.Evaluator).
+func (s *Session) Evaluate(opts Options, filename, code string) (Result, error) {
+	if code != "" {
+		return s.EvaluateSnippet(opts, filename, code)
+	}
+	return s.EvaluateFile(opts, filename)
+}
+
+// engine validates opts and returns the engine that evaluates with them.
+func (s *Session) engine(opts Options) (*engine, *config, error) {
+	if opts.Root == "" || !filepath.IsAbs(opts.Root) {
+		return nil, nil, errors.New("create jsonnet vm: repository root must be an absolute path")
+	}
+	if filepath.Clean(opts.Root) != s.sb.root {
+		return nil, nil, errors.New("create jsonnet vm: Options.Root is not the root of the jsonnet session")
+	}
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create jsonnet vm: %w", err)
+	}
+	i := 0
+	if !cfg.nativeFormat {
+		i = 1
+	}
+	if s.engines[i] == nil || s.engines[i].broken {
+		s.engines[i] = newEngine(s.sb, cfg.nativeFormat, &s.formatCalls)
+	}
+	return s.engines[i], cfg, nil
+}
+
+// engine is one go-jsonnet VM with its importer, evaluating one program at a time. A VM
+// uses a new engine for every evaluation, a Session keeps one.
+type engine struct {
+	sb  *sandbox
+	g   *gojsonnet.VM
+	imp *importer
+	// entries caches the ASTs (rewritten for native formatting when it is on) of the files
+	// evaluated as programs, by repository-relative path.
+	entries map[string]parsedEntry
+	// tk gives each distinct value of `import 'tk'` its own contents and name: go-jsonnet
+	// requires one content per name.
+	tk map[string]*tkImport
+	// broken is set when go-jsonnet crashed: its caches may be inconsistent.
+	broken bool
+}
+
+// parsedEntry is the parsed program of one file.
+type parsedEntry struct {
+	// file is the sandbox entry the AST was parsed from.
+	file *fileEntry
+	node ast.Node
+	err  error
+}
+
+// newEngine returns an engine reading through sb; stats counts its Go formatter calls.
+func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
+	g := gojsonnet.MakeVM()
+	imp := newImporter(sb)
+	g.Importer(imp)
+	for _, f := range nativeFunctions() {
+		g.NativeFunction(f)
+	}
+	if nativeFormat {
+		g.NativeFunction(nativeFormatFunction(stats))
+		g.NativeFunction(nativeFormatPlanFunction())
+		imp.format = newFormatHook(g)
+	}
+	return &engine{sb: sb, g: g, imp: imp, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}}
+}
+
+// evaluateFile implements VM.EvaluateFile and Session.EvaluateFile.
+func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
+	rel, err := e.sb.relPath(p)
+	if err != nil {
+		return Result{}, &Error{Kind: KindSandbox, Message: fmt.Sprintf("evaluate: %v", err)}
+	}
+	e.begin(cfg)
+	entry, lerr := e.imp.loadEntry(rel)
+	if lerr != nil {
+		return Result{}, lerr
+	}
+	parsed, ok := e.entries[rel]
+	if !ok || parsed.file != entry {
+		parsed = parsedEntry{file: entry}
+		parsed.node, parsed.err = gojsonnet.SnippetToAST(rel, entry.contents.String())
+		if parsed.err == nil && e.imp.format != nil {
+			parsed.node = e.imp.format.rewriter.rewriteRoot(parsed.node)
+		}
+		e.entries[rel] = parsed
+	}
+	if parsed.err != nil {
+		return Result{}, e.imp.convertError(parsed.err, rel, cfg.maxStack)
+	}
+	return e.run(cfg, parsed.node, rel)
+}
+
+// evaluateSnippet implements VM.EvaluateSnippet and Session.EvaluateSnippet.
+func (e *engine) evaluateSnippet(cfg *config, filename, code string) (Result, error) {
+	if filename == "" {
+		filename = "<snippet>"
+	}
+	clean := path.Clean(filepath.ToSlash(filename))
+	if !isLocal(clean) || filepath.IsAbs(filename) {
+		return Result{}, &Error{Kind: KindSandbox, Message: fmt.Sprintf("evaluate snippet: %s is outside the repository root", filepath.Base(filename))}
+	}
+	e.begin(cfg)
+	node, err := gojsonnet.SnippetToAST(clean, code)
+	if err != nil {
+		return Result{}, e.imp.convertError(err, clean, cfg.maxStack)
+	}
+	if e.imp.format != nil {
+		node = e.imp.format.rewriter.rewriteRoot(node)
+	}
+	return e.run(cfg, node, clean)
+}
+
+// begin prepares the importer for an evaluation with cfg.
+func (e *engine) begin(cfg *config) {
+	var tk *tkImport
+	if cfg.tk != nil {
+		tk = e.tk[string(cfg.tk)]
+		if tk == nil {
+			tk = &tkImport{contents: gojsonnet.MakeContentsRaw(cfg.tk), foundAt: tkName(len(e.tk) + 1)}
+			e.tk[string(cfg.tk)] = tk
+		}
+	}
+	e.imp.begin(cfg.jpath, tk)
+}
+
+// run evaluates node with cfg. Setting the external variables empties go-jsonnet's cache of
+// evaluated imports (ExtReset always does), so nothing evaluated before is reused: every
+// import is resolved by the importer again and recorded in this evaluation's reads.
+func (e *engine) run(cfg *config, node ast.Node, file string) (Result, error) {
+	g := e.g
+	g.MaxStack = cfg.maxStack
+	g.SetTraceOut(cfg.traceOut)
+	defer g.SetTraceOut(io.Discard)
+	g.ExtReset()
+	g.TLAReset()
+	for k, v := range cfg.extVars {
+		g.ExtVar(k, v)
+	}
+	for k, v := range cfg.extCode {
+		g.ExtCode(k, v)
+	}
+	for k, v := range cfg.tlaVars {
+		g.TLAVar(k, v)
+	}
+	for k, v := range cfg.tlaCode {
+		g.TLACode(k, v)
+	}
+	out, err := g.Evaluate(node)
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "(CRASH)") {
+			e.broken = true
+		}
+		return Result{}, e.imp.convertError(err, file, cfg.maxStack)
+	}
+	return Result{JSON: out, Reads: e.imp.sortedReads()}, nil
+}
