@@ -14,28 +14,6 @@ import (
 	"github.com/kforge/kforge/internal/project"
 )
 
-// Evaluator runs one Jsonnet evaluation: a file, or a snippet when code is not empty (filename
-// then names the snippet for errors and relative imports). The default, InProcess, evaluates in
-// this process; another implementation may isolate evaluations to bound their time and memory.
-type Evaluator interface {
-	Evaluate(ctx context.Context, opts jsonnet.Options, filename, code string) (jsonnet.Result, error)
-}
-
-// InProcess evaluates with a jsonnet.VM in the calling goroutine.
-type InProcess struct{}
-
-// Evaluate implements Evaluator.
-func (InProcess) Evaluate(_ context.Context, opts jsonnet.Options, filename, code string) (jsonnet.Result, error) {
-	vm, err := jsonnet.NewVM(opts)
-	if err != nil {
-		return jsonnet.Result{}, fmt.Errorf("create Jsonnet VM: %w", err)
-	}
-	if code != "" {
-		return vm.EvaluateSnippet(filename, code)
-	}
-	return vm.EvaluateFile(filename)
-}
-
 // Renderer evaluates and extracts the environments of one project. It is safe for concurrent use:
 // Render may be called for several environments at once.
 type Renderer struct {
@@ -69,7 +47,7 @@ func NewRenderer(p *project.Project, base jsonnet.Options, targets *manifest.Fil
 	if base.MaxStack == 0 {
 		base.MaxStack = p.Config.Limits.MaxStack
 	}
-	return &Renderer{project: p, base: base, targets: targets, evaluator: InProcess{}, inline: map[string]jsonnet.Result{}}
+	return &Renderer{project: p, base: base, targets: targets, evaluator: NewInProcess(), inline: map[string]jsonnet.Result{}}
 }
 
 // SetEvaluator replaces the in-process evaluator, e.g. with one that runs evaluations in a
