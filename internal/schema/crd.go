@@ -3,6 +3,8 @@ package schema
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +35,9 @@ type crdEntry struct {
 	source string
 	// load returns the definition as JSON.
 	load func() ([]byte, error)
+	// sha256 is the hash of a definition read from a file or an environment, "" for the
+	// embedded ones (the binary identifies those).
+	sha256 string
 	// caches are shared with every kind; set before the first validator is built.
 	caches *caches
 
@@ -162,8 +167,9 @@ func crdEntriesFromJSON(data []byte, source string) ([]*crdEntry, error) {
 	if h.Spec.Group == "" || h.Spec.Names.Kind == "" || len(h.Spec.Versions) == 0 {
 		return nil, &CRDError{Source: source, Name: h.Metadata.Name, Err: errors.New("spec.group, spec.names.kind and spec.versions are required")}
 	}
+	sum := sha256.Sum256(data)
 	e := &crdEntry{name: h.Metadata.Name, group: h.Spec.Group, kind: h.Spec.Names.Kind, source: source,
-		load: func() ([]byte, error) { return data, nil }}
+		sha256: hex.EncodeToString(sum[:]), load: func() ([]byte, error) { return data, nil }}
 	if err := e.decode(); err != nil {
 		return nil, &CRDError{Source: source, Name: e.name, Err: err}
 	}

@@ -3,6 +3,8 @@ package schema
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -58,6 +60,8 @@ func (g groupKind) String() string {
 type shared struct {
 	kube   schemadata.KubeVersion
 	strict bool
+	// dataKey identifies the embedded data (the pinned sources and the data format).
+	dataKey string
 	// docs holds the lazily parsed OpenAPI document of each built-in group version.
 	docs map[string]*lazyDoc
 	// groups lists the built-in API groups and their versions, newest document first.
@@ -125,7 +129,7 @@ func Load(opts Options) (*Validator, error) {
 	if want == "" {
 		want = project.DefaultKubernetesVersion
 	}
-	sh := &shared{strict: opts.Strict, docs: map[string]*lazyDoc{}, groups: map[string][]string{}, builtins: map[string]*lazyKind{}}
+	sh := &shared{strict: opts.Strict, dataKey: idx.Key, docs: map[string]*lazyDoc{}, groups: map[string][]string{}, builtins: map[string]*lazyKind{}}
 	var supported []string
 	found := false
 	for _, kv := range idx.Kubernetes {
@@ -175,6 +179,26 @@ func Load(opts Options) (*Validator, error) {
 		e.caches = &sh.caches
 	}
 	return v, nil
+}
+
+// Fingerprint identifies everything that decides the findings of an object besides the object
+// and the kforge binary: the embedded data, the Kubernetes version, strictness and the
+// definitions added from files or an environment. Findings memoized under an environment's
+// rendered output and this fingerprint stay valid.
+func (v *Validator) Fingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "format=%d\ndata=%s\nkubernetes=%s\nstrict=%t\n", schemadata.FormatVersion, v.shared.dataKey, v.shared.kube.Release, v.shared.strict)
+	keys := make([]string, 0, len(v.crds))
+	for gk, e := range v.crds {
+		if e.sha256 != "" {
+			keys = append(keys, gk.String()+"="+e.sha256)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintln(h, k)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // KubernetesRelease is the Kubernetes release whose OpenAPI documents check built-in kinds

@@ -292,3 +292,33 @@ func TestRules(t *testing.T) {
 		}
 	}
 }
+
+func TestFingerprint(t *testing.T) {
+	root, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := loadValidator(t, schema.Options{})
+	if again := loadValidator(t, schema.Options{}); again.Fingerprint() != base.Fingerprint() {
+		t.Error("the same options give another fingerprint")
+	}
+	others := map[string]*schema.Validator{
+		"strict":  loadValidator(t, schema.Options{Strict: true}),
+		"version": loadValidator(t, schema.Options{KubernetesVersion: "1.34"}),
+		"--crds":  loadValidator(t, schema.Options{CRDDirs: []string{filepath.Join(root, "testdata", "crds")}, Root: root}),
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", "crds", "widgets.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := base.AddCRDs("environments/dev", []map[string]any{decodeYAML(t, data[:strings.Index(string(data), "\n---\n")+1])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	others["rendered CRD"] = env
+	for name, v := range others {
+		if v.Fingerprint() == base.Fingerprint() {
+			t.Errorf("%s: same fingerprint as the defaults", name)
+		}
+	}
+}
