@@ -12,6 +12,7 @@ package project
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -61,9 +62,9 @@ func Find(start string) (*Project, error) {
 		}
 		p := &Project{Root: root, Config: DefaultConfig(), Marker: marker}
 		if marker == ConfigFile {
-			data, err := os.ReadFile(filepath.Join(root, ConfigFile))
+			data, err := readConfig(root)
 			if err != nil {
-				return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
+				return nil, err
 			}
 			cfg, err := ParseConfig(ConfigFile, data)
 			if err != nil {
@@ -75,6 +76,74 @@ func Find(start string) (*Project, error) {
 		return p, nil
 	}
 	return nil, &RootNotFoundError{Start: start}
+}
+
+// maxConfigBytes bounds kforge.yaml: a configuration is a few lines, anything larger is not one.
+const maxConfigBytes = 1 << 20
+
+// readConfig reads root's kforge.yaml. It must be a regular file whose path, symbolic links
+// followed, stays inside root (root itself is free of links): a named pipe or device is never
+// opened (reading could block forever) and a link never makes kforge read a file outside the
+// repository, whose keys would show in error messages.
+func readConfig(root string) ([]byte, error) {
+	fail := func(msg string) error { return &ConfigError{File: ConfigFile, Message: msg} }
+	real, err := filepath.EvalSymlinks(filepath.Join(root, ConfigFile))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fail("cannot be read: it is a symbolic link to a file that does not exist")
+		}
+		return nil, fail("cannot be read: " + pathErrorReason(err))
+	}
+	if rel, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(rel) {
+		return nil, fail("must not be a symbolic link leading outside the repository")
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return nil, fail("cannot be read: " + pathErrorReason(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fail("must be a regular file, found " + describeMode(fi.Mode()))
+	}
+	if fi.Size() > maxConfigBytes {
+		return nil, fail(fmt.Sprintf("is %d bytes, more than a configuration file may be (%d)", fi.Size(), maxConfigBytes))
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return nil, fail("cannot be read: " + pathErrorReason(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
+	if err != nil {
+		return nil, fail("cannot be read: " + pathErrorReason(err))
+	}
+	if len(data) > maxConfigBytes {
+		return nil, fail(fmt.Sprintf("is more than %d bytes, more than a configuration file may be", maxConfigBytes))
+	}
+	return data, nil
+}
+
+// pathErrorReason is an error's text without the absolute path an *fs.PathError carries.
+func pathErrorReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// describeMode names the type of a file that is not a regular one.
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // startDir returns the absolute, symlink-free directory to search from.
