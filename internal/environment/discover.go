@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -108,6 +109,64 @@ func Discover(p *project.Project, dir string) (Discovery, error) {
 	return d, nil
 }
 
+// maxSpecBytes bounds spec.json: an environment's description is small.
+const maxSpecBytes = 1 << 20
+
+// readRepoFile reads the repository-relative file rel below root. It must be a regular file of at most max bytes whose path, links followed, stays
+// inside root: a named pipe or device is never opened (reading could block forever), and a link
+// never makes kforge read a file outside the repository, whose content would show in errors,
+// warnings or the environment.
+func readRepoFile(root, rel string, max int64) ([]byte, error) {
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if r, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(r) {
+		return nil, errors.New("a symbolic link leading outside the repository is not read")
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", fileType(fi.Mode()))
+	}
+	if fi.Size() > max {
+		return nil, fmt.Errorf("%d bytes, more than the %d a %s may have", fi.Size(), max, path.Base(rel))
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("more than the %d bytes a %s may have", max, path.Base(rel))
+	}
+	return data, nil
+}
+
+// fileType names the type of a file that is not a regular one.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
 // unwrapPathError drops the absolute path a *fs.PathError carries.
 func unwrapPathError(err error) error {
 	var pe *fs.PathError
@@ -128,9 +187,9 @@ func isFile(abs string) bool {
 // entrypoint is entry.
 func loadStatic(p *project.Project, base, entry string) (Environment, error) {
 	file := path.Join(base, SpecFile)
-	data, err := os.ReadFile(p.Abs(file))
+	data, err := readRepoFile(p.Root, file, maxSpecBytes)
 	if err != nil {
-		return Environment{}, fmt.Errorf("read %s: %w", file, unwrapPathError(err))
+		return Environment{}, fmt.Errorf("read %s: %w", file, err)
 	}
 	dec, prob := decodeSpec(data, false)
 	if prob != nil {
