@@ -153,6 +153,9 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	for _, p := range dataFiles {
 		paths = append(paths, e.abs(p))
 	}
+	if err := e.checkFiles(policyPaths, paths[len(policyPaths):]); err != nil {
+		return nil, err
+	}
 	result, err := loader.NewFileLoader().
 		WithProcessAnnotation(true).
 		WithRegoVersion(ast.RegoV1).
