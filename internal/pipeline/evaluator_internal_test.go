@@ -1,0 +1,81 @@
+package pipeline
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/kforge/kforge/internal/jsonnet"
+)
+
+func TestSessionPool(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("testdata", "repo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("one session per concurrent caller", func(t *testing.T) {
+		p := NewInProcess().sessions
+		var held []*jsonnet.Session
+		for range 3 {
+			s, err := p.get(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range held {
+				if h == s {
+					t.Fatal("a session in use was handed out again")
+				}
+			}
+			held = append(held, s)
+		}
+		for _, s := range held {
+			p.put(s)
+		}
+		if n := len(p.idle[root]); n != 3 {
+			t.Errorf("%d idle sessions, want 3", n)
+		}
+		s, err := p.get(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s != held[2] {
+			t.Error("get did not reuse the session put back last")
+		}
+		o, err := p.get(other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Root() != other {
+			t.Errorf("session for %s has root %s", other, o.Root())
+		}
+	})
+	t.Run("sequential evaluations share one session", func(t *testing.T) {
+		ev := NewInProcess()
+		for _, env := range []string{"a", "b", "a"} {
+			opts := jsonnet.Options{Root: root, JPath: []string{"environments/" + env, "lib", "environments/" + env + "/vendor", "vendor/v"}}
+			if _, err := ev.Evaluate(context.Background(), opts, "environments/"+env+"/main.jsonnet", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(ev.sessions.idle[root]); n != 1 {
+			t.Errorf("%d sessions after sequential evaluations, want 1", n)
+		}
+	})
+	t.Run("errors read as with a fresh VM", func(t *testing.T) {
+		for _, opts := range []jsonnet.Options{
+			{Root: "relative"},
+			{Root: root, MaxStack: -1},
+			{Root: root, JPath: []string{"/abs"}},
+		} {
+			_, want := InProcess{}.Evaluate(context.Background(), opts, "environments/a/main.jsonnet", "")
+			_, got := NewInProcess().Evaluate(context.Background(), opts, "environments/a/main.jsonnet", "")
+			if want == nil || got == nil || got.Error() != want.Error() {
+				t.Errorf("options %+v: got %v, want %v", opts, got, want)
+			}
+		}
+	})
+}
