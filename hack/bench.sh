@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks kforge end to end on a generated Tanka-style repository (hack/genfixture) and prints
-# the wall time and peak RSS of each run, with ratios against the cold render:
+# the wall time, CPU time and peak memory of each run, with ratios against the cold render:
 #
 #   a  cold full render        kforge export OUT --all --layout golden (empty render cache)
 #   b  warm, nothing changed   the same command again
@@ -9,13 +9,15 @@
 #        d1 kforge validate --all (every policy of this repository's policies/, input.previous
 #           read from golden/), d2 kforge golden check --all, and d = d1 + d2 - e: one render
 #           followed by the policies and the comparison
-#   e  evaluation alone        kforge render --all > /dev/null
+#   e  evaluation alone        kforge render --all > /dev/null (and e-inproc with --isolate=false,
+#                              when the binary has worker processes, to show what they cost)
 #   tk Tanka                   $TK export OUT environments/ -r (only when $TK names a tk binary)
 #   a at a second, smaller number of environments, to show that peak RSS does not grow with it.
 #
-# Runs b, c use the render cache when the binary has one (--cache-dir/--no-cache in --help);
-# d and e bypass it (--no-cache) so that they compare like with like; without a cache every run
-# renders from scratch. Usage:
+# Each run reports wall time, CPU time and peak resident memory of kforge with its evaluation
+# workers (hack/genfixture/measure). Runs b, c use the render cache when the binary has one
+# (--cache-dir/--no-cache in --help); d and e bypass it (--no-cache) so that they compare like
+# with like; without a cache every run renders from scratch. Usage:
 #
 #   hack/bench.sh [--envs N] [--services M] [--small-envs K] [--dir DIR] [--parallel P] [--keep]
 #
@@ -49,7 +51,6 @@ done
 for n in "$envs" "$services" "$small_envs"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench: sizes must be positive integers, got $n" >&2; exit 2; }
 done
-[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (GNU time) is needed for peak RSS" >&2; exit 2; }
 
 log() { echo "bench: $*" >&2; }
 
@@ -72,6 +73,9 @@ else
   (cd "$repo" && "$go" build -o "$kforge" ./cmd/kforge)
 fi
 
+# measure (hack/genfixture/measure) counts kforge's evaluation worker processes too, which GNU
+# time misses: it sees only the processes the command itself waited for.
+(cd "$repo" && "$go" build -o "$dir/measure" ./hack/genfixture/measure)
 log "generating $envs environments x $services services (and $small_envs for the RSS check)"
 (cd "$repo" && "$go" run ./hack/genfixture -envs "$envs" -services "$services" -out "$dir/fixture" >&2)
 (cd "$repo" && "$go" run ./hack/genfixture -envs "$small_envs" -services "$services" -out "$dir/fixture-small" >&2)
@@ -90,8 +94,9 @@ cached() { if $cache && has_flag "$@" --cache-dir; then echo "--cache-dir=$dir/c
 uncached() { if $cache && has_flag "$@" --no-cache; then echo "--no-cache"; fi; }
 
 names=() cmds=() walls=() cpus=() rsss=() codes=() loads=()
-# measure NAME ALLOWED_CODES DIR CMD...: runs CMD in DIR under GNU time and records its wall
-# seconds, CPU seconds (user + system), peak RSS (KiB) and the load average before it. Output goes to $dir/NAME.log (stdout to /dev/null when QUIET=1).
+# measure NAME ALLOWED_CODES DIR CMD...: runs CMD in DIR and records its wall seconds, the CPU
+# seconds (user + system) and peak resident memory (KiB, summed over the processes alive at
+# once) of CMD and every process it started, and the load average before it. Output goes to $dir/NAME.log (stdout to /dev/null when QUIET=1).
 # An exit code outside ALLOWED_CODES (comma-separated) aborts the benchmark.
 measure() {
   local name=$1 allowed=$2 cwd=$3
@@ -102,14 +107,14 @@ measure() {
   local stdout=$dir/$name.log rc=0 load
   [ "${QUIET:-0}" = 1 ] && stdout=/dev/null
   read -r load _ </proc/loadavg
-  (cd "$cwd" && /usr/bin/time -f '%e %U %S %M' -o "$dir/$name.time" "$@" >"$stdout" 2>"$dir/$name.err") || rc=$?
+  (cd "$cwd" && "$dir/measure" -o "$dir/$name.time" -- "$@" >"$stdout" 2>"$dir/$name.err") || rc=$?
   if [[ ",$allowed," != *",$rc,"* ]]; then
     log "$name failed with exit code $rc:"
     tail -n 20 "$dir/$name.err" "$stdout" >&2 || true
     exit 1
   fi
   local wall user sys rss
-  read -r wall user sys rss < <(tail -n 1 "$dir/$name.time")
+  read -r wall user sys rss _ <"$dir/$name.time"
   names+=("$name") cmds+=("$shown") walls+=("$wall") rsss+=("$rss") codes+=("$rc") loads+=("$load")
   cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
 }
@@ -134,6 +139,9 @@ measure golden-update 0 "$fx" "$kforge" golden update --all "${par[@]}" $(uncach
 measure d1-validate 0,1 "$fx" "$kforge" validate --all --policy "$repo/policies" "${par[@]}" $(uncached validate)
 measure d2-golden-check 0 "$fx" "$kforge" golden check --all "${par[@]}" $(uncached golden check)
 QUIET=1 measure e-render 0 "$fx" "$kforge" render --all "${par[@]}" $(uncached render)
+if has_flag render --isolate; then
+  QUIET=1 measure e-inproc 0 "$fx" "$kforge" render --all --isolate=false "${par[@]}" $(uncached render)
+fi
 
 if [ -n "${TK:-}" ]; then
   measure tk-export 0 "$fx" "$TK" export "$dir/out-tk" environments/ -r \
