@@ -78,7 +78,7 @@ func (r *Renderer) Environments(ctx context.Context, dir string) ([]environment.
 func (r *Renderer) Load(ctx context.Context, path string) ([]environment.Environment, error) {
 	envs, err := environment.Load(r.project, path, r.inlineEvalFunc(ctx))
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, fmt.Errorf("load %s: %w", r.project.Rel(path), err)
 	}
 	return envs, nil
 }
