@@ -185,15 +185,16 @@ func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []
 		return err
 	}
 	root := absPath(wd, dir)
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return fmt.Errorf("export into %s: %w", dir, err)
-	}
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
 			files, err := renderFiles(ctx, s.renderer, env)
 			if err != nil {
 				return golden.Changes{}, err
+			}
+			// Created only once an environment rendered: a failed export leaves no trace.
+			if err := os.MkdirAll(root, 0o755); err != nil {
+				return golden.Changes{}, fmt.Errorf("export into %s: %w", dir, withoutPath(err))
 			}
 			return golden.Update(golden.Target{Root: root, Dir: env.Slug(), Env: env.Slug()}, files)
 		},
