@@ -40,9 +40,9 @@ type kindValidator struct {
 	source string
 	// deprecation is the warning of a deprecated custom resource version, "" if not deprecated.
 	deprecation string
-	// quantities and lists say whether the schema has quantity nodes and list-type sets or
-	// maps anywhere, so that objects of kinds without them skip those walks.
-	quantities, lists bool
+	// quantities says whether the schema may have quantity nodes (built-in kinds), so that
+	// custom resources skip that walk.
+	quantities bool
 }
 
 // lazyKind builds a kindValidator on first use, once, whichever goroutine asks first.
@@ -75,14 +75,7 @@ func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source stri
 		custom:     custom,
 		source:     source,
 	}
-	visitStructural(st, func(n *structuralschema.Structural) {
-		if n.ValueValidation != nil && n.ValueValidation.Format == quantityFormat {
-			kv.quantities = true
-		}
-		if n.XListType != nil && (*n.XListType == "map" || *n.XListType == "set") {
-			kv.lists = true
-		}
-	})
+	kv.quantities = !custom
 	return kv, nil
 }
 
@@ -98,22 +91,6 @@ func (k *kindValidator) openAPI() (*spec.Schema, error) {
 		k.openapi = openapi
 	})
 	return k.openapi, k.openapiErr
-}
-
-// visitStructural calls fn for every node of s.
-func visitStructural(s *structuralschema.Structural, fn func(*structuralschema.Structural)) {
-	if s == nil {
-		return
-	}
-	fn(s)
-	for k := range s.Properties {
-		p := s.Properties[k]
-		visitStructural(&p, fn)
-	}
-	visitStructural(s.Items, fn)
-	if s.AdditionalProperties != nil {
-		visitStructural(s.AdditionalProperties.Structural, fn)
-	}
 }
 
 // check validates data, a normalized copy of the object that it may change (unknown fields are
@@ -141,10 +118,8 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 			add(f.id, f.path, f.msg)
 		}
 	}
-	if k.lists {
-		for _, e := range listtype.ValidateListSetsAndMaps(nil, k.structural, data) {
-			add(RuleDuplicate, e.Field, duplicateMessage(e))
-		}
+	for _, e := range listtype.ValidateListSetsAndMaps(nil, k.structural, data) {
+		add(RuleDuplicate, e.Field, duplicateMessage(e))
 	}
 	if k.quantities {
 		for _, n := range checkNumbers(data, k.structural, nil) {
