@@ -17,7 +17,7 @@ import (
 	"strings"
 	"sync"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
+	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
@@ -98,21 +98,22 @@ func (e *crdEntry) decode() error {
 			source, name := e.source, ver.Name
 			statusSubresource := ver.Subresources != nil && len(ver.Subresources.Status) > 0
 			cv.kind.build = func() (*kindValidator, error) {
-				props := &apiextensions.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
+				st := &structuralschema.Structural{
+					Generic:         structuralschema.Generic{Type: "object"},
+					Extensions:      structuralschema.Extensions{XPreserveUnknownFields: true},
+					ValueValidation: &structuralschema.ValueValidation{},
+				}
 				if len(raw) > 0 && string(raw) != "null" {
 					var err error
-					if props, err = decodeSchemaJSON(raw); err != nil {
-						return nil, fmt.Errorf("decode schema of version %s: %w", name, err)
+					if st, err = decodeStructuralJSON(raw); err != nil {
+						return nil, fmt.Errorf("schema of version %s: %w", name, err)
 					}
 				}
 				if statusSubresource {
-					ignoreStatus(props)
+					ignoreStructuralStatus(st)
 				}
-				dropTransitionRules(props)
-				kv, err := newKindValidator(props, true, source, e.caches)
-				if err != nil {
-					return nil, err
-				}
+				dropStructuralTransitionRules(st)
+				kv := newStructuralValidator(st, true, source, e.caches)
 				kv.deprecation = cv.deprecation
 				return kv, nil
 			}

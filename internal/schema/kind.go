@@ -29,7 +29,6 @@ type kindValidator struct {
 	patterns   *patternCache
 
 	// The kube-openapi form of the schema is built when an object first fails precheck.
-	props       *apiextensions.JSONSchemaProps
 	openapiOnce sync.Once
 	openapi     *spec.Schema
 	openapiErr  error
@@ -67,30 +66,78 @@ func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source stri
 	if err != nil {
 		return nil, fmt.Errorf("build structural schema: %w", err)
 	}
-	kv := &kindValidator{
+	return newStructuralValidator(st, custom, source, c), nil
+}
+
+// newStructuralValidator builds the validator of one kind from its structural schema.
+func newStructuralValidator(st *structuralschema.Structural, custom bool, source string, c *caches) *kindValidator {
+	return &kindValidator{
 		structural: st,
 		cel:        newCELNode(st, true, &c.cel),
 		patterns:   &c.patterns,
-		props:      s,
 		custom:     custom,
 		source:     source,
+		quantities: !custom,
 	}
-	kv.quantities = !custom
-	return kv, nil
 }
 
-// openAPI returns the schema in the form the kube-openapi validator reads, built on first use.
+// openAPI returns the schema in the form the kube-openapi validator reads, built on first use
+// as the API server builds it (ConvertJSONSchemaProps): int-or-string nodes typed "integer or
+// string", formats the API server does not support dropped.
 func (k *kindValidator) openAPI() (*spec.Schema, error) {
 	k.openapiOnce.Do(func() {
-		openapi := &spec.Schema{}
+		openapi := k.structural.ToKubeOpenAPI()
 		strip := apiextvalidation.StripUnsupportedFormatsPostProcessorForVersion(environment.DefaultCompatibilityVersion())
-		if err := apiextvalidation.ConvertJSONSchemaPropsWithPostProcess(k.props, openapi, strip); err != nil {
+		if err := postProcess(openapi, strip); err != nil {
 			k.openapiErr = fmt.Errorf("convert schema to OpenAPI: %w", err)
 			return
 		}
 		k.openapi = openapi
 	})
 	return k.openapi, k.openapiErr
+}
+
+// postProcess applies fn to every node of s and types its int-or-string nodes.
+func postProcess(s *spec.Schema, fn func(*spec.Schema) error) error {
+	if s == nil {
+		return nil
+	}
+	if v, ok := s.Extensions["x-kubernetes-int-or-string"].(bool); ok && v {
+		s.Type = spec.StringOrArray{"integer", "string"}
+	}
+	if err := fn(s); err != nil {
+		return err
+	}
+	for k := range s.Properties {
+		p := s.Properties[k]
+		if err := postProcess(&p, fn); err != nil {
+			return err
+		}
+		s.Properties[k] = p
+	}
+	if s.Items != nil {
+		if err := postProcess(s.Items.Schema, fn); err != nil {
+			return err
+		}
+		for i := range s.Items.Schemas {
+			if err := postProcess(&s.Items.Schemas[i], fn); err != nil {
+				return err
+			}
+		}
+	}
+	if s.AdditionalProperties != nil {
+		if err := postProcess(s.AdditionalProperties.Schema, fn); err != nil {
+			return err
+		}
+	}
+	for _, list := range [][]spec.Schema{s.AllOf, s.AnyOf, s.OneOf} {
+		for i := range list {
+			if err := postProcess(&list[i], fn); err != nil {
+				return err
+			}
+		}
+	}
+	return postProcess(s.Not, fn)
 }
 
 // check validates data, a normalized copy of the object that it may change (unknown fields are
@@ -157,57 +204,4 @@ func newOpenAPIValidator(s *spec.Schema, root string) *validate.SchemaValidator 
 	return validate.NewSchemaValidator(s, nil, root, strfmt.Default)
 }
 
-// ignoreStatus accepts any status: with the status subresource, as for built-in kinds, the API
-// server resets the status a client sends when it creates or updates the object, so a rendered
-// status is never checked (and the often large status schema is not built).
-func ignoreStatus(root *apiextensions.JSONSchemaProps) {
-	if _, ok := root.Properties["status"]; !ok {
-		return
-	}
-	props := make(map[string]apiextensions.JSONSchemaProps, len(root.Properties))
-	for k, p := range root.Properties {
-		props[k] = p
-	}
-	props["status"] = apiextensions.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
-	root.Properties = props
-}
-
 var oldSelfRef = regexp.MustCompile(`\boldSelf\b`)
-
-// dropTransitionRules removes the CEL rules that compare with the previous object (oldSelf, not
-// optional): the API server evaluates them on updates only, and kforge checks objects as if
-// they were created.
-func dropTransitionRules(s *apiextensions.JSONSchemaProps) {
-	if s == nil {
-		return
-	}
-	if len(s.XValidations) > 0 {
-		kept := s.XValidations[:0]
-		for _, r := range s.XValidations {
-			if oldSelfRef.MatchString(r.Rule) && (r.OptionalOldSelf == nil || !*r.OptionalOldSelf) {
-				continue
-			}
-			kept = append(kept, r)
-		}
-		s.XValidations = kept
-	}
-	for k, p := range s.Properties {
-		dropTransitionRules(&p)
-		s.Properties[k] = p
-	}
-	if s.Items != nil {
-		dropTransitionRules(s.Items.Schema)
-		for i := range s.Items.JSONSchemas {
-			dropTransitionRules(&s.Items.JSONSchemas[i])
-		}
-	}
-	if s.AdditionalProperties != nil {
-		dropTransitionRules(s.AdditionalProperties.Schema)
-	}
-	for _, l := range [][]apiextensions.JSONSchemaProps{s.AllOf, s.AnyOf, s.OneOf} {
-		for i := range l {
-			dropTransitionRules(&l[i])
-		}
-	}
-	dropTransitionRules(s.Not)
-}

@@ -134,6 +134,8 @@ func TestUserCRDs(t *testing.T) {
 			[]want{{schema.RuleRequired, "spec.size", "required field is missing"}}},
 		{"CEL", widgetYAML, []mutation{set("spec.min", int64(20))},
 			[]want{{schema.RuleCEL, "spec", "min must not exceed max"}}},
+		{"int-or-string without anyOf", widgetYAML, []mutation{set("spec.port", true)},
+			[]want{{schema.RuleWrongType, "spec.port", "must be an integer or a string, found boolean true"}}},
 		{"CEL rule at the root", widgetYAML, []mutation{set("metadata.name", "forbidden")},
 			[]want{{schema.RuleCEL, "", "(object): the name forbidden is reserved"}}},
 		{"deprecated version", strings.Replace(widgetYAML, "example.com/v1", "example.com/v1beta1", 1), nil,
@@ -194,6 +196,33 @@ func TestAddCRDs(t *testing.T) {
 	}
 	// Built-in kinds are shared.
 	checkFindings(t, env.Validate(loadObject(t, "deployment")), nil)
+
+	nonStructural := decodeYAML(t, []byte(`apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Gadget, plural: gadgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        patternProperties:
+          "^x-": {type: string}
+`))
+	gadgets, err := base.AddCRDs("environments/dev", []map[string]any{nonStructural})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gadget := decodeYAML(t, []byte("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n"))
+	if got := gadgets.Validate(gadget); len(got) != 1 || got[0].RuleID != schema.RuleNoSchema || got[0].Severity != schema.SeverityError ||
+		!strings.Contains(got[0].Message, "OpenAPIV3Schema 'patternProperties' is not supported") {
+		t.Errorf("non-structural definition: %+v", got)
+	}
 
 	broken := decodeYAML(t, []byte("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x.example.com}\nspec: {group: example.com}\n"))
 	_, err = base.AddCRDs("environments/dev", []map[string]any{broken})
