@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"sync"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
@@ -58,15 +57,6 @@ func (l *lazyKind) get() (*kindValidator, error) {
 		l.build = nil
 	})
 	return l.kv, l.err
-}
-
-// newKindValidator builds the validator of one kind from its schema.
-func newKindValidator(s *apiextensions.JSONSchemaProps, custom bool, source string, c *caches) (*kindValidator, error) {
-	st, err := structuralschema.NewStructural(s)
-	if err != nil {
-		return nil, fmt.Errorf("build structural schema: %w", err)
-	}
-	return newStructuralValidator(st, custom, source, c), nil
 }
 
 // newStructuralValidator builds the validator of one kind from its structural schema.

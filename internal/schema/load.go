@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	"path"
 	"sort"
 	"strings"
@@ -90,10 +89,10 @@ type lazyDoc struct {
 }
 
 // kindSchema resolves the schema of one kind of the document.
-func (d *lazyDoc) kindSchema(kind string) (apiextensions.JSONSchemaProps, error) {
+func (d *lazyDoc) kindSchema(kind string) (map[string]any, error) {
 	doc, err := d.get()
 	if err != nil {
-		return apiextensions.JSONSchemaProps{}, err
+		return nil, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -269,7 +268,11 @@ func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
 			if err != nil {
 				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
 			}
-			return newKindValidator(&s, false, source, &sh.caches)
+			st, err := decodeStructural(s, "")
+			if err != nil {
+				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
+			}
+			return newStructuralValidator(st, false, source, &sh.caches), nil
 		}}
 		sh.builtins[key] = lk
 	}
@@ -305,10 +308,11 @@ func (sh *shared) buildMeta() (*kindValidator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}
-	kv, err := newKindValidator(&s, false, fmt.Sprintf("Kubernetes %s OpenAPI (ObjectMeta)", sh.kube.Release), &sh.caches)
+	st, err := decodeStructural(s, "")
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}
+	kv := newStructuralValidator(st, false, fmt.Sprintf("Kubernetes %s OpenAPI (ObjectMeta)", sh.kube.Release), &sh.caches)
 	kv.cel = nil
 	return kv, nil
 }

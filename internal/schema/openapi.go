@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 )
 
 // quantityFormat marks the nodes of a built-in schema that hold a resource.Quantity. It is not an
@@ -42,108 +40,146 @@ func parseOpenAPIDoc(data []byte, kinds map[string]string) (*openAPIDoc, error) 
 }
 
 // resolver turns a component schema with $refs into one self-contained schema, the form the
-// structural schema machinery of CustomResourceDefinitions needs. Shared definitions are resolved
-// once; a definition that refers to itself (JSONSchemaProps) is cut at the repetition and accepts
+// structural schema machinery of CustomResourceDefinitions needs. It works on decoded JSON:
+// shared definitions are resolved once and shared (nothing changes them afterwards); a
+// definition that refers to itself (JSONSchemaProps) is cut at the repetition and accepts
 // anything there.
 type resolver struct {
 	doc      *openAPIDoc
-	memo     map[string]apiextensions.JSONSchemaProps
+	memo     map[string]map[string]any
 	visiting map[string]bool
 }
 
 func newResolver(doc *openAPIDoc) *resolver {
-	return &resolver{doc: doc, memo: map[string]apiextensions.JSONSchemaProps{}, visiting: map[string]bool{}}
+	return &resolver{doc: doc, memo: map[string]map[string]any{}, visiting: map[string]bool{}}
+}
+
+// preserveObject accepts any object.
+func preserveObject() map[string]any {
+	return map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}
 }
 
 // named resolves the component schema name.
-func (r *resolver) named(name string) (apiextensions.JSONSchemaProps, error) {
+func (r *resolver) named(name string) (map[string]any, error) {
 	if s, ok := r.memo[name]; ok {
 		return s, nil
 	}
 	switch name {
 	case quantitySchema:
 		// string or number: a quantity is parsed, not matched against a type.
-		return apiextensions.JSONSchemaProps{Format: quantityFormat}, nil
+		return map[string]any{"format": quantityFormat}, nil
 	case intOrStringName:
-		return apiextensions.JSONSchemaProps{
-			XIntOrString: true,
-			AnyOf:        []apiextensions.JSONSchemaProps{{Type: "integer"}, {Type: "string"}},
+		return map[string]any{
+			"x-kubernetes-int-or-string": true,
+			"anyOf":                      []any{map[string]any{"type": "integer"}, map[string]any{"type": "string"}},
 		}, nil
 	}
-	raw, ok := r.doc.schemas[name]
-	if !ok {
-		return apiextensions.JSONSchemaProps{}, fmt.Errorf("reference to unknown schema %s", name)
-	}
-	ps, err := decodeSchemaJSON(raw)
+	m, err := r.raw(name)
 	if err != nil {
-		return apiextensions.JSONSchemaProps{}, fmt.Errorf("decode schema %s: %w", name, err)
+		return nil, err
 	}
-	s := *ps
 	if r.visiting[name] {
 		// A recursive definition: accept anything below this point.
-		return apiextensions.JSONSchemaProps{Type: s.Type, XPreserveUnknownFields: ptrTrue()}, nil
+		cut := map[string]any{"x-kubernetes-preserve-unknown-fields": true}
+		if t, ok := m["type"]; ok {
+			cut["type"] = t
+		}
+		return cut, nil
 	}
 	r.visiting[name] = true
-	out, err := r.resolve(s)
+	out, err := r.resolve(m)
 	delete(r.visiting, name)
 	if err != nil {
-		return out, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	r.memo[name] = out
 	return out, nil
 }
 
-// resolve inlines the references of s and its children.
-func (r *resolver) resolve(s apiextensions.JSONSchemaProps) (apiextensions.JSONSchemaProps, error) {
-	if s.Ref != nil {
-		return r.ref(*s.Ref)
+// raw decodes the component schema name.
+func (r *resolver) raw(name string) (map[string]any, error) {
+	raw, ok := r.doc.schemas[name]
+	if !ok {
+		return nil, fmt.Errorf("reference to unknown schema %s", name)
+	}
+	v, err := decodeJSONValue(raw)
+	if err != nil {
+		return nil, fmt.Errorf("decode schema %s: %w", name, err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("schema %s is not an object", name)
+	}
+	return m, nil
+}
+
+// resolve inlines the references of s and its children into a new schema.
+func (r *resolver) resolve(s map[string]any) (map[string]any, error) {
+	if ref, ok := s["$ref"].(string); ok {
+		return r.ref(ref)
 	}
 	// {allOf: [{$ref}], description, default}: the wrapper the generator uses to describe a field
 	// of a named type. Built-in defaults are applied by Go code in the API server, not from the
 	// schema, so the wrapper's default is dropped with it.
-	if len(s.AllOf) == 1 && s.AllOf[0].Ref != nil && s.Type == "" && len(s.Properties) == 0 {
-		return r.ref(*s.AllOf[0].Ref)
-	}
-	if len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 || s.Not != nil {
-		return s, fmt.Errorf("unsupported schema combinator in %q", s.Description)
-	}
-	out := s
-	out.Default = nil // see above: Go defaulting, not schema defaulting, applies to built-in kinds
-	if len(s.Properties) > 0 {
-		out.Properties = make(map[string]apiextensions.JSONSchemaProps, len(s.Properties))
-		for k, p := range s.Properties {
-			rp, err := r.resolve(p)
-			if err != nil {
-				return out, fmt.Errorf("%s: %w", k, err)
+	if allOf, ok := s["allOf"].([]any); ok && len(allOf) == 1 && s["type"] == nil && s["properties"] == nil {
+		if only, ok := allOf[0].(map[string]any); ok {
+			if ref, ok := only["$ref"].(string); ok {
+				return r.ref(ref)
 			}
-			out.Properties[k] = rp
 		}
 	}
-	if s.Items != nil && s.Items.Schema != nil {
-		it, err := r.resolve(*s.Items.Schema)
-		if err != nil {
-			return out, fmt.Errorf("items: %w", err)
+	for _, k := range []string{"allOf", "anyOf", "oneOf", "not"} {
+		if _, ok := s[k]; ok {
+			return nil, fmt.Errorf("unsupported schema combinator %s", k)
 		}
-		out.Items = &apiextensions.JSONSchemaPropsOrArray{Schema: &it}
 	}
-	if s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil {
-		ap, err := r.resolve(*s.AdditionalProperties.Schema)
-		if err != nil {
-			return out, fmt.Errorf("additionalProperties: %w", err)
+	out := make(map[string]any, len(s))
+	for k, v := range s {
+		switch k {
+		case "default", "description", "x-kubernetes-group-version-kind", "x-kubernetes-patch-merge-key",
+			"x-kubernetes-patch-strategy", "x-kubernetes-unions":
+			// Go defaulting, not schema defaulting, applies to built-in kinds; the rest is
+			// documentation and merge strategy.
+		case "properties":
+			props, _ := v.(map[string]any)
+			resolved := make(map[string]any, len(props))
+			for name, p := range props {
+				pm, ok := p.(map[string]any)
+				if !ok {
+					return nil, fmt.Errorf("property %s is not a schema", name)
+				}
+				rp, err := r.resolve(pm)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", name, err)
+				}
+				resolved[name] = rp
+			}
+			out[k] = resolved
+		case "items", "additionalProperties":
+			if sub, ok := v.(map[string]any); ok {
+				rs, err := r.resolve(sub)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", k, err)
+				}
+				out[k] = rs
+			} else {
+				out[k] = v
+			}
+		default:
+			out[k] = v
 		}
-		out.AdditionalProperties = &apiextensions.JSONSchemaPropsOrBool{Allows: true, Schema: &ap}
 	}
 	// An object with no declared fields (RawExtension, FieldsV1) holds arbitrary JSON.
-	if s.Type == "object" && len(s.Properties) == 0 && s.AdditionalProperties == nil {
-		out.XPreserveUnknownFields = ptrTrue()
+	if out["type"] == "object" && out["properties"] == nil && out["additionalProperties"] == nil {
+		out["x-kubernetes-preserve-unknown-fields"] = true
 	}
 	return out, nil
 }
 
-func (r *resolver) ref(ref string) (apiextensions.JSONSchemaProps, error) {
+func (r *resolver) ref(ref string) (map[string]any, error) {
 	name, ok := strings.CutPrefix(ref, componentsPrefix)
 	if !ok {
-		return apiextensions.JSONSchemaProps{}, fmt.Errorf("unsupported reference %q", ref)
+		return nil, fmt.Errorf("unsupported reference %q", ref)
 	}
 	return r.named(name)
 }
@@ -151,40 +187,45 @@ func (r *resolver) ref(ref string) (apiextensions.JSONSchemaProps, error) {
 // kindSchema returns the self-contained schema of a kind of the document. The root metadata is
 // checked on its own (checkMetadata), so here it only has to be an object; the status is reset
 // by the API server (the status subresource), so it is not checked.
-func (r *resolver) kindSchema(kind string) (apiextensions.JSONSchemaProps, error) {
+func (r *resolver) kindSchema(kind string) (map[string]any, error) {
 	name, ok := r.doc.kinds[kind]
 	if !ok {
-		return apiextensions.JSONSchemaProps{}, fmt.Errorf("no schema for kind %s", kind)
+		return nil, fmt.Errorf("no schema for kind %s", kind)
 	}
-	raw, ok := r.doc.schemas[name]
-	if !ok {
-		return apiextensions.JSONSchemaProps{}, fmt.Errorf("reference to unknown schema %s", name)
-	}
-	ps, err := decodeSchemaJSON(raw)
+	root, err := r.raw(name)
 	if err != nil {
-		return apiextensions.JSONSchemaProps{}, fmt.Errorf("decode schema %s: %w", name, err)
+		return nil, err
 	}
-	root := *ps
-	props := make(map[string]apiextensions.JSONSchemaProps, len(root.Properties))
-	for k, p := range root.Properties {
+	props, _ := root["properties"].(map[string]any)
+	trimmed := make(map[string]any, len(root))
+	for k, v := range root {
+		trimmed[k] = v
+	}
+	resolvedProps := make(map[string]any, len(props))
+	for k, p := range props {
 		switch k {
 		case "metadata", "status":
-			props[k] = apiextensions.JSONSchemaProps{Type: "object", XPreserveUnknownFields: ptrTrue()}
+			resolvedProps[k] = preserveObject()
 			continue
 		}
-		rp, err := r.resolve(p)
-		if err != nil {
-			return root, fmt.Errorf("%s: %s: %w", name, k, err)
+		pm, ok := p.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: property %s is not a schema", name, k)
 		}
-		props[k] = rp
+		rp, err := r.resolve(pm)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", name, k, err)
+		}
+		resolvedProps[k] = rp
 	}
-	root.Properties = props
-	return root, nil
-}
-
-func ptrTrue() *bool {
-	t := true
-	return &t
+	delete(trimmed, "properties")
+	out, err := r.resolve(trimmed)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	out["properties"] = resolvedProps
+	delete(out, "x-kubernetes-preserve-unknown-fields")
+	return out, nil
 }
 
 // splitGroupVersion splits "apps/v1" into "apps" and "v1", and "v1" into "" and "v1".

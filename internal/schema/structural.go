@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -15,10 +13,8 @@ import (
 // internal form: the same fields, the same rejection of keywords structural schemas do not
 // allow. Skipping the internal form halves the cost of preparing a large definition.
 func decodeStructuralJSON(data []byte) (*structuralschema.Structural, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeJSONValue(data)
+	if err != nil {
 		return nil, err
 	}
 	return decodeStructural(v, "")
