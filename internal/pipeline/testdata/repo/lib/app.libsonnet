@@ -1,4 +1,4 @@
-local k = import 'k.libsonnet';
+local k = import 'v/k.libsonnet';
 {
   new(env, n):: {
     ['app%d' % i]: {
