@@ -1,8 +1,9 @@
 // Command schemas copies the schema data kforge embeds out of the Go module cache: the
 // Kubernetes OpenAPI v3 documents of every supported Kubernetes version (from k8s.io/kubernetes)
 // and the CustomResourceDefinitions of the stack's operators, each from the Go module that ships
-// them as data. It writes internal/schema/generated (git-ignored): gzip-compressed documents, an
-// index and a sources record (module, version, path, SHA-256 and licence of every file).
+// them as data, plus kforge's own definitions (internal/schema/crds). It writes
+// internal/schema/generated (git-ignored): gzip-compressed documents, an index and a sources
+// record (module, version, path, SHA-256 and licence of every file taken from a module).
 //
 // It uses nothing but the go command: `go mod download -json module@version` fetches the pinned
 // modules through the module proxy into the module cache, without adding them to go.mod. When the
@@ -60,7 +61,7 @@ func run(w io.Writer, force bool) error {
 		return err
 	}
 	out := filepath.Join(root, filepath.FromSlash(schemadata.Dir))
-	key, err := sourcesKey()
+	key, err := sourcesKey(root)
 	if err != nil {
 		return err
 	}
@@ -96,6 +97,11 @@ func run(w io.Writer, force bool) error {
 		}
 		idx.CRDs = append(idx.CRDs, crds...)
 	}
+	own, err := g.ownCRDs(root)
+	if err != nil {
+		return err
+	}
+	idx.CRDs = append(idx.CRDs, own...)
 	sort.Slice(idx.CRDs, func(i, j int) bool {
 		a, b := idx.CRDs[i], idx.CRDs[j]
 		if a.Group != b.Group {
@@ -152,14 +158,66 @@ func repoRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// sourcesKey hashes the pinned sources and the data format.
-func sourcesKey() (string, error) {
+// ownCRDDir holds the definitions kforge writes itself (TidbCluster), relative to the root.
+const ownCRDDir = "internal/schema/crds"
+
+// ownCRDFiles lists the YAML files of ownCRDDir, sorted.
+func ownCRDFiles(root string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(ownCRDDir)))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ownCRDDir, err)
+	}
+	var files []string
+	for _, e := range entries {
+		if !e.IsDir() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+			files = append(files, path.Join(ownCRDDir, e.Name()))
+		}
+	}
+	return files, nil
+}
+
+// ownCRDs adds kforge's own definitions; they come from the repository, not from a module.
+func (g *generator) ownCRDs(root string) ([]schemadata.CRD, error) {
+	files, err := ownCRDFiles(root)
+	if err != nil {
+		return nil, err
+	}
+	var out []schemadata.CRD
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", f, err)
+		}
+		crds, err := g.splitCRDs("kforge's own schema ("+f+")", data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, crds...)
+	}
+	return out, nil
+}
+
+// sourcesKey hashes the pinned sources, kforge's own definitions and the data format.
+func sourcesKey(root string) (string, error) {
 	type pinned struct {
 		Format     int
 		Kubernetes []string
 		CRDs       []string
+		Own        []string
 	}
 	p := pinned{Format: schemadata.FormatVersion}
+	files, err := ownCRDFiles(root)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", f, err)
+		}
+		sum := sha256.Sum256(data)
+		p.Own = append(p.Own, f+"="+hex.EncodeToString(sum[:]))
+	}
 	for _, r := range kubeReleases() {
 		p.Kubernetes = append(p.Kubernetes, r.minor+"="+r.version)
 	}

@@ -11,7 +11,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -270,31 +269,6 @@ func displayPath(p, root string) string {
 		return filepath.ToSlash(p)
 	}
 	return filepath.ToSlash(rel)
-}
-
-// ownDefinitions are the definitions kforge writes itself (crds/).
-func ownDefinitions() ([]*crdEntry, error) {
-	entries, err := fs.ReadDir(ownCRDs, "crds")
-	if err != nil {
-		return nil, fmt.Errorf("read embedded definitions: %w", err)
-	}
-	var out []*crdEntry
-	for _, e := range entries {
-		if e.IsDir() || !isManifestFile(e.Name()) {
-			continue
-		}
-		name := path.Join("crds", e.Name())
-		data, err := fs.ReadFile(ownCRDs, name)
-		if err != nil {
-			return nil, fmt.Errorf("read embedded definitions: %w", err)
-		}
-		es, err := crdEntriesFromYAML(data, "kforge's own schema (internal/schema/"+name+")")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, es...)
-	}
-	return out, nil
 }
 
 // AddCRDs returns a Validator that also knows the CustomResourceDefinitions among objs (objects

@@ -8,9 +8,3 @@ import "embed"
 //
 //go:embed generated
 var generated embed.FS
-
-// ownCRDs holds the definitions kforge writes itself because no Go module ships them
-// (TidbCluster).
-//
-//go:embed crds
-var ownCRDs embed.FS

@@ -158,13 +158,6 @@ func Load(opts Options) (*Validator, error) {
 			load: func() ([]byte, error) { return readGzip(generated, path.Join("generated", c.File)) },
 		}
 	}
-	own, err := ownDefinitions()
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range own {
-		v.crds[groupKind{e.group, e.kind}] = e
-	}
 	for _, dir := range opts.CRDDirs {
 		entries, err := readCRDPath(dir, opts.Root)
 		if err != nil {
