@@ -322,6 +322,12 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 	} else if err != nil {
 		return err
 	}
+	if proj != nil {
+		// --policy-timeout and the other limit flags override kforge.yaml here too.
+		if err := opts.sel.limits.apply(&proj.Config.Limits); err != nil {
+			return err
+		}
+	}
 	ms, files, err := readManifests(streams, wd, opts.manifests)
 	if err != nil {
 		return err
