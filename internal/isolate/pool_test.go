@@ -294,13 +294,17 @@ func TestPoolWorkerCrash(t *testing.T) {
 }
 
 func TestPoolWorkerCannotStart(t *testing.T) {
-	p := NewPool(Config{Executable: filepath.Join(t.TempDir(), "missing"), Args: []string{"kforge"}})
+	dir := t.TempDir()
+	p := NewPool(Config{Executable: filepath.Join(dir, "missing"), Args: []string{"kforge"}})
 	_, err := p.Evaluate(context.Background(), testOptions(t), "environments/ok/main.jsonnet", "")
 	var we *WorkerError
-	if !errors.As(err, &we) || !strings.Contains(err.Error(), "start evaluation worker") {
-		t.Fatalf("error = %v, want a *WorkerError about starting", err)
+	if !errors.As(err, &we) {
+		t.Fatalf("error = %v, want a *WorkerError", err)
 	}
-	if strings.Contains(err.Error(), t.TempDir()) {
+	if want := "environments/ok/main.jsonnet: evaluation worker failed: start evaluation worker: no such file or directory"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+	if strings.Contains(err.Error(), dir) {
 		t.Errorf("error names an absolute path: %q", err)
 	}
 }

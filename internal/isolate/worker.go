@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"runtime"
@@ -87,6 +89,11 @@ func startWorker(cfg Config) (*worker, error) {
 	if err != nil {
 		inW.Close()
 		outR.Close()
+		// Without the executable's absolute path: messages name no path outside the repository.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return nil, fmt.Errorf("start evaluation worker: %w", err)
 	}
 	go w.read(outR)
