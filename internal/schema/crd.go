@@ -111,7 +111,6 @@ func (e *crdEntry) decode() error {
 				if statusSubresource {
 					ignoreStructuralStatus(st)
 				}
-				dropStructuralTransitionRules(st)
 				kv := newStructuralValidator(st, true, source, e.caches)
 				kv.deprecation = cv.deprecation
 				return kv, nil

@@ -3,7 +3,6 @@ package schema
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sync"
 
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
@@ -193,5 +192,3 @@ func celMessage(e *field.Error) string {
 func newOpenAPIValidator(s *spec.Schema, root string) *validate.SchemaValidator {
 	return validate.NewSchemaValidator(s, nil, root, strfmt.Default)
 }
-
-var oldSelfRef = regexp.MustCompile(`\boldSelf\b`)

@@ -261,7 +261,7 @@ func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
 			if err != nil {
 				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
 			}
-			st, err := decodeStructural(s, "")
+			st, err := decodeStructural(s, nil)
 			if err != nil {
 				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
 			}
@@ -301,7 +301,7 @@ func (sh *shared) buildMeta() (*kindValidator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}
-	st, err := decodeStructural(s, "")
+	st, err := decodeStructural(s, nil)
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}
