@@ -21,17 +21,17 @@
 #
 #   hack/bench.sh [--envs N] [--services M] [--small-envs K] [--dir DIR] [--parallel P] [--keep]
 #
-# Environment: ENVS, SERVICES, SMALL_ENVS, BENCH_DIR, PARALLEL (defaults 100, 30, 25,
-# $TMPDIR/kforge-bench, one worker per core), KFORGE (a prebuilt kforge binary instead of
-# building one from this tree), TK (a Tanka binary), GO (default go).
+# Environment: BENCH_ENVS, BENCH_SERVICES, BENCH_SMALL_ENVS, BENCH_DIR, BENCH_PARALLEL (the
+# flags' defaults: 100, 30, 25, $TMPDIR/kforge-bench, one worker per core), KFORGE (a prebuilt
+# kforge binary instead of building one from this tree), TK (a Tanka binary), GO (default go).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-envs=${ENVS:-100}
-services=${SERVICES:-30}
-small_envs=${SMALL_ENVS:-25}
+envs=${BENCH_ENVS:-100}
+services=${BENCH_SERVICES:-30}
+small_envs=${BENCH_SMALL_ENVS:-25}
 dir=${BENCH_DIR:-${TMPDIR:-/tmp}/kforge-bench}
-parallel=${PARALLEL:-}
+parallel=${BENCH_PARALLEL:-}
 keep=false
 go=${GO:-go}
 
