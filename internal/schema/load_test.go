@@ -190,6 +190,12 @@ func TestAddCRDs(t *testing.T) {
 	if want := "CustomResourceDefinition widgets.example.com rendered by environments/dev"; len(got) == 1 && got[0].Schema != want {
 		t.Errorf("schema source %q, want %q", got[0].Schema, want)
 	}
+	// A rendered definition is itself checked against the built-in schema (whose recursive
+	// JSONSchemaProps is cut below the first levels).
+	checkFindings(t, base.Validate(crd), nil)
+	typo := decodeYAML(t, data[:strings.Index(string(data), "\n---\n")+1])
+	set("spec.versions[0].schema.openAPIV3Schema.propertiez", map[string]any{})(t, typo)
+	checkFindings(t, base.Validate(typo), []want{{schema.RuleUnknownField, "spec.versions[0].schema.openAPIV3Schema.propertiez", `did you mean "properties"`}})
 	// The base validator does not see the environment's definitions.
 	if got := base.Validate(widget); len(got) != 1 || got[0].RuleID != schema.RuleNoSchema {
 		t.Errorf("base validator changed: %+v", got)
