@@ -205,7 +205,7 @@ func (v *Validator) checkMetadata(res Resource, root map[string]any) []Finding {
 	}
 	base := field.NewPath("metadata")
 	if !plainMetadata(md) {
-		out = append(out, checkMetadataSchema(res, meta, md, base)...)
+		out = append(out, checkMetadataSchema(res, meta, md)...)
 	}
 	for _, f := range out {
 		if f.RuleID == RuleWrongType {
@@ -265,9 +265,10 @@ func plainMetadata(md map[string]any) bool {
 }
 
 // checkMetadataSchema checks metadata against the ObjectMeta schema: unknown fields and types.
-func checkMetadataSchema(res Resource, meta *kindValidator, md map[string]any, base *field.Path) []Finding {
+func checkMetadataSchema(res Resource, meta *kindValidator, md map[string]any) []Finding {
 	var out []Finding
-	for _, u := range pruneUnknown(md, meta.structural, base, false) {
+	base := dataPath{key: "metadata", index: -1}
+	for _, u := range pruneUnknown(md, meta.structural, &base, false) {
 		out = append(out, newFinding(RuleUnknownField, SeverityError, res, meta.source, u.path, u.message()))
 	}
 	if precheck(md, meta.structural, meta.patterns) {

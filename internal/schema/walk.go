@@ -9,7 +9,6 @@ import (
 
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // unknown is a field the schema does not define.
@@ -31,57 +30,86 @@ func (u unknown) message() string {
 // declare; the metadata is checked on its own.
 var rootFields = map[string]bool{"apiVersion": true, "kind": true, "metadata": true}
 
+// dataPath is the path of a value in an object, turned into a string only for a finding. Walks
+// keep it on the stack: most values have nothing to report.
+type dataPath struct {
+	parent *dataPath
+	key    string
+	index  int // -1 for a key
+}
+
+func (p *dataPath) field(k string) dataPath { return dataPath{parent: p, key: k, index: -1} }
+func (p *dataPath) at(i int) dataPath       { return dataPath{parent: p, index: i} }
+
+// String renders the path like kubectl: "spec.containers[0].ports[1].name", keys that are not
+// plain names in brackets ("metadata.labels[app.kubernetes.io/name]").
+func (p *dataPath) String() string {
+	var segs []*dataPath
+	for q := p; q != nil; q = q.parent {
+		segs = append(segs, q)
+	}
+	var b strings.Builder
+	for i := len(segs) - 1; i >= 0; i-- {
+		if q := segs[i]; q.index >= 0 {
+			fmt.Fprintf(&b, "[%d]", q.index)
+		} else {
+			writeKey(&b, q.key)
+		}
+	}
+	return b.String()
+}
+
 // pruneUnknown removes the fields of x that s does not define and reports them, as the API
 // server does with strict field validation. It follows the pruning rules of structural schemas:
 // x-kubernetes-preserve-unknown-fields keeps unknown fields below a node, and the root and
-// embedded resources keep apiVersion, kind and metadata.
-func pruneUnknown(x any, s *structuralschema.Structural, path *field.Path, root bool) []unknown {
+// embedded resources keep apiVersion, kind and metadata. path is where x is (nil for the root).
+func pruneUnknown(x any, s *structuralschema.Structural, path *dataPath, root bool) []unknown {
 	var out []unknown
-	var walk func(x any, s *structuralschema.Structural, path *field.Path, root bool)
-	walk = func(x any, s *structuralschema.Structural, path *field.Path, root bool) {
-		preserve := s != nil && s.XPreserveUnknownFields
-		switch x := x.(type) {
-		case map[string]any:
-			embedded := root || (s != nil && s.XEmbeddedResource)
-			keys := sortedKeys(x)
-			for _, k := range keys {
-				v := x[k]
-				if embedded && rootFields[k] {
-					continue
-				}
-				if s != nil {
-					if prop, ok := s.Properties[k]; ok {
-						walk(v, &prop, path.Child(k), false)
-						continue
-					}
-					if s.AdditionalProperties != nil {
-						if s.AdditionalProperties.Structural != nil {
-							walk(v, s.AdditionalProperties.Structural, childPath(path, k), false)
-						}
-						continue
-					}
-				}
-				if preserve {
-					continue
-				}
-				out = append(out, unknown{path: path.Child(k).String(), name: k, suggestion: suggest(k, s)})
-				delete(x, k)
+	pruneWalk(x, s, path, root, &out)
+	return out
+}
+
+func pruneWalk(x any, s *structuralschema.Structural, path *dataPath, root bool, out *[]unknown) {
+	preserve := s != nil && s.XPreserveUnknownFields
+	switch x := x.(type) {
+	case map[string]any:
+		embedded := root || (s != nil && s.XEmbeddedResource)
+		for k, v := range x {
+			if embedded && rootFields[k] {
+				continue
 			}
-		case []any:
-			var items *structuralschema.Structural
+			child := path.field(k)
 			if s != nil {
-				items = s.Items
+				if prop, ok := s.Properties[k]; ok {
+					pruneWalk(v, &prop, &child, false, out)
+					continue
+				}
+				if s.AdditionalProperties != nil {
+					if s.AdditionalProperties.Structural != nil {
+						pruneWalk(v, s.AdditionalProperties.Structural, &child, false, out)
+					}
+					continue
+				}
 			}
-			if items == nil && preserve {
-				return
+			if preserve {
+				continue
 			}
-			for i, v := range x {
-				walk(v, items, path.Index(i), false)
-			}
+			*out = append(*out, unknown{path: child.String(), name: k, suggestion: suggest(k, s)})
+			delete(x, k)
+		}
+	case []any:
+		var items *structuralschema.Structural
+		if s != nil {
+			items = s.Items
+		}
+		if items == nil && preserve {
+			return
+		}
+		for i, v := range x {
+			child := path.at(i)
+			pruneWalk(v, items, &child, false, out)
 		}
 	}
-	walk(x, s, path, root)
-	return out
 }
 
 func sortedKeys(m map[string]any) []string {
@@ -158,64 +186,55 @@ type numberProblem struct {
 
 // checkNumbers parses the quantities of built-in kinds (resources.limits.cpu) as the API server's
 // typed decoding does; the schema validator cannot, a quantity being a string or a number.
-func checkNumbers(x any, s *structuralschema.Structural, path *field.Path) []numberProblem {
+func checkNumbers(x any, s *structuralschema.Structural, path *dataPath) []numberProblem {
 	var out []numberProblem
-	var walk func(x any, s *structuralschema.Structural, path *field.Path)
-	walk = func(x any, s *structuralschema.Structural, path *field.Path) {
-		if s == nil {
-			return
-		}
-		format := ""
-		if s.ValueValidation != nil {
-			format = s.ValueValidation.Format
-		}
+	numbersWalk(x, s, path, &out)
+	return out
+}
+
+func numbersWalk(x any, s *structuralschema.Structural, path *dataPath, out *[]numberProblem) {
+	if s == nil {
+		return
+	}
+	quantity := s.ValueValidation != nil && s.ValueValidation.Format == quantityFormat
+	if !quantity {
 		switch x := x.(type) {
 		case map[string]any:
-			if format == quantityFormat {
-				out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: must be a quantity (a string or a number), found %s", path, describe(x, true))})
-				return
-			}
-			for _, k := range sortedKeys(x) {
+			for k, v := range x {
+				child := path.field(k)
 				if prop, ok := s.Properties[k]; ok {
-					walk(x[k], &prop, path.Child(k))
+					numbersWalk(v, &prop, &child, out)
 				} else if s.AdditionalProperties != nil {
-					walk(x[k], s.AdditionalProperties.Structural, childPath(path, k))
+					numbersWalk(v, s.AdditionalProperties.Structural, &child, out)
 				}
 			}
 		case []any:
-			if format == quantityFormat {
-				out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: must be a quantity (a string or a number), found %s", path, describe(x, true))})
-				return
-			}
 			for i, v := range x {
-				walk(v, s.Items, path.Index(i))
-			}
-		case string:
-			if format == quantityFormat {
-				if _, err := resource.ParseQuantity(x); err != nil {
-					out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: invalid quantity %q: %v", path, x, quantityError(err))})
-				}
-			}
-		case bool:
-			if format == quantityFormat {
-				out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: must be a quantity (a string or a number), found %s", path, describe(x, true))})
-			}
-		case int64:
-			if format == quantityFormat {
-				if _, err := resource.ParseQuantity(strconv.FormatInt(x, 10)); err != nil {
-					out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: invalid quantity %d: %v", path, x, quantityError(err))})
-				}
-			}
-		case float64:
-			if format == quantityFormat {
-				if _, err := resource.ParseQuantity(strconv.FormatFloat(x, 'f', -1, 64)); err != nil {
-					out = append(out, numberProblem{path.String(), fmt.Sprintf("%s: invalid quantity %v: %v", path, x, quantityError(err))})
-				}
+				child := path.at(i)
+				numbersWalk(v, s.Items, &child, out)
 			}
 		}
+		return
 	}
-	walk(x, s, path)
-	return out
+	var err error
+	switch x := x.(type) {
+	case string:
+		_, err = resource.ParseQuantity(x)
+	case int64:
+		_, err = resource.ParseQuantity(strconv.FormatInt(x, 10))
+	case float64:
+		_, err = resource.ParseQuantity(strconv.FormatFloat(x, 'f', -1, 64))
+	case nil:
+		return
+	default:
+		p := path.String()
+		*out = append(*out, numberProblem{p, fmt.Sprintf("%s: must be a quantity (a string or a number), found %s", p, describe(x, true))})
+		return
+	}
+	if err != nil {
+		p := path.String()
+		*out = append(*out, numberProblem{p, fmt.Sprintf("%s: invalid quantity %s: %v", p, formatValue(x), quantityError(err))})
+	}
 }
 
 func quantityError(err error) string {
