@@ -15,7 +15,8 @@ const (
 	// RuleCEL: a CEL rule (x-kubernetes-validations) of the schema failed.
 	RuleCEL = "KF-SCHEMA-005"
 	// RuleDuplicate: two entries of a list-type map share their key (two containers named app),
-	// or a list-type set holds the same value twice.
+	// a list-type set holds the same value twice, or (DuplicateFields) a document sets one field
+	// twice in the same object.
 	RuleDuplicate = "KF-SCHEMA-006"
 	// RuleNoSchema: no schema is known for the object's kind; a warning, an error when strict.
 	RuleNoSchema = "KF-SCHEMA-007"
@@ -55,7 +56,7 @@ func Rules() []Rule {
 		{RuleRequired, SeverityError, "Required field missing", "A field the schema requires is missing."},
 		{RuleInvalidValue, SeverityError, "Invalid value", "A value breaks its field's enum, pattern, format, length or range constraint, or the object's name, labels or annotations are malformed."},
 		{RuleCEL, SeverityError, "Validation rule failed", "A CEL rule (x-kubernetes-validations) of the schema rejects the object."},
-		{RuleDuplicate, SeverityError, "Duplicate entry", "Two entries of a keyed list share their key, or a set holds a value twice."},
+		{RuleDuplicate, SeverityError, "Duplicate entry", "Two entries of a keyed list share their key, a set holds a value twice, or a manifest file sets one field twice in the same object."},
 		{RuleNoSchema, SeverityWarning, "No schema for kind", "No schema is known for the object's apiVersion and kind, so it is not checked; add its CustomResourceDefinition with --crds. An error with --strict-schemas."},
 		{RuleQuantity, SeverityError, "Invalid quantity or number", "A resource quantity does not parse (cpu: 1 core), or an integer is out of range for its format."},
 		{RuleNotServed, SeverityError, "API version not served", "The kind exists, but not in this apiVersion for the configured Kubernetes version or the CustomResourceDefinition."},

@@ -357,3 +357,33 @@ func TestFingerprint(t *testing.T) {
 		}
 	}
 }
+
+func TestDuplicateFields(t *testing.T) {
+	res := schema.Resource{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "apps", Name: "web"}
+	cases := []struct {
+		name string
+		doc  string
+		want []string
+	}{
+		{"none", "spec:\n  replicas: 2\n", nil},
+		{"two", "spec:\n  replicas: 2\n  template: {}\n  replicas: 3\nspec: {}\n", []string{
+			`line 4: field "replicas" is set twice in the same object`,
+			`line 5: field "spec" is set twice in the same object`,
+		}},
+		{"json", `{"a": 1, "a": 2}`, []string{`line 1: field "a" is set twice`}},
+		{"syntax error is not a duplicate", "a: [\n", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := schema.DuplicateFields([]byte(tc.doc), res)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d findings, want %d: %+v", len(got), len(tc.want), got)
+			}
+			for i, f := range got {
+				if f.RuleID != schema.RuleDuplicate || f.Resource != res || !strings.Contains(f.Message, tc.want[i]) {
+					t.Errorf("finding %d: %+v, want %q", i, f, tc.want[i])
+				}
+			}
+		})
+	}
+}
