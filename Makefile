@@ -5,18 +5,21 @@ ENVS    ?= --all
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build render test lint fmt golden verify bench fuzz clean
+.PHONY: help schemas build render test lint fmt golden verify bench fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-build: ## build bin/kforge
+schemas: ## copy the Kubernetes OpenAPI documents and CRDs kforge embeds from the Go module cache (internal/schema/generated)
+	$(GO) run ./hack/schemas
+
+build: schemas ## build bin/kforge
 	$(GO) build -o $(BIN) ./cmd/kforge
 
 render: build ## render every environment into dist/<env>/ and validate it against the policies
 	./$(BIN) export dist $(ENVS) --layout golden && ./$(BIN) validate $(ENVS)
 
-test: ## go vet and every test (Go, Jsonnet, Rego, CLI scripts, golden files) with the race detector
+test: schemas ## go vet and every test (Go, Jsonnet, Rego, CLI scripts, golden files) with the race detector
 	$(GO) vet ./... && $(GO) test -race ./...
 
 lint: ## check formatting and lint Go, Jsonnet and Rego
