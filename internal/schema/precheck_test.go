@@ -190,3 +190,44 @@ func remove(obj map[string]any, p []any) {
 		}
 	}
 }
+
+// TestValidateRandomShapes feeds Validate objects with values of every JSON type at random
+// places, metadata included, and checks that it reports instead of failing, and that every
+// finding names a rule of the catalogue.
+func TestValidateRandomShapes(t *testing.T) {
+	v, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "objects", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test objects: %v", err)
+	}
+	known := map[string]bool{}
+	for _, r := range Rules() {
+		known[r.ID] = true
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	values := []any{nil, "", "x y", json.Number("1"), json.Number("1.5"), json.Number("-7"), true,
+		map[string]any{}, map[string]any{"k": nil}, []any{}, []any{nil, "a"}}
+	for _, file := range files {
+		base := decodeFile(t, file)
+		all := append(paths(base, nil), [][]any{{"metadata"}, {"metadata", "name"}, {"metadata", "labels"}, {"metadata", "annotations"}, {"kind"}}...)
+		for range 40 {
+			obj := deepCopy(t, base)
+			for range 1 + rng.IntN(4) {
+				p := all[rng.IntN(len(all))]
+				if rng.IntN(5) == 0 {
+					remove(obj, p)
+				} else {
+					put(obj, p, values[rng.IntN(len(values))])
+				}
+			}
+			for _, f := range v.Validate(obj) {
+				if !known[f.RuleID] || f.Message == "" || (f.Severity != SeverityError && f.Severity != SeverityWarning) {
+					t.Errorf("%s: malformed finding %+v", filepath.Base(file), f)
+				}
+			}
+		}
+	}
+}
