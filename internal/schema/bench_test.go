@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 
@@ -61,7 +62,7 @@ func BenchmarkLoadAndValidateCold(b *testing.B) {
 
 // BenchmarkValidateAllCold is what schema validation adds to `kforge validate --all`: load the
 // schemas, then validate every environment of the reference repository with two workers (the
-// machine's cores), each environment with its own rendered definitions.
+// machine's cores), each environment with its own rendered definitions, through ValidateAll.
 func BenchmarkValidateAllCold(b *testing.B) {
 	envs := renderReference(b, "")
 	objects := 0
@@ -86,9 +87,7 @@ func BenchmarkValidateAllCold(b *testing.B) {
 						b.Error(err)
 						continue
 					}
-					for _, o := range env.objects {
-						ev.Validate(o)
-					}
+					ev.ValidateAll(context.Background(), env.objects)
 				}
 			}()
 		}

@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -385,5 +386,29 @@ func TestDuplicateFields(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestValidateAll(t *testing.T) {
+	names := []string{"deployment", "service", "hpa", "statefulset", "virtualservice", "destinationrule", "rollout", "kustomization", "tidbcluster", "vitesscluster", "deployment", "configmap"}
+	objs := make([]map[string]any, len(names))
+	for i, n := range names {
+		objs[i] = loadObject(t, n)
+		if i%2 == 0 {
+			set("spec.typo", "x")(t, objs[i])
+		}
+	}
+	seq := loadValidator(t, schema.Options{})
+	got := loadValidator(t, schema.Options{}).ValidateAll(context.Background(), objs)
+	if len(got) != len(objs) {
+		t.Fatalf("%d results for %d objects", len(got), len(objs))
+	}
+	for i, o := range objs {
+		if want := seq.Validate(o); !reflect.DeepEqual(got[i], want) {
+			t.Errorf("%s (%d): ValidateAll %+v, Validate %+v", names[i], i, got[i], want)
+		}
+	}
+	if got := seq.ValidateAll(context.Background(), nil); len(got) != 0 {
+		t.Errorf("no objects: %v", got)
 	}
 }
