@@ -170,7 +170,7 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 			if path == "<nil>" {
 				path = ""
 			}
-			add(RuleCEL, path, celMessage(e))
+			add(RuleCEL, path, celMessage(e, data))
 		}
 	}
 	return out
@@ -180,12 +180,18 @@ func duplicateMessage(e *field.Error) string {
 	return fmt.Sprintf("%s: duplicate entry %s", e.Field, formatValue(e.BadValue))
 }
 
-func celMessage(e *field.Error) string {
+// celMessage shows the rule's message and, for a scalar, the value it rejected (the error
+// itself carries only the value's type).
+func celMessage(e *field.Error, data map[string]any) string {
 	path := e.Field
 	if path == "" || path == "<nil>" {
-		path = "(object)"
+		return "(object): " + e.Detail
 	}
-	return fmt.Sprintf("%s: %s", path, e.Detail)
+	msg := fmt.Sprintf("%s: %s", path, e.Detail)
+	if _, v, found := locate(data, path); found && isScalar(v) {
+		msg += fmt.Sprintf(" (found %s)", formatValue(v))
+	}
+	return msg
 }
 
 // newOpenAPIValidator returns a fresh validator of s whose error names start at root.

@@ -122,7 +122,7 @@ func TestValidateErrorClasses(t *testing.T) {
 		{"virtualservice/weight type", "virtualservice", []mutation{set("spec.http[1].route[0].weight", "95")},
 			[]want{{schema.RuleWrongType, "spec.http[1].route[0].weight", `must be an integer, found string "95"`}}},
 		{"virtualservice/CEL timeout", "virtualservice", []mutation{set("spec.http[0].timeout", "0.5ms")},
-			[]want{{schema.RuleCEL, "spec.http[0].timeout", "must be a valid duration greater than 1ms"}}},
+			[]want{{schema.RuleCEL, "spec.http[0].timeout", `must be a valid duration greater than 1ms (found "0.5ms")`}}},
 		{"destinationrule/required host", "destinationrule", []mutation{del("spec.host")},
 			[]want{{schema.RuleRequired, "spec.host", "required field is missing"}}},
 		{"gateway/port number type", "gateway", []mutation{set("spec.servers[0].port.number", "https")},
