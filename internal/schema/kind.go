@@ -23,6 +23,7 @@ import (
 // are compiled once and evaluate without shared state.
 type kindValidator struct {
 	structural *structuralschema.Structural
+	tree       *node
 	cel        *celNode
 	patterns   *patternCache
 
@@ -62,6 +63,7 @@ func (l *lazyKind) get() (*kindValidator, error) {
 func newStructuralValidator(st *structuralschema.Structural, custom bool, source string, c *caches) *kindValidator {
 	return &kindValidator{
 		structural: st,
+		tree:       newNode(st),
 		cel:        newCELNode(st, true, &c.cel),
 		patterns:   &c.patterns,
 		custom:     custom,
@@ -136,14 +138,14 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 	add := func(id, path, msg string) {
 		out = append(out, newFinding(id, SeverityError, res, k.source, path, msg))
 	}
-	for _, u := range pruneUnknown(data, k.structural, nil, true) {
+	for _, u := range pruneUnknown(data, k.tree, nil, true) {
 		add(RuleUnknownField, u.path, u.message())
 	}
 	if k.custom {
 		defaulting.Default(data, k.structural)
 	}
 	typeErrors := false
-	if !precheck(data, k.structural, k.patterns) {
+	if !precheck(data, k.tree, k.patterns) {
 		openapi, err := k.openAPI()
 		if err != nil {
 			add(RuleNoSchema, "", fmt.Sprintf("cannot use the schema: %v", err))
@@ -158,7 +160,7 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 		add(RuleDuplicate, e.Field, duplicateMessage(e))
 	}
 	if k.quantities {
-		for _, n := range checkNumbers(data, k.structural, nil) {
+		for _, n := range checkNumbers(data, k.tree) {
 			add(RuleQuantity, n.path, n.msg)
 		}
 	}

@@ -35,7 +35,7 @@ func (c *patternCache) get(p string) *regexp.Regexp {
 // validator, which then reports what is wrong with its own wording. Valid objects, the common
 // case, skip that validator, which builds a validator per field on every call and costs most of
 // the time of a check.
-func precheck(x any, s *structuralschema.Structural, pc *patternCache) bool {
+func precheck(x any, s *node, pc *patternCache) bool {
 	if s == nil {
 		return true
 	}
@@ -57,19 +57,19 @@ func precheck(x any, s *structuralschema.Structural, pc *patternCache) bool {
 	switch x := x.(type) {
 	case map[string]any:
 		for k, v := range x {
-			if prop, ok := s.Properties[k]; ok {
-				if !precheck(v, &prop, pc) {
+			if prop, ok := s.props[k]; ok {
+				if !precheck(v, prop, pc) {
 					return false
 				}
-			} else if s.AdditionalProperties != nil && s.AdditionalProperties.Structural != nil {
-				if !precheck(v, s.AdditionalProperties.Structural, pc) {
+			} else if s.additional != nil {
+				if !precheck(v, s.additional, pc) {
 					return false
 				}
 			}
 		}
 	case []any:
 		for _, v := range x {
-			if !precheck(v, s.Items, pc) {
+			if !precheck(v, s.items, pc) {
 				return false
 			}
 		}

@@ -56,8 +56,8 @@ func TestPrecheckAgreesWithValidator(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := data.(map[string]any)
-			pruneUnknown(root, kv.structural, nil, true)
-			if !precheck(root, kv.structural, kv.patterns) {
+			pruneUnknown(root, kv.tree, nil, true)
+			if !precheck(root, kv.tree, kv.patterns) {
 				continue
 			}
 			openapi, err := kv.openAPI()
@@ -83,7 +83,7 @@ func fastPath(t *testing.T, kv *kindValidator, obj map[string]any) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return precheck(data, kv.structural, kv.patterns)
+	return precheck(data, kv.tree, kv.patterns)
 }
 
 func decodeFile(t *testing.T, file string) map[string]any {

@@ -22,3 +22,30 @@ func ignoreStructuralStatus(root *structuralschema.Structural) {
 	}
 	root.Properties = props
 }
+
+// node is a structural schema with pointers to its children, built once per kind: the walks over
+// objects follow it without copying a Structural out of a Properties map at every field.
+type node struct {
+	*structuralschema.Structural
+	props      map[string]*node
+	items      *node
+	additional *node
+}
+
+func newNode(s *structuralschema.Structural) *node {
+	if s == nil {
+		return nil
+	}
+	n := &node{Structural: s, items: newNode(s.Items)}
+	if len(s.Properties) > 0 {
+		n.props = make(map[string]*node, len(s.Properties))
+		for k := range s.Properties {
+			p := s.Properties[k]
+			n.props[k] = newNode(&p)
+		}
+	}
+	if s.AdditionalProperties != nil {
+		n.additional = newNode(s.AdditionalProperties.Structural)
+	}
+	return n
+}

@@ -310,11 +310,10 @@ func plainMetadata(md map[string]any) bool {
 // checkMetadataSchema checks metadata against the ObjectMeta schema: unknown fields and types.
 func checkMetadataSchema(res Resource, meta *kindValidator, md map[string]any) []Finding {
 	var out []Finding
-	base := dataPath{key: "metadata", index: -1}
-	for _, u := range pruneUnknown(md, meta.structural, &base, false) {
+	for _, u := range pruneUnknown(md, meta.tree, pathStack{{key: "metadata", index: -1}}, false) {
 		out = append(out, newFinding(RuleUnknownField, SeverityError, res, meta.source, u.path, u.message()))
 	}
-	if precheck(md, meta.structural, meta.patterns) {
+	if precheck(md, meta.tree, meta.patterns) {
 		return out
 	}
 	openapi, err := meta.openAPI()

@@ -30,31 +30,31 @@ func (u unknown) message() string {
 // declare; the metadata is checked on its own.
 var rootFields = map[string]bool{"apiVersion": true, "kind": true, "metadata": true}
 
-// dataPath is the path of a value in an object, turned into a string only for a finding. Walks
-// keep it on the stack: most values have nothing to report.
-type dataPath struct {
-	parent *dataPath
-	key    string
-	index  int // -1 for a key
+// pathStack is the path of the value a walk is at, kept as a stack that the walk pushes and pops,
+// and turned into a string only for a finding: most values have nothing to report.
+type pathStack []pathElem
+
+type pathElem struct {
+	key   string
+	index int // -1 for a key
 }
 
-func (p *dataPath) field(k string) dataPath { return dataPath{parent: p, key: k, index: -1} }
-func (p *dataPath) at(i int) dataPath       { return dataPath{parent: p, index: i} }
+func (p *pathStack) pushKey(k string) { *p = append(*p, pathElem{key: k, index: -1}) }
+func (p *pathStack) pushIndex(i int)  { *p = append(*p, pathElem{index: i}) }
+func (p *pathStack) pop()             { *p = (*p)[:len(*p)-1] }
 
 // String renders the path like kubectl: "spec.containers[0].ports[1].name", keys that are not
 // plain names in brackets ("metadata.labels[app.kubernetes.io/name]").
-func (p *dataPath) String() string {
-	var segs []*dataPath
-	for q := p; q != nil; q = q.parent {
-		segs = append(segs, q)
-	}
+func (p pathStack) String() string {
 	var b strings.Builder
-	for i := len(segs) - 1; i >= 0; i-- {
-		if q := segs[i]; q.index >= 0 {
-			fmt.Fprintf(&b, "[%d]", q.index)
-		} else {
-			writeKey(&b, q.key)
+	for _, e := range p {
+		if e.index >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(e.index))
+			b.WriteByte(']')
+			continue
 		}
+		writeKey(&b, e.key)
 	}
 	return b.String()
 }
@@ -62,14 +62,19 @@ func (p *dataPath) String() string {
 // pruneUnknown removes the fields of x that s does not define and reports them, as the API
 // server does with strict field validation. It follows the pruning rules of structural schemas:
 // x-kubernetes-preserve-unknown-fields keeps unknown fields below a node, and the root and
-// embedded resources keep apiVersion, kind and metadata. path is where x is (nil for the root).
-func pruneUnknown(x any, s *structuralschema.Structural, path *dataPath, root bool) []unknown {
-	var out []unknown
-	pruneWalk(x, s, path, root, &out)
-	return out
+// embedded resources keep apiVersion, kind and metadata. at is where x is (nil for the root).
+func pruneUnknown(x any, s *node, at pathStack, root bool) []unknown {
+	w := pruner{path: append(pathStack(nil), at...)}
+	w.walk(x, s, root)
+	return w.out
 }
 
-func pruneWalk(x any, s *structuralschema.Structural, path *dataPath, root bool, out *[]unknown) {
+type pruner struct {
+	path pathStack
+	out  []unknown
+}
+
+func (w *pruner) walk(x any, s *node, root bool) {
 	preserve := s != nil && s.XPreserveUnknownFields
 	switch x := x.(type) {
 	case map[string]any:
@@ -78,15 +83,18 @@ func pruneWalk(x any, s *structuralschema.Structural, path *dataPath, root bool,
 			if embedded && rootFields[k] {
 				continue
 			}
-			child := path.field(k)
 			if s != nil {
-				if prop, ok := s.Properties[k]; ok {
-					pruneWalk(v, &prop, &child, false, out)
+				if prop, ok := s.props[k]; ok {
+					w.path.pushKey(k)
+					w.walk(v, prop, false)
+					w.path.pop()
 					continue
 				}
 				if s.AdditionalProperties != nil {
-					if s.AdditionalProperties.Structural != nil {
-						pruneWalk(v, s.AdditionalProperties.Structural, &child, false, out)
+					if s.additional != nil {
+						w.path.pushKey(k)
+						w.walk(v, s.additional, false)
+						w.path.pop()
 					}
 					continue
 				}
@@ -94,20 +102,27 @@ func pruneWalk(x any, s *structuralschema.Structural, path *dataPath, root bool,
 			if preserve {
 				continue
 			}
-			*out = append(*out, unknown{path: child.String(), name: k, suggestion: suggest(k, s)})
+			var sug string
+			if s != nil {
+				sug = suggest(k, s.Structural)
+			}
+			w.path.pushKey(k)
+			w.out = append(w.out, unknown{path: w.path.String(), name: k, suggestion: sug})
+			w.path.pop()
 			delete(x, k)
 		}
 	case []any:
-		var items *structuralschema.Structural
+		var items *node
 		if s != nil {
-			items = s.Items
+			items = s.items
 		}
 		if items == nil && preserve {
 			return
 		}
 		for i, v := range x {
-			child := path.at(i)
-			pruneWalk(v, items, &child, false, out)
+			w.path.pushIndex(i)
+			w.walk(v, items, false)
+			w.path.pop()
 		}
 	}
 }
@@ -186,13 +201,18 @@ type numberProblem struct {
 
 // checkNumbers parses the quantities of built-in kinds (resources.limits.cpu) as the API server's
 // typed decoding does; the schema validator cannot, a quantity being a string or a number.
-func checkNumbers(x any, s *structuralschema.Structural, path *dataPath) []numberProblem {
-	var out []numberProblem
-	numbersWalk(x, s, path, &out)
-	return out
+func checkNumbers(x any, s *node) []numberProblem {
+	var w numbersWalker
+	w.walk(x, s)
+	return w.out
 }
 
-func numbersWalk(x any, s *structuralschema.Structural, path *dataPath, out *[]numberProblem) {
+type numbersWalker struct {
+	path pathStack
+	out  []numberProblem
+}
+
+func (w *numbersWalker) walk(x any, s *node) {
 	if s == nil {
 		return
 	}
@@ -201,17 +221,21 @@ func numbersWalk(x any, s *structuralschema.Structural, path *dataPath, out *[]n
 		switch x := x.(type) {
 		case map[string]any:
 			for k, v := range x {
-				child := path.field(k)
-				if prop, ok := s.Properties[k]; ok {
-					numbersWalk(v, &prop, &child, out)
-				} else if s.AdditionalProperties != nil {
-					numbersWalk(v, s.AdditionalProperties.Structural, &child, out)
+				next := s.props[k]
+				if next == nil {
+					next = s.additional
+				}
+				if next != nil {
+					w.path.pushKey(k)
+					w.walk(v, next)
+					w.path.pop()
 				}
 			}
 		case []any:
 			for i, v := range x {
-				child := path.at(i)
-				numbersWalk(v, s.Items, &child, out)
+				w.path.pushIndex(i)
+				w.walk(v, s.items)
+				w.path.pop()
 			}
 		}
 		return
@@ -227,13 +251,13 @@ func numbersWalk(x any, s *structuralschema.Structural, path *dataPath, out *[]n
 	case nil:
 		return
 	default:
-		p := path.String()
-		*out = append(*out, numberProblem{p, fmt.Sprintf("%s: must be a quantity (a string or a number), found %s", p, describe(x, true))})
+		p := w.path.String()
+		w.out = append(w.out, numberProblem{p, fmt.Sprintf("%s: must be a quantity (a string or a number), found %s", p, describe(x, true))})
 		return
 	}
 	if err != nil {
-		p := path.String()
-		*out = append(*out, numberProblem{p, fmt.Sprintf("%s: invalid quantity %s: %v", p, formatValue(x), quantityError(err))})
+		p := w.path.String()
+		w.out = append(w.out, numberProblem{p, fmt.Sprintf("%s: invalid quantity %s: %v", p, formatValue(x), quantityError(err))})
 	}
 }
 
