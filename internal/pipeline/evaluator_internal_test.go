@@ -56,7 +56,7 @@ func TestSessionPool(t *testing.T) {
 	t.Run("sequential evaluations share one session", func(t *testing.T) {
 		ev := NewInProcess()
 		for _, env := range []string{"a", "b", "a"} {
-			opts := jsonnet.Options{Root: root, JPath: []string{"environments/" + env, "lib", "environments/" + env + "/vendor", "vendor/v"}}
+			opts := jsonnet.Options{Root: root, JPath: []string{"environments/" + env, "lib", "environments/" + env + "/vendor", "vendor"}}
 			if _, err := ev.Evaluate(context.Background(), opts, "environments/"+env+"/main.jsonnet", ""); err != nil {
 				t.Fatal(err)
 			}

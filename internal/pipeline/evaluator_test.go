@@ -90,9 +90,7 @@ func renderWith(t testing.TB, dir string, ev pipeline.Evaluator, parallel int) m
 }
 
 // testdataRepo copies testdata/repo into a temporary directory, adds files and returns the
-// copy's path. The tree's lib imports 'k.libsonnet', which it keeps in vendor/v/: a forwarding
-// file in vendor/ makes it render on its own (project.Find from the original tree climbs to
-// this repository's kforge.yaml instead).
+// copy's path.
 func testdataRepo(t *testing.T, files map[string]string) string {
 	t.Helper()
 	src, err := filepath.Abs(filepath.Join("testdata", "repo"))
@@ -120,7 +118,6 @@ func testdataRepo(t *testing.T, files map[string]string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files["vendor/k.libsonnet"] = "import 'v/k.libsonnet'"
 	for rel, content := range files {
 		p := filepath.Join(dst, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
