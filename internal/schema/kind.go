@@ -7,7 +7,6 @@ import (
 
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
 	apiextvalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
@@ -156,8 +155,8 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 			add(f.id, f.path, f.msg)
 		}
 	}
-	for _, e := range listtype.ValidateListSetsAndMaps(nil, k.structural, data) {
-		add(RuleDuplicate, e.Field, duplicateMessage(e))
+	for _, p := range checkLists(data, k.tree, nil) {
+		add(p.id, p.path, p.msg)
 	}
 	if k.quantities {
 		for _, n := range checkNumbers(data, k.tree) {
@@ -176,10 +175,6 @@ func (k *kindValidator) check(ctx context.Context, res Resource, data map[string
 		}
 	}
 	return out
-}
-
-func duplicateMessage(e *field.Error) string {
-	return fmt.Sprintf("%s: duplicate entry %s", e.Field, formatValue(e.BadValue))
 }
 
 // celMessage shows the rule's message and, for a scalar, the value it rejected (the error

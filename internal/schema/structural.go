@@ -30,6 +30,8 @@ type node struct {
 	props      map[string]*node
 	items      *node
 	additional *node
+	// lists is true when the node or a node below it is a list-type set or map.
+	lists bool
 }
 
 func newNode(s *structuralschema.Structural) *node {
@@ -46,6 +48,13 @@ func newNode(s *structuralschema.Structural) *node {
 	}
 	if s.AdditionalProperties != nil {
 		n.additional = newNode(s.AdditionalProperties.Structural)
+	}
+	n.lists = s.XListType != nil && (*s.XListType == "set" || *s.XListType == "map")
+	for _, c := range n.props {
+		n.lists = n.lists || c.lists
+	}
+	for _, c := range []*node{n.items, n.additional} {
+		n.lists = n.lists || (c != nil && c.lists)
 	}
 	return n
 }

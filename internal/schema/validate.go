@@ -310,8 +310,12 @@ func plainMetadata(md map[string]any) bool {
 // checkMetadataSchema checks metadata against the ObjectMeta schema: unknown fields and types.
 func checkMetadataSchema(res Resource, meta *kindValidator, md map[string]any) []Finding {
 	var out []Finding
-	for _, u := range pruneUnknown(md, meta.tree, pathStack{{key: "metadata", index: -1}}, false) {
+	at := pathStack{{key: "metadata", index: -1}}
+	for _, u := range pruneUnknown(md, meta.tree, at, false) {
 		out = append(out, newFinding(RuleUnknownField, SeverityError, res, meta.source, u.path, u.message()))
+	}
+	for _, p := range checkLists(md, meta.tree, at) {
+		out = append(out, newFinding(p.id, SeverityError, res, meta.source, p.path, p.msg))
 	}
 	if precheck(md, meta.tree, meta.patterns) {
 		return out
