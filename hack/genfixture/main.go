@@ -2,7 +2,8 @@
 // Kubernetes library generated in the style of k8s-libsonnet (about 0.7 MB of withX mixins), a
 // shared lib/ whose app abstraction formats names with % and std.format, and N environments of M
 // services each with per-environment overrides. The output depends only on the flags, so two runs
-// with the same flags write the same bytes, and it renders with kforge and with Tanka alike.
+// with the same flags write the same bytes. Nothing in it is specific to kforge, so Tanka renders
+// it as well (`tk export OUT environments/ -r`).
 //
 //	go run ./hack/genfixture -envs 100 -services 30 -out /tmp/fixture
 package main
