@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -33,7 +34,7 @@ func decodeStructuralJSON(data []byte) (*structuralschema.Structural, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeStructural(v, nil)
+	return decodeStructural(v, nil, nil)
 }
 
 // schemaPath names a schema object inside the one being decoded, for error messages only; it is
@@ -82,11 +83,24 @@ func fieldError(at *schemaPath, key string, err error) error {
 	return fmt.Errorf("schema %s: field %s: %w", at, key, err)
 }
 
-// decodeStructural builds one structural schema node and its children.
-func decodeStructural(v any, at *schemaPath) (*structuralschema.Structural, error) {
+// structCache remembers the structural schema decoded from each schema object, by the object's
+// identity: a resolved built-in schema shares the objects of common definitions (a PodSpec in
+// Deployment, StatefulSet and DaemonSet, a Container three times in a PodSpec), which are then
+// decoded once. The objects must stay alive, and unchanged, as long as the cache.
+type structCache map[uintptr]*structuralschema.Structural
+
+// decodeStructural builds one structural schema node and its children; cache may be nil.
+func decodeStructural(v any, at *schemaPath, cache structCache) (*structuralschema.Structural, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("schema %s must be an object", at)
+	}
+	var id uintptr
+	if cache != nil {
+		id = reflect.ValueOf(m).Pointer()
+		if s, ok := cache[id]; ok {
+			return s, nil
+		}
 	}
 	s := &structuralschema.Structural{ValueValidation: &structuralschema.ValueValidation{}}
 	for k, x := range m {
@@ -97,7 +111,7 @@ func decodeStructural(v any, at *schemaPath) (*structuralschema.Structural, erro
 				return nil, errors.New("OpenAPIV3Schema 'items' must be a schema, but is an array")
 			}
 			if x != nil {
-				if s.Items, err = decodeStructural(x, at.child("items")); err != nil {
+				if s.Items, err = decodeStructural(x, at.child("items"), cache); err != nil {
 					return nil, err
 				}
 			}
@@ -109,7 +123,7 @@ func decodeStructural(v any, at *schemaPath) (*structuralschema.Structural, erro
 			if len(props) > 0 {
 				s.Properties = make(map[string]structuralschema.Structural, len(props))
 				for name, p := range props {
-					ps, err := decodeStructural(p, at.child("properties").child(name))
+					ps, err := decodeStructural(p, at.child("properties").child(name), cache)
 					if err != nil {
 						return nil, err
 					}
@@ -122,7 +136,7 @@ func decodeStructural(v any, at *schemaPath) (*structuralschema.Structural, erro
 			case bool:
 				s.AdditionalProperties = &structuralschema.StructuralOrBool{Bool: ap}
 			default:
-				aps, err := decodeStructural(ap, at.child("additionalProperties"))
+				aps, err := decodeStructural(ap, at.child("additionalProperties"), cache)
 				if err != nil {
 					return nil, err
 				}
@@ -141,6 +155,9 @@ func decodeStructural(v any, at *schemaPath) (*structuralschema.Structural, erro
 		if err != nil {
 			return nil, fieldError(at, k, err)
 		}
+	}
+	if cache != nil {
+		cache[id] = s
 	}
 	return s, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"path"
 	"sort"
 	"strings"
@@ -82,14 +83,15 @@ type lazyDoc struct {
 	doc   *openAPIDoc
 	err   error
 
-	// mu guards resolver, shared by the kinds of the document so that common definitions
-	// (PodSpec) are resolved once.
+	// mu guards resolver and structs, shared by the kinds of the document so that common
+	// definitions (PodSpec) are resolved and decoded once.
 	mu       sync.Mutex
 	resolver *resolver
+	structs  structCache
 }
 
-// kindSchema resolves the schema of one kind of the document.
-func (d *lazyDoc) kindSchema(kind string) (map[string]any, error) {
+// kindStructural resolves and decodes the schema of one kind of the document.
+func (d *lazyDoc) kindStructural(kind string) (*structuralschema.Structural, error) {
 	doc, err := d.get()
 	if err != nil {
 		return nil, err
@@ -97,9 +99,13 @@ func (d *lazyDoc) kindSchema(kind string) (map[string]any, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.resolver == nil {
-		d.resolver = newResolver(doc)
+		d.resolver, d.structs = newResolver(doc), structCache{}
 	}
-	return d.resolver.kindSchema(kind)
+	s, err := d.resolver.kindSchema(kind)
+	if err != nil {
+		return nil, err
+	}
+	return decodeStructural(s, nil, d.structs)
 }
 
 func (d *lazyDoc) get() (*openAPIDoc, error) {
@@ -257,11 +263,7 @@ func (sh *shared) builtin(gv, kind string) (*kindValidator, error) {
 	if !ok {
 		source := fmt.Sprintf("Kubernetes %s OpenAPI (%s)", sh.kube.Release, gv)
 		lk = &lazyKind{build: func() (*kindValidator, error) {
-			s, err := d.kindSchema(kind)
-			if err != nil {
-				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
-			}
-			st, err := decodeStructural(s, nil)
+			st, err := d.kindStructural(kind)
 			if err != nil {
 				return nil, fmt.Errorf("schema of %s %s: %w", gv, kind, err)
 			}
@@ -301,7 +303,7 @@ func (sh *shared) buildMeta() (*kindValidator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}
-	st, err := decodeStructural(s, nil)
+	st, err := decodeStructural(s, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("schema of object metadata: %w", err)
 	}
