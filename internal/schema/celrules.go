@@ -12,12 +12,20 @@ import (
 )
 
 // celNode is the part of a schema that leads to CEL rules (x-kubernetes-validations). A node
-// that carries rules holds the validator of its whole subtree; the nodes on the way only lead
-// to it. Building the API server's CEL validator at the root instead would prepare an
-// environment and compile every rule at every node: Istio's DestinationRule repeats the same
-// duration rule 138 times. Here identical rule-carrying subtrees share one compiled validator.
+// that carries rules holds the validator of its whole subtree, compiled the first time an
+// object has a value there; the nodes on the way only lead to it. Building the API server's CEL
+// validator at the root instead would prepare an environment and compile every rule at every
+// node up front: Istio's DestinationRule repeats the same duration rule 138 times, most of them
+// under fields an object does not set. Identical rule-carrying subtrees share one compiled
+// validator.
 type celNode struct {
-	validator *cel.Validator
+	// rules is the rule-carrying subtree, nil for a node on the way.
+	rules        *structuralschema.Structural
+	resourceRoot bool
+	cache        *celCache
+	once         sync.Once
+	validator    *cel.Validator
+
 	props     map[string]*celNode
 	items     *celNode
 	additonal *celNode
@@ -64,7 +72,7 @@ func newCELNode(s *structuralschema.Structural, resourceRoot bool, cache *celCac
 		return nil
 	}
 	if nodeHasRules(s) {
-		return &celNode{validator: cache.compile(s, resourceRoot)}
+		return &celNode{rules: s, resourceRoot: resourceRoot, cache: cache}
 	}
 	n := &celNode{}
 	found := false
@@ -100,7 +108,11 @@ func (n *celNode) validate(ctx context.Context, path *field.Path, x any, budget 
 	if x == nil || *budget <= 0 {
 		return nil
 	}
-	if n.validator != nil {
+	if n.rules != nil {
+		n.once.Do(func() { n.validator = n.cache.compile(n.rules, n.resourceRoot) })
+		if n.validator == nil {
+			return nil
+		}
 		errs, remaining := n.validator.Validate(ctx, path, nil, x, nil, *budget)
 		*budget = remaining
 		return errs

@@ -3,6 +3,12 @@ package schema
 import (
 	"sort"
 	"testing"
+
+	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/model"
+	celconfig "k8s.io/apiserver/pkg/apis/cel"
+	"k8s.io/apiserver/pkg/cel/environment"
 )
 
 // TestEveryBuiltinKindBuilds builds the validator of every kind of every group version of every
@@ -74,8 +80,13 @@ func TestEveryEmbeddedCRDBuilds(t *testing.T) {
 			if !ver.served {
 				continue
 			}
-			if _, err := ver.kind.get(); err != nil {
+			kv, err := ver.kind.get()
+			if err != nil {
 				t.Errorf("%s %s: %v", gk, name, err)
+				continue
+			}
+			for _, msg := range compileRules(kv.structural, true) {
+				t.Errorf("%s %s: %s", gk, name, msg)
 			}
 			n++
 		}
@@ -83,4 +94,38 @@ func TestEveryEmbeddedCRDBuilds(t *testing.T) {
 	if n < 40 {
 		t.Errorf("only %d CRD versions", n)
 	}
+}
+
+// compileRules compiles every CEL rule of s, as the API server does when a definition is
+// created, and returns the errors: the validators compile rules when an object first reaches
+// them, so a rule that does not compile would otherwise show only on such an object.
+func compileRules(s *structuralschema.Structural, resourceRoot bool) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	if len(s.XValidations) > 0 {
+		results, err := cel.Compile(s, model.SchemaDeclType(s, resourceRoot), celconfig.PerCallLimit,
+			environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion()), cel.StoredExpressionsEnvLoader())
+		if err != nil {
+			out = append(out, err.Error())
+		}
+		for _, r := range results {
+			if r.Error != nil {
+				out = append(out, r.Error.Error())
+			}
+		}
+	}
+	for k := range s.Properties {
+		p := s.Properties[k]
+		out = append(out, compileRules(&p, p.XEmbeddedResource)...)
+	}
+	if s.Items != nil {
+		out = append(out, compileRules(s.Items, s.Items.XEmbeddedResource)...)
+	}
+	if s.AdditionalProperties != nil && s.AdditionalProperties.Structural != nil {
+		ap := s.AdditionalProperties.Structural
+		out = append(out, compileRules(ap, ap.XEmbeddedResource)...)
+	}
+	return out
 }
