@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,6 +21,10 @@ func TestMain(m *testing.M) {
 	})
 }
 
+// updateScripts rewrites the expected output in the scripts (cmp stdout want/...) from what the
+// commands print: go test ./internal/cli -run TestScripts -update-scripts.
+var updateScripts = flag.Bool("update-scripts", false, "rewrite the scripts' expected files from the actual output")
+
 // TestScripts runs the end-to-end command scripts in testdata/script: each is a miniature
 // repository plus the kforge invocations and their expected output and exit codes.
 func TestScripts(t *testing.T) {
@@ -32,5 +37,6 @@ func TestScripts(t *testing.T) {
 		},
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		UpdateScripts:       *updateScripts,
 	})
 }

@@ -46,7 +46,7 @@ func newPolicyListCmd(streams IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rules := engine.Rules()
+			rules := append(engine.Rules(), schemaRules()...)
 			if opts.json {
 				out, err := json.MarshalIndent(rules, "", "  ")
 				if err != nil {
@@ -58,7 +58,11 @@ func newPolicyListCmd(streams IOStreams) *cobra.Command {
 			tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tPOLICY")
 			for _, r := range rules {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s:%d\n", r.ID, r.Severity, r.Title, r.File, r.Line)
+				where := fmt.Sprintf("%s:%d", r.File, r.Line)
+				if r.File == "" {
+					where = "(built into kforge: " + r.Package + ")"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, where)
 			}
 			return tw.Flush()
 		},

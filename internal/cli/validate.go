@@ -20,6 +20,7 @@ import (
 	"github.com/kforge/kforge/internal/policy"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/report"
+	"github.com/kforge/kforge/internal/schema"
 )
 
 // policyFlags choose the policies and how they are evaluated.
@@ -185,6 +186,7 @@ type validateOptions struct {
 	sel    selectFlags
 	eval   evalFlags
 	policy policyFlags
+	schema schemaFlags
 	report reportFlags
 	// manifests validates already-rendered YAML (file, directory or - for stdin) instead of
 	// rendering environments.
@@ -230,6 +232,7 @@ policy that does not compile.`,
 	opts.sel.addFlags(cmd.Flags())
 	opts.eval.addFlags(cmd.Flags())
 	opts.policy.addFlags(cmd.Flags())
+	opts.schema.addFlags(cmd.Flags())
 	opts.report.addFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.manifests, "manifests", "", "validate rendered YAML from a file, a directory or - (stdin) instead of rendering")
 	cmd.Flags().StringVar(&opts.envName, "env-name", "manifests", "with --manifests: the environment name the policies see")
@@ -250,11 +253,15 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	if err != nil {
 		return err
 	}
-	rep := report.Report{Tool: "kforge", Version: Version, Rules: engine.Rules()}
+	schemas, err := opts.schema.load(s.project, wd)
+	if err != nil {
+		return err
+	}
+	rep := newReport(engine, schemas)
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (report.EnvironmentResult, error) {
-			return validateEnvironment(ctx, s.renderer, engine, env)
+			return validateEnvironment(ctx, s.renderer, engine, schemas, env)
 		},
 		func(_ environment.Environment, res report.EnvironmentResult, err error) error {
 			if err != nil {
@@ -281,7 +288,7 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 }
 
 // validateEnvironment renders one environment and evaluates the policies against it.
-func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *policy.Engine, env environment.Environment) (report.EnvironmentResult, error) {
+func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *policy.Engine, schemas *schema.Validator, env environment.Environment) (report.EnvironmentResult, error) {
 	rendered, err := r.Render(ctx, env)
 	if err != nil {
 		return report.EnvironmentResult{}, err
@@ -294,11 +301,17 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 	if err != nil {
 		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
 	}
-	findings, err := engine.Evaluate(ctx, in)
+	findings, err := validateSchemas(ctx, schemas, env.Name, in.Resources, in.Files)
+	if err != nil {
+		return report.EnvironmentResult{}, err
+	}
+	policyFindings, err := engine.Evaluate(ctx, in)
 	if err != nil {
 		// The engine's errors already start with the environment's name.
 		return report.EnvironmentResult{}, err
 	}
+	findings = append(findings, policyFindings...)
+	policy.SortFindings(findings)
 	return report.EnvironmentResult{
 		Name:       env.Name,
 		Tier:       env.Tier(),
@@ -342,15 +355,25 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 		Files:       files,
 		Entrypoint:  opts.manifests,
 	}
-	findings, err := engine.Evaluate(ctx, in)
+	schemas, err := opts.schema.load(proj, wd)
 	if err != nil {
 		return err
 	}
-	rep := report.Report{Tool: "kforge", Version: Version, Rules: engine.Rules(),
-		Environments: []report.EnvironmentResult{{
-			Name: opts.envName, Tier: opts.tier, Entrypoint: opts.manifests,
-			Resources: len(ms), Findings: findings,
-		}}}
+	findings, err := validateSchemas(ctx, schemas, opts.envName, in.Resources, in.Files)
+	if err != nil {
+		return err
+	}
+	policyFindings, err := engine.Evaluate(ctx, in)
+	if err != nil {
+		return err
+	}
+	findings = append(findings, policyFindings...)
+	policy.SortFindings(findings)
+	rep := newReport(engine, schemas)
+	rep.Environments = []report.EnvironmentResult{{
+		Name: opts.envName, Tier: opts.tier, Entrypoint: opts.manifests,
+		Resources: len(ms), Findings: findings,
+	}}
 	return opts.report.write(streams, wd, rep)
 }
 
@@ -435,4 +458,14 @@ func hasGenerateNameOnly(m *manifest.Manifest) bool {
 	meta, _ := m.Object["metadata"].(map[string]any)
 	_, named := meta["name"].(string)
 	return !named
+}
+
+// newReport starts a report whose rule catalogue holds the policies' rules and, when schemas are
+// validated, the schema finding ids.
+func newReport(engine *policy.Engine, schemas *schema.Validator) report.Report {
+	rules := engine.Rules()
+	if schemas != nil {
+		rules = append(rules, schemaRules()...)
+	}
+	return report.Report{Tool: "kforge", Version: Version, Rules: rules}
 }

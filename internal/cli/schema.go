@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/schema"
+)
+
+// schemaFlags control the structural validation of rendered objects against the Kubernetes
+// OpenAPI documents and CRDs embedded in kforge.
+type schemaFlags struct {
+	// kubeVersion is the Kubernetes version of the built-in schemas; empty takes kforge.yaml's.
+	kubeVersion string
+	// crds are extra CustomResourceDefinition files or directories.
+	crds []string
+	// strict makes a kind without a schema an error.
+	strict bool
+	// off skips schema validation.
+	off bool
+}
+
+func (f *schemaFlags) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes version of the built-in schemas, e.g. 1.33 (default: kforge.yaml kubernetesVersion)")
+	fs.StringArrayVar(&f.crds, "crds", nil, "extra CustomResourceDefinitions, a file or a directory (repeatable)")
+	fs.BoolVar(&f.strict, "strict-schemas", false, "a kind without a schema is an error, not a warning")
+	fs.BoolVar(&f.off, "no-schemas", false, "skip schema validation (policies only)")
+}
+
+// load builds the validator once per run; nil when --no-schemas. proj may be nil (manifests
+// outside a repository).
+func (f *schemaFlags) load(proj *project.Project, wd string) (*schema.Validator, error) {
+	if f.off {
+		return nil, nil
+	}
+	opts := schema.Options{KubernetesVersion: f.kubeVersion, Strict: f.strict}
+	if proj != nil {
+		opts.Root = proj.Root
+		if opts.KubernetesVersion == "" {
+			opts.KubernetesVersion = proj.Config.KubernetesVersion
+		}
+	} else {
+		opts.Root = wd
+	}
+	for _, dir := range f.crds {
+		opts.CRDDirs = append(opts.CRDDirs, absPath(wd, dir))
+	}
+	v, err := schema.Load(opts)
+	if err != nil {
+		return nil, fmt.Errorf("load schemas: %w", err)
+	}
+	return v, nil
+}
+
+// schemaRules are the schema finding ids in the rule catalogue's shape.
+func schemaRules() []policy.Rule {
+	var out []policy.Rule
+	for _, r := range schema.Rules() {
+		out = append(out, policy.Rule{
+			ID: r.ID, Severity: r.Severity, Title: r.Title, Description: r.Description,
+			Package: "schema", Style: "schema",
+		})
+	}
+	return out
+}
+
+// validateSchemas checks objects against their schemas, with the CRDs among them added, and
+// returns the findings in the report's shape. files holds each object's file (may be nil).
+func validateSchemas(ctx context.Context, v *schema.Validator, envName string, objs []map[string]any, files []string) ([]policy.Finding, error) {
+	if v == nil {
+		return nil, nil
+	}
+	ev, err := v.AddCRDs(envName, objs)
+	if err != nil {
+		return nil, fmt.Errorf("validate %s: %w", envName, err)
+	}
+	var out []policy.Finding
+	for i, fs := range ev.ValidateAll(ctx, objs) {
+		for _, f := range fs {
+			pf := policy.Finding{
+				RuleID:      f.RuleID,
+				Severity:    f.Severity,
+				Title:       f.Title,
+				Message:     f.Message,
+				Environment: envName,
+				Resource: policy.ResourceRef{
+					APIVersion: f.Resource.APIVersion, Kind: f.Resource.Kind,
+					Namespace: f.Resource.Namespace, Name: f.Resource.Name,
+				},
+				Source: f.Schema,
+			}
+			if i < len(files) {
+				pf.File = files[i]
+			}
+			out = append(out, pf)
+		}
+	}
+	return out, nil
+}
