@@ -70,6 +70,8 @@ if [ -n "${KFORGE:-}" ]; then
 else
   log "building kforge"
   kforge=$dir/kforge
+  # The embedded schema data is generated (make schemas) before kforge builds.
+  if [ -d "$repo/hack/schemas" ]; then (cd "$repo" && "$go" run ./hack/schemas >&2); fi
   (cd "$repo" && "$go" build -o "$kforge" ./cmd/kforge)
 fi
 
