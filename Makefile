@@ -5,10 +5,10 @@ ENVS    ?= --all
 
 .DEFAULT_GOAL := help
 
-.PHONY: help schemas build render test lint fmt golden verify bench fuzz clean
+.PHONY: help schemas build render test lint fmt golden verify bench bench-fixture fuzz clean
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 schemas: ## copy the Kubernetes OpenAPI documents and CRDs kforge embeds from the Go module cache (internal/schema/generated)
 	$(GO) run ./hack/schemas
@@ -34,8 +34,11 @@ golden: build ## re-render golden/ from the sources
 verify: golden ## fail when golden/ is not what the sources render
 	git diff --exit-code -- golden && test -z "$$(git status --porcelain -- golden)"
 
-bench: ## run the Go benchmarks
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: schemas ## run the Go benchmarks, then the end-to-end benchmark (hack/bench.sh)
+	$(GO) test -run '^$$' -bench . -benchmem ./... && hack/bench.sh
+
+bench-fixture: build ## end-to-end only: cold, warm, one-file, validate, golden and render runs on a generated repository (BENCH_ENVS=100 BENCH_SERVICES=30 TK=path/to/tk)
+	KFORGE=$(BIN) hack/bench.sh
 
 clean: ## remove build output
 	rm -rf bin dist

@@ -41,7 +41,7 @@ func (f *cacheFlags) affectedOnly() bool { return f.since != "" || len(f.changed
 // install wraps r's evaluator with the render cache, unless --no-cache. A cache directory that
 // cannot be opened is a warning when it was asked for explicitly, and silently skipped otherwise
 // (e.g. a read-only home directory in CI).
-func (f *cacheFlags) install(streams IOStreams, r *pipeline.Renderer, next pipeline.Evaluator) *cache.CachingEvaluator {
+func (f *cacheFlags) install(streams IOStreams, r *pipeline.Renderer, next pipeline.Evaluator, targets []string) *cache.CachingEvaluator {
 	if f.off {
 		return nil
 	}
@@ -71,6 +71,8 @@ func (f *cacheFlags) install(streams IOStreams, r *pipeline.Renderer, next pipel
 	}
 	ce := cache.NewEvaluator(next, store, version)
 	r.SetEvaluator(ce)
+	// The encoded files depend on the build (the encoder) and the target filters too.
+	r.SetMemo(store, version+" targets="+strings.Join(targets, "\x00"))
 	return ce
 }
 

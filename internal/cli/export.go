@@ -188,7 +188,7 @@ func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
-			files, err := renderFiles(ctx, s.renderer, env)
+			files, err := s.renderer.Files(ctx, env)
 			if err != nil {
 				return golden.Changes{}, err
 			}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
-	"github.com/kforge/kforge/internal/pipeline"
 )
 
 func newGoldenCmd(streams IOStreams) *cobra.Command {
@@ -85,19 +84,6 @@ func checkSlugs(envs []environment.Environment) error {
 	return golden.ValidateSlugs(slugs)
 }
 
-// renderFiles renders env into the files of its golden directory.
-func renderFiles(ctx context.Context, r *pipeline.Renderer, env environment.Environment) ([]golden.File, error) {
-	rendered, err := r.Render(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	files, err := pipeline.GoldenFiles(rendered.Manifests)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", env.Name, err)
-	}
-	return files, nil
-}
-
 func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts *goldenOptions) error {
 	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
@@ -163,7 +149,7 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
-			files, err := renderFiles(ctx, s.renderer, env)
+			files, err := s.renderer.Files(ctx, env)
 			if err != nil {
 				return golden.Changes{}, err
 			}
@@ -217,7 +203,7 @@ func renderDrifts(ctx context.Context, streams IOStreams, s *session, parallel i
 	var failed []error
 	err := eachEnv(ctx, streams, s, parallel,
 		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
-			files, err := renderFiles(ctx, s.renderer, env)
+			files, err := s.renderer.Files(ctx, env)
 			if err != nil {
 				return golden.Drift{}, err
 			}

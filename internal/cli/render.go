@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
 )
@@ -59,10 +60,46 @@ func runRender(ctx context.Context, streams IOStreams, args []string, opts *rend
 	if err != nil {
 		return err
 	}
-	var all []*manifest.Manifest
+	if opts.output == "json" {
+		return renderJSON(ctx, streams, s, opts)
+	}
+	// YAML: each resource's canonical document, from the render cache's memo when the
+	// environment is unchanged.
 	var failed []error
 	first := true
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
+		func(ctx context.Context, env environment.Environment) ([]golden.File, error) {
+			return s.renderer.Files(ctx, env)
+		},
+		func(_ environment.Environment, files []golden.File, err error) error {
+			if err != nil {
+				failed = append(failed, err)
+				return nil
+			}
+			for _, f := range files {
+				if !first {
+					if _, err := io.WriteString(streams.Out, "---\n"); err != nil {
+						return err
+					}
+				}
+				first = false
+				if _, err := streams.Out.Write(f.Content); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	return errors.Join(failed...)
+}
+
+// renderJSON prints every selected environment's manifests as one JSON List.
+func renderJSON(ctx context.Context, streams IOStreams, s *session, opts *renderOptions) error {
+	var all []*manifest.Manifest
+	var failed []error
+	err := eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (*pipeline.Rendered, error) {
 			return s.renderer.Render(ctx, env)
 		},
@@ -71,20 +108,8 @@ func runRender(ctx context.Context, streams IOStreams, args []string, opts *rend
 				failed = append(failed, err)
 				return nil
 			}
-			if opts.output == "json" {
-				all = append(all, r.Manifests...)
-				return nil
-			}
-			if len(r.Manifests) == 0 {
-				return nil
-			}
-			if !first {
-				if _, err := io.WriteString(streams.Out, "---\n"); err != nil {
-					return err
-				}
-			}
-			first = false
-			return manifest.WriteStream(streams.Out, r.Manifests)
+			all = append(all, r.Manifests...)
+			return nil
 		})
 	if err != nil {
 		return err
@@ -92,10 +117,7 @@ func runRender(ctx context.Context, streams IOStreams, args []string, opts *rend
 	if len(failed) > 0 {
 		return errors.Join(failed...)
 	}
-	if opts.output == "json" {
-		return manifest.WriteJSON(streams.Out, all)
-	}
-	return nil
+	return manifest.WriteJSON(streams.Out, all)
 }
 
 // describeEnv is a one-line description of an environment for messages.

@@ -130,7 +130,7 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	}
 	r := pipeline.NewRenderer(proj, opts, filter)
 	r.SetEvaluator(evaluator)
-	ce := sel.cache.install(streams, r, evaluator)
+	ce := sel.cache.install(streams, r, evaluator, sel.targets)
 	if len(args) == 0 && !sel.all && sel.name == "" {
 		sel.all = true // --since or --changed-files alone: every affected environment
 	}

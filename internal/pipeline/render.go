@@ -22,6 +22,10 @@ type Renderer struct {
 	targets   *manifest.Filter
 	evaluator Evaluator
 
+	// memo and memoKey let Files reuse encoded files (memo.go); nil without a cache.
+	memo    Memo
+	memoKey string
+
 	// inline caches the evaluation of each inline entrypoint, so a file defining several
 	// environments is evaluated once (Tanka evaluates it once per environment, plus once).
 	mu     sync.Mutex

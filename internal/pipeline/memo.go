@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/manifest"
+)
+
+// Memo stores results computed deterministically from an evaluation's output, so that an
+// unchanged environment skips extraction and YAML encoding as well as evaluation
+// (cache.Store implements it).
+type Memo interface {
+	GetMemo(output []byte, name string) ([]byte, bool, error)
+	PutMemo(output []byte, name string, data []byte) error
+}
+
+// SetMemo makes Files reuse the encoded files of an output seen before. key must capture every
+// input of the encoding besides the output and the environment's settings: the kforge build
+// and the target filters.
+func (r *Renderer) SetMemo(m Memo, key string) {
+	r.memo, r.memoKey = m, key
+}
+
+// Files renders env into the files of its golden directory: one canonical YAML file per
+// resource, named by manifest.FileNames. With a memo, files already encoded for the same output,
+// settings and key are served from it.
+func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]golden.File, error) {
+	res, err := r.Evaluate(ctx, env)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", env.Name, err)
+	}
+	output := []byte(res.JSON)
+	name, err := r.memoName(env)
+	if err != nil {
+		return nil, err
+	}
+	if name != "" {
+		if data, ok, _ := r.memo.GetMemo(output, name); ok {
+			var files []golden.File
+			if json.Unmarshal(data, &files) == nil {
+				return files, nil
+			}
+		}
+	}
+	ms, err := manifest.Extract(output, Settings(env))
+	if err != nil {
+		return nil, fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
+	}
+	files, err := GoldenFiles(r.targets.Keep(ms))
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", env.Name, err)
+	}
+	if name != "" {
+		if data, err := json.Marshal(files); err == nil {
+			// A memo that cannot be stored only costs the next run the encoding.
+			_ = r.memo.PutMemo(output, name, data)
+		}
+	}
+	return files, nil
+}
+
+// memoName is the memo name of env's files: the memo key and env's extraction settings; empty
+// without a memo.
+func (r *Renderer) memoName(env environment.Environment) (string, error) {
+	if r.memo == nil {
+		return "", nil
+	}
+	settings, err := json.Marshal(Settings(env))
+	if err != nil {
+		return "", fmt.Errorf("render %s: encode settings: %w", env.Name, err)
+	}
+	return "golden-files/v1 " + r.memoKey + " " + string(settings), nil
+}
