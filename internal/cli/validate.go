@@ -301,9 +301,17 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 	if err != nil {
 		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
 	}
-	findings, err := validateSchemas(ctx, schemas, env.Name, in.Resources, in.Files)
-	if err != nil {
-		return report.EnvironmentResult{}, err
+	// Schema findings depend only on the output and the schemas: an unchanged environment's come
+	// from the render cache.
+	var findings []policy.Finding
+	if schemas != nil {
+		err = pipeline.Memoize(r, rendered.Output, "schema-findings/v1 "+schemas.Fingerprint(), env, &findings, func() error {
+			findings, err = validateSchemas(ctx, schemas, env.Name, in.Resources, in.Files)
+			return err
+		})
+		if err != nil {
+			return report.EnvironmentResult{}, err
+		}
 	}
 	policyFindings, err := engine.Evaluate(ctx, in)
 	if err != nil {

@@ -33,45 +33,44 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	output := []byte(res.JSON)
-	name, err := r.memoName(env)
-	if err != nil {
-		return nil, err
-	}
-	if name != "" {
-		if data, ok, _ := r.memo.GetMemo(output, name); ok {
-			var files []golden.File
-			if json.Unmarshal(data, &files) == nil {
-				return files, nil
-			}
+	var files []golden.File
+	err = Memoize(r, []byte(res.JSON), "golden-files/v1", env, &files, func() error {
+		ms, err := manifest.Extract([]byte(res.JSON), Settings(env))
+		if err != nil {
+			return fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
+		}
+		files, err = GoldenFiles(r.targets.Keep(ms))
+		if err != nil {
+			return fmt.Errorf("render %s: %w", env.Name, err)
+		}
+		return nil
+	})
+	return files, err
+}
+
+// Memoize fills *result from r's memo when the same computation (what, under the memo key and
+// env's extraction settings) already ran on output, else runs compute, which fills *result, and
+// stores it. Without a memo it just runs compute. result must survive a JSON round trip.
+func Memoize[T any](r *Renderer, output []byte, what string, env environment.Environment, result *T, compute func() error) error {
+	name := ""
+	if r.memo != nil {
+		settings, err := json.Marshal(Settings(env))
+		if err != nil {
+			return fmt.Errorf("render %s: encode settings: %w", env.Name, err)
+		}
+		name = what + " " + r.memoKey + " " + string(settings)
+		if data, ok, _ := r.memo.GetMemo(output, name); ok && json.Unmarshal(data, result) == nil {
+			return nil
 		}
 	}
-	ms, err := manifest.Extract(output, Settings(env))
-	if err != nil {
-		return nil, fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
-	}
-	files, err := GoldenFiles(r.targets.Keep(ms))
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", env.Name, err)
+	if err := compute(); err != nil {
+		return err
 	}
 	if name != "" {
-		if data, err := json.Marshal(files); err == nil {
-			// A memo that cannot be stored only costs the next run the encoding.
+		if data, err := json.Marshal(result); err == nil {
+			// A memo that cannot be stored only costs the next run the computation.
 			_ = r.memo.PutMemo(output, name, data)
 		}
 	}
-	return files, nil
-}
-
-// memoName is the memo name of env's files: the memo key and env's extraction settings; empty
-// without a memo.
-func (r *Renderer) memoName(env environment.Environment) (string, error) {
-	if r.memo == nil {
-		return "", nil
-	}
-	settings, err := json.Marshal(Settings(env))
-	if err != nil {
-		return "", fmt.Errorf("render %s: encode settings: %w", env.Name, err)
-	}
-	return "golden-files/v1 " + r.memoKey + " " + string(settings), nil
+	return nil
 }

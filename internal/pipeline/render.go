@@ -41,6 +41,8 @@ type Rendered struct {
 	// Reads lists every file the evaluation read, the basis of cache keys and affected-environment
 	// selection.
 	Reads []jsonnet.FileRead
+	// Output is the evaluated JSON the manifests were extracted from: the key of Memoize.
+	Output []byte
 }
 
 // NewRenderer returns a Renderer for p. base holds the ext vars, top-level arguments and stack
@@ -187,7 +189,7 @@ func (r *Renderer) Render(ctx context.Context, env environment.Environment) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
 	}
-	return &Rendered{Env: env, Manifests: r.targets.Keep(ms), Reads: res.Reads}, nil
+	return &Rendered{Env: env, Manifests: r.targets.Keep(ms), Reads: res.Reads, Output: []byte(res.JSON)}, nil
 }
 
 // Settings are the extraction settings env's spec asks for: default namespace, Tanka's
