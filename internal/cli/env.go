@@ -71,7 +71,15 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	if err := opts.eval.apply(&jopts, streams.lookupEnv, wd); err != nil {
 		return err
 	}
-	envs, err := pipeline.NewRenderer(proj, jopts, nil).Environments(ctx, dir)
+	r := pipeline.NewRenderer(proj, jopts, nil)
+	// Inline entrypoints are evaluated under kforge.yaml's limits, in worker processes.
+	var limits limitFlags
+	evaluator, err := limits.evaluator(streams, proj.Config.Limits, 0)
+	if err != nil {
+		return err
+	}
+	r.SetEvaluator(evaluator)
+	envs, err := r.Environments(ctx, dir)
 	if err != nil {
 		return err
 	}
