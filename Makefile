@@ -2,6 +2,7 @@
 GO      ?= go
 BIN     ?= bin/kforge
 ENVS    ?= --all
+FUZZTIME ?= 30
 
 .DEFAULT_GOAL := help
 
@@ -39,6 +40,9 @@ bench: schemas ## run the Go benchmarks, then the end-to-end benchmark (hack/ben
 
 bench-fixture: build ## end-to-end only: cold, warm, one-file, validate, golden and render runs on a generated repository (BENCH_ENVS=100 BENCH_SERVICES=30 TK=path/to/tk)
 	KFORGE=$(BIN) hack/bench.sh
+
+fuzz: schemas ## run every Go fuzz target for FUZZTIME seconds each (default 30)
+	hack/fuzz.sh $(FUZZTIME)
 
 clean: ## remove build output
 	rm -rf bin dist
