@@ -71,7 +71,7 @@ func (f *limitFlags) apply(l *project.Limits) error {
 func (f *limitFlags) evaluator(streams IOStreams, l project.Limits, parallel int) (pipeline.Evaluator, error) {
 	limits := isolate.Limits{EvalTimeout: l.EvalTimeout, MaxOutputBytes: l.MaxOutputBytes, MaxMemory: l.MaxMemory}
 	if f.inProcess {
-		return isolate.Local{Limits: limits}, nil
+		return isolate.Local{Limits: limits, Eval: pipeline.NewInProcess()}, nil
 	}
 	exe, err := os.Executable()
 	if err != nil {

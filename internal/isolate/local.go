@@ -16,6 +16,9 @@ import (
 type Local struct {
 	// Limits are the limits; MaxMemory is ignored.
 	Limits Limits
+	// Eval evaluates; pipeline.NewInProcess() reuses parsed files across environments, the zero
+	// value uses a fresh VM per evaluation.
+	Eval pipeline.InProcess
 }
 
 // Evaluate implements pipeline.Evaluator.
@@ -26,7 +29,7 @@ func (l Local) Evaluate(ctx context.Context, opts jsonnet.Options, filename, cod
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		res, err := pipeline.InProcess{}.Evaluate(ctx, opts, filename, code)
+		res, err := l.Eval.Evaluate(ctx, opts, filename, code)
 		done <- outcome{res, err}
 	}()
 	var expired <-chan time.Time

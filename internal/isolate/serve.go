@@ -36,7 +36,9 @@ func (e *MemoryError) Error() string {
 // returns a *MemoryError at once, while the evaluation is still running: the caller must then
 // end the process.
 func Serve(ctx context.Context, in io.Reader, out io.Writer) error {
-	s := &server{bw: bufio.NewWriter(out), exceeded: make(chan *MemoryError, 1)}
+	// One pooled evaluator for the worker's life: lib/ and vendor files are parsed once per worker,
+	// not once per environment.
+	s := &server{bw: bufio.NewWriter(out), exceeded: make(chan *MemoryError, 1), eval: pipeline.NewInProcess()}
 	s.enc = gob.NewEncoder(s.bw)
 	done := make(chan error, 1)
 	go func() { done <- s.loop(ctx, gob.NewDecoder(bufio.NewReader(in))) }()
@@ -56,6 +58,7 @@ type server struct {
 	bw       *bufio.Writer
 	enc      *gob.Encoder
 	exceeded chan *MemoryError
+	eval     pipeline.InProcess
 }
 
 // send writes and flushes one frame.
@@ -94,7 +97,7 @@ func (s *server) handle(ctx context.Context, req request) response {
 		opts.TraceOut = &traceWriter{s: s, seq: req.Seq}
 	}
 	stop := s.watchMemory(req.Seq, req.MaxMemory)
-	res, err := pipeline.InProcess{}.Evaluate(ctx, opts, req.Filename, req.Code)
+	res, err := s.eval.Evaluate(ctx, opts, req.Filename, req.Code)
 	stop()
 	if err == nil && req.MaxOutputBytes > 0 && int64(len(res.JSON)) > req.MaxOutputBytes {
 		err = &LimitError{Limit: LimitMaxOutputBytes, File: req.Filename, Max: req.MaxOutputBytes, Used: int64(len(res.JSON))}
