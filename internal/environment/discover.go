@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/project"
 )
 
@@ -67,7 +68,7 @@ func Discover(p *project.Project, dir string) (Discovery, error) {
 	start := p.Abs(dir)
 	err = filepath.WalkDir(start, func(abs string, de fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("walk %s: %w", p.Rel(abs), unwrapPathError(err))
+			return fmt.Errorf("walk %s: %w", p.Rel(abs), fsutil.WithoutPath(err))
 		}
 		rel := p.Rel(abs)
 		if de.IsDir() {
@@ -122,58 +123,34 @@ func readRepoFile(root, rel string, max int64) ([]byte, error) {
 	}
 	real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, fsutil.WithoutPath(err)
 	}
 	if r, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(r) {
 		return nil, errors.New("a symbolic link leading outside the repository is not read")
 	}
 	fi, err := os.Stat(real)
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, fsutil.WithoutPath(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", fileType(fi.Mode()))
+		return nil, fmt.Errorf("not a regular file (%s)", fsutil.FileType(fi.Mode()))
 	}
 	if fi.Size() > max {
 		return nil, fmt.Errorf("%d bytes, more than the %d a %s may have", fi.Size(), max, path.Base(rel))
 	}
 	f, err := os.Open(real)
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, fsutil.WithoutPath(err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, fsutil.WithoutPath(err)
 	}
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("more than the %d bytes a %s may have", max, path.Base(rel))
 	}
 	return data, nil
-}
-
-// fileType names the type of a file that is not a regular one.
-func fileType(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
-}
-
-// unwrapPathError drops the absolute path a *fs.PathError carries.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // isFile reports whether abs exists and is not a directory (symbolic links

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // checkFiles vets every file the loader would read from the policy directories and every data
@@ -44,7 +46,7 @@ func (e *Engine) checkFiles(policyPaths, dataFiles []string) error {
 			return nil
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, &Error{Kind: KindLoad, Message: fmt.Sprintf("read policy directory %s: %v", e.rel(dir), unwrapPath(err)), Err: err})
+			errs = append(errs, &Error{Kind: KindLoad, Message: fmt.Sprintf("read policy directory %s: %v", e.rel(dir), fsutil.WithoutPath(err)), Err: err})
 		}
 	}
 	for _, p := range dataFiles {
@@ -83,12 +85,12 @@ func loadedByName(name string) bool {
 func vetFile(p, allowed string) string {
 	fi, err := os.Lstat(p)
 	if err != nil {
-		return unwrapPath(err).Error()
+		return fsutil.WithoutPath(err).Error()
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil {
-			return "a symbolic link that cannot be followed: " + unwrapPath(err).Error()
+			return "a symbolic link that cannot be followed: " + fsutil.WithoutPath(err).Error()
 		}
 		if allowed != "" {
 			if rel, err := filepath.Rel(allowed, real); err != nil || !filepath.IsLocal(rel) {
@@ -96,35 +98,11 @@ func vetFile(p, allowed string) string {
 			}
 		}
 		if fi, err = os.Stat(real); err != nil {
-			return unwrapPath(err).Error()
+			return fsutil.WithoutPath(err).Error()
 		}
 	}
 	if !fi.Mode().IsRegular() {
-		return "not a regular file (" + fileType(fi.Mode()) + ")"
+		return "not a regular file (" + fsutil.FileType(fi.Mode()) + ")"
 	}
 	return ""
-}
-
-// fileType names the type of a file that is not a regular one.
-func fileType(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
-}
-
-// unwrapPath drops the absolute path an *fs.PathError carries.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // Root marker file names, in the order Find looks for them.
@@ -102,7 +104,7 @@ func readConfig(root string) ([]byte, error) {
 		return nil, fail("cannot be read: " + pathErrorReason(err))
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fail("must be a regular file, found " + describeMode(fi.Mode()))
+		return nil, fail("must be a regular file, found " + fsutil.FileType(fi.Mode()))
 	}
 	if fi.Size() > maxConfigBytes {
 		return nil, fail(fmt.Sprintf("is %d bytes, more than a configuration file may be (%d)", fi.Size(), maxConfigBytes))
@@ -129,21 +131,6 @@ func pathErrorReason(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// describeMode names the type of a file that is not a regular one.
-func describeMode(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }
 
 // startDir returns the absolute, symlink-free directory to search from.
