@@ -29,7 +29,9 @@ failed=()
 for t in "${targets[@]}"; do
   dir=${t% *} name=${t#* }
   echo "fuzz: $dir $name for ${secs}s"
-  if ! go test "./$dir" -run '^$' -fuzz "^${name}\$" -fuzztime "${secs}s" "${parallel[@]}"; then
+  # go test's own -timeout (10m by default) must outlast the fuzzing, or a 10-minute run fails as
+  # a "context deadline exceeded" at its very end.
+  if ! go test "./$dir" -run '^$' -fuzz "^${name}\$" -fuzztime "${secs}s" -timeout "$((secs + 300))s" "${parallel[@]}"; then
     failed+=("$dir $name")
   fi
 done
