@@ -217,9 +217,12 @@ func subject(f policy.Finding) string {
 }
 
 // sanitize makes untrusted text safe for a terminal: control characters
-// other than newline and tab become \xNN, carriage returns vanish.
+// other than newline and tab become \xNN, carriage returns vanish. Invalid
+// UTF-8 becomes U+FFFD and carriage returns go first, so that removing one
+// cannot join two stray bytes into a control character ("\xc2\r\x9b" would
+// otherwise become U+009B, the single-character CSI).
 func sanitize(s string) string {
-	return strings.ReplaceAll(escapeControls(s), "\r", "")
+	return escapeControls(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\r", ""))
 }
 
 // escapeControls turns control characters other than CR, LF and tab into
