@@ -67,7 +67,7 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 		}
 		dir = rel
 	}
-	jopts := jsonnet.Options{Root: proj.Root, TraceOut: streams.ErrOut}
+	jopts := jsonnet.Options{Root: proj.Root, TraceOut: untrustedWriter{streams.ErrOut}}
 	if err := opts.eval.apply(&jopts, streams.lookupEnv, wd); err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	}
 	for _, e := range envs {
 		for _, w := range e.Warnings {
-			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", w)
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", untrustedText(w))
 		}
 	}
 	if opts.json {

@@ -104,5 +104,5 @@ Exit codes:
 }
 
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "Error: %v\n", err)
+	fmt.Fprintf(w, "Error: %s\n", untrustedText(err.Error()))
 }

@@ -113,7 +113,7 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	if err != nil {
 		return nil, err
 	}
-	opts := jsonnet.Options{Root: proj.Root, TraceOut: streams.ErrOut}
+	opts := jsonnet.Options{Root: proj.Root, TraceOut: untrustedWriter{streams.ErrOut}}
 	if err := ev.apply(&opts, streams.lookupEnv, wd); err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	}
 	for _, e := range envs {
 		for _, w := range e.Warnings {
-			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", w)
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", untrustedText(w))
 		}
 	}
 	s := &session{project: proj, renderer: r, envs: envs, cache: ce}
