@@ -12,6 +12,9 @@
 #   e  evaluation alone        kforge render --all > /dev/null (and e-inproc with --isolate=false,
 #                              when the binary has worker processes, to show what they cost)
 #   tk Tanka                   $TK export OUT environments/ -r (only when $TK names a tk binary)
+#   tk-model                   hack/tkmodel: Tanka's evaluation strategy (a fresh go-jsonnet VM per
+#                              environment, std.format in Jsonnet, all output held until written)
+#                              built from go-jsonnet alone; a baseline where no tk can be installed
 #   a at a second, smaller number of environments, to show that peak RSS does not grow with it.
 #
 # Each run reports wall time, CPU time and peak resident memory of kforge with its evaluation
@@ -78,6 +81,7 @@ fi
 # measure (hack/genfixture/measure) counts kforge's evaluation worker processes too, which GNU
 # time misses: it sees only the processes the command itself waited for.
 (cd "$repo" && "$go" build -o "$dir/measure" ./hack/genfixture/measure)
+(cd "$repo" && "$go" build -o "$dir/tkmodel" ./hack/tkmodel)
 log "generating $envs environments x $services services (and $small_envs for the RSS check)"
 (cd "$repo" && "$go" run ./hack/genfixture -envs "$envs" -services "$services" -out "$dir/fixture" >&2)
 (cd "$repo" && "$go" run ./hack/genfixture -envs "$small_envs" -services "$services" -out "$dir/fixture-small" >&2)
@@ -151,6 +155,7 @@ if [ -n "${TK:-}" ]; then
 else
   log "tk: skipped (set TK to a Tanka binary to compare with tk export)"
 fi
+QUIET=1 measure tk-model 0 "$fx" "$dir/tkmodel" -parallel "${parallel:-$(nproc)}" -out "$dir/out-tkmodel" .
 
 # Peak RSS at a smaller number of environments.
 rm -rf "$dir/cache"
@@ -190,4 +195,5 @@ if [ -n "${TK:-}" ]; then
 else
   echo "  vs tk export:           not measured (TK unset)"
 fi
+echo "  vs tk-model:            tk-model / cold = $(div "$(wall tk-model)" "$cold")x ($(div "$(cpu tk-model)" "$cold_cpu")x); a model of Tanka's strategy, not tk"
 echo "  peak RSS of a cold run: $small_envs environments $(mib a-cold-small) MiB, $envs environments $(mib a-cold) MiB; target: independent of the count"
