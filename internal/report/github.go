@@ -15,7 +15,7 @@ const githubAnnotationLimit = 10
 
 // WriteGitHub renders findings as GitHub Actions workflow commands:
 //
-//	::error file=golden/prod/apps/virtualservice-order-service.yaml,title=KF-CANARY-003 Canary weight within the tier cap::environments/prod: VirtualService apps/order-service: canary weight 20 exceeds the prod cap of 10
+//	::error file=golden/prod/apps/virtualservice-order-service.yaml,title=KF-CANARY-003 Canary weight within the tier cap::environments/prod: VirtualService apps/order-service: spec.http[1].route[1].weight sends 20%25 to canary subset "canary"; the prod tier caps canary traffic at 10%25
 //
 // Errors become ::error, warnings ::warning, info ::notice. GitHub shows at
 // most 10 annotations of each kind per step, so only the first

@@ -143,10 +143,7 @@ _steps(ro) := object.get(ro, ["spec", "strategy", "canary", "steps"], [])
 deny contains finding if {
 	some w in _weights
 	not _valid_weight(w.value)
-	finding := lib.finding(w.obj, sprintf(
-		"%s: %s is %v; a traffic weight must be an integer from 0 to 100",
-		[lib.describe(w.obj), w.path, w.value],
-	))
+	finding := lib.finding(w.obj, sprintf("%s is %v; a traffic weight must be an integer from 0 to 100", [w.path, w.value]))
 }
 
 _weights contains {"obj": d.vs, "path": sprintf("%s.weight", [d.path]), "value": d.dest.weight} if {
@@ -176,10 +173,7 @@ deny contains finding if {
 	_explicitly_weighted(dests)
 	weights := [_weight(d) | some d in dests]
 	sum(weights) != 100
-	finding := lib.finding(r.vs, sprintf(
-		"%s: %s route weights %v sum to %v; they must sum to exactly 100",
-		[lib.describe(r.vs), r.label, weights, sum(weights)],
-	))
+	finding := lib.finding(r.vs, sprintf("%s route weights %v sum to %v; they must sum to exactly 100", [r.label, weights, sum(weights)]))
 }
 
 _explicitly_weighted(dests) if count(dests) > 1
@@ -206,10 +200,7 @@ deny contains finding if {
 	weight := _weight(d.dest)
 	cap := lib.tier_limits.canary_cap
 	weight > cap
-	finding := lib.finding(d.vs, sprintf(
-		"%s: %s.weight sends %v%% to canary subset %q; the %s tier caps canary traffic at %v%%",
-		[lib.describe(d.vs), d.path, weight, d.subset, lib.tier, cap],
-	))
+	finding := lib.finding(d.vs, sprintf("%s.weight sends %v%% to canary subset %q; the %s tier caps canary traffic at %v%%", [d.path, weight, d.subset, lib.tier, cap]))
 }
 
 # METADATA
@@ -226,10 +217,7 @@ deny contains finding if {
 	first := _first_set_weight(ro)
 	cap := lib.tier_limits.canary_cap
 	first.weight > cap
-	finding := lib.finding(ro, sprintf(
-		"%s: %s; the %s tier caps the first canary step at %v%%",
-		[lib.describe(ro), first.desc, lib.tier, cap],
-	))
+	finding := lib.finding(ro, sprintf("%s; the %s tier caps the first canary step at %v%%", [first.desc, lib.tier, cap]))
 }
 
 _first_set_weight(ro) := {"desc": desc, "weight": weight} if {
@@ -262,10 +250,7 @@ deny contains finding if {
 	some j, default_route in http
 	j < i
 	_default_route(default_route)
-	finding := lib.finding(vs, sprintf(
-		"%s: header-matched route %s comes after the default route %s and never matches; move it before spec.http[%d]",
-		[lib.describe(vs), _route_label("http", i, route), _route_label("http", j, default_route), j],
-	))
+	finding := lib.finding(vs, sprintf("header-matched route %s comes after the default route %s and never matches; move it before spec.http[%d]", [_route_label("http", i, route), _route_label("http", j, default_route), j]))
 }
 
 _default_route(route) if _catch_all(route)
@@ -293,10 +278,7 @@ deny contains finding if {
 	_routes_to_canary(r.route)
 	share := _canary_share(r.route)
 	share != 100
-	finding := lib.finding(r.vs, sprintf(
-		"%s: header-matched route %s sends %v%% to the canary subset; it must send 100%%",
-		[lib.describe(r.vs), r.label, share],
-	))
+	finding := lib.finding(r.vs, sprintf("header-matched route %s sends %v%% to the canary subset; it must send 100%%", [r.label, share]))
 }
 
 # METADATA
@@ -322,10 +304,7 @@ _subset_problems contains {"obj": d.vs, "msg": msg} if {
 	some d in _current_destinations
 	d.subset != ""
 	count({dr | some dr in _destination_rules; _dr_host(dr) == d.host}) == 0
-	msg := sprintf(
-		"%s: %s.destination.subset is %q, but no DestinationRule is rendered for host %s",
-		[lib.describe(d.vs), d.path, d.subset, d.host],
-	)
+	msg := sprintf("%s.destination.subset is %q, but no DestinationRule is rendered for host %s", [d.path, d.subset, d.host])
 }
 
 _subset_problems contains {"obj": d.vs, "msg": msg} if {
@@ -337,10 +316,7 @@ _subset_problems contains {"obj": d.vs, "msg": msg} if {
 		not d.subset in _dr_subset_names(dr)
 	}
 	names := sort([sprintf("%s (subsets %v)", [lib.describe(dr), sort(_dr_subset_names(dr))]) | some dr in drs])
-	msg := sprintf(
-		"%s: %s.destination.subset %q is not defined for host %s in %s",
-		[lib.describe(d.vs), d.path, d.subset, d.host, concat(", ", names)],
-	)
+	msg := sprintf("%s.destination.subset %q is not defined for host %s in %s", [d.path, d.subset, d.host, concat(", ", names)])
 }
 
 _rollout_dr_refs contains {"ro": ro, "dr_name": ref.name, "field": field, "subset": ref[field]} if {
@@ -359,20 +335,14 @@ _rollout_dr(ro, dr_name) := {dr |
 _subset_problems contains {"obj": ref.ro, "msg": msg} if {
 	some ref in _rollout_dr_refs
 	count(_rollout_dr(ref.ro, ref.dr_name)) == 0
-	msg := sprintf(
-		"%s: spec.strategy.canary.trafficRouting.istio.destinationRule.name is %q, but no such DestinationRule is rendered in namespace %s",
-		[lib.describe(ref.ro), ref.dr_name, lib.namespace(ref.ro)],
-	)
+	msg := sprintf("spec.strategy.canary.trafficRouting.istio.destinationRule.name is %q, but no such DestinationRule is rendered in namespace %s", [ref.dr_name, lib.namespace(ref.ro)])
 }
 
 _subset_problems contains {"obj": ref.ro, "msg": msg} if {
 	some ref in _rollout_dr_refs
 	some dr in _rollout_dr(ref.ro, ref.dr_name)
 	not ref.subset in _dr_subset_names(dr)
-	msg := sprintf(
-		"%s: spec.strategy.canary.trafficRouting.istio.destinationRule.%s %q is not a subset of %s (subsets %v)",
-		[lib.describe(ref.ro), ref.field, ref.subset, lib.describe(dr), sort(_dr_subset_names(dr))],
-	)
+	msg := sprintf("spec.strategy.canary.trafficRouting.istio.destinationRule.%s %q is not a subset of %s (subsets %v)", [ref.field, ref.subset, lib.describe(dr), sort(_dr_subset_names(dr))])
 }
 
 # METADATA
@@ -389,10 +359,7 @@ deny contains finding if {
 	some ref in _referenced_subsets
 	selector := object.get(ref.subset, "labels", {})
 	not _selects_pods(ref.dr, selector)
-	finding := lib.finding(ref.dr, sprintf(
-		"%s: spec.subsets[%d] (%s) selects labels %v, but no rendered Deployment, StatefulSet or Rollout in namespace %s has pods with those labels",
-		[lib.describe(ref.dr), ref.index, ref.subset.name, selector, lib.namespace(ref.dr)],
-	))
+	finding := lib.finding(ref.dr, sprintf("spec.subsets[%d] (%s) selects labels %v, but no rendered Deployment, StatefulSet or Rollout in namespace %s has pods with those labels", [ref.index, ref.subset.name, selector, lib.namespace(ref.dr)]))
 }
 
 _referenced_subsets contains {"dr": dr, "index": i, "subset": subset} if {
@@ -435,10 +402,7 @@ deny contains finding if {
 	some i, metric in object.get(t, ["spec", "metrics"], [])
 	object.get(metric, "successCondition", "") == ""
 	object.get(metric, "failureCondition", "") == ""
-	finding := lib.finding(t, sprintf(
-		"%s: spec.metrics[%d] (%s) has neither successCondition nor failureCondition",
-		[lib.describe(t), i, object.get(metric, "name", "")],
-	))
+	finding := lib.finding(t, sprintf("spec.metrics[%d] (%s) has neither successCondition nor failureCondition", [i, object.get(metric, "name", "")]))
 }
 
 # _canary_services are the services that run a canary: hosts a VirtualService
@@ -508,10 +472,7 @@ _rollback_templates(svc) := {t |
 deny contains finding if {
 	some svc in _canary_services
 	count(_rollback_templates(svc)) == 0
-	finding := lib.finding(svc.obj, sprintf(
-		"%s: canary service %s has no rollback AnalysisTemplate (none in namespace %s labelled app.kubernetes.io/name=%s or run by its Rollout)",
-		[lib.describe(svc.obj), svc.name, svc.namespace, svc.name],
-	))
+	finding := lib.finding(svc.obj, sprintf("canary service %s has no rollback AnalysisTemplate (none in namespace %s labelled app.kubernetes.io/name=%s or run by its Rollout)", [svc.name, svc.namespace, svc.name]))
 }
 
 # METADATA
@@ -528,10 +489,7 @@ deny contains finding if {
 	some ro in _rollouts
 	some ref in _template_refs(ro)
 	count({t | some t in _analysis_templates; _template_matches(t, ref, lib.namespace(ro))}) == 0
-	finding := lib.finding(ro, sprintf(
-		"%s: analysis template %q is not rendered (%s)",
-		[lib.describe(ro), ref.name, _ref_scope(ref, lib.namespace(ro))],
-	))
+	finding := lib.finding(ro, sprintf("analysis template %q is not rendered (%s)", [ref.name, _ref_scope(ref, lib.namespace(ro))]))
 }
 
 _ref_scope(ref, _) := "looked for a ClusterAnalysisTemplate" if {
@@ -577,10 +535,7 @@ _metric_problems contains {"check": check, "obj": t, "msg": msg} if {
 	templates := _rollback_templates(svc)
 	count(_service_metrics(svc, cfg.pattern)) == 0
 	some t in templates
-	msg := sprintf(
-		"%s: the rollback analysis of canary service %s (%s) has no %s metric (no spec.metrics[].name matching %s)",
-		[lib.describe(t), svc.name, concat(", ", sort([lib.describe(x) | some x in templates])), cfg.label, cfg.pattern],
-	)
+	msg := sprintf("the rollback analysis of canary service %s (%s) has no %s metric (no spec.metrics[].name matching %s)", [svc.name, concat(", ", sort([lib.describe(x) | some x in templates])), cfg.label, cfg.pattern])
 }
 
 _metric_problems contains {"check": check, "obj": m.template, "msg": msg} if {
@@ -588,13 +543,7 @@ _metric_problems contains {"check": check, "obj": m.template, "msg": msg} if {
 	some check, cfg in _metric_checks
 	some m in _service_metrics(svc, cfg.pattern)
 	count(_thresholds(m.metric)) == 0
-	msg := sprintf(
-		"%s: spec.metrics[%d] (%s) has no readable %s threshold: no number after < or <= in successCondition %q, nor after > or >= in failureCondition %q",
-		[
-			lib.describe(m.template), m.index, m.metric.name, cfg.label,
-			object.get(m.metric, "successCondition", ""), object.get(m.metric, "failureCondition", ""),
-		],
-	)
+	msg := sprintf("spec.metrics[%d] (%s) has no readable %s threshold: no number after < or <= in successCondition %q, nor after > or >= in failureCondition %q", [m.index, m.metric.name, cfg.label, object.get(m.metric, "successCondition", ""), object.get(m.metric, "failureCondition", "")])
 }
 
 _metric_problems contains {"check": check, "obj": m.template, "msg": msg} if {
@@ -603,10 +552,7 @@ _metric_problems contains {"check": check, "obj": m.template, "msg": msg} if {
 	some m in _service_metrics(svc, cfg.pattern)
 	some threshold in _thresholds(m.metric)
 	not _in_range(threshold, cfg.bounds)
-	msg := sprintf(
-		"%s: spec.metrics[%d] (%s) %s threshold is %v; it must be in (%v, %v]",
-		[lib.describe(m.template), m.index, m.metric.name, cfg.label, threshold, cfg.bounds.above, cfg.bounds.max],
-	)
+	msg := sprintf("spec.metrics[%d] (%s) %s threshold is %v; it must be in (%v, %v]", [m.index, m.metric.name, cfg.label, threshold, cfg.bounds.above, cfg.bounds.max])
 }
 
 _in_range(x, bounds) if {
@@ -681,10 +627,7 @@ _vs_named(ro, vs_name) := {vs |
 _vs_ref_problems contains {"ro": r.ro, "msg": msg} if {
 	some r in _rollout_vs_refs
 	count(_vs_named(r.ro, r.ref.name)) == 0
-	msg := sprintf(
-		"%s: %s.name is %q, but no such VirtualService is rendered in namespace %s",
-		[lib.describe(r.ro), r.path, r.ref.name, lib.namespace(r.ro)],
-	)
+	msg := sprintf("%s.name is %q, but no such VirtualService is rendered in namespace %s", [r.path, r.ref.name, lib.namespace(r.ro)])
 }
 
 _vs_ref_problems contains {"ro": r.ro, "msg": msg} if {
@@ -693,10 +636,7 @@ _vs_ref_problems contains {"ro": r.ro, "msg": msg} if {
 	names := {route.name | some route in object.get(vs, ["spec", "http"], []); is_string(route.name)}
 	some i, wanted in object.get(r.ref, "routes", [])
 	not wanted in names
-	msg := sprintf(
-		"%s: %s.routes[%d] is %q, but %s has no http route of that name (routes %v)",
-		[lib.describe(r.ro), r.path, i, wanted, lib.describe(vs), sort(names)],
-	)
+	msg := sprintf("%s.routes[%d] is %q, but %s has no http route of that name (routes %v)", [r.path, i, wanted, lib.describe(vs), sort(names)])
 }
 
 # _canary_weights maps "<namespace>/<name>|<route key>|<subset>" to the weight
@@ -738,10 +678,7 @@ deny contains finding if {
 	after := _current_weights[key]
 	step := lib.tier_limits.canary_max_weight_step
 	after - before > step
-	finding := lib.finding(d.vs, sprintf(
-		"%s: %s sends %v%% to canary subset %q, up from %v%% in the committed render (+%v); the %s tier allows at most +%v per change",
-		[lib.describe(d.vs), d.route.label, after, d.subset, before, after - before, lib.tier, step],
-	))
+	finding := lib.finding(d.vs, sprintf("%s sends %v%% to canary subset %q, up from %v%% in the committed render (+%v); the %s tier allows at most +%v per change", [d.route.label, after, d.subset, before, after - before, lib.tier, step]))
 }
 
 # _subset_selectors are the labels a destination's subset selects in a render.
@@ -785,8 +722,5 @@ deny contains finding if {
 	after := _current_weights[_weight_key(d)]
 	first_cap := lib.tier_limits.canary_first_step_cap
 	after > first_cap
-	finding := lib.finding(d.vs, sprintf(
-		"%s: %s starts a new canary at %v%% to subset %q (%s); the %s tier starts canaries at %v%% at most",
-		[lib.describe(d.vs), d.route.label, after, d.subset, reason, lib.tier, first_cap],
-	))
+	finding := lib.finding(d.vs, sprintf("%s starts a new canary at %v%% to subset %q (%s); the %s tier starts canaries at %v%% at most", [d.route.label, after, d.subset, reason, lib.tier, first_cap]))
 }

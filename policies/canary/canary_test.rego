@@ -183,14 +183,14 @@ test_weights_in_range_allowed if {
 
 test_weight_out_of_range_denied if {
 	canary.deny == {
-		{"msg": "Rollout apps/esign-service: spec.strategy.canary.steps[4].setWeight is -5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_rollout)},
+		{"msg": "spec.strategy.canary.steps[4].setWeight is -5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_rollout)},
 	} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/4/setWeight", "value": -5}]))
 }
 
 test_fractional_weight_denied if {
 	canary.deny == {
-		{"msg": "VirtualService apps/order-service: spec.http[1].route[0].weight is 87.5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_vs_order)},
-		{"msg": "VirtualService apps/order-service: spec.http[1].route[1].weight is 12.5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_vs_order)},
+		{"msg": "spec.http[1].route[0].weight is 87.5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_vs_order)},
+		{"msg": "spec.http[1].route[1].weight is 12.5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_vs_order)},
 	} with input as _input("dev", _patched([
 		{"op": "replace", "path": "/order_vs/spec/http/1/route/0/weight", "value": 87.5},
 		{"op": "replace", "path": "/order_vs/spec/http/1/route/1/weight", "value": 12.5},
@@ -208,7 +208,7 @@ test_single_unweighted_destination_allowed if {
 
 test_weights_not_summing_to_100_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: spec.http[1] (primary) route weights [95, 4] sum to 99; they must sum to exactly 100",
+		"msg": "spec.http[1] (primary) route weights [95, 4] sum to 99; they must sum to exactly 100",
 		"resource": _ref(_vs_order),
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/order_vs/spec/http/1/route/1/weight", "value": 4}]))
 }
@@ -228,7 +228,7 @@ test_canary_weight_at_cap_allowed if {
 
 test_canary_weight_above_cap_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: spec.http[1].route[1].weight sends 15% to canary subset \"canary\"; the prod tier caps canary traffic at 10%",
+		"msg": "spec.http[1].route[1].weight sends 15% to canary subset \"canary\"; the prod tier caps canary traffic at 10%",
 		"resource": _ref(_vs_order),
 	}} with input as _input("prod", _patched([
 		{"op": "replace", "path": "/order_vs/spec/http/1/route/0/weight", "value": 85},
@@ -249,14 +249,14 @@ test_rollout_first_step_at_cap_allowed if {
 
 test_rollout_first_step_above_cap_denied if {
 	canary.deny == {{
-		"msg": "Rollout apps/esign-service: spec.strategy.canary.steps[1].setWeight is 20%; the prod tier caps the first canary step at 10%",
+		"msg": "spec.strategy.canary.steps[1].setWeight is 20%; the prod tier caps the first canary step at 10%",
 		"resource": _ref(_rollout),
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/1/setWeight", "value": 20}]))
 }
 
 test_rollout_without_set_weight_denied if {
 	canary.deny == {{
-		"msg": "Rollout apps/esign-service: spec.strategy.canary.steps has no setWeight step, so the first step shifts 100%; the staging tier caps the first canary step at 50%",
+		"msg": "spec.strategy.canary.steps has no setWeight step, so the first step shifts 100%; the staging tier caps the first canary step at 50%",
 		"resource": _ref(_rollout),
 	}} with input as _input("staging", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps", "value": [{"pause": {}}]}]))
 }
@@ -265,7 +265,7 @@ test_rollout_without_set_weight_denied if {
 
 test_header_route_after_default_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: header-matched route spec.http[1] (canary-header) comes after the default route spec.http[0] (primary) and never matches; move it before spec.http[0]",
+		"msg": "header-matched route spec.http[1] (canary-header) comes after the default route spec.http[0] (primary) and never matches; move it before spec.http[0]",
 		"resource": _ref(_vs_order),
 	}} with input as _input("prod", _patched([
 		{"op": "replace", "path": "/order_vs/spec/http", "value": [_vs_order.spec.http[1], _vs_order.spec.http[0]]},
@@ -283,7 +283,7 @@ test_header_route_after_non_default_route_allowed if {
 
 test_header_route_partial_canary_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: header-matched route spec.http[0] (canary-header) sends 50% to the canary subset; it must send 100%",
+		"msg": "header-matched route spec.http[0] (canary-header) sends 50% to the canary subset; it must send 100%",
 		"resource": _ref(_vs_order),
 	}} with input as _input("prod", _patched([{
 		"op": "replace", "path": "/order_vs/spec/http/0/route",
@@ -298,7 +298,7 @@ test_header_route_partial_canary_denied if {
 
 test_unknown_vs_subset_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: spec.http[0].route[0].destination.subset \"preview\" is not defined for host order-service.apps.svc.cluster.local in DestinationRule apps/order-service (subsets [\"canary\", \"stable\"])",
+		"msg": "spec.http[0].route[0].destination.subset \"preview\" is not defined for host order-service.apps.svc.cluster.local in DestinationRule apps/order-service (subsets [\"canary\", \"stable\"])",
 		"resource": _ref(_vs_order),
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/order_vs/spec/http/0/route/0/destination/subset", "value": "preview"}]))
 }
@@ -312,14 +312,14 @@ test_short_host_resolves_to_destination_rule_allowed if {
 
 test_missing_destination_rule_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/esign-service: spec.http[0].route[0].destination.subset is \"stable\", but no DestinationRule is rendered for host esign-service.other.svc.cluster.local",
+		"msg": "spec.http[0].route[0].destination.subset is \"stable\", but no DestinationRule is rendered for host esign-service.other.svc.cluster.local",
 		"resource": _ref(_vs_esign),
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_vs/spec/http/0/route/0/destination/host", "value": "esign-service.other"}]))
 }
 
 test_rollout_unknown_subset_denied if {
 	canary.deny == {{
-		"msg": "Rollout apps/esign-service: spec.strategy.canary.trafficRouting.istio.destinationRule.stableSubsetName \"main\" is not a subset of DestinationRule apps/esign-service (subsets [\"canary\", \"stable\"])",
+		"msg": "spec.strategy.canary.trafficRouting.istio.destinationRule.stableSubsetName \"main\" is not a subset of DestinationRule apps/esign-service (subsets [\"canary\", \"stable\"])",
 		"resource": _ref(_rollout),
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/trafficRouting/istio/destinationRule/stableSubsetName", "value": "main"}]))
 }
@@ -327,7 +327,7 @@ test_rollout_unknown_subset_denied if {
 test_rollout_missing_destination_rule_denied if {
 	canary.deny == {
 		{
-			"msg": "Rollout apps/esign-service: spec.strategy.canary.trafficRouting.istio.destinationRule.name is \"esign\", but no such DestinationRule is rendered in namespace apps",
+			"msg": "spec.strategy.canary.trafficRouting.istio.destinationRule.name is \"esign\", but no such DestinationRule is rendered in namespace apps",
 			"resource": _ref(_rollout),
 		},
 	} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/trafficRouting/istio/destinationRule/name", "value": "esign"}]))
@@ -337,7 +337,7 @@ test_rollout_missing_destination_rule_denied if {
 
 test_subset_without_pods_denied if {
 	canary.deny == {{
-		"msg": "DestinationRule apps/order-service: spec.subsets[1] (canary) selects labels {\"app\": \"order-service\", \"version\": \"v2.0\"}, but no rendered Deployment, StatefulSet or Rollout in namespace apps has pods with those labels",
+		"msg": "spec.subsets[1] (canary) selects labels {\"app\": \"order-service\", \"version\": \"v2.0\"}, but no rendered Deployment, StatefulSet or Rollout in namespace apps has pods with those labels",
 		"resource": _ref(_base.order_dr),
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/order_dr/spec/subsets/1/labels/version", "value": "v2.0"}]))
 }
@@ -357,7 +357,7 @@ test_unreferenced_subset_without_pods_allowed if {
 
 test_metric_without_condition_denied if {
 	canary.deny == {{
-		"msg": "AnalysisTemplate apps/order-service-canary-analysis: spec.metrics[2] (throughput) has neither successCondition nor failureCondition",
+		"msg": "spec.metrics[2] (throughput) has neither successCondition nor failureCondition",
 		"resource": _ref(_base.order_analysis),
 	}} with input as _input("prod", _patched([{
 		"op": "add", "path": "/order_analysis/spec/metrics/-",
@@ -373,7 +373,7 @@ test_metric_with_failure_condition_only_allowed if {
 
 test_canary_without_rollback_analysis_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: canary service order-service has no rollback AnalysisTemplate (none in namespace apps labelled app.kubernetes.io/name=order-service or run by its Rollout)",
+		"msg": "canary service order-service has no rollback AnalysisTemplate (none in namespace apps labelled app.kubernetes.io/name=order-service or run by its Rollout)",
 		"resource": _ref(_vs_order),
 	}} with input as _input("prod", _patched([{"op": "remove", "path": "/order_analysis"}]))
 }
@@ -389,14 +389,14 @@ test_rollout_analysis_by_reference_allowed if {
 
 test_rollout_missing_template_denied if {
 	canary.deny == {{
-		"msg": "Rollout apps/esign-service: analysis template \"esign-smoke\" is not rendered (looked for an AnalysisTemplate in namespace apps)",
+		"msg": "analysis template \"esign-smoke\" is not rendered (looked for an AnalysisTemplate in namespace apps)",
 		"resource": _ref(_rollout),
 	}} with input as _input("prod", _patched([{"op": "add", "path": "/esign_rollout/spec/strategy/canary/analysis/templates/-", "value": {"templateName": "esign-smoke"}}]))
 }
 
 test_rollout_cluster_template_denied if {
 	canary.deny == {{
-		"msg": "Rollout apps/esign-service: analysis template \"esign-smoke\" is not rendered (looked for a ClusterAnalysisTemplate)",
+		"msg": "analysis template \"esign-smoke\" is not rendered (looked for a ClusterAnalysisTemplate)",
 		"resource": _ref(_rollout),
 	}} with input as _input("prod", _patched([{
 		"op": "add", "path": "/esign_rollout/spec/strategy/canary/analysis/templates/-",
@@ -426,7 +426,7 @@ test_latency_threshold_at_bound_allowed if {
 
 test_latency_threshold_too_loose_denied if {
 	canary.deny == {{
-		"msg": "AnalysisTemplate apps/order-service-canary-analysis: spec.metrics[0] (latency-p95-ratio) latency ratio threshold is 1.6; it must be in (1, 1.5]",
+		"msg": "spec.metrics[0] (latency-p95-ratio) latency ratio threshold is 1.6; it must be in (1, 1.5]",
 		"resource": _ref(_base.order_analysis),
 	}} with input as _input("prod", _patched([
 		{"op": "replace", "path": "/order_analysis/spec/metrics/0/successCondition", "value": "result[0] <= 1.6"},
@@ -436,7 +436,7 @@ test_latency_threshold_too_loose_denied if {
 
 test_latency_threshold_too_tight_denied if {
 	canary.deny == {{
-		"msg": "AnalysisTemplate apps/esign-service-canary-analysis: spec.metrics[0] (latency-p95-ratio) latency ratio threshold is 1; it must be in (1, 1.5]",
+		"msg": "spec.metrics[0] (latency-p95-ratio) latency ratio threshold is 1; it must be in (1, 1.5]",
 		"resource": _ref(_base.esign_analysis),
 	}} with input as _input("prod", _patched([
 		{"op": "remove", "path": "/esign_analysis/spec/metrics/0/successCondition"},
@@ -446,14 +446,14 @@ test_latency_threshold_too_tight_denied if {
 
 test_latency_metric_missing_denied if {
 	canary.deny == {{
-		"msg": "AnalysisTemplate apps/order-service-canary-analysis: the rollback analysis of canary service order-service (AnalysisTemplate apps/order-service-canary-analysis) has no latency ratio metric (no spec.metrics[].name matching (?i)latency)",
+		"msg": "the rollback analysis of canary service order-service (AnalysisTemplate apps/order-service-canary-analysis) has no latency ratio metric (no spec.metrics[].name matching (?i)latency)",
 		"resource": _ref(_base.order_analysis),
 	}} with input as _input("prod", _patched([{"op": "remove", "path": "/order_analysis/spec/metrics/0"}]))
 }
 
 test_latency_threshold_unreadable_denied if {
 	canary.deny == {{
-		"msg": "AnalysisTemplate apps/order-service-canary-analysis: spec.metrics[0] (latency-p95-ratio) has no readable latency ratio threshold: no number after < or <= in successCondition \"result[0] in [0, 2]\", nor after > or >= in failureCondition \"\"",
+		"msg": "spec.metrics[0] (latency-p95-ratio) has no readable latency ratio threshold: no number after < or <= in successCondition \"result[0] in [0, 2]\", nor after > or >= in failureCondition \"\"",
 		"resource": _ref(_base.order_analysis),
 	}} with input as _input("prod", _patched([
 		{"op": "replace", "path": "/order_analysis/spec/metrics/0/successCondition", "value": "result[0] in [0, 2]"},
@@ -472,14 +472,14 @@ test_error_rate_threshold_at_bound_allowed if {
 
 test_error_rate_threshold_too_loose_denied if {
 	canary.deny == {{
-		"msg": "AnalysisTemplate apps/order-service-canary-analysis: spec.metrics[1] (error-rate-delta) error-rate delta threshold is 0.02; it must be in (0, 0.01]",
+		"msg": "spec.metrics[1] (error-rate-delta) error-rate delta threshold is 0.02; it must be in (0, 0.01]",
 		"resource": _ref(_base.order_analysis),
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/order_analysis/spec/metrics/1/failureCondition", "value": "result[0] > 0.02"}]))
 }
 
 test_error_rate_threshold_zero_denied if {
 	canary.deny == {{
-		"msg": "AnalysisTemplate apps/order-service-canary-analysis: spec.metrics[1] (error-rate-delta) error-rate delta threshold is 0; it must be in (0, 0.01]",
+		"msg": "spec.metrics[1] (error-rate-delta) error-rate delta threshold is 0; it must be in (0, 0.01]",
 		"resource": _ref(_base.order_analysis),
 	}} with input as _input("prod", _patched([
 		{"op": "replace", "path": "/order_analysis/spec/metrics/1/successCondition", "value": "result[0] <= 0"},
@@ -491,14 +491,14 @@ test_error_rate_threshold_zero_denied if {
 
 test_rollout_unknown_route_denied if {
 	canary.deny == {{
-		"msg": "Rollout apps/esign-service: spec.strategy.canary.trafficRouting.istio.virtualService.routes[0] is \"main\", but VirtualService apps/esign-service has no http route of that name (routes [\"primary\"])",
+		"msg": "spec.strategy.canary.trafficRouting.istio.virtualService.routes[0] is \"main\", but VirtualService apps/esign-service has no http route of that name (routes [\"primary\"])",
 		"resource": _ref(_rollout),
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/trafficRouting/istio/virtualService/routes/0", "value": "main"}]))
 }
 
 test_rollout_unknown_virtual_service_denied if {
 	canary.deny == {{
-		"msg": "Rollout apps/esign-service: spec.strategy.canary.trafficRouting.istio.virtualServices[0].name is \"esign\", but no such VirtualService is rendered in namespace apps",
+		"msg": "spec.strategy.canary.trafficRouting.istio.virtualServices[0].name is \"esign\", but no such VirtualService is rendered in namespace apps",
 		"resource": _ref(_rollout),
 	}} with input as _input("prod", _patched([
 		{"op": "remove", "path": "/esign_rollout/spec/strategy/canary/trafficRouting/istio/virtualService"},
@@ -520,7 +520,7 @@ test_weight_step_within_limit_allowed if {
 
 test_weight_step_too_large_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: spec.http[1] (primary) sends 40% to canary subset \"canary\", up from 5% in the committed render (+35); the prod tier allows at most +25 per change",
+		"msg": "spec.http[1] (primary) sends 40% to canary subset \"canary\", up from 5% in the committed render (+35); the prod tier allows at most +25 per change",
 		"resource": _ref(_vs_order),
 	}} with input as _input_with_previous("prod", _patched(_weights_patch(60, 40)), _resources(_base))
 		with data.kforge.tiers.prod.canary_cap as 100
@@ -539,7 +539,7 @@ test_new_canary_at_first_step_allowed if {
 
 test_new_canary_too_large_denied if {
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: spec.http[1] (primary) starts a new canary at 10% to subset \"canary\" (it had no canary traffic in the committed render); the prod tier starts canaries at 5% at most",
+		"msg": "spec.http[1] (primary) starts a new canary at 10% to subset \"canary\" (it had no canary traffic in the committed render); the prod tier starts canaries at 5% at most",
 		"resource": _ref(_vs_order),
 	}} with input as _input_with_previous("prod", _patched(_weights_patch(90, 10)), _patched([{"op": "remove", "path": "/order_vs"}]))
 }
@@ -547,7 +547,7 @@ test_new_canary_too_large_denied if {
 test_new_canary_version_too_large_denied if {
 	previous := _patched(array.concat(_weights_patch(90, 10), [{"op": "replace", "path": "/order_dr/spec/subsets/1/labels/version", "value": "v1.8"}]))
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: spec.http[1] (primary) starts a new canary at 10% to subset \"canary\" (its subset selected {\"app\": \"order-service\", \"version\": \"v1.8\"} in the committed render and selects {\"app\": \"order-service\", \"version\": \"v1.9\"} now); the prod tier starts canaries at 5% at most",
+		"msg": "spec.http[1] (primary) starts a new canary at 10% to subset \"canary\" (its subset selected {\"app\": \"order-service\", \"version\": \"v1.8\"} in the committed render and selects {\"app\": \"order-service\", \"version\": \"v1.9\"} now); the prod tier starts canaries at 5% at most",
 		"resource": _ref(_vs_order),
 	}} with input as _input_with_previous("prod", _patched(_weights_patch(90, 10)), previous)
 }
@@ -558,7 +558,7 @@ test_weight_step_on_unnamed_route_denied if {
 		{"op": "remove", "path": "/order_vs/spec/http/0/name"},
 	]
 	canary.deny == {{
-		"msg": "VirtualService apps/order-service: spec.http[1] sends 40% to canary subset \"canary\", up from 5% in the committed render (+35); the prod tier allows at most +25 per change",
+		"msg": "spec.http[1] sends 40% to canary subset \"canary\", up from 5% in the committed render (+35); the prod tier allows at most +25 per change",
 		"resource": _ref(_vs_order),
 	}} with input as _input_with_previous("prod", _patched(array.concat(unnamed, _weights_patch(60, 40))), _patched(unnamed))
 		with data.kforge.tiers.prod.canary_cap as 100

@@ -31,10 +31,7 @@ deny contains finding if {
 	regex.match(lib.settings.dapr.secret_name_pattern, object.get(m.item, "name", ""))
 	value := object.get(m.item, "value", "")
 	value != ""
-	finding := lib.finding(m.component, sprintf(
-		"%s: spec.metadata[%d] (%s) has a plaintext value; take it from a secret with secretKeyRef {name, key} and auth.secretStore",
-		[lib.describe(m.component), m.index, m.item.name],
-	))
+	finding := lib.finding(m.component, sprintf("spec.metadata[%d] (%s) has a plaintext value; take it from a secret with secretKeyRef {name, key} and auth.secretStore", [m.index, m.item.name]))
 }
 
 _dapr_apps contains w if {
@@ -67,19 +64,13 @@ _app_id_problems contains {"obj": w, "msg": msg} if {
 	app_id := object.get(lib.pod_annotations(w), "dapr.io/app-id", "")
 	name := _app_name(w)
 	app_id != name
-	msg := sprintf(
-		"%s: %s is %q; it must equal the app.kubernetes.io/name label %q",
-		[lib.describe(w), _annotation_path(w, "dapr.io/app-id"), app_id, name],
-	)
+	msg := sprintf("%s is %q; it must equal the app.kubernetes.io/name label %q", [_annotation_path(w, "dapr.io/app-id"), app_id, name])
 }
 
 _app_id_problems contains {"obj": w, "msg": msg} if {
 	some w in _dapr_apps
 	not _app_name(w)
-	msg := sprintf(
-		"%s: %s is %q, but the pods carry no app.kubernetes.io/name label to match",
-		[lib.describe(w), _annotation_path(w, "dapr.io/app-id"), object.get(lib.pod_annotations(w), "dapr.io/app-id", "")],
-	)
+	msg := sprintf("%s is %q, but the pods carry no app.kubernetes.io/name label to match", [_annotation_path(w, "dapr.io/app-id"), object.get(lib.pod_annotations(w), "dapr.io/app-id", "")])
 }
 
 _declared_port(w, port) if lib.as_number(port) in _container_ports(w)
@@ -103,10 +94,7 @@ deny contains finding if {
 	some w in _dapr_apps
 	port := lib.pod_annotations(w)["dapr.io/app-port"]
 	not _declared_port(w, port)
-	finding := lib.finding(w, sprintf(
-		"%s: %s is %q, but the containers declare ports %v",
-		[lib.describe(w), _annotation_path(w, "dapr.io/app-port"), port, sort(_container_ports(w))],
-	))
+	finding := lib.finding(w, sprintf("%s is %q, but the containers declare ports %v", [_annotation_path(w, "dapr.io/app-port"), port, sort(_container_ports(w))]))
 }
 
 # METADATA
@@ -121,10 +109,7 @@ deny contains finding if {
 #   severity: error
 deny contains finding if {
 	some problem in _idle_problems
-	finding := lib.finding(problem.component, sprintf(
-		"%s: %s; the %s tier needs at least %v idle connections",
-		[lib.describe(problem.component), problem.msg, lib.tier, lib.tier_limits.dapr_min_idle_conns],
-	))
+	finding := lib.finding(problem.component, sprintf("%s; the %s tier needs at least %v idle connections", [problem.msg, lib.tier, lib.tier_limits.dapr_min_idle_conns]))
 }
 
 _pooled_components contains c if {

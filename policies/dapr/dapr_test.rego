@@ -71,7 +71,7 @@ test_reference_dapr_allowed if {
 test_plaintext_password_denied if {
 	store := json.patch(_base.store, [{"op": "replace", "path": "/spec/metadata/1", "value": {"name": "redisPassword", "value": "hunter2"}}])
 	dapr.deny == {{
-		"msg": "Component apps/redis-store: spec.metadata[1] (redisPassword) has a plaintext value; take it from a secret with secretKeyRef {name, key} and auth.secretStore",
+		"msg": "spec.metadata[1] (redisPassword) has a plaintext value; take it from a secret with secretKeyRef {name, key} and auth.secretStore",
 		"resource": _ref(store),
 	}} with input as _with("prod", {"store": store})
 }
@@ -91,7 +91,7 @@ test_empty_password_and_key_prefix_allowed if {
 test_app_id_mismatch_denied if {
 	app := _app(object.union(_annotations, {"dapr.io/app-id": "orders"}))
 	dapr.deny == {{
-		"msg": "Deployment apps/order-service-v1-8: spec.template.metadata.annotations[\"dapr.io/app-id\"] is \"orders\"; it must equal the app.kubernetes.io/name label \"order-service\"",
+		"msg": "spec.template.metadata.annotations[\"dapr.io/app-id\"] is \"orders\"; it must equal the app.kubernetes.io/name label \"order-service\"",
 		"resource": _ref(app),
 	}} with input as _with("prod", {"app": app})
 }
@@ -99,7 +99,7 @@ test_app_id_mismatch_denied if {
 test_app_id_missing_denied if {
 	app := _app(object.remove(_annotations, ["dapr.io/app-id"]))
 	dapr.deny == {{
-		"msg": "Deployment apps/order-service-v1-8: spec.template.metadata.annotations[\"dapr.io/app-id\"] is \"\"; it must equal the app.kubernetes.io/name label \"order-service\"",
+		"msg": "spec.template.metadata.annotations[\"dapr.io/app-id\"] is \"\"; it must equal the app.kubernetes.io/name label \"order-service\"",
 		"resource": _ref(app),
 	}} with input as _with("prod", {"app": app})
 }
@@ -110,7 +110,7 @@ test_app_without_name_label_denied if {
 		{"op": "remove", "path": "/spec/template/metadata/labels/app.kubernetes.io~1name"},
 	])
 	dapr.deny == {{
-		"msg": "Deployment apps/order-service-v1-8: spec.template.metadata.annotations[\"dapr.io/app-id\"] is \"order-service\", but the pods carry no app.kubernetes.io/name label to match",
+		"msg": "spec.template.metadata.annotations[\"dapr.io/app-id\"] is \"order-service\", but the pods carry no app.kubernetes.io/name label to match",
 		"resource": _ref(app),
 	}} with input as _with("prod", {"app": app})
 }
@@ -125,7 +125,7 @@ test_sidecar_disabled_not_checked if {
 test_app_port_not_declared_denied if {
 	app := _app(object.union(_annotations, {"dapr.io/app-port": "9090"}))
 	dapr.deny == {{
-		"msg": "Deployment apps/order-service-v1-8: spec.template.metadata.annotations[\"dapr.io/app-port\"] is \"9090\", but the containers declare ports [8080]",
+		"msg": "spec.template.metadata.annotations[\"dapr.io/app-port\"] is \"9090\", but the containers declare ports [8080]",
 		"resource": _ref(app),
 	}} with input as _with("prod", {"app": app})
 }
@@ -145,7 +145,7 @@ test_app_port_optional_allowed if {
 test_prod_idle_connections_too_few_denied if {
 	store := _component("redis-store", "state.redis", "5")
 	dapr.deny == {{
-		"msg": "Component apps/redis-store: spec.metadata[3] (minIdleConns) is 5; the prod tier needs at least 10 idle connections",
+		"msg": "spec.metadata[3] (minIdleConns) is 5; the prod tier needs at least 10 idle connections",
 		"resource": _ref(store),
 	}} with input as _with("prod", {"store": store})
 }
@@ -153,7 +153,7 @@ test_prod_idle_connections_too_few_denied if {
 test_idle_connections_missing_denied if {
 	store := json.patch(_base.store, [{"op": "remove", "path": "/spec/metadata/3"}])
 	dapr.deny == {{
-		"msg": "Component apps/redis-store: spec.metadata has no minIdleConns (state.redis defaults to 0); the dev tier needs at least 1 idle connections",
+		"msg": "spec.metadata has no minIdleConns (state.redis defaults to 0); the dev tier needs at least 1 idle connections",
 		"resource": _ref(store),
 	}} with input as _with("dev", {"store": store})
 }

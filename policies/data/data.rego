@@ -41,10 +41,7 @@ deny contains finding if {
 	lib.tier_limits.raft_require_odd
 	some group in _raft_groups
 	group.replicas % 2 == 0
-	finding := lib.finding(group.obj, sprintf(
-		"%s: %s is %v %s; a Raft group needs an odd member count",
-		[lib.describe(group.obj), group.path, group.replicas, group.what],
-	))
+	finding := lib.finding(group.obj, sprintf("%s is %v %s; a Raft group needs an odd member count", [group.path, group.replicas, group.what]))
 }
 
 # METADATA
@@ -61,10 +58,7 @@ deny contains finding if {
 	some group in _raft_groups
 	minimum := lib.tier_limits.raft_min_members
 	group.replicas < minimum
-	finding := lib.finding(group.obj, sprintf(
-		"%s: %s is %v %s; the %s tier needs at least %v",
-		[lib.describe(group.obj), group.path, group.replicas, group.what, lib.tier, minimum],
-	))
+	finding := lib.finding(group.obj, sprintf("%s is %v %s; the %s tier needs at least %v", [group.path, group.replicas, group.what, lib.tier, minimum]))
 }
 
 # _partitionings are the custom shard lists of Vitess keyspaces.
@@ -194,5 +188,5 @@ _overlap(prev_end, next_start) if prev_end > next_start
 #   severity: error
 deny contains finding if {
 	some problem in _coverage_problems
-	finding := lib.finding(problem.p.obj, sprintf("%s: %s %s", [lib.describe(problem.p.obj), problem.p.path, problem.msg]))
+	finding := lib.finding(problem.p.obj, sprintf("%s %s", [problem.p.path, problem.msg]))
 }

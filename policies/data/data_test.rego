@@ -42,7 +42,7 @@ _input(tier, objects) := {
 _ref(obj) := {"apiVersion": obj.apiVersion, "kind": obj.kind, "namespace": obj.metadata.namespace, "name": obj.metadata.name}
 
 _vitess_finding(bounds, msg) := {
-	"msg": sprintf("VitessCluster data/vitess: spec.keyspaces[0] (commerce).partitionings[0].custom.shards %s", [msg]),
+	"msg": sprintf("spec.keyspaces[0] (commerce).partitionings[0].custom.shards %s", [msg]),
 	"resource": _ref(_vitess(bounds)),
 }
 
@@ -56,14 +56,14 @@ test_reference_data_stores_allowed if {
 
 test_even_etcd_denied if {
 	data_policy.deny == {{
-		"msg": "StatefulSet data/etcd: spec.replicas is 4 etcd members; a Raft group needs an odd member count",
+		"msg": "spec.replicas is 4 etcd members; a Raft group needs an odd member count",
 		"resource": _ref(_etcd(4)),
 	}} with input as _input("prod", [_etcd(4)])
 }
 
 test_even_tikv_denied if {
 	data_policy.deny == {{
-		"msg": "TidbCluster data/tidb: spec.tikv.replicas is 4 TiKV stores; a Raft group needs an odd member count",
+		"msg": "spec.tikv.replicas is 4 TiKV stores; a Raft group needs an odd member count",
 		"resource": _ref(_tidb(3, 4, 2)),
 	}} with input as _input("prod", [_tidb(3, 4, 2)])
 }
@@ -81,7 +81,7 @@ test_etcd_recognised_by_image if {
 
 test_single_pd_in_prod_denied if {
 	data_policy.deny == {{
-		"msg": "TidbCluster data/tidb: spec.pd.replicas is 1 PD members; the prod tier needs at least 3",
+		"msg": "spec.pd.replicas is 1 PD members; the prod tier needs at least 3",
 		"resource": _ref(_tidb(1, 3, 2)),
 	}} with input as _input("prod", [_tidb(1, 3, 2)])
 }
@@ -89,7 +89,7 @@ test_single_pd_in_prod_denied if {
 test_default_etcd_replicas_denied if {
 	etcd := json.patch(_etcd(1), [{"op": "remove", "path": "/spec/replicas"}])
 	data_policy.deny == {{
-		"msg": "StatefulSet data/etcd: spec.replicas is 1 etcd members; the staging tier needs at least 3",
+		"msg": "spec.replicas is 1 etcd members; the staging tier needs at least 3",
 		"resource": _ref(etcd),
 	}} with input as _input("staging", [etcd])
 }
@@ -144,7 +144,7 @@ test_vitess_keyspace_object_denied if {
 		"spec": {"partitionings": [{"custom": {"shards": _shards([["", "80"]])}}]},
 	}
 	data_policy.deny == {{
-		"msg": "VitessKeyspace data/commerce: spec.partitionings[0].custom.shards keys from 80 up are not covered: the highest shard is shards[0] (-80)",
+		"msg": "spec.partitionings[0].custom.shards keys from 80 up are not covered: the highest shard is shards[0] (-80)",
 		"resource": _ref(keyspace),
 	}} with input as _input("prod", [keyspace])
 }

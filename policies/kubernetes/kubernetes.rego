@@ -42,10 +42,7 @@ deny contains finding if {
 	some x in _containers
 	image := object.get(x.c.container, "image", "")
 	reason := _unpinned(image)
-	finding := lib.finding(x.obj, sprintf(
-		"%s: %s image %q has %s; pin a version tag or a digest",
-		[lib.describe(x.obj), x.c.path, image, reason],
-	))
+	finding := lib.finding(x.obj, sprintf("%s image %q has %s; pin a version tag or a digest", [x.c.path, image, reason]))
 }
 
 _missing_resources(container) := [sprintf("resources.%s.%s", [kind, name]) |
@@ -72,10 +69,7 @@ deny contains finding if {
 	x.c.field != "ephemeralContainers"
 	missing := _missing_resources(x.c.container)
 	count(missing) > 0
-	finding := lib.finding(x.obj, sprintf(
-		"%s: %s has no %s",
-		[lib.describe(x.obj), x.c.path, concat(", ", missing)],
-	))
+	finding := lib.finding(x.obj, sprintf("%s has no %s", [x.c.path, concat(", ", missing)]))
 }
 
 # METADATA
@@ -97,10 +91,7 @@ deny contains finding if {
 		not is_object(object.get(x.c.container, probe, null))
 	]
 	count(missing) > 0
-	finding := lib.finding(x.obj, sprintf(
-		"%s: %s has no %s",
-		[lib.describe(x.obj), x.c.path, concat(" and ", missing)],
-	))
+	finding := lib.finding(x.obj, sprintf("%s has no %s", [x.c.path, concat(" and ", missing)]))
 }
 
 _label_sets contains {"obj": obj, "path": "metadata.labels", "labels": lib.labels(obj)} if {
@@ -132,10 +123,7 @@ deny contains finding if {
 	some set in _label_sets
 	missing := _missing_labels(set.labels, _settings.required_labels)
 	count(missing) > 0
-	finding := lib.finding(set.obj, sprintf(
-		"%s: %s lacks %s",
-		[lib.describe(set.obj), set.path, concat(", ", missing)],
-	))
+	finding := lib.finding(set.obj, sprintf("%s lacks %s", [set.path, concat(", ", missing)]))
 }
 
 # METADATA
@@ -154,10 +142,7 @@ warn contains finding if {
 	object.get(labels, "app.kubernetes.io/name", "") != ""
 	missing := _missing_labels(labels, _settings.recommended_labels)
 	count(missing) > 0
-	finding := lib.finding(obj, sprintf(
-		"%s: metadata.labels lacks %s",
-		[lib.describe(obj), concat(", ", missing)],
-	))
+	finding := lib.finding(obj, sprintf("metadata.labels lacks %s", [concat(", ", missing)]))
 }
 
 # _security is a container's effective securityContext field: the
@@ -185,7 +170,7 @@ _root_problems contains {"x": x, "msg": "runs as user 0 (securityContext.runAsUs
 #   severity: error
 deny contains finding if {
 	some p in _root_problems
-	finding := lib.finding(p.x.obj, sprintf("%s: %s %s", [lib.describe(p.x.obj), p.x.c.path, p.msg]))
+	finding := lib.finding(p.x.obj, sprintf("%s %s", [p.x.c.path, p.msg]))
 }
 
 # METADATA
@@ -205,10 +190,7 @@ deny contains finding if {
 	obj.apiVersion == "v1"
 	annotation := _settings.allow_plaintext_secret_annotation
 	object.get(lib.annotations(obj), annotation, "") != "true"
-	finding := lib.finding(obj, sprintf(
-		"%s: a plaintext Secret would be committed to golden/; reference the secret instead or annotate %s: \"true\"",
-		[lib.describe(obj), annotation],
-	))
+	finding := lib.finding(obj, sprintf("a plaintext Secret would be committed to golden/; reference the secret instead or annotate %s: \"true\"", [annotation]))
 }
 
 # METADATA
@@ -225,10 +207,7 @@ deny contains finding if {
 	some obj in input.resources
 	not obj.kind in _cluster_scoped_kinds
 	lib.namespace(obj) == ""
-	finding := lib.finding(obj, sprintf(
-		"%s: metadata.namespace is not set on a namespaced %s",
-		[lib.describe(obj), obj.kind],
-	))
+	finding := lib.finding(obj, sprintf("metadata.namespace is not set on a namespaced %s", [obj.kind]))
 }
 
 _identity(obj) := [lib.api_group(obj), object.get(obj, "kind", ""), lib.namespace(obj), lib.name(obj)]
@@ -249,8 +228,5 @@ deny contains finding if {
 	identity := _identity(obj)
 	same := [id | some id in _identities; id == identity]
 	count(same) > 1
-	finding := lib.finding(obj, sprintf(
-		"%s: %d objects of kind %s share this name in the same namespace",
-		[lib.describe(obj), count(same), obj.kind],
-	))
+	finding := lib.finding(obj, sprintf("%d objects of kind %s share this name in the same namespace", [count(same), obj.kind]))
 }

@@ -87,7 +87,7 @@ test_reference_objects_allowed if {
 test_latest_tag_denied if {
 	d := _with_container([{"op": "replace", "path": "/image", "value": "registry.local:5000/order-service:latest"}])
 	kubernetes.deny == {{
-		"msg": sprintf("Deployment apps/order-service-v1-8: %s image \"registry.local:5000/order-service:latest\" has the latest tag; pin a version tag or a digest", [_path]),
+		"msg": sprintf("%s image \"registry.local:5000/order-service:latest\" has the latest tag; pin a version tag or a digest", [_path]),
 		"resource": _ref(d),
 	}} with input as _input([d])
 }
@@ -95,7 +95,7 @@ test_latest_tag_denied if {
 test_missing_tag_denied if {
 	d := _with_container([{"op": "replace", "path": "/image", "value": "registry.local:5000/order-service"}])
 	kubernetes.deny == {{
-		"msg": sprintf("Deployment apps/order-service-v1-8: %s image \"registry.local:5000/order-service\" has no tag (it means latest); pin a version tag or a digest", [_path]),
+		"msg": sprintf("%s image \"registry.local:5000/order-service\" has no tag (it means latest); pin a version tag or a digest", [_path]),
 		"resource": _ref(d),
 	}} with input as _input([d])
 }
@@ -110,7 +110,7 @@ test_digest_allowed if {
 test_missing_resources_denied if {
 	d := _with_container([{"op": "replace", "path": "/resources", "value": {"limits": {"cpu": "1"}}}])
 	kubernetes.deny == {{
-		"msg": sprintf("Deployment apps/order-service-v1-8: %s has no resources.limits.memory, resources.requests.cpu, resources.requests.memory", [_path]),
+		"msg": sprintf("%s has no resources.limits.memory, resources.requests.cpu, resources.requests.memory", [_path]),
 		"resource": _ref(d),
 	}} with input as _input([d])
 }
@@ -118,7 +118,7 @@ test_missing_resources_denied if {
 test_init_container_resources_denied if {
 	job := json.patch(_job, [{"op": "remove", "path": "/spec/template/spec/initContainers/0/resources"}])
 	kubernetes.deny == {{
-		"msg": "Job apps/migrate: spec.template.spec.initContainers[0] (order-service) has no resources.limits.memory, resources.requests.cpu, resources.requests.memory",
+		"msg": "spec.template.spec.initContainers[0] (order-service) has no resources.limits.memory, resources.requests.cpu, resources.requests.memory",
 		"resource": _ref(job),
 	}} with input as _input([job])
 }
@@ -133,7 +133,7 @@ test_cpu_limit_optional_allowed if {
 test_missing_probes_denied if {
 	d := _with_container([{"op": "remove", "path": "/readinessProbe"}, {"op": "remove", "path": "/livenessProbe"}])
 	kubernetes.deny == {{
-		"msg": sprintf("Deployment apps/order-service-v1-8: %s has no readinessProbe and livenessProbe", [_path]),
+		"msg": sprintf("%s has no readinessProbe and livenessProbe", [_path]),
 		"resource": _ref(d),
 	}} with input as _input([d])
 }
@@ -141,7 +141,7 @@ test_missing_probes_denied if {
 test_missing_liveness_probe_on_statefulset_denied if {
 	sts := json.patch(_deployment([object.remove(_container, ["livenessProbe"])]), [{"op": "replace", "path": "/kind", "value": "StatefulSet"}])
 	kubernetes.deny == {{
-		"msg": sprintf("StatefulSet apps/order-service-v1-8: %s has no livenessProbe", [_path]),
+		"msg": sprintf("%s has no livenessProbe", [_path]),
 		"resource": _ref(sts),
 	}} with input as _input([sts])
 }
@@ -159,8 +159,8 @@ test_missing_version_labels_denied if {
 		{"op": "remove", "path": "/spec/template/metadata/labels/app.kubernetes.io~1name"},
 	])
 	kubernetes.deny == {
-		{"msg": "Deployment apps/order-service-v1-8: metadata.labels lacks app.kubernetes.io/version", "resource": _ref(d)},
-		{"msg": "Deployment apps/order-service-v1-8: spec.template.metadata.labels lacks app.kubernetes.io/name, app.kubernetes.io/version", "resource": _ref(d)},
+		{"msg": "metadata.labels lacks app.kubernetes.io/version", "resource": _ref(d)},
+		{"msg": "spec.template.metadata.labels lacks app.kubernetes.io/name, app.kubernetes.io/version", "resource": _ref(d)},
 	} with input as _input([d])
 }
 
@@ -174,7 +174,7 @@ test_services_need_no_version_label_allowed if {
 test_partial_recommended_labels_warned if {
 	service := json.patch(_service, [{"op": "replace", "path": "/metadata/labels", "value": {"app.kubernetes.io/name": "order-service", "app.kubernetes.io/version": "v1.8"}}])
 	kubernetes.warn == {{
-		"msg": "Service apps/order-service: metadata.labels lacks app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/managed-by",
+		"msg": "metadata.labels lacks app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/managed-by",
 		"resource": _ref(service),
 	}} with input as _input([service])
 }
@@ -188,15 +188,15 @@ test_objects_without_app_name_not_warned if {
 test_root_container_denied if {
 	d := _with_container([{"op": "replace", "path": "/securityContext", "value": {"runAsUser": 0}}])
 	kubernetes.deny == {
-		{"msg": sprintf("Deployment apps/order-service-v1-8: %s runAsNonRoot is not true in the container or pod securityContext", [_path]), "resource": _ref(d)},
-		{"msg": sprintf("Deployment apps/order-service-v1-8: %s runs as user 0 (securityContext.runAsUser)", [_path]), "resource": _ref(d)},
+		{"msg": sprintf("%s runAsNonRoot is not true in the container or pod securityContext", [_path]), "resource": _ref(d)},
+		{"msg": sprintf("%s runs as user 0 (securityContext.runAsUser)", [_path]), "resource": _ref(d)},
 	} with input as _input([d])
 }
 
 test_container_overrides_pod_non_root_denied if {
 	job := json.patch(_job, [{"op": "add", "path": "/spec/template/spec/containers/0/securityContext", "value": {"runAsNonRoot": false}}])
 	kubernetes.deny == {{
-		"msg": "Job apps/migrate: spec.template.spec.containers[0] (order-service) runAsNonRoot is not true in the container or pod securityContext",
+		"msg": "spec.template.spec.containers[0] (order-service) runAsNonRoot is not true in the container or pod securityContext",
 		"resource": _ref(job),
 	}} with input as _input([job])
 }
@@ -217,7 +217,7 @@ _secret(annotations) := {
 test_plaintext_secret_denied if {
 	secret := _secret({})
 	kubernetes.deny == {{
-		"msg": "Secret data/redis: a plaintext Secret would be committed to golden/; reference the secret instead or annotate kforge.dev/allow-plaintext-secret: \"true\"",
+		"msg": "a plaintext Secret would be committed to golden/; reference the secret instead or annotate kforge.dev/allow-plaintext-secret: \"true\"",
 		"resource": _ref(secret),
 	}} with input as _input([secret])
 	count(kubernetes.deny) == 1 with input as _input([_secret({"kforge.dev/allow-plaintext-secret": "yes"})])
@@ -232,7 +232,7 @@ test_annotated_secret_allowed if {
 test_missing_namespace_denied if {
 	service := json.patch(_service, [{"op": "remove", "path": "/metadata/namespace"}])
 	kubernetes.deny == {{
-		"msg": "Service order-service: metadata.namespace is not set on a namespaced Service",
+		"msg": "metadata.namespace is not set on a namespaced Service",
 		"resource": _ref(service),
 	}} with input as _input([service])
 }
@@ -246,7 +246,7 @@ test_cluster_scoped_without_namespace_allowed if {
 
 test_duplicate_names_denied if {
 	kubernetes.deny == {{
-		"msg": "Service apps/order-service: 2 objects of kind Service share this name in the same namespace",
+		"msg": "2 objects of kind Service share this name in the same namespace",
 		"resource": _ref(_service),
 	}} with input as _input([_service, json.patch(_service, [{"op": "add", "path": "/spec/type", "value": "NodePort"}])])
 }

@@ -54,10 +54,7 @@ deny contains finding if {
 	some name, source in stage.labels
 	field := _source_field(name, source)
 	_high_cardinality(name, field)
-	finding := lib.finding(stage.s.entry.resource, sprintf(
-		"%s: %s.%s promotes %s to a Loki label; high-cardinality values belong in the log line or structured metadata",
-		[lib.describe(stage.s.entry.resource), stage.path, name, _what(name, field)],
-	))
+	finding := lib.finding(stage.s.entry.resource, sprintf("%s.%s promotes %s to a Loki label; high-cardinality values belong in the log line or structured metadata", [stage.path, name, _what(name, field)]))
 }
 
 _source_field(name, source) := source if {
@@ -133,10 +130,7 @@ _relabel_problems contains {"r": r, "msg": msg} if {
 #   severity: error
 deny contains finding if {
 	some p in _relabel_problems
-	finding := lib.finding(p.r.s.entry.resource, sprintf(
-		"%s: %s; every value becomes a new series (or Loki stream)",
-		[lib.describe(p.r.s.entry.resource), p.msg],
-	))
+	finding := lib.finding(p.r.s.entry.resource, sprintf("%s; every value becomes a new series (or Loki stream)", [p.msg]))
 }
 
 # _loki_configs are Loki configuration files (an ingester section next to
@@ -195,7 +189,7 @@ _loki_problems contains {"entry": entry, "msg": msg} if {
 #   severity: error
 deny contains finding if {
 	some p in _loki_problems
-	finding := lib.finding(p.entry.resource, sprintf("%s: %s", [lib.describe(p.entry.resource), p.msg]))
+	finding := lib.finding(p.entry.resource, p.msg)
 }
 
 # METADATA
@@ -213,8 +207,5 @@ deny contains finding if {
 	some entry in _loki_configs
 	age := _chunk_setting(entry, "max_chunk_age")
 	age.ns > lib.duration_ns(_settings.loki_max_chunk_age)
-	finding := lib.finding(entry.resource, sprintf(
-		"%s: %s; it must be at most %s",
-		[lib.describe(entry.resource), age.desc, _settings.loki_max_chunk_age],
-	))
+	finding := lib.finding(entry.resource, sprintf("%s; it must be at most %s", [age.desc, _settings.loki_max_chunk_age]))
 }

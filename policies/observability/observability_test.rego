@@ -78,7 +78,7 @@ test_promtail_trace_id_label_denied if {
 	promtail := json.patch(_promtail, [{"op": "add", "path": "/scrape_configs/0/pipeline_stages/1/labels/trace_id", "value": ""}])
 	observability.deny == {_finding(
 		"promtail-config",
-		"ConfigMap observability/promtail-config: data[\"promtail.yaml\"].scrape_configs[0] (kubernetes-pods).pipeline_stages[1].labels.trace_id promotes field \"trace_id\" to a Loki label; high-cardinality values belong in the log line or structured metadata",
+		"data[\"promtail.yaml\"].scrape_configs[0] (kubernetes-pods).pipeline_stages[1].labels.trace_id promotes field \"trace_id\" to a Loki label; high-cardinality values belong in the log line or structured metadata",
 	)} with input as _input(promtail, _prometheus, _loki)
 }
 
@@ -87,7 +87,7 @@ test_promtail_renamed_field_in_match_stage_denied if {
 	promtail := json.patch(_promtail, [{"op": "add", "path": "/scrape_configs/0/pipeline_stages/-", "value": match_stage}])
 	observability.deny == {_finding(
 		"promtail-config",
-		"ConfigMap observability/promtail-config: data[\"promtail.yaml\"].scrape_configs[0] (kubernetes-pods).pipeline_stages[2].match.stages[0].labels.tid promotes field \"trace_id\" as label \"tid\" to a Loki label; high-cardinality values belong in the log line or structured metadata",
+		"data[\"promtail.yaml\"].scrape_configs[0] (kubernetes-pods).pipeline_stages[2].match.stages[0].labels.tid promotes field \"trace_id\" as label \"tid\" to a Loki label; high-cardinality values belong in the log line or structured metadata",
 	)} with input as _input(promtail, _prometheus, _loki)
 }
 
@@ -102,7 +102,7 @@ test_relabel_target_pod_denied if {
 	prometheus := json.patch(_prometheus, [{"op": "add", "path": "/scrape_configs/0/relabel_configs/-", "value": {"source_labels": ["__meta_kubernetes_pod_name"], "target_label": "pod"}}])
 	observability.deny == {_finding(
 		"prometheus-config",
-		"ConfigMap observability/prometheus-config: data[\"prometheus.yml\"].scrape_configs[0] (kubernetes-pods).relabel_configs[4].target_label is \"pod\", a high-cardinality label; every value becomes a new series (or Loki stream)",
+		"data[\"prometheus.yml\"].scrape_configs[0] (kubernetes-pods).relabel_configs[4].target_label is \"pod\", a high-cardinality label; every value becomes a new series (or Loki stream)",
 	)} with input as _input(_promtail, prometheus, _loki)
 }
 
@@ -110,7 +110,7 @@ test_relabel_pod_ip_into_kept_label_denied if {
 	promtail := json.patch(_promtail, [{"op": "add", "path": "/scrape_configs/0/relabel_configs/-", "value": {"source_labels": ["__meta_kubernetes_pod_ip"], "target_label": "host"}}])
 	observability.deny == {_finding(
 		"promtail-config",
-		"ConfigMap observability/promtail-config: data[\"promtail.yaml\"].scrape_configs[0] (kubernetes-pods).relabel_configs[3] copies __meta_kubernetes_pod_ip into the kept label \"host\"; every value becomes a new series (or Loki stream)",
+		"data[\"promtail.yaml\"].scrape_configs[0] (kubernetes-pods).relabel_configs[3] copies __meta_kubernetes_pod_ip into the kept label \"host\"; every value becomes a new series (or Loki stream)",
 	)} with input as _input(promtail, _prometheus, _loki)
 }
 
@@ -124,11 +124,11 @@ test_labelmap_of_pod_meta_denied if {
 	observability.deny == {
 		_finding(
 			"prometheus-config",
-			"ConfigMap observability/prometheus-config: data[\"prometheus.yml\"].scrape_configs[0] (kubernetes-pods).relabel_configs[4] labelmap (regex \"__meta_kubernetes_pod_(name|ip)\") maps __meta_kubernetes_pod_name to the label \"name\"; every value becomes a new series (or Loki stream)",
+			"data[\"prometheus.yml\"].scrape_configs[0] (kubernetes-pods).relabel_configs[4] labelmap (regex \"__meta_kubernetes_pod_(name|ip)\") maps __meta_kubernetes_pod_name to the label \"name\"; every value becomes a new series (or Loki stream)",
 		),
 		_finding(
 			"prometheus-config",
-			"ConfigMap observability/prometheus-config: data[\"prometheus.yml\"].scrape_configs[0] (kubernetes-pods).relabel_configs[4] labelmap (regex \"__meta_kubernetes_pod_(name|ip)\") maps __meta_kubernetes_pod_ip to the label \"ip\"; every value becomes a new series (or Loki stream)",
+			"data[\"prometheus.yml\"].scrape_configs[0] (kubernetes-pods).relabel_configs[4] labelmap (regex \"__meta_kubernetes_pod_(name|ip)\") maps __meta_kubernetes_pod_ip to the label \"ip\"; every value becomes a new series (or Loki stream)",
 		),
 	} with input as _input(_promtail, prometheus, _loki)
 }
@@ -144,7 +144,7 @@ test_idle_period_above_max_age_denied if {
 	loki := json.patch(_loki, [{"op": "replace", "path": "/ingester/chunk_idle_period", "value": "90m"}])
 	observability.deny == {_finding(
 		"loki-config",
-		"ConfigMap observability/loki-config: data[\"loki.yaml\"].ingester.chunk_idle_period is \"90m\", longer than max_chunk_age (1h); chunk_idle_period must not exceed max_chunk_age",
+		"data[\"loki.yaml\"].ingester.chunk_idle_period is \"90m\", longer than max_chunk_age (1h); chunk_idle_period must not exceed max_chunk_age",
 	)} with input as _input(_promtail, _prometheus, loki)
 }
 
@@ -155,7 +155,7 @@ test_idle_period_default_above_max_age_denied if {
 	])
 	observability.deny == {_finding(
 		"loki-config",
-		"ConfigMap observability/loki-config: data[\"loki.yaml\"].ingester.chunk_idle_period is unset (Loki default 30m), longer than max_chunk_age (20m); chunk_idle_period must not exceed max_chunk_age",
+		"data[\"loki.yaml\"].ingester.chunk_idle_period is unset (Loki default 30m), longer than max_chunk_age (20m); chunk_idle_period must not exceed max_chunk_age",
 	)} with input as _input(_promtail, _prometheus, loki)
 }
 
@@ -163,7 +163,7 @@ test_chunk_setting_not_a_duration_denied if {
 	loki := json.patch(_loki, [{"op": "replace", "path": "/ingester/chunk_idle_period", "value": "five minutes"}])
 	observability.deny == {_finding(
 		"loki-config",
-		"ConfigMap observability/loki-config: data[\"loki.yaml\"].ingester.chunk_idle_period is \"five minutes\", not a duration",
+		"data[\"loki.yaml\"].ingester.chunk_idle_period is \"five minutes\", not a duration",
 	)} with input as _input(_promtail, _prometheus, loki)
 }
 
@@ -178,7 +178,7 @@ test_max_chunk_age_above_2h_denied if {
 	loki := json.patch(_loki, [{"op": "replace", "path": "/ingester/max_chunk_age", "value": "3h"}])
 	observability.deny == {_finding(
 		"loki-config",
-		"ConfigMap observability/loki-config: data[\"loki.yaml\"].ingester.max_chunk_age is \"3h\"; it must be at most 2h",
+		"data[\"loki.yaml\"].ingester.max_chunk_age is \"3h\"; it must be at most 2h",
 	)} with input as _input(_promtail, _prometheus, loki)
 }
 

@@ -34,10 +34,7 @@ deny contains finding if {
 	some r in _sentinel_rules
 	threshold := object.get(r.rule, "threshold", null)
 	not _positive_number(threshold)
-	finding := lib.finding(r.entry.resource, sprintf(
-		"%s: %s (%s) threshold is %s; it must be a number above 0",
-		[lib.describe(r.entry.resource), r.path, _resource(r.rule), lib.show(threshold)],
-	))
+	finding := lib.finding(r.entry.resource, sprintf("%s (%s) threshold is %s; it must be a number above 0", [r.path, _resource(r.rule), lib.show(threshold)]))
 }
 
 # METADATA
@@ -55,10 +52,7 @@ deny contains finding if {
 	some name in {_resource(rule) | some rule in rules}
 	indexes := [i | some i, rule in rules; _resource(rule) == name]
 	count(indexes) > 1
-	finding := lib.finding(entry.resource, sprintf(
-		"%s: %s has %d rules for resource %q (indexes %v); keep one rule per resource",
-		[lib.describe(entry.resource), _path(entry, "middleware.sentinel.rules"), count(indexes), name, indexes],
-	))
+	finding := lib.finding(entry.resource, sprintf("%s has %d rules for resource %q (indexes %v); keep one rule per resource", [_path(entry, "middleware.sentinel.rules"), count(indexes), name, indexes]))
 }
 
 _warm_up(rule) if lower(object.get(rule, "controlBehavior", "")) == "warmup"
@@ -79,10 +73,7 @@ deny contains finding if {
 	_warm_up(r.rule)
 	period := object.get(r.rule, "warmUpPeriodSec", null)
 	not _positive_number(period)
-	finding := lib.finding(r.entry.resource, sprintf(
-		"%s: %s (%s) uses WarmUp but warmUpPeriodSec is %s; it must be above 0",
-		[lib.describe(r.entry.resource), r.path, _resource(r.rule), lib.show(period)],
-	))
+	finding := lib.finding(r.entry.resource, sprintf("%s (%s) uses WarmUp but warmUpPeriodSec is %s; it must be above 0", [r.path, _resource(r.rule), lib.show(period)]))
 }
 
 # _endpoint_settings are the Go-kit endpoint middleware sections.
@@ -126,10 +117,7 @@ _limiter_problems contains {"s": s, "field": "burst", "value": value, "limit": "
 #   severity: error
 deny contains finding if {
 	some p in _limiter_problems
-	finding := lib.finding(p.s.entry.resource, sprintf(
-		"%s: %s.%s is %s; it must be %s",
-		[lib.describe(p.s.entry.resource), p.s.path, p.field, lib.show(p.value), p.limit],
-	))
+	finding := lib.finding(p.s.entry.resource, sprintf("%s.%s is %s; it must be %s", [p.s.path, p.field, lib.show(p.value), p.limit]))
 }
 
 # METADATA
@@ -146,10 +134,7 @@ deny contains finding if {
 	s.section == "circuitBreaker"
 	value := object.get(s.cfg, "maxRequests", null)
 	not _integer_at_least(value, 1)
-	finding := lib.finding(s.entry.resource, sprintf(
-		"%s: %s.maxRequests is %s; it must be an integer of at least 1",
-		[lib.describe(s.entry.resource), s.path, lib.show(value)],
-	))
+	finding := lib.finding(s.entry.resource, sprintf("%s.maxRequests is %s; it must be an integer of at least 1", [s.path, lib.show(value)]))
 }
 
 _ratio(x) if {
@@ -172,10 +157,7 @@ deny contains finding if {
 	s.section == "circuitBreaker"
 	value := object.get(s.cfg, "failureRatio", null)
 	not _ratio(value)
-	finding := lib.finding(s.entry.resource, sprintf(
-		"%s: %s.failureRatio is %s; it must be a number in (0, 1]",
-		[lib.describe(s.entry.resource), s.path, lib.show(value)],
-	))
+	finding := lib.finding(s.entry.resource, sprintf("%s.failureRatio is %s; it must be a number in (0, 1]", [s.path, lib.show(value)]))
 }
 
 _positive_duration(x) if lib.duration_ns(x) > 0
@@ -196,8 +178,5 @@ deny contains finding if {
 	some field in ["interval", "timeout"]
 	value := object.get(s.cfg, field, null)
 	not _positive_duration(value)
-	finding := lib.finding(s.entry.resource, sprintf(
-		"%s: %s.%s is %s; it must be a positive duration such as \"30s\"",
-		[lib.describe(s.entry.resource), s.path, field, lib.show(value)],
-	))
+	finding := lib.finding(s.entry.resource, sprintf("%s.%s is %s; it must be a positive duration such as \"30s\"", [s.path, field, lib.show(value)]))
 }

@@ -48,12 +48,12 @@ test_other_config_maps_ignored if {
 
 test_zero_threshold_denied if {
 	kratos := json.patch(_kratos, [{"op": "replace", "path": "/middleware/sentinel/rules/0/threshold", "value": 0}])
-	ratelimit.deny == {_finding(_user_ref, "ConfigMap apps/user-service-config: data[\"config.yaml\"].middleware.sentinel.rules[0] (user.GetByID) threshold is 0; it must be a number above 0")} with input as _input(kratos, _gokit)
+	ratelimit.deny == {_finding(_user_ref, "data[\"config.yaml\"].middleware.sentinel.rules[0] (user.GetByID) threshold is 0; it must be a number above 0")} with input as _input(kratos, _gokit)
 }
 
 test_missing_threshold_denied if {
 	kratos := json.patch(_kratos, [{"op": "remove", "path": "/middleware/sentinel/rules/0/threshold"}])
-	ratelimit.deny == {_finding(_user_ref, "ConfigMap apps/user-service-config: data[\"config.yaml\"].middleware.sentinel.rules[0] (user.GetByID) threshold is null; it must be a number above 0")} with input as _input(kratos, _gokit)
+	ratelimit.deny == {_finding(_user_ref, "data[\"config.yaml\"].middleware.sentinel.rules[0] (user.GetByID) threshold is null; it must be a number above 0")} with input as _input(kratos, _gokit)
 }
 
 test_fractional_threshold_allowed if {
@@ -65,7 +65,7 @@ test_fractional_threshold_allowed if {
 
 test_duplicate_resource_denied if {
 	kratos := json.patch(_kratos, [{"op": "add", "path": "/middleware/sentinel/rules/-", "value": {"resource": "user.GetByID", "threshold": 50}}])
-	ratelimit.deny == {_finding(_user_ref, "ConfigMap apps/user-service-config: data[\"config.yaml\"].middleware.sentinel.rules has 2 rules for resource \"user.GetByID\" (indexes [0, 2]); keep one rule per resource")} with input as _input(kratos, _gokit)
+	ratelimit.deny == {_finding(_user_ref, "data[\"config.yaml\"].middleware.sentinel.rules has 2 rules for resource \"user.GetByID\" (indexes [0, 2]); keep one rule per resource")} with input as _input(kratos, _gokit)
 }
 
 test_distinct_resources_allowed if {
@@ -77,7 +77,7 @@ test_distinct_resources_allowed if {
 
 test_warm_up_without_period_denied if {
 	kratos := json.patch(_kratos, [{"op": "remove", "path": "/middleware/sentinel/rules/1/warmUpPeriodSec"}])
-	ratelimit.deny == {_finding(_user_ref, "ConfigMap apps/user-service-config: data[\"config.yaml\"].middleware.sentinel.rules[1] (user.List) uses WarmUp but warmUpPeriodSec is null; it must be above 0")} with input as _input(kratos, _gokit)
+	ratelimit.deny == {_finding(_user_ref, "data[\"config.yaml\"].middleware.sentinel.rules[1] (user.List) uses WarmUp but warmUpPeriodSec is null; it must be above 0")} with input as _input(kratos, _gokit)
 }
 
 test_warm_up_strategy_zero_period_denied if {
@@ -95,14 +95,14 @@ test_reject_without_period_allowed if {
 test_limiter_zero_qps_and_burst_denied if {
 	gokit := json.patch(_gokit, [{"op": "replace", "path": "/endpoints/score/rateLimiter", "value": {"qps": 0, "burst": 0}}])
 	ratelimit.deny == {
-		_finding(_risk_ref, "ConfigMap apps/risk-engine-config: data[\"config.yaml\"].endpoints.score.rateLimiter.qps is 0; it must be a number above 0"),
-		_finding(_risk_ref, "ConfigMap apps/risk-engine-config: data[\"config.yaml\"].endpoints.score.rateLimiter.burst is 0; it must be an integer of at least 1"),
+		_finding(_risk_ref, "data[\"config.yaml\"].endpoints.score.rateLimiter.qps is 0; it must be a number above 0"),
+		_finding(_risk_ref, "data[\"config.yaml\"].endpoints.score.rateLimiter.burst is 0; it must be an integer of at least 1"),
 	} with input as _input(_kratos, gokit)
 }
 
 test_limiter_string_qps_denied if {
 	gokit := json.patch(_gokit, [{"op": "replace", "path": "/endpoints/score/rateLimiter/qps", "value": "200"}])
-	ratelimit.deny == {_finding(_risk_ref, "ConfigMap apps/risk-engine-config: data[\"config.yaml\"].endpoints.score.rateLimiter.qps is \"200\"; it must be a number above 0")} with input as _input(_kratos, gokit)
+	ratelimit.deny == {_finding(_risk_ref, "data[\"config.yaml\"].endpoints.score.rateLimiter.qps is \"200\"; it must be a number above 0")} with input as _input(_kratos, gokit)
 }
 
 test_limiter_minimum_allowed if {
@@ -114,7 +114,7 @@ test_limiter_minimum_allowed if {
 
 test_breaker_zero_max_requests_denied if {
 	gokit := json.patch(_gokit, [{"op": "replace", "path": "/endpoints/score/circuitBreaker/maxRequests", "value": 0}])
-	ratelimit.deny == {_finding(_risk_ref, "ConfigMap apps/risk-engine-config: data[\"config.yaml\"].endpoints.score.circuitBreaker.maxRequests is 0; it must be an integer of at least 1")} with input as _input(_kratos, gokit)
+	ratelimit.deny == {_finding(_risk_ref, "data[\"config.yaml\"].endpoints.score.circuitBreaker.maxRequests is 0; it must be an integer of at least 1")} with input as _input(_kratos, gokit)
 }
 
 test_breaker_one_max_request_allowed if {
@@ -126,7 +126,7 @@ test_breaker_one_max_request_allowed if {
 
 test_breaker_failure_ratio_out_of_range_denied if {
 	gokit := json.patch(_gokit, [{"op": "replace", "path": "/endpoints/score/circuitBreaker/failureRatio", "value": 1.5}])
-	ratelimit.deny == {_finding(_risk_ref, "ConfigMap apps/risk-engine-config: data[\"config.yaml\"].endpoints.score.circuitBreaker.failureRatio is 1.5; it must be a number in (0, 1]")} with input as _input(_kratos, gokit)
+	ratelimit.deny == {_finding(_risk_ref, "data[\"config.yaml\"].endpoints.score.circuitBreaker.failureRatio is 1.5; it must be a number in (0, 1]")} with input as _input(_kratos, gokit)
 }
 
 test_breaker_failure_ratio_zero_denied if {
@@ -147,8 +147,8 @@ test_breaker_bad_durations_denied if {
 		{"op": "replace", "path": "/endpoints/score/circuitBreaker/timeout", "value": 30},
 	])
 	ratelimit.deny == {
-		_finding(_risk_ref, "ConfigMap apps/risk-engine-config: data[\"config.yaml\"].endpoints.score.circuitBreaker.interval is \"0s\"; it must be a positive duration such as \"30s\""),
-		_finding(_risk_ref, "ConfigMap apps/risk-engine-config: data[\"config.yaml\"].endpoints.score.circuitBreaker.timeout is 30; it must be a positive duration such as \"30s\""),
+		_finding(_risk_ref, "data[\"config.yaml\"].endpoints.score.circuitBreaker.interval is \"0s\"; it must be a positive duration such as \"30s\""),
+		_finding(_risk_ref, "data[\"config.yaml\"].endpoints.score.circuitBreaker.timeout is 30; it must be a positive duration such as \"30s\""),
 	} with input as _input(_kratos, gokit)
 }
 

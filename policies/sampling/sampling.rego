@@ -83,10 +83,7 @@ deny contains finding if {
 	some s in _sdk_containers
 	value := lib.env_value(s.container, "OTEL_TRACES_SAMPLER")
 	not value in _samplers
-	finding := lib.finding(s.obj, sprintf(
-		"%s: %s env OTEL_TRACES_SAMPLER is %q; it must be one of %s",
-		[lib.describe(s.obj), s.path, value, concat(", ", sort(_samplers))],
-	))
+	finding := lib.finding(s.obj, sprintf("%s env OTEL_TRACES_SAMPLER is %q; it must be one of %s", [s.path, value, concat(", ", sort(_samplers))]))
 }
 
 # METADATA
@@ -104,10 +101,7 @@ deny contains finding if {
 	sampler := lib.env_value(s.container, "OTEL_TRACES_SAMPLER")
 	sampler in _ratio_samplers
 	not _valid_arg(s.container)
-	finding := lib.finding(s.obj, sprintf(
-		"%s: %s env OTEL_TRACES_SAMPLER_ARG is %s with OTEL_TRACES_SAMPLER=%s; it must be a number in [0, 1] or the SDK samples everything",
-		[lib.describe(s.obj), s.path, _arg_desc(s.container), sampler],
-	))
+	finding := lib.finding(s.obj, sprintf("%s env OTEL_TRACES_SAMPLER_ARG is %s with OTEL_TRACES_SAMPLER=%s; it must be a number in [0, 1] or the SDK samples everything", [s.path, _arg_desc(s.container), sampler]))
 }
 
 _arg_desc(c) := sprintf("%q", [lib.env_value(c, "OTEL_TRACES_SAMPLER_ARG")]) if {
@@ -129,10 +123,7 @@ deny contains finding if {
 	some s in _sdk_containers
 	sampler := _sampler(s.container)
 	not startswith(sampler, "parentbased_")
-	finding := lib.finding(s.obj, sprintf(
-		"%s: %s env OTEL_TRACES_SAMPLER is %q; the %s tier requires a parent-based sampler (parentbased_traceidratio)",
-		[lib.describe(s.obj), s.path, sampler, lib.tier],
-	))
+	finding := lib.finding(s.obj, sprintf("%s env OTEL_TRACES_SAMPLER is %q; the %s tier requires a parent-based sampler (parentbased_traceidratio)", [s.path, sampler, lib.tier]))
 }
 
 # METADATA
@@ -150,10 +141,7 @@ deny contains finding if {
 	ratio := _ratio(s.container)
 	cap := lib.tier_limits.sampling_cap
 	ratio > cap
-	finding := lib.finding(s.obj, sprintf(
-		"%s: %s samples %v of traces (%s); the %s tier caps sampling at %v",
-		[lib.describe(s.obj), s.path, ratio, _ratio_desc(s.container), lib.tier, cap],
-	))
+	finding := lib.finding(s.obj, sprintf("%s samples %v of traces (%s); the %s tier caps sampling at %v", [s.path, ratio, _ratio_desc(s.container), lib.tier, cap]))
 }
 
 # METADATA
@@ -168,10 +156,7 @@ deny contains finding if {
 warn contains finding if {
 	some s in _sdk_containers
 	lib.env_value(s.container, "OTEL_TRACES_SAMPLER") == "traceidratio"
-	finding := lib.finding(s.obj, sprintf(
-		"%s: %s env OTEL_TRACES_SAMPLER is \"traceidratio\", which ignores the parent's sampling decision and breaks traces across services; use parentbased_traceidratio",
-		[lib.describe(s.obj), s.path],
-	))
+	finding := lib.finding(s.obj, sprintf("%s env OTEL_TRACES_SAMPLER is \"traceidratio\", which ignores the parent's sampling decision and breaks traces across services; use parentbased_traceidratio", [s.path]))
 }
 
 # _collector_configs are OpenTelemetry Collector configuration files embedded
@@ -215,10 +200,7 @@ else := {}
 deny contains finding if {
 	some p in _percentages
 	not _valid_percentage(p.value)
-	finding := lib.finding(p.entry.resource, sprintf(
-		"%s: %s is %v; it must be a number from 0 to 100",
-		[lib.describe(p.entry.resource), p.path, p.value],
-	))
+	finding := lib.finding(p.entry.resource, sprintf("%s is %v; it must be a number from 0 to 100", [p.path, p.value]))
 }
 
 _valid_percentage(value) if {
@@ -241,10 +223,7 @@ deny contains finding if {
 	_valid_percentage(p.value)
 	want := lib.tier_limits.collector_sampling_percentage
 	p.value != want
-	finding := lib.finding(p.entry.resource, sprintf(
-		"%s: %s is %v; the %s tier samples %v%% in the collector",
-		[lib.describe(p.entry.resource), p.path, p.value, lib.tier, want],
-	))
+	finding := lib.finding(p.entry.resource, sprintf("%s is %v; the %s tier samples %v%% in the collector", [p.path, p.value, lib.tier, want]))
 }
 
 _tail_samplers contains {"entry": entry, "id": component_id, "cfg": _object_or_empty(cfg)} if {
@@ -270,10 +249,7 @@ _keeps_errors(cfg) if {
 deny contains finding if {
 	some t in _tail_samplers
 	not _keeps_errors(t.cfg)
-	finding := lib.finding(t.entry.resource, sprintf(
-		"%s: %s has no policy of type status_code with status_codes [ERROR]; error traces may be dropped",
-		[lib.describe(t.entry.resource), _config_path(t.entry, sprintf("processors.%s.policies", [t.id]))],
-	))
+	finding := lib.finding(t.entry.resource, sprintf("%s has no policy of type status_code with status_codes [ERROR]; error traces may be dropped", [_config_path(t.entry, sprintf("processors.%s.policies", [t.id]))]))
 }
 
 # _mounts are the workloads that mount a ConfigMap, with their replica count.
@@ -341,10 +317,7 @@ deny contains finding if {
 	some mount in _mounts(t.entry.resource)
 	mount.replicas.count > 1
 	not _trace_id_load_balancing
-	finding := lib.finding(t.entry.resource, sprintf(
-		"%s: %s tail-samples with more than one collector replica (%s), but no collector in front routes spans by trace ID; add a loadbalancing exporter with routing_key traceID",
-		[lib.describe(t.entry.resource), _config_path(t.entry, sprintf("processors.%s", [t.id])), mount.replicas.desc],
-	))
+	finding := lib.finding(t.entry.resource, sprintf("%s tail-samples with more than one collector replica (%s), but no collector in front routes spans by trace ID; add a loadbalancing exporter with routing_key traceID", [_config_path(t.entry, sprintf("processors.%s", [t.id])), mount.replicas.desc]))
 }
 
 _dapr_configurations contains cfg if {
@@ -369,7 +342,7 @@ _dapr_rate_problems contains {"cfg": cfg, "msg": msg} if {
 	some cfg in _dapr_configurations
 	rate := object.get(cfg.spec.tracing, "samplingRate", null)
 	not lib.as_number(rate)
-	msg := sprintf("%s: spec.tracing.samplingRate is %v; it must be a number equal to the SDK sampling ratio", [lib.describe(cfg), rate])
+	msg := sprintf("spec.tracing.samplingRate is %v; it must be a number equal to the SDK sampling ratio", [rate])
 }
 
 _dapr_rate_problems contains {"cfg": cfg, "msg": msg} if {
@@ -377,10 +350,7 @@ _dapr_rate_problems contains {"cfg": cfg, "msg": msg} if {
 	rate := lib.as_number(cfg.spec.tracing.samplingRate)
 	some s in _dapr_users(cfg)
 	abs(rate - _ratio(s.container)) > 0.000001
-	msg := sprintf(
-		"%s: spec.tracing.samplingRate is %q, but %s %s samples %v (%s); the sidecar must sample like the app",
-		[lib.describe(cfg), cfg.spec.tracing.samplingRate, lib.describe(s.obj), s.path, _ratio(s.container), _ratio_desc(s.container)],
-	)
+	msg := sprintf("spec.tracing.samplingRate is %q, but %s %s samples %v (%s); the sidecar must sample like the app", [cfg.spec.tracing.samplingRate, lib.describe(s.obj), s.path, _ratio(s.container), _ratio_desc(s.container)])
 }
 
 _dapr_rate_problems contains {"cfg": cfg, "msg": msg} if {
@@ -389,10 +359,7 @@ _dapr_rate_problems contains {"cfg": cfg, "msg": msg} if {
 	count(_dapr_users(cfg)) == 0
 	want := lib.tier_limits.sampling_ratio
 	abs(rate - want) > 0.000001
-	msg := sprintf(
-		"%s: spec.tracing.samplingRate is %q; no rendered app uses this Configuration, and the %s tier's SDK sampling ratio is %v",
-		[lib.describe(cfg), cfg.spec.tracing.samplingRate, lib.tier, want],
-	)
+	msg := sprintf("spec.tracing.samplingRate is %q; no rendered app uses this Configuration, and the %s tier's SDK sampling ratio is %v", [cfg.spec.tracing.samplingRate, lib.tier, want])
 }
 
 # METADATA

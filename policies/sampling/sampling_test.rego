@@ -135,7 +135,7 @@ test_tier_defaults_allowed if {
 
 test_unknown_sampler_denied if {
 	sampling.deny == {{
-		"msg": sprintf("Deployment apps/order-service: %s env OTEL_TRACES_SAMPLER is \"ratio\"; it must be one of always_off, always_on, jaeger_remote, parentbased_always_off, parentbased_always_on, parentbased_jaeger_remote, parentbased_traceidratio, traceidratio, xray", [_container_path]),
+		"msg": sprintf("%s env OTEL_TRACES_SAMPLER is \"ratio\"; it must be one of always_off, always_on, jaeger_remote, parentbased_always_off, parentbased_always_on, parentbased_jaeger_remote, parentbased_traceidratio, traceidratio, xray", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("dev", {"app": _app(_sdk_env("ratio", "0.5")), "dapr": _dapr_config("1")})
 }
@@ -152,14 +152,14 @@ test_sampler_from_value_from_allowed if {
 
 test_ratio_out_of_range_denied if {
 	sampling.deny == {{
-		"msg": sprintf("Deployment apps/order-service: %s env OTEL_TRACES_SAMPLER_ARG is \"10\" with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
+		"msg": sprintf("%s env OTEL_TRACES_SAMPLER_ARG is \"10\" with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("dev", {"app": _app(_sdk_env("parentbased_traceidratio", "10")), "dapr": _dapr_config("1")})
 }
 
 test_ratio_not_a_number_denied if {
 	sampling.deny == {{
-		"msg": sprintf("Deployment apps/order-service: %s env OTEL_TRACES_SAMPLER_ARG is \"10%%\" with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
+		"msg": sprintf("%s env OTEL_TRACES_SAMPLER_ARG is \"10%%\" with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("dev", {"app": _app(_sdk_env("parentbased_traceidratio", "10%")), "dapr": _dapr_config("1")})
 }
@@ -167,7 +167,7 @@ test_ratio_not_a_number_denied if {
 test_ratio_missing_denied if {
 	env := array.slice(_sdk_env("parentbased_traceidratio", ""), 0, 3)
 	sampling.deny == {{
-		"msg": sprintf("Deployment apps/order-service: %s env OTEL_TRACES_SAMPLER_ARG is not set with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
+		"msg": sprintf("%s env OTEL_TRACES_SAMPLER_ARG is not set with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("dev", {"app": _app(env), "dapr": _dapr_config("1")})
 }
@@ -181,7 +181,7 @@ test_ratio_bounds_allowed if {
 
 test_prod_bare_ratio_sampler_denied if {
 	sampling.deny == {{
-		"msg": sprintf("Deployment apps/order-service: %s env OTEL_TRACES_SAMPLER is \"traceidratio\"; the prod tier requires a parent-based sampler (parentbased_traceidratio)", [_container_path]),
+		"msg": sprintf("%s env OTEL_TRACES_SAMPLER is \"traceidratio\"; the prod tier requires a parent-based sampler (parentbased_traceidratio)", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("prod", {"app": _app(_sdk_env("traceidratio", "0.1"))})
 }
@@ -199,15 +199,15 @@ test_staging_bare_ratio_sampler_allowed if {
 test_prod_always_on_denied if {
 	sampling.deny == {
 		{
-			"msg": sprintf("Deployment apps/order-service: %s env OTEL_TRACES_SAMPLER is \"always_on\"; the prod tier requires a parent-based sampler (parentbased_traceidratio)", [_container_path]),
+			"msg": sprintf("%s env OTEL_TRACES_SAMPLER is \"always_on\"; the prod tier requires a parent-based sampler (parentbased_traceidratio)", [_container_path]),
 			"resource": _app_ref,
 		},
 		{
-			"msg": sprintf("Deployment apps/order-service: %s samples 1 of traces (OTEL_TRACES_SAMPLER=always_on); the prod tier caps sampling at 0.1", [_container_path]),
+			"msg": sprintf("%s samples 1 of traces (OTEL_TRACES_SAMPLER=always_on); the prod tier caps sampling at 0.1", [_container_path]),
 			"resource": _app_ref,
 		},
 		{
-			"msg": sprintf("Configuration apps/tracing: spec.tracing.samplingRate is \"0.1\", but Deployment apps/order-service %s samples 1 (OTEL_TRACES_SAMPLER=always_on); the sidecar must sample like the app", [_container_path]),
+			"msg": sprintf("spec.tracing.samplingRate is \"0.1\", but Deployment apps/order-service %s samples 1 (OTEL_TRACES_SAMPLER=always_on); the sidecar must sample like the app", [_container_path]),
 			"resource": _ref(_base.dapr),
 		},
 	} with input as _with("prod", {"app": _app(_sdk_env("always_on", ""))})
@@ -215,7 +215,7 @@ test_prod_always_on_denied if {
 
 test_prod_ratio_above_cap_denied if {
 	sampling.deny == {{
-		"msg": sprintf("Deployment apps/order-service: %s samples 0.2 of traces (OTEL_TRACES_SAMPLER=parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.2); the prod tier caps sampling at 0.1", [_container_path]),
+		"msg": sprintf("%s samples 0.2 of traces (OTEL_TRACES_SAMPLER=parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.2); the prod tier caps sampling at 0.1", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("prod", {"app": _app(_sdk_env("parentbased_traceidratio", "0.2")), "dapr": _dapr_config("0.2")})
 }
@@ -223,7 +223,7 @@ test_prod_ratio_above_cap_denied if {
 test_prod_default_sampler_denied if {
 	env := [{"name": "OTEL_SERVICE_NAME", "value": "order-service"}]
 	sampling.deny == {{
-		"msg": sprintf("Deployment apps/order-service: %s samples 1 of traces (OTEL_TRACES_SAMPLER unset, so the SDK default parentbased_always_on); the prod tier caps sampling at 0.1", [_container_path]),
+		"msg": sprintf("%s samples 1 of traces (OTEL_TRACES_SAMPLER unset, so the SDK default parentbased_always_on); the prod tier caps sampling at 0.1", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("prod", {"app": _app(env), "dapr": _dapr_config("1")})
 }
@@ -236,7 +236,7 @@ test_prod_ratio_at_cap_allowed if {
 
 test_bare_traceidratio_warned if {
 	sampling.warn == {{
-		"msg": sprintf("Deployment apps/order-service: %s env OTEL_TRACES_SAMPLER is \"traceidratio\", which ignores the parent's sampling decision and breaks traces across services; use parentbased_traceidratio", [_container_path]),
+		"msg": sprintf("%s env OTEL_TRACES_SAMPLER is \"traceidratio\", which ignores the parent's sampling decision and breaks traces across services; use parentbased_traceidratio", [_container_path]),
 		"resource": _app_ref,
 	}} with input as _with("dev", {"app": _app(_sdk_env("traceidratio", "1"))})
 }
@@ -251,14 +251,14 @@ _collector_with(patch) := _config_map("otel-collector-config", "collector.yaml",
 
 test_collector_percentage_out_of_range_denied if {
 	sampling.deny == {{
-		"msg": "ConfigMap observability/otel-collector-config: data[\"collector.yaml\"].processors.probabilistic_sampler.sampling_percentage is 150; it must be a number from 0 to 100",
+		"msg": "data[\"collector.yaml\"].processors.probabilistic_sampler.sampling_percentage is 150; it must be a number from 0 to 100",
 		"resource": _cm_ref,
 	}} with input as _with("prod", {"collector_config": _collector_with([{"op": "replace", "path": "/processors/probabilistic_sampler/sampling_percentage", "value": 150}])})
 }
 
 test_collector_percentage_missing_denied if {
 	sampling.deny == {{
-		"msg": "ConfigMap observability/otel-collector-config: data[\"collector.yaml\"].processors.probabilistic_sampler/traces.sampling_percentage is null; it must be a number from 0 to 100",
+		"msg": "data[\"collector.yaml\"].processors.probabilistic_sampler/traces.sampling_percentage is null; it must be a number from 0 to 100",
 		"resource": _cm_ref,
 	}} with input as _with("prod", {"collector_config": _collector_with([
 		{"op": "remove", "path": "/processors/probabilistic_sampler"},
@@ -274,7 +274,7 @@ test_collector_without_probabilistic_sampler_allowed if {
 
 test_collector_percentage_mismatch_denied if {
 	sampling.deny == {{
-		"msg": "ConfigMap observability/otel-collector-config: data[\"collector.yaml\"].processors.probabilistic_sampler.sampling_percentage is 50; the prod tier samples 10% in the collector",
+		"msg": "data[\"collector.yaml\"].processors.probabilistic_sampler.sampling_percentage is 50; the prod tier samples 10% in the collector",
 		"resource": _cm_ref,
 	}} with input as _with("prod", {"collector_config": _collector_with([{"op": "replace", "path": "/processors/probabilistic_sampler/sampling_percentage", "value": 50}])})
 }
@@ -299,7 +299,7 @@ test_tail_sampling_keeps_errors_allowed if {
 test_tail_sampling_without_error_policy_denied if {
 	policies := [{"name": "slow", "type": "latency", "latency": {"threshold_ms": 500}}]
 	sampling.deny == {{
-		"msg": "ConfigMap observability/otel-collector-config: data[\"collector.yaml\"].processors.tail_sampling/slow.policies has no policy of type status_code with status_codes [ERROR]; error traces may be dropped",
+		"msg": "data[\"collector.yaml\"].processors.tail_sampling/slow.policies has no policy of type status_code with status_codes [ERROR]; error traces may be dropped",
 		"resource": _cm_ref,
 	}} with input as _with("prod", {
 		"collector_config": _collector_with([{"op": "add", "path": "/processors/tail_sampling~1slow", "value": {"policies": policies}}]),
@@ -311,7 +311,7 @@ test_tail_sampling_without_error_policy_denied if {
 
 test_replicated_tail_sampling_without_load_balancing_denied if {
 	sampling.deny == {{
-		"msg": "ConfigMap observability/otel-collector-config: data[\"collector.yaml\"].processors.tail_sampling tail-samples with more than one collector replica (Deployment observability/otel-collector-config has spec.replicas 2), but no collector in front routes spans by trace ID; add a loadbalancing exporter with routing_key traceID",
+		"msg": "data[\"collector.yaml\"].processors.tail_sampling tail-samples with more than one collector replica (Deployment observability/otel-collector-config has spec.replicas 2), but no collector in front routes spans by trace ID; add a loadbalancing exporter with routing_key traceID",
 		"resource": _cm_ref,
 	}} with input as _with("prod", {"collector_config": _collector_with([{"op": "add", "path": "/processors/tail_sampling", "value": _tail_sampling}])})
 }
@@ -363,14 +363,14 @@ test_load_balancer_by_service_denied if {
 
 test_dapr_rate_mismatch_denied if {
 	sampling.deny == {{
-		"msg": sprintf("Configuration apps/tracing: spec.tracing.samplingRate is \"1\", but Deployment apps/order-service %s samples 0.1 (OTEL_TRACES_SAMPLER=parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.1); the sidecar must sample like the app", [_container_path]),
+		"msg": sprintf("spec.tracing.samplingRate is \"1\", but Deployment apps/order-service %s samples 0.1 (OTEL_TRACES_SAMPLER=parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.1); the sidecar must sample like the app", [_container_path]),
 		"resource": _ref(_base.dapr),
 	}} with input as _with("prod", {"dapr": _dapr_config("1")})
 }
 
 test_dapr_rate_unused_configuration_denied if {
 	sampling.deny == {{
-		"msg": "Configuration apps/tracing: spec.tracing.samplingRate is \"0.5\"; no rendered app uses this Configuration, and the prod tier's SDK sampling ratio is 0.1",
+		"msg": "spec.tracing.samplingRate is \"0.5\"; no rendered app uses this Configuration, and the prod tier's SDK sampling ratio is 0.1",
 		"resource": _ref(_base.dapr),
 	}} with input as _input("prod", {"dapr": _dapr_config("0.5")})
 }
@@ -381,7 +381,7 @@ test_dapr_rate_unused_configuration_allowed if {
 
 test_dapr_rate_not_a_number_denied if {
 	sampling.deny == {{
-		"msg": "Configuration apps/tracing: spec.tracing.samplingRate is ten percent; it must be a number equal to the SDK sampling ratio",
+		"msg": "spec.tracing.samplingRate is ten percent; it must be a number equal to the SDK sampling ratio",
 		"resource": _ref(_base.dapr),
 	}} with input as _with("prod", {"dapr": _dapr_config("ten percent")})
 }
