@@ -23,8 +23,9 @@ type Inputs struct {
 	Environment string
 	// Entrypoint is the repository-relative file evaluated.
 	Entrypoint string
-	// Options are the evaluation options. JPath, ExtVars, ExtCode, TLAVars, TLACode, MaxStack
-	// (0 counts as jsonnet.DefaultMaxStack), TkEnv and DisableNativeFormat are part of the key;
+	// Options are the evaluation options. JPath, ExtVars, ExtCode, TLAVars, TLACode, MaxStack,
+	// ParseYAMLMaxBytes, ParseYAMLMaxNodes (0 counts as the jsonnet package's default), TkEnv
+	// and DisableNativeFormat are part of the key;
 	// Root is not (entries are verified against the files, so a second checkout may share
 	// them) and neither is TraceOut (CachingEvaluator records std.trace output and replays it).
 	Options jsonnet.Options
@@ -55,6 +56,13 @@ func NewKey(in Inputs) Key {
 	if maxStack == 0 {
 		maxStack = jsonnet.DefaultMaxStack
 	}
+	yamlBytes, yamlNodes := in.Options.ParseYAMLMaxBytes, in.Options.ParseYAMLMaxNodes
+	if yamlBytes == 0 {
+		yamlBytes = jsonnet.DefaultParseYAMLMaxBytes
+	}
+	if yamlNodes == 0 {
+		yamlNodes = jsonnet.DefaultParseYAMLMaxNodes
+	}
 	jpath := make([]string, 0, len(in.Options.JPath))
 	for _, d := range in.Options.JPath {
 		jpath = append(jpath, path.Clean(filepath.ToSlash(d)))
@@ -70,6 +78,8 @@ func NewKey(in Inputs) Key {
 		TLAVars        map[string]string `json:"tlaVars"`
 		TLACode        map[string]string `json:"tlaCode"`
 		MaxStack       int               `json:"maxStack"`
+		YAMLMaxBytes   int               `json:"parseYamlMaxBytes"`
+		YAMLMaxNodes   int               `json:"parseYamlMaxNodes"`
 		TkEnv          []byte            `json:"tkEnv"`
 		HasTkEnv       bool              `json:"hasTkEnv"`
 		Spec           []byte            `json:"spec"`
@@ -88,6 +98,8 @@ func NewKey(in Inputs) Key {
 		TLAVars:        nonNil(in.Options.TLAVars),
 		TLACode:        nonNil(in.Options.TLACode),
 		MaxStack:       maxStack,
+		YAMLMaxBytes:   yamlBytes,
+		YAMLMaxNodes:   yamlNodes,
 		TkEnv:          in.Options.TkEnv,
 		HasTkEnv:       in.Options.TkEnv != nil,
 		Spec:           in.Spec,

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kforge/kforge/internal/jsonnet"
 )
 
 // TestInvalidation proves, input by input, that changing it turns the entry into a miss, and
@@ -39,6 +41,10 @@ func TestInvalidation(t *testing.T) {
 		}},
 		{name: "max stack 0 is the default", change: func(_ *testing.T, _ string, in *Inputs) {
 			in.Options.MaxStack = 500
+		}},
+		{name: "parseYaml limits 0 are the defaults", change: func(_ *testing.T, _ string, in *Inputs) {
+			in.Options.ParseYAMLMaxBytes = jsonnet.DefaultParseYAMLMaxBytes
+			in.Options.ParseYAMLMaxNodes = jsonnet.DefaultParseYAMLMaxNodes
 		}},
 
 		{name: "entrypoint content", want: "environments/prod/main.jsonnet changed", change: func(t *testing.T, root string, _ *Inputs) {
@@ -127,6 +133,12 @@ func TestInvalidation(t *testing.T) {
 		}},
 		{name: "max stack", want: "no entry", change: func(_ *testing.T, _ string, in *Inputs) {
 			in.Options.MaxStack = 1000
+		}},
+		{name: "parseYaml size limit", want: "no entry", change: func(_ *testing.T, _ string, in *Inputs) {
+			in.Options.ParseYAMLMaxBytes = 4096
+		}},
+		{name: "parseYaml node limit", want: "no entry", change: func(_ *testing.T, _ string, in *Inputs) {
+			in.Options.ParseYAMLMaxNodes = 100
 		}},
 		{name: "native format switch", want: "no entry", change: func(_ *testing.T, _ string, in *Inputs) {
 			in.Options.DisableNativeFormat = true

@@ -28,6 +28,10 @@ type limitFlags struct {
 	maxOutputBytes byteSize
 	// maxMemory overrides limits.maxMemory.
 	maxMemory byteSize
+	// parseYAMLMaxBytes overrides limits.parseYamlMaxBytes.
+	parseYAMLMaxBytes byteSize
+	// parseYAMLMaxNodes overrides limits.parseYamlMaxNodes.
+	parseYAMLMaxNodes int
 	// inProcess evaluates in this process (--isolate=false).
 	inProcess bool
 }
@@ -37,6 +41,8 @@ func (f *limitFlags) addFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.policyTimeout, "policy-timeout", 0, "stop an environment's policy evaluation after this long (default: kforge.yaml limits.policyTimeout, else 1m)")
 	fs.Var(&f.maxOutputBytes, "max-output-bytes", "largest evaluated JSON per environment, e.g. 64Mi (default: kforge.yaml limits.maxOutputBytes, else 128Mi)")
 	fs.Var(&f.maxMemory, "max-memory", "memory an environment's evaluation may use, e.g. 512Mi (default: kforge.yaml limits.maxMemory, else 2Gi; needs --isolate)")
+	fs.Var(&f.parseYAMLMaxBytes, "parse-yaml-max-bytes", "largest text one std.native('parseYaml') call accepts, e.g. 4Mi (default: kforge.yaml limits.parseYamlMaxBytes, else 16Mi)")
+	fs.IntVar(&f.parseYAMLMaxNodes, "parse-yaml-max-nodes", 0, "most YAML nodes one parseYaml call may produce, aliases expanded (default: kforge.yaml limits.parseYamlMaxNodes, else 1000000)")
 	iso := fs.VarPF(isolateValue{&f.inProcess}, "isolate", "", "evaluate environments in worker processes, so --eval-timeout and --max-memory can stop a runaway one")
 	iso.NoOptDefVal = "true"
 	iso.DefValue = "true"
@@ -49,6 +55,8 @@ func (f *limitFlags) apply(l *project.Limits) error {
 		return usageErrorf("--eval-timeout must not be negative, got %s", f.evalTimeout)
 	case f.policyTimeout < 0:
 		return usageErrorf("--policy-timeout must not be negative, got %s", f.policyTimeout)
+	case f.parseYAMLMaxNodes < 0:
+		return usageErrorf("--parse-yaml-max-nodes must not be negative, got %d", f.parseYAMLMaxNodes)
 	}
 	if f.evalTimeout > 0 {
 		l.EvalTimeout = f.evalTimeout
@@ -61,6 +69,12 @@ func (f *limitFlags) apply(l *project.Limits) error {
 	}
 	if f.maxMemory > 0 {
 		l.MaxMemory = int64(f.maxMemory)
+	}
+	if f.parseYAMLMaxBytes > 0 {
+		l.ParseYAMLMaxBytes = int64(f.parseYAMLMaxBytes)
+	}
+	if f.parseYAMLMaxNodes > 0 {
+		l.ParseYAMLMaxNodes = int64(f.parseYAMLMaxNodes)
 	}
 	return nil
 }

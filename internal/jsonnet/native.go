@@ -16,24 +16,27 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// Limits that keep parseYaml from being used to exhaust memory.
-const (
-	// maxYAMLInputBytes bounds the text parseYaml accepts.
-	maxYAMLInputBytes = 32 << 20
-	// maxYAMLNodes bounds the YAML nodes of one parseYaml call after alias expansion, which
-	// stops "billion laughs" documents before they are expanded.
-	maxYAMLNodes = 1_000_000
-	// maxManifestIndent bounds manifestJsonFromJson's indent.
-	maxManifestIndent = 64
-)
+// maxManifestIndent bounds manifestJsonFromJson's indent.
+const maxManifestIndent = 64
+
+// yamlLimits keep parseYaml from being used to exhaust memory (Options.ParseYAMLMaxBytes and
+// ParseYAMLMaxNodes).
+type yamlLimits struct {
+	// maxBytes bounds the text one call accepts.
+	maxBytes int
+	// maxNodes bounds the YAML nodes of one call with aliases and merge keys expanded.
+	maxNodes int
+}
 
 // nativeFunctions returns the Tanka-compatible functions reachable through std.native.
 // Arguments arrive as go-jsonnet manifests them (string, float64, bool, nil, []any,
-// map[string]any); a wrong type is an error naming the function and parameter.
-func nativeFunctions() []*gojsonnet.NativeFunction {
+// map[string]any); a wrong type is an error naming the function and parameter. parseYaml
+// reads its limits from *limits at each call, so an engine reused across evaluations sets
+// them before each one.
+func nativeFunctions(limits *yamlLimits) []*gojsonnet.NativeFunction {
 	return []*gojsonnet.NativeFunction{
 		{Name: "parseJson", Params: ast.Identifiers{"json"}, Func: nativeParseJSON},
-		{Name: "parseYaml", Params: ast.Identifiers{"yaml"}, Func: nativeParseYAML},
+		{Name: "parseYaml", Params: ast.Identifiers{"yaml"}, Func: func(args []any) (any, error) { return nativeParseYAML(args, *limits) }},
 		{Name: "manifestJsonFromJson", Params: ast.Identifiers{"json", "indent"}, Func: nativeManifestJSONFromJSON},
 		{Name: "manifestYamlFromJson", Params: ast.Identifiers{"json"}, Func: nativeManifestYAMLFromJSON},
 		{Name: "escapeStringRegex", Params: ast.Identifiers{"str"}, Func: nativeEscapeStringRegex},
@@ -91,17 +94,19 @@ func nativeParseJSON(args []any) (any, error) {
 // way Tanka does (yaml.v3, then a JSON round trip): an empty stream gives [], an explicitly
 // empty document ("---" with nothing after it) gives null, timestamps become RFC 3339
 // strings, and a mapping with a non-string key is an error.
-func nativeParseYAML(args []any) (any, error) {
+func nativeParseYAML(args []any, limits yamlLimits) (any, error) {
 	s, err := stringArg("parseYaml", "yaml", args, 0)
 	if err != nil {
 		return nil, err
 	}
-	return parseYAMLStream(s, maxYAMLInputBytes, maxYAMLNodes)
+	return parseYAMLStream(s, limits.maxBytes, limits.maxNodes)
 }
 
+// parseYAMLStream decodes the YAML stream s of at most maxBytes bytes whose documents together
+// expand to at most maxNodes nodes.
 func parseYAMLStream(s string, maxBytes, maxNodes int) ([]any, error) {
 	if len(s) > maxBytes {
-		return nil, fmt.Errorf("parseYaml: input is %d bytes, more than the limit of %d", len(s), maxBytes)
+		return nil, fmt.Errorf("parseYaml: input is %d bytes, more than the limit of %d (limits.parseYamlMaxBytes; --parse-yaml-max-bytes)", len(s), maxBytes)
 	}
 	dec := yaml.NewDecoder(strings.NewReader(s))
 	docs := []any{}
@@ -116,7 +121,7 @@ func parseYAMLStream(s string, maxBytes, maxNodes int) ([]any, error) {
 		}
 		used, ok := countYAMLNodes(&node, budget)
 		if !ok {
-			return nil, fmt.Errorf("parseYaml: document %d expands to more than %d YAML nodes (aliases?)", n, maxNodes)
+			return nil, fmt.Errorf("parseYaml: document %d takes the input past %d YAML nodes with aliases and merge keys expanded (limits.parseYamlMaxNodes; --parse-yaml-max-nodes)", n, maxNodes)
 		}
 		budget -= used
 		var doc any

@@ -13,6 +13,16 @@ import (
 // Tanka's default).
 const DefaultMaxStack = 500
 
+// Limits of std.native('parseYaml') used when the Options leave them zero.
+const (
+	// DefaultParseYAMLMaxBytes bounds the text one parseYaml call accepts (16 MiB).
+	DefaultParseYAMLMaxBytes = 16 << 20
+	// DefaultParseYAMLMaxNodes bounds the YAML nodes one parseYaml call may produce with
+	// aliases and merge keys expanded, which stops "billion laughs" documents before they
+	// are expanded.
+	DefaultParseYAMLMaxNodes = 1_000_000
+)
+
 // Options configure a VM. The zero value of every field except Root is usable.
 type Options struct {
 	// Root is the absolute path of the repository root: the sandbox. Nothing outside it
@@ -43,6 +53,12 @@ type Options struct {
 	// served by a Go implementation whenever it is certain to give the same result, output or
 	// error (see format.go and format_rewrite.go), at a small fraction of the cost.
 	DisableNativeFormat bool
+	// ParseYAMLMaxBytes is the largest text std.native('parseYaml') accepts; 0 means
+	// DefaultParseYAMLMaxBytes.
+	ParseYAMLMaxBytes int
+	// ParseYAMLMaxNodes is the most YAML nodes one parseYaml call may produce, aliases and
+	// merge keys expanded; 0 means DefaultParseYAMLMaxNodes.
+	ParseYAMLMaxNodes int
 }
 
 // VarKind says which of the four variable maps a command-line value goes to.

@@ -109,6 +109,9 @@ type engine struct {
 	sb  *sandbox
 	g   *gojsonnet.VM
 	imp *importer
+	// yaml holds the parseYaml limits of the evaluation under way; the native function
+	// reads them at each call.
+	yaml *yamlLimits
 	// entries caches the ASTs (rewritten for native formatting when it is on) of the files
 	// evaluated as programs, by repository-relative path.
 	entries map[string]parsedEntry
@@ -132,7 +135,8 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 	g := gojsonnet.MakeVM()
 	imp := newImporter(sb)
 	g.Importer(imp)
-	for _, f := range nativeFunctions() {
+	limits := &yamlLimits{maxBytes: DefaultParseYAMLMaxBytes, maxNodes: DefaultParseYAMLMaxNodes}
+	for _, f := range nativeFunctions(limits) {
 		g.NativeFunction(f)
 	}
 	if nativeFormat {
@@ -140,7 +144,7 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 		g.NativeFunction(nativeFormatPlanFunction())
 		imp.format = newFormatHook(g)
 	}
-	return &engine{sb: sb, g: g, imp: imp, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}}
+	return &engine{sb: sb, g: g, imp: imp, yaml: limits, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}}
 }
 
 // evaluateFile implements VM.EvaluateFile and Session.EvaluateFile.
@@ -208,6 +212,7 @@ func (e *engine) begin(cfg *config) {
 func (e *engine) run(cfg *config, node ast.Node, file string) (Result, error) {
 	g := e.g
 	g.MaxStack = cfg.maxStack
+	*e.yaml = cfg.yaml
 	g.SetTraceOut(cfg.traceOut)
 	defer g.SetTraceOut(io.Discard)
 	g.ExtReset()

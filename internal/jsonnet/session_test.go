@@ -292,6 +292,8 @@ func TestSessionOptionErrors(t *testing.T) {
 		opts Options
 	}{
 		{"negative stack", Options{Root: root, MaxStack: -1}},
+		{"negative parseYaml size", Options{Root: root, ParseYAMLMaxBytes: -1}},
+		{"negative parseYaml nodes", Options{Root: root, ParseYAMLMaxNodes: -1}},
 		{"jpath outside", Options{Root: root, JPath: []string{"../x"}}},
 		{"ext both forms", Options{Root: root, ExtVars: map[string]string{"a": "1"}, ExtCode: map[string]string{"a": "1"}}},
 		{"tla both forms", Options{Root: root, TLAVars: map[string]string{"a": "1"}, TLACode: map[string]string{"a": "1"}}},
@@ -436,5 +438,58 @@ func TestSessionReusesASTs(t *testing.T) {
 	}
 	if n := s.formatCalls.calls.Load(); n == 0 {
 		t.Error("the rewritten AST of lib/app.libsonnet did not call the Go formatter")
+	}
+}
+
+// TestParseYAMLLimitsFromOptions checks that Options.ParseYAMLMaxBytes and ParseYAMLMaxNodes
+// bound std.native('parseYaml') in a VM and in a Session, where one evaluation's limits must
+// not leak into the next.
+func TestParseYAMLLimitsFromOptions(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "docs.yaml", "a: &a [1, 2, 3, 4]\nb: [*a, *a]\n")
+	writeFile(t, root, "main.jsonnet", "std.native('parseYaml')(importstr 'docs.yaml')")
+	s, err := NewSession(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		bytes   int
+		nodes   int
+		wantErr string
+	}{
+		{"defaults", 0, 0, ""},
+		{"size limit", 20, 0, "parseYaml: input is 31 bytes, more than the limit of 20 (limits.parseYamlMaxBytes; --parse-yaml-max-bytes)"},
+		{"defaults again", 0, 0, ""},
+		{"node limit counts aliases expanded", 0, 12, "parseYaml: document 1 takes the input past 12 YAML nodes with aliases and merge keys expanded (limits.parseYamlMaxNodes; --parse-yaml-max-nodes)"},
+		{"enough nodes", 0, 30, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := Options{Root: root, ParseYAMLMaxBytes: tc.bytes, ParseYAMLMaxNodes: tc.nodes}
+			vm, err := NewVM(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			results := map[string]func() (Result, error){
+				"vm":      func() (Result, error) { return vm.EvaluateFile("main.jsonnet") },
+				"session": func() (Result, error) { return s.EvaluateFile(opts, "main.jsonnet") },
+			}
+			for name, eval := range results {
+				res, err := eval()
+				if tc.wantErr == "" {
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					if !strings.Contains(res.JSON, "[\n         1,") {
+						t.Errorf("%s: output %s lacks the expanded alias", name, res.JSON)
+					}
+					continue
+				}
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Errorf("%s: got %v, want an error containing %q", name, err, tc.wantErr)
+				}
+			}
+		})
 	}
 }

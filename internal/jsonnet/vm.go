@@ -54,6 +54,8 @@ type config struct {
 	extCode  map[string]string
 	tlaVars  map[string]string
 	tlaCode  map[string]string
+	// yaml bounds std.native('parseYaml').
+	yaml yamlLimits
 	// tk is the JSON of `import 'tk'`; nil when it is not available.
 	tk       []byte
 	traceOut io.Writer
@@ -85,12 +87,24 @@ func newConfig(opts Options) (*config, error) {
 		traceOut: opts.TraceOut,
 
 		nativeFormat: !opts.DisableNativeFormat,
+		yaml:         yamlLimits{maxBytes: opts.ParseYAMLMaxBytes, maxNodes: opts.ParseYAMLMaxNodes},
 	}
 	if cfg.maxStack == 0 {
 		cfg.maxStack = DefaultMaxStack
 	}
-	if cfg.maxStack < 0 {
+	if cfg.yaml.maxBytes == 0 {
+		cfg.yaml.maxBytes = DefaultParseYAMLMaxBytes
+	}
+	if cfg.yaml.maxNodes == 0 {
+		cfg.yaml.maxNodes = DefaultParseYAMLMaxNodes
+	}
+	switch {
+	case cfg.maxStack < 0:
 		return nil, fmt.Errorf("max stack must be positive, got %d", opts.MaxStack)
+	case cfg.yaml.maxBytes < 0:
+		return nil, fmt.Errorf("the parseYaml size limit must be positive, got %d", opts.ParseYAMLMaxBytes)
+	case cfg.yaml.maxNodes < 0:
+		return nil, fmt.Errorf("the parseYaml node limit must be positive, got %d", opts.ParseYAMLMaxNodes)
 	}
 	if cfg.traceOut == nil {
 		cfg.traceOut = io.Discard

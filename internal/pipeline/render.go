@@ -45,13 +45,19 @@ type Rendered struct {
 	Output []byte
 }
 
-// NewRenderer returns a Renderer for p. base holds the ext vars, top-level arguments and stack
-// limit shared by every environment; its Root, JPath and TkEnv are set per environment. targets
+// NewRenderer returns a Renderer for p. base holds the ext vars, top-level arguments, stack and
+// parseYaml limits shared by every environment (zero limits take kforge.yaml's); its Root, JPath and TkEnv are set per environment. targets
 // (nil for all) filters the manifests.
 func NewRenderer(p *project.Project, base jsonnet.Options, targets *manifest.Filter) *Renderer {
 	base.Root = p.Root
 	if base.MaxStack == 0 {
 		base.MaxStack = p.Config.Limits.MaxStack
+	}
+	if base.ParseYAMLMaxBytes == 0 {
+		base.ParseYAMLMaxBytes = int(p.Config.Limits.ParseYAMLMaxBytes)
+	}
+	if base.ParseYAMLMaxNodes == 0 {
+		base.ParseYAMLMaxNodes = int(p.Config.Limits.ParseYAMLMaxNodes)
 	}
 	return &Renderer{project: p, base: base, targets: targets, evaluator: NewInProcess(), inline: map[string]jsonnet.Result{}}
 }

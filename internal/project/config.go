@@ -30,6 +30,7 @@ const (
 	DefaultEvalTimeout       = 2 * time.Minute
 	DefaultPolicyTimeout     = time.Minute
 	DefaultParseYAMLMaxBytes = 16 << 20
+	DefaultParseYAMLMaxNodes = 1_000_000
 	DefaultMaxMemory         = 2 << 30
 )
 
@@ -70,8 +71,11 @@ type Limits struct {
 	EvalTimeout time.Duration `json:"evalTimeout"`
 	// PolicyTimeout caps the policy evaluation time of one environment (1m).
 	PolicyTimeout time.Duration `json:"policyTimeout"`
-	// ParseYAMLMaxBytes caps the input of std.native('parseYaml') (16 MiB).
+	// ParseYAMLMaxBytes caps the input of one std.native('parseYaml') call (16 MiB).
 	ParseYAMLMaxBytes int64 `json:"parseYamlMaxBytes"`
+	// ParseYAMLMaxNodes caps the YAML nodes one std.native('parseYaml') call may produce
+	// with aliases and merge keys expanded (1,000,000): what stops alias bombs.
+	ParseYAMLMaxNodes int64 `json:"parseYamlMaxNodes"`
 	// MaxMemory caps the memory of the process evaluating one environment
 	// (2 GiB), in bytes; enforced when evaluations run isolated in worker
 	// processes.
@@ -99,6 +103,7 @@ func DefaultLimits() Limits {
 		EvalTimeout:       DefaultEvalTimeout,
 		PolicyTimeout:     DefaultPolicyTimeout,
 		ParseYAMLMaxBytes: DefaultParseYAMLMaxBytes,
+		ParseYAMLMaxNodes: DefaultParseYAMLMaxNodes,
 		MaxMemory:         DefaultMaxMemory,
 	}
 }
@@ -301,6 +306,13 @@ func decodeLimits(c *Config, key string, raw json.RawMessage) error {
 			n, err := positiveInt(k, v)
 			if n > 0 {
 				l.ParseYAMLMaxBytes = n
+			}
+			return err
+		},
+		"parseYamlMaxNodes": func(k string, v json.RawMessage) error {
+			n, err := positiveInt(k, v)
+			if n > 0 {
+				l.ParseYAMLMaxNodes = n
 			}
 			return err
 		},

@@ -34,11 +34,12 @@ limits:
   evalTimeout: 90s
   policyTimeout: 10s
   parseYamlMaxBytes: 4096
+  parseYamlMaxNodes: 500
   maxMemory: 536870912
 `, want: Config{
 			Lib: "jsonnet/lib", Vendor: "vendor-jsonnet", Environments: "envs",
 			Policies: []string{"policies", "extra/policies"}, Golden: "out/golden", KubernetesVersion: "1.30",
-			Limits: Limits{MaxStack: 1000, MaxOutputBytes: 1 << 20, EvalTimeout: 90 * time.Second, PolicyTimeout: 10 * time.Second, ParseYAMLMaxBytes: 4096, MaxMemory: 512 << 20},
+			Limits: Limits{MaxStack: 1000, MaxOutputBytes: 1 << 20, EvalTimeout: 90 * time.Second, PolicyTimeout: 10 * time.Second, ParseYAMLMaxBytes: 4096, ParseYAMLMaxNodes: 500, MaxMemory: 512 << 20},
 		}},
 		{name: "explicit empty policies", yaml: "policies: []\n", want: withDefaults(func(c *Config) { c.Policies = []string{} })},
 		{name: "environments at the root", yaml: "environments: .\n", want: withDefaults(func(c *Config) { c.Environments = "." })},
@@ -65,7 +66,7 @@ func TestParseConfigErrors(t *testing.T) {
 		want string
 	}{
 		{name: "unknown key", yaml: "lib: lib\nvendr: x\n", want: "kforge.yaml:2: vendr: unknown key (known keys: environments, golden, kubernetesVersion, lib, limits, policies, vendor)"},
-		{name: "unknown limits key", yaml: "limits:\n  maxStak: 3\n", want: "kforge.yaml:2: limits.maxStak: unknown key (known keys: evalTimeout, maxMemory, maxOutputBytes, maxStack, parseYamlMaxBytes, policyTimeout)"},
+		{name: "unknown limits key", yaml: "limits:\n  maxStak: 3\n", want: "kforge.yaml:2: limits.maxStak: unknown key (known keys: evalTimeout, maxMemory, maxOutputBytes, maxStack, parseYamlMaxBytes, parseYamlMaxNodes, policyTimeout)"},
 		{name: "bad YAML", yaml: "lib: lib\nvendor: [a\n", want: "kforge.yaml:2: invalid YAML: did not find expected ',' or ']'"},
 		{name: "bad indentation", yaml: "lib: a\n  vendor: b\n", want: "kforge.yaml:2: invalid YAML: mapping values are not allowed in this context"},
 		{name: "duplicate key", yaml: "lib: a\nlib: b\n", want: "kforge.yaml:2: invalid YAML: key \"lib\" already set in map"},
