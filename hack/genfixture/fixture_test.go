@@ -320,3 +320,61 @@ func TestRun(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionsRenderLikeFreshVMs is issue 6's proof on the benchmark fixture: every environment
+// rendered by pooled jsonnet sessions (parse once per worker), on one worker and on two, gives
+// the same manifests, file names and recorded reads as a fresh VM per environment.
+func TestSessionsRenderLikeFreshVMs(t *testing.T) {
+	dir := generate(t, Config{Envs: 6, Services: 5})
+	renderAll := func(ev pipeline.Evaluator, parallel int) map[string]string {
+		r, envs := renderer(t, dir)
+		r.SetEvaluator(ev)
+		out := map[string]string{}
+		err := pipeline.Each(context.Background(), parallel, envs,
+			func(ctx context.Context, env environment.Environment) (string, error) {
+				rendered, err := r.Render(ctx, env)
+				if err != nil {
+					return "", err
+				}
+				var b strings.Builder
+				for _, m := range rendered.Manifests {
+					y, err := m.YAML()
+					if err != nil {
+						return "", err
+					}
+					b.WriteString("# " + m.FileName() + "\n")
+					b.Write(y)
+				}
+				for _, rd := range rendered.Reads {
+					b.WriteString("# read " + rd.SHA256 + " " + rd.Path + "\n")
+				}
+				return b.String(), nil
+			},
+			func(env environment.Environment, s string, err error) error {
+				if err != nil {
+					return err
+				}
+				out[env.Name] = s
+				return nil
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := renderAll(pipeline.InProcess{}, 1)
+	if len(want) != 6 {
+		t.Fatalf("rendered %d environments, want 6", len(want))
+	}
+	for _, parallel := range []int{1, 2} {
+		got := renderAll(pipeline.NewInProcess(), parallel)
+		for name, w := range want {
+			if got[name] != w {
+				t.Errorf("parallel %d: %s differs from a fresh VM's render", parallel, name)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("parallel %d: %d environments, want %d", parallel, len(got), len(want))
+		}
+	}
+}
