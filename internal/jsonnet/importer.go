@@ -72,6 +72,13 @@ type fileEntry struct {
 	// file, symlink leaving the root, unreadable); failMsg names the path, not the import.
 	failKind Kind
 	failMsg  string
+	// badLine and badColumn locate the first byte that is not UTF-8 (0 when the file is
+	// valid UTF-8).
+	badLine, badColumn int
+	// binaryImports holds the paths this file imports with importbin, parsed once
+	// (binaryOnce) when one of its imports turns out not to be UTF-8.
+	binaryImports map[string]bool
+	binaryOnce    sync.Once
 }
 
 // importResult is what one (directory, import path) pair resolved to within one evaluation.
@@ -148,9 +155,27 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 	if res.fail != nil {
 		return gojsonnet.Contents{}, "", imp.fail(res.fail.Kind, res.fail.Message)
 	}
+	if res.entry.badLine > 0 && !imp.importsBinary(importedFrom, importedPath) {
+		return gojsonnet.Contents{}, "", imp.fail(KindImport, fmt.Sprintf("import %q: %s", importedPath,
+			invalidUTF8Message(res.foundAt, res.entry.badLine, res.entry.badColumn)))
+	}
 	imp.record(res.foundAt, res.entry)
 	imp.format.imported(importedFrom, importedPath, res.foundAt)
 	return res.contents, res.foundAt, nil
+}
+
+// importsBinary reports whether importedFrom imports importedPath with importbin. An importing
+// name that is not a repository file (a snippet, ext code, a top-level argument) counts as
+// binary: its source is not at hand, and refusing would be a guess.
+func (imp *importer) importsBinary(importedFrom, importedPath string) bool {
+	if importedFrom == "" || isTkName(importedFrom) {
+		return true
+	}
+	e := imp.sb.file(importedFrom)
+	if !e.exists {
+		return true
+	}
+	return e.importsBinary(importedFrom, importedPath)
 }
 
 // fail remembers a refused import and returns the error go-jsonnet will wrap.
@@ -235,6 +260,8 @@ func (imp *importer) loadEntry(rel string) (*fileEntry, *Error) {
 		return nil, &Error{Kind: e.failKind, File: rel, Message: e.failMsg}
 	case !e.exists:
 		return nil, &Error{Kind: KindImport, File: rel, Message: "no such file"}
+	case e.badLine > 0:
+		return nil, &Error{Kind: KindSyntax, File: rel, Line: e.badLine, Column: e.badColumn, Message: invalidUTF8Message("the file", e.badLine, e.badColumn)}
 	}
 	imp.record(rel, e)
 	return e, nil
@@ -336,11 +363,14 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, bareError(err))}
 	}
 	sum := sha256.Sum256(data)
+	line, column, _ := utf8Position(data)
 	return &fileEntry{
-		exists:   true,
-		contents: gojsonnet.MakeContentsRaw(data),
-		sha256:   hex.EncodeToString(sum[:]),
-		resolved: resolvedRel,
+		exists:    true,
+		contents:  gojsonnet.MakeContentsRaw(data),
+		sha256:    hex.EncodeToString(sum[:]),
+		resolved:  resolvedRel,
+		badLine:   line,
+		badColumn: column,
 	}
 }
 
