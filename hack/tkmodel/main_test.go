@@ -6,25 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// writeTree writes files (slash paths relative to dir) into dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+	"github.com/kforge/kforge/internal/testfs"
+)
 
 func TestExportUsesTankaImportPathsAndNamespaces(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testfs.WriteFiles(t, root, map[string]string{
 		"jsonnetfile.json":                  `{}`,
 		"vendor/k/k.libsonnet":              `{ cm(name): { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: name } } }`,
 		"lib/app.libsonnet":                 `local k = import 'k/k.libsonnet'; { app(n): k.cm('%s-config' % n) }`,
@@ -60,7 +48,7 @@ func TestExportUsesTankaImportPathsAndNamespaces(t *testing.T) {
 
 func TestExportReportsEvaluationErrorsAndWritesNothing(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testfs.WriteFiles(t, root, map[string]string{
 		"environments/a/spec.json":    `{}`,
 		"environments/a/main.jsonnet": `{ a: error 'boom' }`,
 	})

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestDependencies(t *testing.T) {
@@ -97,9 +98,9 @@ func TestDependenciesCoverReads(t *testing.T) {
 func TestDependenciesSearchOrder(t *testing.T) {
 	root := copyRepo(t)
 	// Present in lib and vendor: lib comes first in the jpath and wins, as in the evaluator.
-	writeFile(t, root, "lib/dup.libsonnet", "{ from: 'lib' }\n")
-	writeFile(t, root, "vendor/dup.libsonnet", "{ from: 'vendor' }\n")
-	writeFile(t, root, "environments/dev/main.jsonnet", "(import 'dup.libsonnet')\n")
+	testfs.WriteFile(t, root, "lib/dup.libsonnet", "{ from: 'lib' }\n")
+	testfs.WriteFile(t, root, "vendor/dup.libsonnet", "{ from: 'vendor' }\n")
+	testfs.WriteFile(t, root, "environments/dev/main.jsonnet", "(import 'dup.libsonnet')\n")
 	got, err := Dependencies(root, envJPath("environments/dev"), "environments/dev/main.jsonnet")
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func TestDependenciesSymlink(t *testing.T) {
 	if err := os.Symlink("../vendor/kube/k.libsonnet", filepath.Join(root, "lib", "alias.libsonnet")); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, root, "environments/dev/main.jsonnet", "(import 'alias.libsonnet').deployment('x', 1)\n")
+	testfs.WriteFile(t, root, "environments/dev/main.jsonnet", "(import 'alias.libsonnet').deployment('x', 1)\n")
 	got, err := Dependencies(root, envJPath("environments/dev"), "environments/dev/main.jsonnet")
 	if err != nil {
 		t.Fatal(err)
@@ -128,8 +129,8 @@ func TestDependenciesSymlink(t *testing.T) {
 
 func TestDependenciesErrors(t *testing.T) {
 	root := copyRepo(t)
-	writeFile(t, root, "environments/dev/main.jsonnet", "local a = import 'nowhere.libsonnet';\n{ a: a }\n")
-	writeFile(t, root, "environments/bad/main.jsonnet", "{ a: \n")
+	testfs.WriteFile(t, root, "environments/dev/main.jsonnet", "local a = import 'nowhere.libsonnet';\n{ a: a }\n")
+	testfs.WriteFile(t, root, "environments/bad/main.jsonnet", "{ a: \n")
 	tests := []struct {
 		name, root, entry, want string
 	}{
@@ -159,9 +160,9 @@ func TestDependenciesErrors(t *testing.T) {
 // object-level asserts, and what those files import in turn.
 func TestDependenciesObjectAssert(t *testing.T) {
 	root := copyRepo(t)
-	writeFile(t, root, "environments/dev/main.jsonnet",
+	testfs.WriteFile(t, root, "environments/dev/main.jsonnet",
 		"{ assert (import 'check.libsonnet').ok, a: 1 }\n")
-	writeFile(t, root, "lib/check.libsonnet", "{ ok: (import 'kube/k.libsonnet') != null }\n")
+	testfs.WriteFile(t, root, "lib/check.libsonnet", "{ ok: (import 'kube/k.libsonnet') != null }\n")
 	got, err := Dependencies(root, envJPath("environments/dev"), "environments/dev/main.jsonnet")
 	if err != nil {
 		t.Fatal(err)

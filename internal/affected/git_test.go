@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // gitRepo is a throw-away git repository for tests.
@@ -47,7 +49,7 @@ func (r *gitRepo) git(args ...string) {
 	}
 }
 
-func (r *gitRepo) write(rel, content string) { writeFile(r.t, r.dir, rel, content) }
+func (r *gitRepo) write(rel, content string) { testfs.WriteFile(r.t, r.dir, rel, content) }
 
 func (r *gitRepo) remove(rel string) {
 	r.t.Helper()

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestImports(t *testing.T) {
@@ -189,7 +190,7 @@ func TestMissesShadow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			writeFile(t, root, miss, string(data))
+			testfs.WriteFile(t, root, miss, string(data))
 			opts.Root = root
 			vm, err := jsonnet.NewVM(opts)
 			if err != nil {

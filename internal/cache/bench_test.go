@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // benchRepo writes a repository whose environment reads n library files of about 4 KB each
@@ -23,11 +24,11 @@ func benchRepo(b *testing.B, n int) (string, Inputs) {
 			fmt.Fprintf(&lib, "  field_%d_%d:: k.deployment('app-%d-%d', %d),\n", i, j, i, j, j)
 		}
 		fmt.Fprintf(&lib, "  value: self.field_%d_0,\n}\n", i)
-		writeFile(b, root, fmt.Sprintf("lib/gen/lib%02d.libsonnet", i), lib.String())
+		testfs.WriteFile(b, root, fmt.Sprintf("lib/gen/lib%02d.libsonnet", i), lib.String())
 		fmt.Fprintf(&main, "  app%02d: (import 'gen/lib%02d.libsonnet').value,\n", i, i)
 	}
 	main.WriteString("}\n")
-	writeFile(b, root, envDir+"/main.jsonnet", main.String())
+	testfs.WriteFile(b, root, envDir+"/main.jsonnet", main.String())
 	in := baseInputs(b, root)
 	in.Options.TkEnv = nil
 	return root, in

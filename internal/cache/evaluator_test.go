@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // countingEvaluator evaluates in process and counts its calls.
@@ -32,7 +33,7 @@ func (c *countingEvaluator) Evaluate(_ context.Context, opts jsonnet.Options, fi
 func TestCachingEvaluator(t *testing.T) {
 	ctx := context.Background()
 	root := copyRepo(t)
-	writeFile(t, root, envDir+"/values.libsonnet", "std.trace('values loaded', { replicas: 3 })\n")
+	testfs.WriteFile(t, root, envDir+"/values.libsonnet", "std.trace('values loaded', { replicas: 3 })\n")
 	next := &countingEvaluator{}
 	c := NewEvaluator(next, openStore(t), "v1 go:test")
 	opts := baseInputs(t, root).Options
@@ -62,7 +63,7 @@ func TestCachingEvaluator(t *testing.T) {
 	}
 
 	// A changed input is evaluated again.
-	writeFile(t, root, envDir+"/values.libsonnet", "{ replicas: 5 }\n")
+	testfs.WriteFile(t, root, envDir+"/values.libsonnet", "{ replicas: 5 }\n")
 	third, err := c.Evaluate(ctx, opts, envDir+"/main.jsonnet", "")
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +76,7 @@ func TestCachingEvaluator(t *testing.T) {
 	if _, err := c.Evaluate(ctx, opts, envDir+"/<eval>", "(import 'main.jsonnet')"); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, root, "broken.jsonnet", "{ a: error 'boom' }\n")
+	testfs.WriteFile(t, root, "broken.jsonnet", "{ a: error 'boom' }\n")
 	for range 2 {
 		if _, err := c.Evaluate(ctx, opts, "broken.jsonnet", ""); err == nil {
 			t.Fatal("evaluating broken.jsonnet succeeded")
@@ -99,7 +100,7 @@ func TestCachingEvaluatorUnstored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	editing := &editingEvaluator{result: res, edit: func() { writeFile(t, root, envDir+"/values.libsonnet", "{ replicas: 7 }\n") }}
+	editing := &editingEvaluator{result: res, edit: func() { testfs.WriteFile(t, root, envDir+"/values.libsonnet", "{ replicas: 7 }\n") }}
 	c := NewEvaluator(editing, openStore(t), "v1 go:test")
 	if _, err := c.Evaluate(context.Background(), opts, envDir+"/main.jsonnet", ""); err != nil {
 		t.Fatal(err)

@@ -1,12 +1,12 @@
 package cache
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 const envDir = "environments/prod"
@@ -15,45 +15,7 @@ const envDir = "environments/prod"
 // symlinks resolved.
 func copyRepo(t testing.TB) string {
 	t.Helper()
-	dst, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := filepath.Join("testdata", "repo")
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
-// writeFile writes a repository-relative file under root, creating its directory.
-func writeFile(t testing.TB, root, rel, content string) {
-	t.Helper()
-	p := filepath.Join(root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return testfs.Copy(t, filepath.Join("testdata", "repo"))
 }
 
 // readFile reads a repository-relative file under root.

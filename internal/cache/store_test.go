@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // TestInvalidation proves, input by input, that changing it turns the entry into a miss, and
@@ -33,8 +34,8 @@ func TestInvalidation(t *testing.T) {
 			}
 		}},
 		{name: "an unrelated new file", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, "lib/unused.libsonnet", "{}\n")
-			writeFile(t, root, "README.md", "hello\n")
+			testfs.WriteFile(t, root, "lib/unused.libsonnet", "{}\n")
+			testfs.WriteFile(t, root, "README.md", "hello\n")
 		}},
 		{name: "root moved (a second checkout shares the entry)", change: func(t *testing.T, root string, in *Inputs) {
 			in.Options.Root = "/elsewhere"
@@ -48,19 +49,19 @@ func TestInvalidation(t *testing.T) {
 		}},
 
 		{name: "entrypoint content", want: "environments/prod/main.jsonnet changed", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, envDir+"/main.jsonnet", readFile(t, root, envDir+"/main.jsonnet")+"\n")
+			testfs.WriteFile(t, root, envDir+"/main.jsonnet", readFile(t, root, envDir+"/main.jsonnet")+"\n")
 		}},
 		{name: "a file the evaluation read (environment directory)", want: "environments/prod/values.libsonnet changed", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, envDir+"/values.libsonnet", "{ replicas: 4 }\n")
+			testfs.WriteFile(t, root, envDir+"/values.libsonnet", "{ replicas: 4 }\n")
 		}},
 		{name: "a file the evaluation read (lib)", want: "lib/app.libsonnet changed", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, "lib/app.libsonnet", strings.Replace(readFile(t, root, "lib/app.libsonnet"), "md5", "sha1", 1))
+			testfs.WriteFile(t, root, "lib/app.libsonnet", strings.Replace(readFile(t, root, "lib/app.libsonnet"), "md5", "sha1", 1))
 		}},
 		{name: "a file the evaluation read (vendor)", want: "vendor/kube/k.libsonnet changed", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, "vendor/kube/k.libsonnet", strings.Replace(readFile(t, root, "vendor/kube/k.libsonnet"), "apps/v1", "apps/v2", 1))
+			testfs.WriteFile(t, root, "vendor/kube/k.libsonnet", strings.Replace(readFile(t, root, "vendor/kube/k.libsonnet"), "apps/v1", "apps/v2", 1))
 		}},
 		{name: "an importstr target", want: "lib/config.yaml changed", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, "lib/config.yaml", "level: debug\n")
+			testfs.WriteFile(t, root, "lib/config.yaml", "level: debug\n")
 		}},
 		{name: "a read file deleted", want: "lib/config.yaml is gone", change: func(t *testing.T, root string, _ *Inputs) {
 			if err := os.Remove(filepath.Join(root, "lib", "config.yaml")); err != nil {
@@ -68,23 +69,23 @@ func TestInvalidation(t *testing.T) {
 			}
 		}},
 		{name: "a new file shadowing a lib import", want: "environments/prod/app.libsonnet now shadows an import", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, envDir+"/app.libsonnet", readFile(t, root, "lib/app.libsonnet"))
+			testfs.WriteFile(t, root, envDir+"/app.libsonnet", readFile(t, root, "lib/app.libsonnet"))
 		}},
 		{name: "a new file shadowing a vendor import", want: "lib/kube/k.libsonnet now shadows an import", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, "lib/kube/k.libsonnet", readFile(t, root, "vendor/kube/k.libsonnet"))
+			testfs.WriteFile(t, root, "lib/kube/k.libsonnet", readFile(t, root, "vendor/kube/k.libsonnet"))
 		}},
 		{name: "a new file shadowing an importstr", want: envDir + "/banner.txt now shadows an import", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, envDir+"/banner.txt", "shadowed\n")
+			testfs.WriteFile(t, root, envDir+"/banner.txt", "shadowed\n")
 		}},
 		{name: "a new file in the environment's vendor directory", want: envDir + "/vendor/kube/k.libsonnet now shadows an import", change: func(t *testing.T, root string, _ *Inputs) {
-			writeFile(t, root, envDir+"/vendor/kube/k.libsonnet", readFile(t, root, "vendor/kube/k.libsonnet"))
+			testfs.WriteFile(t, root, envDir+"/vendor/kube/k.libsonnet", readFile(t, root, "vendor/kube/k.libsonnet"))
 		}},
 		{name: "a new file shadowing an import of external code",
 			setup: func(_ *testing.T, _ string, in *Inputs) {
 				in.Options.ExtCode = map[string]string{"extra": "import 'extra.libsonnet'"}
 			},
 			want: "extra.libsonnet now shadows an import", change: func(t *testing.T, root string, _ *Inputs) {
-				writeFile(t, root, "extra.libsonnet", "{ extra: false }\n")
+				testfs.WriteFile(t, root, "extra.libsonnet", "{ extra: false }\n")
 			}},
 
 		{name: "spec.json", want: "no entry", change: func(_ *testing.T, _ string, in *Inputs) {
@@ -198,19 +199,19 @@ func TestHitMatchesEvaluation(t *testing.T) {
 		wantHit bool
 	}{
 		{"shadow lib import with different content", func(t *testing.T, root string) {
-			writeFile(t, root, envDir+"/app.libsonnet", "{ new(name, replicas):: { kind: 'Shadowed' } }\n")
+			testfs.WriteFile(t, root, envDir+"/app.libsonnet", "{ new(name, replicas):: { kind: 'Shadowed' } }\n")
 		}, false},
 		{"shadow vendor import with different content", func(t *testing.T, root string) {
-			writeFile(t, root, "lib/kube/k.libsonnet", "{ deployment(name, replicas):: { kind: 'Shadowed' } }\n")
+			testfs.WriteFile(t, root, "lib/kube/k.libsonnet", "{ deployment(name, replicas):: { kind: 'Shadowed' } }\n")
 		}, false},
 		{"shadow importstr target", func(t *testing.T, root string) {
-			writeFile(t, root, envDir+"/banner.txt", "shadowed\n")
+			testfs.WriteFile(t, root, envDir+"/banner.txt", "shadowed\n")
 		}, false},
 		{"edit values", func(t *testing.T, root string) {
-			writeFile(t, root, envDir+"/values.libsonnet", "{ replicas: 9 }\n")
+			testfs.WriteFile(t, root, envDir+"/values.libsonnet", "{ replicas: 9 }\n")
 		}, false},
 		{"unused file", func(t *testing.T, root string) {
-			writeFile(t, root, "lib/kube/unused.libsonnet", "{}\n")
+			testfs.WriteFile(t, root, "lib/kube/unused.libsonnet", "{}\n")
 		}, true},
 	}
 	for _, c := range changes {
@@ -287,7 +288,7 @@ func TestPartialReads(t *testing.T) {
 	if !slices.Equal(got.Reads, full.Reads) {
 		t.Errorf("Reads = %v, want the evaluation's %v", got.Reads, full.Reads)
 	}
-	writeFile(t, root, "vendor/kube/k.libsonnet", "{ deployment(name, replicas):: {} }\n")
+	testfs.WriteFile(t, root, "vendor/kube/k.libsonnet", "{ deployment(name, replicas):: {} }\n")
 	if reason, _ := s.Explain(NewKey(in), root); reason != "vendor/kube/k.libsonnet changed" {
 		t.Errorf("miss reason = %q, want a change of vendor/kube/k.libsonnet", reason)
 	}
@@ -298,7 +299,7 @@ func TestPutStale(t *testing.T) {
 	s := openStore(t)
 	in := baseInputs(t, root)
 	e := render(t, in)
-	writeFile(t, root, "lib/config.yaml", "level: warn\n") // changes while "rendering"
+	testfs.WriteFile(t, root, "lib/config.yaml", "level: warn\n") // changes while "rendering"
 	err := s.Put(NewKey(in), root, e)
 	var stale *StaleError
 	if !errors.As(err, &stale) || stale.Path != "lib/config.yaml" {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // newRepo makes a repository root with golden/prod holding files.
@@ -18,7 +20,7 @@ func newRepo(t *testing.T, files map[string]string) (string, Target) {
 		if err := os.MkdirAll(filepath.Join(root, "golden", "prod"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		writeFiles(t, filepath.Join(root, "golden", "prod"), files)
+		testfs.WriteFiles(t, filepath.Join(root, "golden", "prod"), files)
 	}
 	return root, tgt
 }
@@ -160,7 +162,7 @@ func TestCompareErrors(t *testing.T) {
 	t.Run("symlinked environment directory", func(t *testing.T) {
 		root := t.TempDir()
 		outside := t.TempDir()
-		writeFiles(t, outside, map[string]string{"secret.yaml": "kind: Secret"})
+		testfs.WriteFiles(t, outside, map[string]string{"secret.yaml": "kind: Secret"})
 		if err := os.MkdirAll(filepath.Join(root, "golden"), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +189,7 @@ func TestCompareErrors(t *testing.T) {
 	})
 	t.Run("environment directory is a file", func(t *testing.T) {
 		root := t.TempDir()
-		writeFiles(t, root, map[string]string{"golden/prod": "x"})
+		testfs.WriteFiles(t, root, map[string]string{"golden/prod": "x"})
 		_, err := Compare(Target{Root: root, Dir: "golden/prod"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "not a directory") {
 			t.Fatalf("err = %v, want not a directory", err)

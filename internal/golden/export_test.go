@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // exportFile builds an ExportFile for a manifest of environment env (entrypoint
@@ -170,7 +172,7 @@ func TestExportReplaceEnvsSafety(t *testing.T) {
 	web := exportFile("prod", "apps/v1", "Deployment", "apps", "web")
 	t.Run("without manifest.json", func(t *testing.T) {
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{"other.yaml": "x"})
+		testfs.WriteFiles(t, dir, map[string]string{"other.yaml": "x"})
 		res, err := Export(dir, []ExportFile{web}, ExportOptions{Merge: MergeReplaceEnvs})
 		if err != nil {
 			t.Fatal(err)
@@ -181,7 +183,7 @@ func TestExportReplaceEnvsSafety(t *testing.T) {
 	})
 	t.Run("hostile manifest.json", func(t *testing.T) {
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{"manifest.json": `{"../victim.yaml": "environments/prod/main.jsonnet"}`})
+		testfs.WriteFiles(t, dir, map[string]string{"manifest.json": `{"../victim.yaml": "environments/prod/main.jsonnet"}`})
 		_, err := Export(dir, []ExportFile{web}, ExportOptions{Merge: MergeReplaceEnvs})
 		if err == nil || !strings.Contains(err.Error(), "unsafe path") {
 			t.Fatalf("err = %v, want unsafe path", err)
@@ -189,7 +191,7 @@ func TestExportReplaceEnvsSafety(t *testing.T) {
 	})
 	t.Run("leftover staged files are removed", func(t *testing.T) {
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{"x.yaml": "x", ".apps-v1.Deployment-web.yaml.kforge-tmp-abc": "partial"})
+		testfs.WriteFiles(t, dir, map[string]string{"x.yaml": "x", ".apps-v1.Deployment-web.yaml.kforge-tmp-abc": "partial"})
 		if _, err := Export(dir, []ExportFile{web}, ExportOptions{Merge: MergeFailOnConflicts}); err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +205,7 @@ func TestExportReplace(t *testing.T) {
 	web := exportFile("prod", "apps/v1", "Deployment", "apps", "web")
 	t.Run("previous output", func(t *testing.T) {
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{"old/x.yaml": string(manifestYAML("v1", "ConfigMap", "a", "x", "")), "manifest.json": "{}"})
+		testfs.WriteFiles(t, dir, map[string]string{"old/x.yaml": string(manifestYAML("v1", "ConfigMap", "a", "x", "")), "manifest.json": "{}"})
 		if _, err := Export(dir, []ExportFile{web}, ExportOptions{Replace: true, Manifest: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +215,7 @@ func TestExportReplace(t *testing.T) {
 	})
 	t.Run("foreign content", func(t *testing.T) {
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{"notes.txt": "mine"})
+		testfs.WriteFiles(t, dir, map[string]string{"notes.txt": "mine"})
 		_, err := Export(dir, []ExportFile{web}, ExportOptions{Replace: true})
 		var ue *UnsafeDirError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "notes.txt") {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // gitRepo makes a git repository in a temporary directory.
@@ -35,8 +37,8 @@ func run(t *testing.T, dir string, name string, args ...string) string {
 func TestReadGitTree(t *testing.T) {
 	repo := gitRepo(t)
 	v1 := []File{deployment("web", "web:1"), deployment("old", "old:1")}
-	writeFiles(t, filepath.Join(repo, "sub", "golden", "prod"), filesMap(v1))
-	writeFiles(t, filepath.Join(repo, "sub", "golden", "prod"), map[string]string{"README.md": "x", "apps/.hidden.yaml": "y"})
+	testfs.WriteFiles(t, filepath.Join(repo, "sub", "golden", "prod"), filesMap(v1))
+	testfs.WriteFiles(t, filepath.Join(repo, "sub", "golden", "prod"), map[string]string{"README.md": "x", "apps/.hidden.yaml": "y"})
 	if err := os.Symlink("../README.md", filepath.Join(repo, "sub", "golden", "prod", "apps", "link.yaml")); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +49,7 @@ func TestReadGitTree(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(repo, "sub", "golden", "prod")); err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, filepath.Join(repo, "sub", "golden", "prod"), filesMap(v2))
+	testfs.WriteFiles(t, filepath.Join(repo, "sub", "golden", "prod"), filesMap(v2))
 	run(t, repo, "git", "add", "-A")
 	run(t, repo, "git", "commit", "-q", "-m", "v2")
 
@@ -94,7 +96,7 @@ func TestReadGitTree(t *testing.T) {
 
 func TestReadGitTreeErrors(t *testing.T) {
 	repo := gitRepo(t)
-	writeFiles(t, repo, map[string]string{"golden/prod": "a file, not a directory"})
+	testfs.WriteFiles(t, repo, map[string]string{"golden/prod": "a file, not a directory"})
 	run(t, repo, "git", "add", "-A")
 	run(t, repo, "git", "commit", "-q", "-m", "init")
 	ctx := context.Background()

@@ -89,20 +89,6 @@ func listNames(t *testing.T, dir string) []string {
 	return names
 }
 
-// writeFiles creates files (slash path → content) below dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func equalMaps(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false

@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestRemoveStale(t *testing.T) {
 	manifest := string(manifestYAML("v1", "ConfigMap", "apps", "x", ""))
 	root := t.TempDir()
 	golden := filepath.Join(root, "golden")
-	writeFiles(t, golden, map[string]string{
+	testfs.WriteFiles(t, golden, map[string]string{
 		"prod/apps/configmap-x.yaml":             manifest,
 		"staging/apps/configmap-x.yaml":          manifest,
 		"old-env/apps/configmap-x.yaml":          manifest,

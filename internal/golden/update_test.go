@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestUpdate(t *testing.T) {
@@ -351,14 +353,14 @@ func TestUpdateRecoversLeftovers(t *testing.T) {
 				if err := os.Rename(filepath.Join(golden, "prod"), filepath.Join(golden, ".prod.kforge-old-123")); err != nil {
 					t.Fatal(err)
 				}
-				writeFiles(t, filepath.Join(golden, ".prod.kforge-tmp-456"), map[string]string{"apps/deployment-web.yaml": "partial"})
+				testfs.WriteFiles(t, filepath.Join(golden, ".prod.kforge-tmp-456"), map[string]string{"apps/deployment-web.yaml": "partial"})
 			},
 		},
 		{
 			name: "crash after the swap",
 			setup: func(t *testing.T, golden string) {
-				writeFiles(t, filepath.Join(golden, ".prod.kforge-old-1"), map[string]string{"apps/x.yaml": "old"})
-				writeFiles(t, filepath.Join(golden, ".prod.kforge-tmp-2"), map[string]string{"apps/x.yaml": "old"})
+				testfs.WriteFiles(t, filepath.Join(golden, ".prod.kforge-old-1"), map[string]string{"apps/x.yaml": "old"})
+				testfs.WriteFiles(t, filepath.Join(golden, ".prod.kforge-tmp-2"), map[string]string{"apps/x.yaml": "old"})
 			},
 		},
 		{
@@ -367,7 +369,7 @@ func TestUpdateRecoversLeftovers(t *testing.T) {
 				if err := os.Rename(filepath.Join(golden, "prod"), filepath.Join(golden, ".prod.kforge-old-1")); err != nil {
 					t.Fatal(err)
 				}
-				writeFiles(t, filepath.Join(golden, ".prod.kforge-old-2"), map[string]string{"a.yaml": "x"})
+				testfs.WriteFiles(t, filepath.Join(golden, ".prod.kforge-old-2"), map[string]string{"a.yaml": "x"})
 			},
 			err: "rename the right one to prod",
 		},
@@ -376,7 +378,7 @@ func TestUpdateRecoversLeftovers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root, tgt := newRepo(t, filesMap(oldSet))
 			golden := filepath.Join(root, "golden")
-			writeFiles(t, golden, map[string]string{"README.md": "not ours", "staging/apps/x.yaml": "other env"})
+			testfs.WriteFiles(t, golden, map[string]string{"README.md": "not ours", "staging/apps/x.yaml": "other env"})
 			tt.setup(t, golden)
 			_, err := Update(tgt, newSet)
 			if tt.err != "" {
@@ -513,7 +515,7 @@ func crashingUpdate(root, step, marker string, noExchange bool) {
 
 func TestExchange(t *testing.T) {
 	d := t.TempDir()
-	writeFiles(t, d, map[string]string{"a/x.yaml": "x", "b/y.yaml": "y"})
+	testfs.WriteFiles(t, d, map[string]string{"a/x.yaml": "x", "b/y.yaml": "y"})
 	err := exchange(filepath.Join(d, "a"), filepath.Join(d, "b"))
 	want := map[string]string{"a/y.yaml": "y", "b/x.yaml": "x"}
 	if errors.Is(err, errNoExchange) {

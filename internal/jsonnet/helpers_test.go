@@ -3,11 +3,11 @@ package jsonnet
 import (
 	"encoding/json"
 	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // testdataRoot returns the absolute path of testdata/<name>.
@@ -39,42 +39,7 @@ func newTestVM(t *testing.T, opts Options) *VM {
 // a test can add symlinks and special files that git does not keep portably.
 func copyTree(t *testing.T, name string) string {
 	t.Helper()
-	src := testdataRoot(t, name)
-	dst := filepath.Join(t.TempDir(), "repo")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
-// writeFile creates a file (and its directories) under root.
-func writeFile(t *testing.T, root, rel, content string) {
-	t.Helper()
-	p := filepath.Join(root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return testfs.Copy(t, testdataRoot(t, name))
 }
 
 // asError asserts err is a *Error.

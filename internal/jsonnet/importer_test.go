@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestImportSearchOrder(t *testing.T) {
@@ -134,10 +136,10 @@ func sandboxRepo(t *testing.T) string {
 	t.Helper()
 	root := copyTree(t, "repo")
 	outside := filepath.Join(filepath.Dir(root), "outside")
-	writeFile(t, outside, "secret.libsonnet", "{ secret: true }")
-	writeFile(t, outside, "dir/x.libsonnet", "{ x: true }")
-	writeFile(t, filepath.Dir(root), "outside.txt", "outside text")
-	writeFile(t, filepath.Dir(root), "outside.bin", "outside bytes")
+	testfs.WriteFile(t, outside, "secret.libsonnet", "{ secret: true }")
+	testfs.WriteFile(t, outside, "dir/x.libsonnet", "{ x: true }")
+	testfs.WriteFile(t, filepath.Dir(root), "outside.txt", "outside text")
+	testfs.WriteFile(t, filepath.Dir(root), "outside.bin", "outside bytes")
 	links := map[string]string{
 		"vendor/evil.libsonnet":   filepath.Join(outside, "secret.libsonnet"),
 		"vendor/evildir":          filepath.Join(outside, "dir"),
@@ -156,13 +158,13 @@ func sandboxRepo(t *testing.T) string {
 			t.Skipf("symlinks not supported here: %v", err)
 		}
 	}
-	writeFile(t, root, "environments/sandbox/symlink-file.jsonnet", "{\n  x: import 'evil.libsonnet',\n}\n")
-	writeFile(t, root, "environments/sandbox/symlink-dir.jsonnet", "{\n  x: import 'evildir/x.libsonnet',\n}\n")
-	writeFile(t, root, "environments/sandbox/symlink-relative.jsonnet", "importstr 'relative-escape'\n")
-	writeFile(t, root, "environments/sandbox/symlink-str.jsonnet", "{\n  x: importstr 'evil.libsonnet',\n}\n")
-	writeFile(t, root, "environments/sandbox/symlink-bin.jsonnet", "{\n  x: importbin 'evil.libsonnet',\n}\n")
-	writeFile(t, root, "environments/sandbox/device.jsonnet", "{\n  x: importstr 'dev-null',\n}\n")
-	writeFile(t, root, "environments/sandbox/proc.jsonnet", "importstr '../../../../../../../../proc/self/environ'\n")
+	testfs.WriteFile(t, root, "environments/sandbox/symlink-file.jsonnet", "{\n  x: import 'evil.libsonnet',\n}\n")
+	testfs.WriteFile(t, root, "environments/sandbox/symlink-dir.jsonnet", "{\n  x: import 'evildir/x.libsonnet',\n}\n")
+	testfs.WriteFile(t, root, "environments/sandbox/symlink-relative.jsonnet", "importstr 'relative-escape'\n")
+	testfs.WriteFile(t, root, "environments/sandbox/symlink-str.jsonnet", "{\n  x: importstr 'evil.libsonnet',\n}\n")
+	testfs.WriteFile(t, root, "environments/sandbox/symlink-bin.jsonnet", "{\n  x: importbin 'evil.libsonnet',\n}\n")
+	testfs.WriteFile(t, root, "environments/sandbox/device.jsonnet", "{\n  x: importstr 'dev-null',\n}\n")
+	testfs.WriteFile(t, root, "environments/sandbox/proc.jsonnet", "importstr '../../../../../../../../proc/self/environ'\n")
 	return root
 }
 
@@ -389,7 +391,7 @@ func TestFileContentsReadOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The VM keeps what it read: a change on disk is not seen by the same VM ...
-	writeFile(t, root, "lib/common.libsonnet", "{ name: 'changed' }")
+	testfs.WriteFile(t, root, "lib/common.libsonnet", "{ name: 'changed' }")
 	res, err := vm.EvaluateFile("environments/a/main.jsonnet")
 	if err != nil {
 		t.Fatal(err)

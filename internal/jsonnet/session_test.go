@@ -15,6 +15,7 @@ import (
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // sessionCase is one evaluation: a file, or a snippet when code is set.
@@ -227,7 +228,7 @@ func shadowRepo(t *testing.T) string {
 		"environments/h/vendor/vendor/settings.libsonnet": `{ name: 'never' }`,
 	}
 	for rel, content := range files {
-		writeFile(t, root, rel, content)
+		testfs.WriteFile(t, root, rel, content)
 	}
 	return root
 }
@@ -446,8 +447,8 @@ func TestSessionReusesASTs(t *testing.T) {
 // not leak into the next.
 func TestParseYAMLLimitsFromOptions(t *testing.T) {
 	root := t.TempDir()
-	writeFile(t, root, "docs.yaml", "a: &a [1, 2, 3, 4]\nb: [*a, *a]\n")
-	writeFile(t, root, "main.jsonnet", "std.native('parseYaml')(importstr 'docs.yaml')")
+	testfs.WriteFile(t, root, "docs.yaml", "a: &a [1, 2, 3, 4]\nb: [*a, *a]\n")
+	testfs.WriteFile(t, root, "main.jsonnet", "std.native('parseYaml')(importstr 'docs.yaml')")
 	s, err := NewSession(root)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,8 @@ package jsonnet
 import (
 	"strings"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestUTF8Position(t *testing.T) {
@@ -30,12 +32,12 @@ func TestUTF8Position(t *testing.T) {
 // U+FFFD), while importbin still reads any bytes.
 func TestInvalidUTF8(t *testing.T) {
 	root := t.TempDir()
-	writeFile(t, root, "latin1.txt", "name: caf\xe9\n")
-	writeFile(t, root, "latin1.libsonnet", "{ name: 'caf\xe9' }\n")
-	writeFile(t, root, "str.jsonnet", "local s = importstr 'latin1.txt';\ns\n")
-	writeFile(t, root, "code.jsonnet", "(import 'latin1.libsonnet').name\n")
-	writeFile(t, root, "bin.jsonnet", "std.length(importbin 'latin1.txt')\n")
-	writeFile(t, root, "entry.jsonnet", "{ a: 'ok' }\n// caf\xe9\n")
+	testfs.WriteFile(t, root, "latin1.txt", "name: caf\xe9\n")
+	testfs.WriteFile(t, root, "latin1.libsonnet", "{ name: 'caf\xe9' }\n")
+	testfs.WriteFile(t, root, "str.jsonnet", "local s = importstr 'latin1.txt';\ns\n")
+	testfs.WriteFile(t, root, "code.jsonnet", "(import 'latin1.libsonnet').name\n")
+	testfs.WriteFile(t, root, "bin.jsonnet", "std.length(importbin 'latin1.txt')\n")
+	testfs.WriteFile(t, root, "entry.jsonnet", "{ a: 'ok' }\n// caf\xe9\n")
 	tests := []struct {
 		file string
 		kind Kind

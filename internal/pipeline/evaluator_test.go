@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -17,6 +15,7 @@ import (
 	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 var benchFixture = flag.String("fixture", "", "a repository (e.g. written by hack/genfixture) that BenchmarkRenderAll renders besides the reference repository")
@@ -93,40 +92,8 @@ func renderWith(t testing.TB, dir string, ev pipeline.Evaluator, parallel int) m
 // copy's path.
 func testdataRepo(t *testing.T, files map[string]string) string {
 	t.Helper()
-	src, err := filepath.Abs(filepath.Join("testdata", "repo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst := filepath.Join(t.TempDir(), "repo")
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rel, content := range files {
-		p := filepath.Join(dst, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dst := testfs.Copy(t, filepath.Join("testdata", "repo"))
+	testfs.WriteFiles(t, dst, files)
 	return dst
 }
 
