@@ -84,7 +84,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 	}
 	changed := countDrifted(drifts)
 	if changed > 0 && !opts.exitZero {
-		return findingsErrorf("%d environment(s) differ", changed)
+		return findingsErrorf("%s", count(changed, "environment differs", "environments differ"))
 	}
 	return nil
 }

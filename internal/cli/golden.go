@@ -101,7 +101,7 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 	}
 	drifted := countDrifted(drifts)
 	if drifted == 0 && len(stale) == 0 {
-		fmt.Fprintf(streams.ErrOut, "golden: %d environment(s) up to date\n", len(drifts))
+		fmt.Fprintf(streams.ErrOut, "golden: %s up to date\n", count(len(drifts), "environment", "environments"))
 		return nil
 	}
 	if err := golden.WriteText(streams.Out, drifts, golden.TextOptions{Hint: true}); err != nil {
@@ -110,7 +110,11 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 	for _, dir := range stale {
 		fmt.Fprintf(streams.Out, "- %s: no environment renders it any more (run 'kforge golden update --all')\n", dir)
 	}
-	return findingsErrorf("golden drift in %d environment(s), %d stale golden director(ies)", drifted, len(stale))
+	msg := "golden drift in " + count(drifted, "environment", "environments")
+	if len(stale) > 0 {
+		msg += ", " + count(len(stale), "stale golden directory", "stale golden directories")
+	}
+	return findingsErrorf("%s", msg)
 }
 
 // staleGoldenDirs lists the top-level directories of the golden directory that belong to no

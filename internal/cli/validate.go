@@ -145,7 +145,7 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 	}
 	s := r.Summary()
 	if s.Errors > 0 || (f.failOn == policy.SeverityWarning && s.Warnings > 0) {
-		return findingsErrorf("%d error(s) and %d warning(s) in %d environment(s)", s.Errors, s.Warnings, s.Environments)
+		return findingsErrorf("%s and %s in %s", count(s.Errors, "error", "errors"), count(s.Warnings, "warning", "warnings"), count(s.Environments, "environment", "environments"))
 	}
 	return nil
 }

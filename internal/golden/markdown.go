@@ -63,10 +63,10 @@ func markdownBlocks(drifts []Drift, title string, hint bool) []mdBlock {
 		}
 	}
 	if len(drifted) == 0 {
-		add(fmt.Sprintf("No changes in the rendered manifests of %d environment(s).\n", len(drifts)))
+		add(fmt.Sprintf("No changes in the rendered manifests of %d %s.\n", len(drifts), environments(len(drifts))))
 		return blocks
 	}
-	add(fmt.Sprintf("%d of %d environment(s) changed.\n\n", len(drifted), len(drifts)))
+	add(fmt.Sprintf("%d of %d %s changed.\n\n", len(drifted), len(drifts), environments(len(drifts))))
 	for _, d := range drifts {
 		if d.Clean() {
 			continue
@@ -229,4 +229,12 @@ func longestRun(s string, c byte) int {
 		}
 	}
 	return best
+}
+
+// environments is the noun for n environments.
+func environments(n int) string {
+	if n == 1 {
+		return "environment"
+	}
+	return "environments"
 }

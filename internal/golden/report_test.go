@@ -85,7 +85,7 @@ func TestWriteMarkdown(t *testing.T) {
 	out := buf.String()
 	for _, want := range []string{
 		"### kforge diff\n",
-		"1 of 1 environment(s) changed.",
+		"1 of 1 environment changed.",
 		"#### `prod` (`golden/prod`): 1 added, 1 removed, 1 changed, 1 unexpected",
 		"| + | `apps/Deployment/apps/new` | `apps/deployment-new.yaml` |",
 		"| ! | _not a \\.yaml file_ | `README.md` |",
@@ -106,7 +106,7 @@ func TestWriteMarkdownClean(t *testing.T) {
 	if err := WriteMarkdown(&buf, []Drift{{Target: Target{Dir: "golden/dev"}}}, MarkdownOptions{Title: "Rendered changes"}); err != nil {
 		t.Fatal(err)
 	}
-	if want := "### Rendered changes\n\nNo changes in the rendered manifests of 1 environment(s).\n"; buf.String() != want {
+	if want := "### Rendered changes\n\nNo changes in the rendered manifests of 1 environment.\n"; buf.String() != want {
 		t.Errorf("got %q, want %q", buf.String(), want)
 	}
 }
