@@ -193,11 +193,15 @@ type validateOptions struct {
 	manifests string
 	// envName and tier describe --manifests input to the policies.
 	envName, tier string
+	// golden also compares each environment with its golden directory (KF-GOLDEN-* findings).
+	golden bool
 }
 
 func newValidateCmd(streams IOStreams) *cobra.Command {
 	opts := &validateOptions{}
 	opts.sel.policiesMatter = true
+	// input.previous (and --golden) read golden/<env>: a change there affects the environment.
+	opts.sel.goldenMatters = true
 	cmd := &cobra.Command{
 		Use:   "validate [<env>...] [--all] | --manifests <file|dir|->",
 		Short: "Render environments and check them against the Rego policies",
@@ -207,6 +211,11 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 where previous is what golden/<env> holds now. conftest-style packages (package main, or those
 named with --namespace) see one manifest at a time, exactly as conftest does.
 
+--golden also compares each environment with golden/<env>, in the same pass: a changed, missing
+or orphaned golden file, or one that does not belong there, is a finding (KF-GOLDEN-001..004, with
+--all also KF-GOLDEN-005 for directories of environments that no longer exist). One command then
+gives a pull-request pipeline every check with one render per environment.
+
 --manifests validates already-rendered YAML from any source (helm template, kustomize build) with
 --env-name and --tier as the environment's context.
 
@@ -215,6 +224,7 @@ policy that does not compile.`,
 		Example: `  kforge validate --all
   kforge validate prod -o github --report sarif=kforge.sarif
   kforge validate --all -o markdown > comment.md
+  kforge validate --all --golden -o github --report sarif=kforge.sarif
   helm template ./chart | kforge validate --manifests - --tier prod --policy ~/conftest-policies`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.report.validate(); err != nil {
@@ -223,6 +233,9 @@ policy that does not compile.`,
 			if opts.manifests != "" {
 				if len(args) > 0 || opts.sel.all {
 					return usageErrorf("--manifests validates files: do not name environments too")
+				}
+				if opts.golden {
+					return usageErrorf("--golden compares rendered environments with golden/: it does not apply to --manifests")
 				}
 				return runValidateManifests(cmd.Context(), streams, opts)
 			}
@@ -237,6 +250,7 @@ policy that does not compile.`,
 	cmd.Flags().StringVar(&opts.manifests, "manifests", "", "validate rendered YAML from a file, a directory or - (stdin) instead of rendering")
 	cmd.Flags().StringVar(&opts.envName, "env-name", "manifests", "with --manifests: the environment name the policies see")
 	cmd.Flags().StringVar(&opts.tier, "tier", "", "with --manifests: the environment tier the policies see (dev, staging, prod)")
+	cmd.Flags().BoolVar(&opts.golden, "golden", false, "also fail when golden/ differs from what the sources render (KF-GOLDEN-* findings), in the same render")
 	return cmd
 }
 
@@ -258,10 +272,16 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 		return err
 	}
 	rep := newReport(engine, schemas)
+	if opts.golden {
+		if err := checkSlugs(s.envs); err != nil {
+			return err
+		}
+		rep.Rules = append(rep.Rules, goldenRules()...)
+	}
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
 		func(ctx context.Context, env environment.Environment) (report.EnvironmentResult, error) {
-			return validateEnvironment(ctx, s.renderer, engine, schemas, env)
+			return validateEnvironment(ctx, s.renderer, engine, schemas, env, opts.golden)
 		},
 		func(_ environment.Environment, res report.EnvironmentResult, err error) error {
 			if err != nil {
@@ -273,6 +293,16 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 		})
 	if err != nil {
 		return err
+	}
+	if opts.golden && opts.sel.all {
+		stale, err := staleGoldenDirs(s)
+		if err != nil {
+			return err
+		}
+		if len(stale) > 0 {
+			dir := s.project.Config.Golden
+			rep.Environments = append(rep.Environments, report.EnvironmentResult{Name: dir, Findings: staleDirFindings(dir, stale)})
+		}
 	}
 	if len(failed) > 0 {
 		// The environments that could not be validated make the run invalid; the report of the
@@ -287,17 +317,18 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	return opts.report.write(streams, wd, rep)
 }
 
-// validateEnvironment renders one environment and evaluates the policies against it.
-func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *policy.Engine, schemas *schema.Validator, env environment.Environment) (report.EnvironmentResult, error) {
+// validateEnvironment renders one environment and evaluates the schemas and policies against it,
+// and with checkGolden compares it with its golden directory too.
+func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *policy.Engine, schemas *schema.Validator, env environment.Environment, checkGolden bool) (report.EnvironmentResult, error) {
 	rendered, err := r.Render(ctx, env)
 	if err != nil {
 		return report.EnvironmentResult{}, err
 	}
-	previous, err := r.ReadGolden(env)
+	committed, err := r.ReadGolden(env)
 	if err != nil {
 		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
 	}
-	in, err := r.PolicyInput(rendered, previous)
+	in, err := r.PolicyInput(rendered, committed.Manifests)
 	if err != nil {
 		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
 	}
@@ -319,6 +350,17 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 		return report.EnvironmentResult{}, err
 	}
 	findings = append(findings, policyFindings...)
+	if checkGolden {
+		files, err := r.RenderedFiles(rendered)
+		if err != nil {
+			return report.EnvironmentResult{}, err
+		}
+		drift, err := goldenFindings(rendered, files, committed)
+		if err != nil {
+			return report.EnvironmentResult{}, err
+		}
+		findings = append(findings, drift...)
+	}
 	policy.SortFindings(findings)
 	return report.EnvironmentResult{
 		Name:       env.Name,

@@ -42,21 +42,49 @@ func GoldenFiles(ms []*manifest.Manifest) ([]golden.File, error) {
 	return files, nil
 }
 
-// ReadGolden reads the manifests committed in env's golden directory (none when it does not
-// exist yet): what policies see as input.previous.
-func (r *Renderer) ReadGolden(env environment.Environment) ([]*manifest.Manifest, error) {
+// Golden is what an environment's golden directory holds.
+type Golden struct {
+	// Target is the directory.
+	Target golden.Target
+	// Tree is its files and the entries that do not belong there, as read.
+	Tree golden.Tree
+	// Manifests are the manifests of Tree.Files, in file order: what policies see as
+	// input.previous.
+	Manifests []*manifest.Manifest
+	// ByFile maps a file's path (relative to the directory) to the manifests it holds.
+	ByFile map[string][]*manifest.Manifest
+}
+
+// ReadGolden reads env's golden directory (empty when it does not exist yet).
+func (r *Renderer) ReadGolden(env environment.Environment) (Golden, error) {
 	t := r.GoldenTarget(env)
 	tree, err := golden.ReadDir(t)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", t.Dir, err)
+		return Golden{}, fmt.Errorf("read %s: %w", t.Dir, err)
 	}
-	var out []*manifest.Manifest
+	g := Golden{Target: t, Tree: tree, ByFile: make(map[string][]*manifest.Manifest, len(tree.Files))}
 	for _, f := range tree.Files {
 		ms, err := manifest.ParseYAML(f.Content, path.Join(t.Dir, f.Path))
 		if err != nil {
-			return nil, err
+			return Golden{}, err
 		}
-		out = append(out, ms...)
+		g.Manifests = append(g.Manifests, ms...)
+		g.ByFile[f.Path] = ms
 	}
-	return out, nil
+	return g, nil
+}
+
+// RenderedFiles is Files for an environment already rendered: its manifests as golden files,
+// memoized under its output like Files, without evaluating again.
+func (r *Renderer) RenderedFiles(rendered *Rendered) ([]golden.File, error) {
+	var files []golden.File
+	err := Memoize(r, rendered.Output, "golden-files/v1", rendered.Env, &files, func() error {
+		var err error
+		files, err = GoldenFiles(rendered.Manifests)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", rendered.Env.Name, err)
+		}
+		return nil
+	})
+	return files, err
 }

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/manifest"
+	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/policy"
+)
+
+// The findings of `kforge validate --golden`: each way golden/ can differ from what the sources
+// render is a rule of its own, so reports (SARIF, GitHub annotations, JUnit) name it.
+const (
+	ruleGoldenChanged    = "KF-GOLDEN-001"
+	ruleGoldenMissing    = "KF-GOLDEN-002"
+	ruleGoldenOrphan     = "KF-GOLDEN-003"
+	ruleGoldenUnexpected = "KF-GOLDEN-004"
+	ruleGoldenStaleDir   = "KF-GOLDEN-005"
+)
+
+// goldenRules are the rule descriptors of the golden findings, for the report's catalogue.
+func goldenRules() []policy.Rule {
+	rule := func(id, title, description string) policy.Rule {
+		return policy.Rule{ID: id, Severity: policy.SeverityError, Title: title, Description: description,
+			Package: "golden", Style: "golden"}
+	}
+	return []policy.Rule{
+		rule(ruleGoldenChanged, "Golden files match the sources",
+			"A committed file under golden/ differs from what the sources render: Argo CD and Flux deploy golden/, so the change would not be deployed as reviewed."),
+		rule(ruleGoldenMissing, "Every rendered resource is committed",
+			"The sources render a resource whose file is missing from golden/: it would not be deployed."),
+		rule(ruleGoldenOrphan, "Every committed resource is rendered",
+			"golden/ holds a resource the sources no longer render: it would stay deployed."),
+		rule(ruleGoldenUnexpected, "Golden directories hold only golden files",
+			"An environment's golden directory holds something kforge did not write (another file, a link, an empty directory); Argo CD and Flux parse every YAML file they find there."),
+		rule(ruleGoldenStaleDir, "Every golden directory belongs to an environment",
+			"A directory under golden/ belongs to no environment any more, yet whatever deploys it keeps deploying it."),
+	}
+}
+
+// goldenFindings compares a rendered environment with its golden directory and returns the
+// differences as findings on the golden files: changed, missing, orphaned and unexpected
+// entries. files are rendered's manifests as golden files, in the same order.
+func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed pipeline.Golden) ([]policy.Finding, error) {
+	if err := golden.ValidateFiles(files); err != nil {
+		return nil, fmt.Errorf("validate %s: %w", rendered.Env.Name, err)
+	}
+	byFile := make(map[string]*manifest.Manifest, len(files))
+	for i, f := range files {
+		byFile[f.Path] = rendered.Manifests[i]
+	}
+	t := committed.Target
+	drift := golden.DiffSets(t, committed.Tree, files)
+	fix := golden.FixHint([]string{t.EnvName()})
+	var out []policy.Finding
+	for _, e := range drift.Entries {
+		f := policy.Finding{Severity: policy.SeverityError, Environment: rendered.Env.Name, File: path.Join(t.Dir, e.Path)}
+		switch e.Change {
+		case golden.Changed:
+			f.RuleID = ruleGoldenChanged
+			f.Resource = resourceRef(byFile[e.Path])
+			f.Message = fmt.Sprintf("the committed file differs from what the sources render (%s); %s and commit the result", lineCounts(e.Diff), fix)
+		case golden.Added:
+			f.RuleID = ruleGoldenMissing
+			f.Resource = resourceRef(byFile[e.Path])
+			f.Message = fmt.Sprintf("the sources render this resource but its golden file is not committed; %s and commit the result", fix)
+		case golden.Removed:
+			f.RuleID = ruleGoldenOrphan
+			if ms := committed.ByFile[e.Path]; len(ms) == 1 {
+				f.Resource = resourceRef(ms[0])
+			}
+			f.Message = fmt.Sprintf("the committed file holds a resource the sources no longer render, so it stays deployed; %s and commit the result", fix)
+		case golden.UnexpectedEntry:
+			f.RuleID = ruleGoldenUnexpected
+			f.Message = fmt.Sprintf("%s, which does not belong in %s; %s to remove it", e.Reason, t.Dir, fix)
+		default:
+			return nil, fmt.Errorf("validate %s: unknown golden change %q", rendered.Env.Name, e.Change)
+		}
+		f.Title = goldenTitle(f.RuleID)
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// goldenTitle is the title of the golden rule id.
+func goldenTitle(id string) string {
+	for _, r := range goldenRules() {
+		if r.ID == id {
+			return r.Title
+		}
+	}
+	return ""
+}
+
+// staleDirFindings reports the golden directories that belong to no environment, as the
+// findings of a pseudo-environment named after the golden directory.
+func staleDirFindings(goldenDir string, stale []string) []policy.Finding {
+	out := make([]policy.Finding, len(stale))
+	for i, dir := range stale {
+		out[i] = policy.Finding{
+			RuleID: ruleGoldenStaleDir, Severity: policy.SeverityError, Environment: goldenDir, File: dir,
+			Title:   goldenTitle(ruleGoldenStaleDir),
+			Message: "no environment renders into this directory any more, but whatever deploys it keeps deploying it; run 'kforge golden update --all' (which removes directories that hold only golden files) or delete it",
+		}
+	}
+	return out
+}
+
+// resourceRef names m in a finding; nil gives the empty reference.
+func resourceRef(m *manifest.Manifest) policy.ResourceRef {
+	if m == nil {
+		return policy.ResourceRef{}
+	}
+	return policy.ResourceRef{APIVersion: m.APIVersion(), Kind: m.Kind(), Namespace: m.Namespace(), Name: m.Name()}
+}
+
+// lineCounts summarises a unified diff as "+2 -2 lines"; a diff kforge could not show (too
+// large, or a masked Secret) is "content changed".
+func lineCounts(diff string) string {
+	added, removed := 0, 0
+	for _, l := range strings.Split(diff, "\n") {
+		switch {
+		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+		case strings.HasPrefix(l, "+"):
+			added++
+		case strings.HasPrefix(l, "-"):
+			removed++
+		}
+	}
+	if added == 0 && removed == 0 {
+		return "content changed"
+	}
+	return fmt.Sprintf("+%d -%d lines", added, removed)
+}
