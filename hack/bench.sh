@@ -5,10 +5,10 @@
 #   a  cold full render        kforge export OUT --all --layout golden (empty render cache)
 #   b  warm, nothing changed   the same command again
 #   c  one file changed        the same command after editing one environment's main.jsonnet
-#   d  render + policies + golden compare
-#        d1 kforge validate --all (every policy of this repository's policies/, input.previous
-#           read from golden/), d2 kforge golden check --all, and d = d1 + d2 - e: one render
-#           followed by the policies and the comparison
+#   d  render + policies + golden compare: kforge validate --all --golden (every policy of this
+#        repository's policies/, input.previous read from golden/, then the golden comparison,
+#        one render per environment); for detail d1 kforge validate --all and d2 kforge golden
+#        check --all. Builds without --golden get d = d1 + d2 - e instead
 #   e  evaluation alone        kforge render --all > /dev/null (and e-inproc with --isolate=false,
 #                              when the binary has worker processes, to show what they cost)
 #   tk Tanka                   $TK export OUT environments/ -r (only when $TK names a tk binary)
@@ -144,6 +144,11 @@ cp "$dir/changed.bak" "$fx/$changed"
 measure golden-update 0 "$fx" "$kforge" golden update --all "${par[@]}" $(uncached golden update)
 measure d1-validate 0,1 "$fx" "$kforge" validate --all --policy "$repo/policies" "${par[@]}" $(uncached validate)
 measure d2-golden-check 0 "$fx" "$kforge" golden check --all "${par[@]}" $(uncached golden check)
+combined=false
+if has_flag validate --golden; then
+  combined=true
+  measure d-validate-golden 0,1 "$fx" "$kforge" validate --all --golden --policy "$repo/policies" "${par[@]}" $(uncached validate)
+fi
 QUIET=1 measure e-render 0 "$fx" "$kforge" render --all "${par[@]}" $(uncached render)
 if has_flag render --isolate; then
   QUIET=1 measure e-inproc 0 "$fx" "$kforge" render --all --isolate=false "${par[@]}" $(uncached render)
@@ -171,17 +176,21 @@ div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; 
 # derived FIELD: d = d1 + d2 - e for the wall or cpu figures.
 derived() { awk -v a="$($1 d1-validate)" -v b="$($1 d2-golden-check)" -v c="$($1 e-render)" 'BEGIN { printf "%.2f", a + b - c }'; }
 cold=$(wall a-cold) cold_cpu=$(cpu a-cold)
-d=$(derived wall) d_cpu=$(derived cpu)
+if $combined; then
+  d=$(wall d-validate-golden) d_cpu=$(cpu d-validate-golden)
+else
+  d=$(derived wall) d_cpu=$(derived cpu)
+fi
 
 echo "kforge benchmark: $envs environments x $services services ($((1 + 6 * services)) resources each), $(nproc) cores, commit $commit"
 echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); render cache: $($cache && echo yes || echo 'no (warm and one-file runs render everything)'); GOGC=${GOGC:-unset} GOMEMLIMIT=${GOMEMLIMIT:-unset}"
 echo "wall = elapsed seconds, cpu = user + system seconds (steadier than wall on a shared machine), load = 1-minute load average when the run started"
 printf '\n%-16s %8s %8s %9s %7s %7s %5s  %s\n' run "wall s" "cpu s" "peak MiB" "wall/a" "cpu/a" load command
 for i in "${!names[@]}"; do
-  printf '%-16s %8.2f %8.2f %9s %7s %7s %5s  %s\n' "${names[$i]}" "${walls[$i]}" "${cpus[$i]}" "$(mib "${names[$i]}")" \
+  printf '%-18s %8.2f %8.2f %9s %7s %7s %5s  %s\n' "${names[$i]}" "${walls[$i]}" "${cpus[$i]}" "$(mib "${names[$i]}")" \
     "$(div "${walls[$i]}" "$cold")" "$(div "${cpus[$i]}" "$cold_cpu")" "${loads[$i]}" "${cmds[$i]}"
 done
-printf '%-16s %8.2f %8.2f %9s %7s %7s %5s  %s\n' d-derived "$d" "$d_cpu" - "$(div "$d" "$cold")" "$(div "$d_cpu" "$cold_cpu")" - "d1 + d2 - e: one render, all policies, golden compare"
+$combined || printf '%-18s %8.2f %8.2f %9s %7s %7s %5s  %s\n' d-derived "$d" "$d_cpu" - "$(div "$d" "$cold")" "$(div "$d_cpu" "$cold_cpu")" - "d1 + d2 - e: one render, all policies, golden compare"
 [ "${codes[$(index d1-validate)]}" = 0 ] || echo "note: validate reported findings: $(tail -n 1 "$dir/d1-validate.log")"
 
 echo
