@@ -185,7 +185,7 @@ fi
 echo "kforge benchmark: $envs environments x $services services ($((1 + 6 * services)) resources each), $(nproc) cores, commit $commit"
 echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); render cache: $($cache && echo yes || echo 'no (warm and one-file runs render everything)'); GOGC=${GOGC:-unset} GOMEMLIMIT=${GOMEMLIMIT:-unset}"
 echo "wall = elapsed seconds, cpu = user + system seconds (steadier than wall on a shared machine), load = 1-minute load average when the run started"
-printf '\n%-16s %8s %8s %9s %7s %7s %5s  %s\n' run "wall s" "cpu s" "peak MiB" "wall/a" "cpu/a" load command
+printf '\n%-18s %8s %8s %9s %7s %7s %5s  %s\n' run "wall s" "cpu s" "peak MiB" "wall/a" "cpu/a" load command
 for i in "${!names[@]}"; do
   printf '%-18s %8.2f %8.2f %9s %7s %7s %5s  %s\n' "${names[$i]}" "${walls[$i]}" "${cpus[$i]}" "$(mib "${names[$i]}")" \
     "$(div "${walls[$i]}" "$cold")" "$(div "${cpus[$i]}" "$cold_cpu")" "${loads[$i]}" "${cmds[$i]}"
