@@ -23,7 +23,8 @@
 // # Atomicity and crash windows
 //
 // [Update] holds the lock for its whole run, writes every file into the staging directory
-// (mode 0644, directories 0755, each file and directory fsynced), and then swaps:
+// (mode 0644, directories 0755), makes them durable (one syncfs of the file system on Linux,
+// an fsync of each file and directory elsewhere), and then swaps:
 //
 //   - On Linux it exchanges the staging directory and the environment directory with one
 //     renameat2(RENAME_EXCHANGE): readers see the old tree or the new one, never neither. It

@@ -313,8 +313,8 @@ func ensureParent(t Target) error {
 	return nil
 }
 
-// writeTree writes files below the empty directory dir: files 0644, directories 0755, every
-// file and directory fsynced. after runs after each file (a writer's step hook).
+// writeTree writes files below the empty directory dir (files 0644, directories 0755) and makes
+// them durable before returning (syncTree). after runs after each file (a writer's step hook).
 func writeTree(dir string, files []File, after func(step string) error) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
@@ -322,6 +322,7 @@ func writeTree(dir string, files []File, after func(step string) error) error {
 	}
 	defer root.Close()
 	dirs := map[string]bool{".": true}
+	paths := make([]string, 0, len(files))
 	for _, f := range files {
 		if err := mkdirs(root, path.Dir(f.Path), dirs); err != nil {
 			return err
@@ -329,6 +330,7 @@ func writeTree(dir string, files []File, after func(step string) error) error {
 		if err := writeFile(root, f.Path, f.Content); err != nil {
 			return err
 		}
+		paths = append(paths, f.Path)
 		if err := after(stepFile); err != nil {
 			return err
 		}
@@ -338,7 +340,23 @@ func writeTree(dir string, files []File, after func(step string) error) error {
 		names = append(names, d)
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
-	for _, d := range names {
+	return syncTree(root, paths, names)
+}
+
+// syncEach fsyncs every file of paths, then every directory of dirs (deepest first), below root.
+func syncEach(root *os.Root, paths, dirs []string) error {
+	for _, p := range paths {
+		f, err := root.Open(p)
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", p, relErr(err))
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", p, relErr(err))
+		}
+	}
+	for _, d := range dirs {
 		if err := syncRootDir(root, d); err != nil {
 			return err
 		}
@@ -364,7 +382,7 @@ func mkdirs(root *os.Root, dir string, made map[string]bool) error {
 	return nil
 }
 
-// writeFile creates name below root with content, mode 0644, and fsyncs it.
+// writeFile creates name below root with content, mode 0644 (syncTree makes it durable).
 func writeFile(root *os.Root, name string, content []byte) error {
 	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
 	if err != nil {
@@ -373,9 +391,6 @@ func writeFile(root *os.Root, name string, content []byte) error {
 	_, werr := f.Write(content)
 	if werr == nil {
 		werr = f.Chmod(fileMode)
-	}
-	if werr == nil {
-		werr = f.Sync()
 	}
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
