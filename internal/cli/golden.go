@@ -118,8 +118,12 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 }
 
 // staleGoldenDirs lists the top-level directories of the golden directory that belong to no
-// discovered environment.
+// environment of the repository (s.discovered: the selection may be narrowed by --name or
+// --since, which does not make the other environments' directories stale).
 func staleGoldenDirs(s *session) ([]string, error) {
+	if s.discovered == nil {
+		return nil, nil
+	}
 	root := s.project.Config.Golden
 	entries, err := os.ReadDir(s.project.Abs(root))
 	if errors.Is(err, os.ErrNotExist) {
@@ -129,7 +133,7 @@ func staleGoldenDirs(s *session) ([]string, error) {
 		return nil, fmt.Errorf("read %s: %w", root, err)
 	}
 	owned := map[string]bool{}
-	for _, e := range s.envs {
+	for _, e := range s.discovered {
 		owned[strings.SplitN(e.Slug(), "/", 2)[0]] = true
 	}
 	var stale []string
@@ -178,9 +182,11 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 	if len(failed) > 0 {
 		return errors.Join(failed...)
 	}
-	if opts.sel.all {
-		keep := make([]string, len(s.envs))
-		for i, e := range s.envs {
+	if opts.sel.all && s.discovered != nil {
+		// Every environment of the repository keeps its directory, also those --name, --since or
+		// --changed-files left out of this run.
+		keep := make([]string, len(s.discovered))
+		for i, e := range s.discovered {
 			keep[i] = e.Slug()
 		}
 		rep, err := golden.RemoveStale(s.project.Root, s.project.Config.Golden, keep)

@@ -61,7 +61,13 @@ func (f *selectFlags) validate(args []string) error {
 type session struct {
 	project  *project.Project
 	renderer *pipeline.Renderer
-	envs     []environment.Environment
+	// envs are the environments the command works on: those named, or every one with --all,
+	// narrowed by --name, --since and --changed-files.
+	envs []environment.Environment
+	// discovered are all the environments of the repository before any narrowing, when the
+	// command discovered them (--all or names); nil when only named paths were loaded. What
+	// owns a golden directory is decided on this list, never on envs.
+	discovered []environment.Environment
 	// cache is the render cache, nil when disabled.
 	cache *cache.CachingEvaluator
 }
@@ -134,7 +140,7 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	if len(args) == 0 && !sel.all && sel.name == "" {
 		sel.all = true // --since or --changed-files alone: every affected environment
 	}
-	envs, err := selectEnvironments(ctx, r, proj, wd, args, sel.name)
+	envs, discovered, err := selectEnvironments(ctx, r, proj, wd, args, sel.name)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +149,7 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", untrustedText(w))
 		}
 	}
-	s := &session{project: proj, renderer: r, envs: envs, cache: ce}
+	s := &session{project: proj, renderer: r, envs: envs, discovered: discovered, cache: ce}
 	if sel.cache.affectedOnly() {
 		total := len(s.envs)
 		selection, err := selectAffected(ctx, s, &sel.cache, wd, sel.policiesMatter, sel.goldenMatters)
@@ -158,23 +164,26 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 // selectEnvironments resolves the environment arguments. When every argument is a path inside an
 // environment, only those environments are loaded, as `tk show <path>` does, so a broken
 // environment elsewhere does not stop this one. Otherwise (--all, names, slugs, directories
-// holding several environments) the whole repository is discovered and filtered.
-func selectEnvironments(ctx context.Context, r *pipeline.Renderer, proj *project.Project, wd string, args []string, name string) ([]environment.Environment, error) {
+// holding several environments) the whole repository is discovered and filtered; discovered is
+// then every environment found, else nil.
+func selectEnvironments(ctx context.Context, r *pipeline.Renderer, proj *project.Project, wd string, args []string, name string) (selected, discovered []environment.Environment, err error) {
 	resolve := environment.PathResolver(proj, wd)
 	if loaded, ok, err := loadByPath(ctx, r, proj, resolve, args); ok || err != nil {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if name == "" {
-			return loaded, nil
+			return loaded, nil, nil
 		}
-		return environment.Select(loaded, nil, name, nil)
+		selected, err := environment.Select(loaded, nil, name, nil)
+		return selected, nil, err
 	}
 	all, err := r.Environments(ctx, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return environment.Select(all, args, name, resolve)
+	selected, err = environment.Select(all, args, name, resolve)
+	return selected, all, err
 }
 
 // loadByPath loads the environments of args when every one is a path with an entrypoint; ok is
