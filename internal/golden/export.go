@@ -386,7 +386,9 @@ func atomicWrite(root *os.Root, name string, content []byte) error {
 		return fmt.Errorf("stage %s: %w", name, err)
 	}
 	tmp := path.Join(path.Dir(name), "."+path.Base(name)+tmpInfix+hex.EncodeToString(suffix[:]))
-	if err := writeFile(root, tmp, content); err != nil {
+	// The staged file is durable before it replaces name, so a crash leaves the old or the new
+	// content, never an empty file.
+	if err := writeFile(root, tmp, content, true); err != nil {
 		_ = root.Remove(tmp)
 		return err
 	}

@@ -314,20 +314,25 @@ func ensureParent(t Target) error {
 }
 
 // writeTree writes files below the empty directory dir (files 0644, directories 0755) and makes
-// them durable before returning (syncTree). after runs after each file (a writer's step hook).
+// them durable before returning (treeSyncer). after runs after each file (a writer's step hook).
 func writeTree(dir string, files []File, after func(step string) error) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return fmt.Errorf("open staging directory: %w", relErr(err))
 	}
 	defer root.Close()
+	syncer, err := newTreeSyncer(root)
+	if err != nil {
+		return err
+	}
+	defer syncer.close()
 	dirs := map[string]bool{".": true}
 	paths := make([]string, 0, len(files))
 	for _, f := range files {
 		if err := mkdirs(root, path.Dir(f.Path), dirs); err != nil {
 			return err
 		}
-		if err := writeFile(root, f.Path, f.Content); err != nil {
+		if err := writeFile(root, f.Path, f.Content, false); err != nil {
 			return err
 		}
 		paths = append(paths, f.Path)
@@ -340,7 +345,7 @@ func writeTree(dir string, files []File, after func(step string) error) error {
 		names = append(names, d)
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
-	return syncTree(root, paths, names)
+	return syncer.sync(root, paths, names)
 }
 
 // syncEach fsyncs every file of paths, then every directory of dirs (deepest first), below root.
@@ -382,8 +387,9 @@ func mkdirs(root *os.Root, dir string, made map[string]bool) error {
 	return nil
 }
 
-// writeFile creates name below root with content, mode 0644 (syncTree makes it durable).
-func writeFile(root *os.Root, name string, content []byte) error {
+// writeFile creates name below root with content, mode 0644, fsynced when sync is set (a staged
+// tree is made durable as a whole by treeSyncer instead).
+func writeFile(root *os.Root, name string, content []byte, sync bool) error {
 	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", name, relErr(err))
@@ -391,6 +397,9 @@ func writeFile(root *os.Root, name string, content []byte) error {
 	_, werr := f.Write(content)
 	if werr == nil {
 		werr = f.Chmod(fileMode)
+	}
+	if werr == nil && sync {
+		werr = f.Sync()
 	}
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
