@@ -75,10 +75,16 @@ type fileEntry struct {
 	// badLine and badColumn locate the first byte that is not UTF-8 (0 when the file is
 	// valid UTF-8).
 	badLine, badColumn int
-	// binaryImports holds the paths this file imports with importbin, parsed once
-	// (binaryOnce) when one of its imports turns out not to be UTF-8.
-	binaryImports map[string]bool
-	binaryOnce    sync.Once
+	// binary holds the paths this file imports with importbin, parsed once (binaryOnce) when
+	// one of its imports turns out not to be UTF-8.
+	binary     map[string]bool
+	binaryOnce sync.Once
+}
+
+// binaryImports returns the paths the Jsonnet file e (at rel) imports with importbin.
+func (e *fileEntry) binaryImports(rel string) map[string]bool {
+	e.binaryOnce.Do(func() { e.binary = binaryImports(rel, e.contents.String()) })
+	return e.binary
 }
 
 // importResult is what one (directory, import path) pair resolved to within one evaluation.
@@ -111,6 +117,11 @@ type importer struct {
 	failures map[string]Kind
 	// format rewrites imported files for native formatting; nil when it is off.
 	format *formatHook
+	// programs holds the code of the evaluation's programs that are not files: snippets by
+	// name, and under "" the ext code and top-level argument code (go-jsonnet imports from
+	// them as ""). binary caches their importbin paths (see importsBinary).
+	programs map[string][]string
+	binary   map[string]map[string]bool
 }
 
 // newImporter returns an importer reading through sb.
@@ -120,6 +131,8 @@ func newImporter(sb *sandbox) *importer {
 		memo:     make(map[[2]string]importResult),
 		reads:    make(map[string]string),
 		failures: make(map[string]Kind),
+		programs: make(map[string][]string),
+		binary:   make(map[string]map[string]bool),
 	}
 }
 
@@ -130,6 +143,14 @@ func (imp *importer) begin(jpath []string, tk *tkImport) {
 	clear(imp.memo)
 	imp.reads = make(map[string]string, len(imp.reads))
 	clear(imp.failures)
+	clear(imp.programs)
+	clear(imp.binary)
+}
+
+// program registers code evaluated under name without being a file (a snippet; "" for ext and
+// top-level argument code), so that its imports are checked against its own importbin paths.
+func (imp *importer) program(name string, code ...string) {
+	imp.programs[name] = append(imp.programs[name], code...)
 }
 
 // Import implements gojsonnet.Importer. importedFrom is the repository-relative path of the
@@ -164,10 +185,18 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 	return res.contents, res.foundAt, nil
 }
 
-// importsBinary reports whether importedFrom imports importedPath with importbin. An importing
-// name that is not a repository file (a snippet, ext code, a top-level argument) counts as
-// binary: its source is not at hand, and refusing would be a guess.
+// importsBinary reports whether importedFrom imports importedPath with importbin. The importing
+// program is a registered snippet or ext/top-level argument code (program), else a repository
+// file; a name that is neither (`import 'tk'`, which imports nothing) counts as binary.
 func (imp *importer) importsBinary(importedFrom, importedPath string) bool {
+	if codes, ok := imp.programs[importedFrom]; ok {
+		paths, ok := imp.binary[importedFrom]
+		if !ok {
+			paths = binaryImports(importedFrom, codes...)
+			imp.binary[importedFrom] = paths
+		}
+		return paths[importedPath]
+	}
 	if importedFrom == "" || isTkName(importedFrom) {
 		return true
 	}
@@ -175,7 +204,7 @@ func (imp *importer) importsBinary(importedFrom, importedPath string) bool {
 	if !e.exists {
 		return true
 	}
-	return e.importsBinary(importedFrom, importedPath)
+	return e.binaryImports(importedFrom)[importedPath]
 }
 
 // fail remembers a refused import and returns the error go-jsonnet will wrap.

@@ -183,6 +183,7 @@ func (e *engine) evaluateSnippet(cfg *config, filename, code string) (Result, er
 		return Result{}, &Error{Kind: KindSandbox, Message: fmt.Sprintf("evaluate snippet: %s is outside the repository root", filepath.Base(filename))}
 	}
 	e.begin(cfg)
+	e.imp.program(clean, code)
 	node, err := gojsonnet.SnippetToAST(clean, code)
 	if err != nil {
 		return Result{}, e.imp.convertError(err, clean, cfg.maxStack)
@@ -204,6 +205,12 @@ func (e *engine) begin(cfg *config) {
 		}
 	}
 	e.imp.begin(cfg.jpath, tk)
+	for _, code := range cfg.extCode {
+		e.imp.program("", code)
+	}
+	for _, code := range cfg.tlaCode {
+		e.imp.program("", code)
+	}
 }
 
 // run evaluates node with cfg. Setting the external variables empties go-jsonnet's cache of
