@@ -372,6 +372,13 @@ func TestSARIFFingerprints(t *testing.T) {
 	if got := fingerprint(f); len(got) != 64 || strings.Trim(got, "0123456789abcdef") != "" {
 		t.Errorf("fingerprint %q is not a hex SHA-256", got)
 	}
+	// Without a resource the file tells two findings of one rule apart.
+	stray := policy.Finding{RuleID: "KF-GOLDEN-004", Environment: "environments/prod", File: "golden/prod/a.txt"}
+	other = stray
+	other.File = "golden/prod/b.txt"
+	if fingerprint(stray) == fingerprint(other) {
+		t.Error("two findings about no resource in different files share a fingerprint")
+	}
 }
 
 func TestJUnitWellFormed(t *testing.T) {

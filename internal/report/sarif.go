@@ -107,10 +107,16 @@ func logicalName(f policy.Finding) string {
 	return fmt.Sprintf("%s/%s/%s/%s/%s", f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name)
 }
 
-// fingerprint is a stable hash of rule id, environment and resource.
+// fingerprint is a stable hash of rule id, environment and resource; for a finding about no
+// resource (a stray file in a golden directory, an environment-wide rule) the file stands in for
+// it, so that two such findings of one rule stay two alerts.
 func fingerprint(f policy.Finding) string {
+	parts := []string{f.RuleID, f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name}
+	if f.Resource == (policy.ResourceRef{}) {
+		parts = append(parts, f.File)
+	}
 	h := sha256.New()
-	for _, s := range []string{f.RuleID, f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name} {
+	for _, s := range parts {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
