@@ -65,7 +65,9 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 			if err != nil {
 				return golden.Drift{}, err
 			}
-			return golden.DiffSets(t, old, files), nil
+			// With -t only the selected resources are compared.
+			selected, _ := s.renderer.ScopeGolden(t, old)
+			return golden.DiffSets(t, selected, files), nil
 		})
 	if err != nil {
 		return err

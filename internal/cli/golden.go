@@ -89,7 +89,19 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 	if err != nil {
 		return err
 	}
-	drifts, err := renderDrifts(ctx, streams, s, opts.sel.parallel, golden.Compare)
+	drifts, err := renderDrifts(ctx, streams, s, opts.sel.parallel,
+		func(t golden.Target, files []golden.File) (golden.Drift, error) {
+			if err := golden.ValidateFiles(files); err != nil {
+				return golden.Drift{}, fmt.Errorf("compare %s: %w", t.Dir, err)
+			}
+			tree, err := golden.ReadDir(t)
+			if err != nil {
+				return golden.Drift{}, err
+			}
+			// With -t only the selected resources are compared.
+			selected, _ := s.renderer.ScopeGolden(t, tree)
+			return golden.DiffSets(t, selected, files), nil
+		})
 	if err != nil {
 		return err
 	}
@@ -161,7 +173,17 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 			if err != nil {
 				return golden.Changes{}, err
 			}
-			return golden.Update(s.renderer.GoldenTarget(env), files)
+			t := s.renderer.GoldenTarget(env)
+			if len(opts.sel.targets) > 0 {
+				// -t updates the selected resources only: the others keep their files.
+				tree, err := golden.ReadDir(t)
+				if err != nil {
+					return golden.Changes{}, err
+				}
+				_, kept := s.renderer.ScopeGolden(t, tree)
+				files = append(files, kept.Files...)
+			}
+			return golden.Update(t, files)
 		},
 		func(env environment.Environment, c golden.Changes, err error) error {
 			if err != nil {

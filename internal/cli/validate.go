@@ -355,7 +355,7 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 		if err != nil {
 			return report.EnvironmentResult{}, err
 		}
-		drift, err := goldenFindings(rendered, files, committed)
+		drift, err := goldenFindings(rendered, files, committed, r)
 		if err != nil {
 			return report.EnvironmentResult{}, err
 		}

@@ -41,10 +41,11 @@ func goldenRules() []policy.Rule {
 	}
 }
 
-// goldenFindings compares a rendered environment with its golden directory and returns the
-// differences as findings on the golden files: changed, missing, orphaned and unexpected
-// entries. files are rendered's manifests as golden files, in the same order.
-func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed pipeline.Golden) ([]policy.Finding, error) {
+// goldenFindings compares a rendered environment with its golden directory (the resources the
+// target filters select, with -t) and returns the differences as findings on the golden files:
+// changed, missing, orphaned and unexpected entries. files are rendered's manifests as golden
+// files, in the same order.
+func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed pipeline.Golden, r *pipeline.Renderer) ([]policy.Finding, error) {
 	if err := golden.ValidateFiles(files); err != nil {
 		return nil, fmt.Errorf("validate %s: %w", rendered.Env.Name, err)
 	}
@@ -53,7 +54,8 @@ func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed 
 		byFile[f.Path] = rendered.Manifests[i]
 	}
 	t := committed.Target
-	drift := golden.DiffSets(t, committed.Tree, files)
+	selected, _ := r.ScopeGolden(t, committed.Tree)
+	drift := golden.DiffSets(t, selected, files)
 	fix := golden.FixHint([]string{t.EnvName()})
 	var out []policy.Finding
 	for _, e := range drift.Entries {

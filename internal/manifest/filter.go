@@ -50,10 +50,15 @@ func (f *Filter) Match(m *Manifest) bool {
 	return !matchAny(f.exclude, s)
 }
 
+// Empty reports whether the filter keeps everything (nil, or no expressions).
+func (f *Filter) Empty() bool {
+	return f == nil || (len(f.include) == 0 && len(f.exclude) == 0)
+}
+
 // Keep returns the manifests the filter keeps, in their order. It returns ms
 // itself when the filter has no expressions.
 func (f *Filter) Keep(ms []*Manifest) []*Manifest {
-	if f == nil || (len(f.include) == 0 && len(f.exclude) == 0) {
+	if f.Empty() {
 		return ms
 	}
 	out := make([]*Manifest, 0, len(ms))

@@ -74,6 +74,32 @@ func (r *Renderer) ReadGolden(env environment.Environment) (Golden, error) {
 	return g, nil
 }
 
+// ScopeGolden splits tree, the golden directory t as read, by the target filters (-t):
+// in holds the files of the resources the filters select, and the entries that do not belong
+// there, and is what a filtered render is compared with; out holds the other files, which a
+// filtered update must keep as they are. A file that does not parse goes to in, so the
+// comparison reports it. Without filters, in is the whole tree.
+func (r *Renderer) ScopeGolden(t golden.Target, tree golden.Tree) (in, out golden.Tree) {
+	if r.targets.Empty() {
+		return tree, golden.Tree{}
+	}
+	dir := t.Dir
+	in.Unexpected = tree.Unexpected
+	for _, f := range tree.Files {
+		ms, err := manifest.ParseYAML(f.Content, path.Join(dir, f.Path))
+		selected := err != nil || len(ms) == 0
+		for _, m := range ms {
+			selected = selected || r.targets.Match(m)
+		}
+		if selected {
+			in.Files = append(in.Files, f)
+		} else {
+			out.Files = append(out.Files, f)
+		}
+	}
+	return in, out
+}
+
 // RenderedFiles is Files for an environment already rendered: its manifests as golden files,
 // memoized under its output like Files, without evaluating again.
 func (r *Renderer) RenderedFiles(rendered *Rendered) ([]golden.File, error) {

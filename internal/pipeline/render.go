@@ -46,8 +46,8 @@ type Rendered struct {
 }
 
 // NewRenderer returns a Renderer for p. base holds the ext vars, top-level arguments, stack and
-// parseYaml limits shared by every environment (zero limits take kforge.yaml's); its Root, JPath and TkEnv are set per environment. targets
-// (nil for all) filters the manifests.
+// parseYaml limits shared by every environment (zero limits take kforge.yaml's); its Root, JPath
+// and TkEnv are set per environment. targets (nil for all) filters the manifests.
 func NewRenderer(p *project.Project, base jsonnet.Options, targets *manifest.Filter) *Renderer {
 	base.Root = p.Root
 	if base.MaxStack == 0 {
