@@ -55,8 +55,17 @@ func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed 
 	}
 	t := committed.Target
 	selected, _ := r.ScopeGolden(t, committed.Tree)
-	drift := golden.DiffSets(t, selected, files)
 	fix := golden.FixHint([]string{t.EnvName()})
+	if len(committed.Tree.Files) == 0 && len(committed.Tree.Unexpected) == 0 && len(files) > 0 {
+		// A new environment: one finding, not one per resource.
+		return []policy.Finding{{
+			RuleID: ruleGoldenMissing, Severity: policy.SeverityError, Title: goldenTitle(ruleGoldenMissing),
+			Environment: rendered.Env.Name, File: t.Dir,
+			Message: fmt.Sprintf("%s holds no golden files yet: the sources render %s that would not be deployed; %s and commit the result",
+				t.Dir, count(len(files), "resource", "resources"), fix),
+		}}, nil
+	}
+	drift := golden.DiffSets(t, selected, files)
 	var out []policy.Finding
 	for _, e := range drift.Entries {
 		f := policy.Finding{Severity: policy.SeverityError, Environment: rendered.Env.Name, File: path.Join(t.Dir, e.Path)}
