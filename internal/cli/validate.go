@@ -204,7 +204,7 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 	opts.sel.goldenMatters = true
 	cmd := &cobra.Command{
 		Use:   "validate [<env>...] [--all] | --manifests <file|dir|->",
-		Short: "Render environments and check them against the Rego policies",
+		Short: "Render environments and check them against their schemas and the Rego policies (and golden/ with --golden)",
 		Long: `Validate renders each environment and evaluates the policies of the repository (kforge.yaml
 'policies', default policies/) plus any --policy directory against it. kforge-style packages
 (package kforge.*) see one environment at a time as input: {environment, resources, previous},
