@@ -11,7 +11,8 @@ import (
 
 // YAML returns the manifest in kforge's canonical YAML, the style of
 // `tk show` and `tk export` (the yaml.v2 emitter that sigs.k8s.io/yaml's
-// JSON-to-YAML path uses): keys in yaml.v2's natural order, 2-space indent,
+// JSON-to-YAML path uses): keys in yaml.v2's natural order (made deterministic,
+// see keyorder.go), 2-space indent,
 // sequences not indented under their key, long strings folded past column 80,
 // `|` block scalars for multi-line strings, YAML 1.1 ambiguous strings quoted,
 // characters outside the Basic Multilingual Plane escaped. Unlike Tanka,
@@ -32,18 +33,23 @@ func (m *Manifest) YAML() ([]byte, error) {
 }
 
 // yamlTree copies a decoded JSON value for the YAML emitter, turning
-// json.Number into int64, uint64 or float64. Maps stay maps: the emitter
-// sorts their keys in its natural order.
+// json.Number into int64, uint64 or float64 and maps into yaml.MapSlices in
+// the canonical key order (keyorder.go), which the emitter keeps.
 func yamlTree(v any) (any, error) {
 	switch v := v.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, child := range v {
-			c, err := yamlTree(child)
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sortYAMLKeys(keys)
+		out := make(yaml.MapSlice, len(keys))
+		for i, k := range keys {
+			c, err := yamlTree(v[k])
 			if err != nil {
 				return nil, err
 			}
-			out[k] = c
+			out[i] = yaml.MapItem{Key: k, Value: c}
 		}
 		return out, nil
 	case []any:
