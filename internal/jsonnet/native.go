@@ -14,6 +14,8 @@ import (
 	gojsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/kforge/kforge/internal/yamlorder"
 )
 
 // maxManifestIndent bounds manifestJsonFromJson's indent.
@@ -188,7 +190,8 @@ func nativeManifestJSONFromJSON(args []any) (any, error) {
 }
 
 // nativeManifestYAMLFromJSON renders a JSON text as a YAML document the way Tanka does
-// (yaml.v3: sorted keys, four-space indentation).
+// (yaml.v3: keys in its natural order, four-space indentation). The keys are ordered by
+// yamlorder.V3, not by yaml.v3 itself, which sorts them starting from Go's random map order.
 func nativeManifestYAMLFromJSON(args []any) (any, error) {
 	s, err := stringArg("manifestYamlFromJson", "json", args, 0)
 	if err != nil {
@@ -198,11 +201,57 @@ func nativeManifestYAMLFromJSON(args []any) (any, error) {
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
 		return nil, fmt.Errorf("manifestYamlFromJson: %w", err)
 	}
-	out, err := yaml.Marshal(v)
+	node, err := yamlV3Node(v)
+	if err != nil {
+		return nil, fmt.Errorf("manifestYamlFromJson: %w", err)
+	}
+	out, err := yaml.Marshal(node)
 	if err != nil {
 		return nil, fmt.Errorf("manifestYamlFromJson: %w", err)
 	}
 	return string(out), nil
+}
+
+// yamlV3Node turns a decoded JSON value into the yaml.v3 node tree yaml.v3 would make of it,
+// with every mapping's keys in yamlorder.V3.
+func yamlV3Node(v any) (*yaml.Node, error) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		yamlorder.V3.Sort(keys)
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		for _, k := range keys {
+			key := new(yaml.Node)
+			if err := key.Encode(k); err != nil {
+				return nil, err
+			}
+			value, err := yamlV3Node(v[k])
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, key, value)
+		}
+		return n, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, e := range v {
+			item, err := yamlV3Node(e)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, item)
+		}
+		return n, nil
+	default:
+		n := new(yaml.Node)
+		if err := n.Encode(v); err != nil {
+			return nil, err
+		}
+		return n, nil
+	}
 }
 
 // nativeEscapeStringRegex quotes every regular expression metacharacter.

@@ -317,3 +317,45 @@ func TestNativeFromJsonnet(t *testing.T) {
 		})
 	}
 }
+
+// TestManifestYAMLFromJSONMatchesYAMLv3 checks that building the node tree with ordered keys
+// writes exactly what yaml.v3 writes for the same value, and the same bytes on every run for keys
+// whose yaml.v2 order goes round in a circle.
+func TestManifestYAMLFromJSONMatchesYAMLv3(t *testing.T) {
+	inputs := []string{
+		`{}`, `[]`, `null`, `"x"`, `1`, `1.5`, `true`, `{"a": {}, "b": [], "c": null}`,
+		`{"name": "web", "replicas": 3, "ratio": 0.25, "big": 1e300, "on": "on", "yes": "yes", "null": "null", "num": "012", "date": "2024-01-01"}`,
+		`{"multi": "line one\nline two\n", "trail": "x\n\n", "lead": " x", "colon": "a: b", "hash": "#x", "quote": "'\"", "empty": ""}`,
+		`{"list": [1, "two", [3, [4]], {"five": 5}, null, true, 1.0e-7], "nested": {"deeper": {"deepest": {"k": "v"}}}}`,
+		`{"10-b": 1, "9-a": 2, "a10": 3, "a9": 4, "A": 5, "a": 6, "é": 7, "-": 8, "1a": 9, "19": 10, "app.kubernetes.io/name": 11}`,
+		`{"unicode": "😀 héllo", "ctl": "\u0001", "tab": "a\tb", "long": "` + strings.Repeat("word ", 30) + `"}`,
+	}
+	for _, in := range inputs {
+		got, err := callNative(t, "manifestYamlFromJson", in)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		var v any
+		if err := json.Unmarshal([]byte(in), &v); err != nil {
+			t.Fatal(err)
+		}
+		want, err := yaml.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s:\n got %q\nwant %q", in, got, want)
+		}
+	}
+	cyclic := `{"0": 0, "00001": 1, "000A0001": 2, "001": 3}`
+	first, err := callNative(t, "manifestYamlFromJson", cyclic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		again, _ := callNative(t, "manifestYamlFromJson", cyclic)
+		if again != first {
+			t.Fatalf("manifestYamlFromJson changed between runs:\n%s\nthen\n%s", first, again)
+		}
+	}
+}

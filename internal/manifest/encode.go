@@ -7,12 +7,14 @@ import (
 	"io"
 
 	yaml "go.yaml.in/yaml/v2"
+
+	"github.com/kforge/kforge/internal/yamlorder"
 )
 
 // YAML returns the manifest in kforge's canonical YAML, the style of
 // `tk show` and `tk export` (the yaml.v2 emitter that sigs.k8s.io/yaml's
 // JSON-to-YAML path uses): keys in yaml.v2's natural order (made deterministic,
-// see keyorder.go), 2-space indent,
+// see internal/yamlorder), 2-space indent,
 // sequences not indented under their key, long strings folded past column 80,
 // `|` block scalars for multi-line strings, YAML 1.1 ambiguous strings quoted,
 // characters outside the Basic Multilingual Plane escaped. Unlike Tanka,
@@ -34,7 +36,7 @@ func (m *Manifest) YAML() ([]byte, error) {
 
 // yamlTree copies a decoded JSON value for the YAML emitter, turning
 // json.Number into int64, uint64 or float64 and maps into yaml.MapSlices in
-// the canonical key order (keyorder.go), which the emitter keeps.
+// the canonical key order (internal/yamlorder), which the emitter keeps.
 func yamlTree(v any) (any, error) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -42,7 +44,7 @@ func yamlTree(v any) (any, error) {
 		for k := range v {
 			keys = append(keys, k)
 		}
-		sortYAMLKeys(keys)
+		yamlorder.V2.Sort(keys)
 		out := make(yaml.MapSlice, len(keys))
 		for i, k := range keys {
 			c, err := yamlTree(v[k])

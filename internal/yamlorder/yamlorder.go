@@ -1,11 +1,4 @@
-package manifest
-
-import (
-	"slices"
-	"unicode"
-)
-
-// Key order of the canonical YAML.
+// Package yamlorder orders map keys the way yaml.v2 and yaml.v3 do, but deterministically.
 //
 // Tanka's YAML (sigs.k8s.io/yaml on yaml.v2) writes map keys in yaml.v2's "natural" order:
 // strings are compared at the first character where they differ, letters after everything
@@ -14,28 +7,49 @@ import (
 // random map order, so for such keys the same object gives different YAML on different runs.
 // kforge orders the keys itself: byte order first, then a stable sort by the same comparison.
 // Wherever yaml.v2's order is well defined the result is exactly yaml.v2's (TestYAMLKeyOrder
-// checks this against yaml.v2 itself); where it is not, kforge's is still the same on every run.
+// checks this against yaml.v2 and yaml.v3 themselves); where it is not, kforge's is still the
+// same on every run. yaml.v3, which std.native('manifestYamlFromJson') uses, compares keys
+// almost the same way (V3); kforge orders those keys itself too, so that no output depends on
+// Go's map order.
+package yamlorder
 
-// sortYAMLKeys sorts keys into the canonical YAML order, in place.
-func sortYAMLKeys(keys []string) {
+import (
+	"slices"
+	"unicode"
+)
+
+// Order is one library's natural order of map keys.
+type Order int
+
+// The orders of the YAML libraries kforge writes with.
+const (
+	// V2 is yaml.v2's order: manifests (the canonical YAML, as Tanka writes it).
+	V2 Order = iota
+	// V3 is yaml.v3's order: std.native('manifestYamlFromJson'), as Tanka's.
+	V3
+)
+
+// Sort sorts keys into the order o, in place: byte order first, then a stable sort by o.Less,
+// so that the result is the same on every run even where o.Less is not transitive.
+func (o Order) Sort(keys []string) {
 	slices.Sort(keys)
 	slices.SortStableFunc(keys, func(a, b string) int {
 		switch {
-		case yamlKeyLess(a, b):
+		case o.Less(a, b):
 			return -1
-		case yamlKeyLess(b, a):
+		case o.Less(b, a):
 			return 1
 		}
 		return 0
 	})
 }
 
-// yamlKeyLess is yaml.v2's natural comparison of two string keys: at the first rune where a and
-// b differ, two letters compare as runes and a letter sorts after anything else; otherwise the
-// digit runs starting there compare by value (continuing the number the common prefix ends in,
-// unless that is all zeros), then by length, then the runes themselves. A proper prefix sorts
-// first.
-func yamlKeyLess(a, b string) bool {
+// Less is the library's natural comparison of two string keys. At the first rune where a and b
+// differ: two letters compare as runes; a letter against anything else sorts last (V3: first
+// when the runes before are a number, as in "1a" < "19"); otherwise the digit runs starting
+// there compare by value (continuing the number the common prefix ends in, unless that is all
+// zeros), then by length, then the runes themselves. A proper prefix sorts first.
+func (o Order) Less(a, b string) bool {
 	ar, br := []rune(a), []rune(b)
 	i := 0
 	for i < len(ar) && i < len(br) && ar[i] == br[i] {
@@ -49,6 +63,9 @@ func yamlKeyLess(a, b string) bool {
 		return ar[i] < br[i]
 	}
 	if aLetter || bLetter {
+		if o == V3 && i > 0 && unicode.IsDigit(ar[i-1]) {
+			return aLetter
+		}
 		return bLetter
 	}
 	var start int64
