@@ -122,6 +122,14 @@ func BenchmarkStages(b *testing.B) {
 			_, err := pipeline.GoldenFiles(ms)
 			return err
 		}},
+		{"read-golden", func(env environment.Environment) error {
+			_, err := r.ReadGolden(env, &pipeline.Rendered{Env: env, Manifests: ms}, files)
+			return err
+		}},
+		{"policy-input", func(env environment.Environment) error {
+			_, err := r.PolicyInput(&pipeline.Rendered{Env: env, Manifests: ms, Reads: res.Reads}, ms)
+			return err
+		}},
 		{"policy", func(environment.Environment) error {
 			_, err := engine.Evaluate(context.Background(), in)
 			return err

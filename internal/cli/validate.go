@@ -324,7 +324,12 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 	if err != nil {
 		return report.EnvironmentResult{}, err
 	}
-	committed, err := r.ReadGolden(env)
+	// The rendered files let ReadGolden skip parsing the committed files that did not change.
+	files, err := r.RenderedFiles(rendered)
+	if err != nil {
+		return report.EnvironmentResult{}, err
+	}
+	committed, err := r.ReadGolden(env, rendered, files)
 	if err != nil {
 		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
 	}
@@ -351,10 +356,6 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 	}
 	findings = append(findings, policyFindings...)
 	if checkGolden {
-		files, err := r.RenderedFiles(rendered)
-		if err != nil {
-			return report.EnvironmentResult{}, err
-		}
 		drift, err := goldenFindings(rendered, files, committed, r)
 		if err != nil {
 			return report.EnvironmentResult{}, err

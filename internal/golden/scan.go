@@ -39,6 +39,16 @@ func ReadDir(t Target) (Tree, error) {
 	return s.tree, nil
 }
 
+// ReadDirContent is ReadDir without the metadata: files carry their Path and Content only, for
+// callers that parse the files themselves (or mostly need not). DiffSets works on either.
+func ReadDirContent(t Target) (Tree, error) {
+	s, err := scanLocked(t)
+	if err != nil {
+		return Tree{}, err
+	}
+	return s.tree, nil
+}
+
 // scanResult is what scan found in an environment directory.
 type scanResult struct {
 	tree     Tree

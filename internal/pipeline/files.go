@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 
@@ -55,18 +56,37 @@ type Golden struct {
 	ByFile map[string][]*manifest.Manifest
 }
 
-// ReadGolden reads env's golden directory (empty when it does not exist yet).
-func (r *Renderer) ReadGolden(env environment.Environment) (Golden, error) {
+// ReadGolden reads env's golden directory (empty when it does not exist yet). rendered, when not
+// nil, is env rendered, and files its manifests as golden files (RenderedFiles): a committed file
+// whose bytes equal the rendered file of the same path is not parsed, its manifest is the
+// rendered one. The canonical encoder reads back to the same object (FuzzYAMLRoundTrip), and
+// parsing every unchanged file cost half as much as evaluating the environment.
+func (r *Renderer) ReadGolden(env environment.Environment, rendered *Rendered, files []golden.File) (Golden, error) {
 	t := r.GoldenTarget(env)
-	tree, err := golden.ReadDir(t)
+	tree, err := golden.ReadDirContent(t)
 	if err != nil {
 		return Golden{}, fmt.Errorf("read %s: %w", t.Dir, err)
 	}
+	same := map[string]*manifest.Manifest{}
+	if rendered != nil && len(files) == len(rendered.Manifests) {
+		for i, f := range files {
+			same[f.Path] = rendered.Manifests[i]
+		}
+	}
 	g := Golden{Target: t, Tree: tree, ByFile: make(map[string][]*manifest.Manifest, len(tree.Files))}
+	byPath := make(map[string][]byte, len(files))
+	for _, f := range files {
+		byPath[f.Path] = f.Content
+	}
 	for _, f := range tree.Files {
-		ms, err := manifest.ParseYAML(f.Content, path.Join(t.Dir, f.Path))
-		if err != nil {
-			return Golden{}, err
+		var ms []*manifest.Manifest
+		if m, ok := same[f.Path]; ok && bytes.Equal(byPath[f.Path], f.Content) {
+			ms = []*manifest.Manifest{m}
+		} else {
+			ms, err = manifest.ParseYAML(f.Content, path.Join(t.Dir, f.Path))
+			if err != nil {
+				return Golden{}, err
+			}
 		}
 		g.Manifests = append(g.Manifests, ms...)
 		g.ByFile[f.Path] = ms
