@@ -3,18 +3,28 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/kforge/kforge/internal/cli"
 	"github.com/kforge/kforge/internal/gctune"
+	"github.com/kforge/kforge/internal/profile"
 )
 
 func main() {
 	gctune.Apply(os.LookupEnv, gctune.TotalMemory())
+	stopProfile, err := profile.Start(os.LookupEnv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+		os.Exit(cli.ExitInvalid)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv, Environ: os.Environ}, os.Args[1:])
 	stop()
+	if err := stopProfile(); err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+	}
 	os.Exit(code)
 }

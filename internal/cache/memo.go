@@ -7,23 +7,24 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
 // memoMagic starts every memo file.
-const memoMagic = "kforge-render-cache-memo/1"
+const memoMagic = "kforge-render-cache-memo/3"
 
 // PutMemo stores data that a deterministic function computed from output, such as the
 // canonical YAML of the manifests extracted from an evaluation's JSON, so a later hit can skip
 // the computation. name must capture every other input of the function (what it computes,
 // the kforge build, the extraction settings): GetMemo returns data only for the same output
-// and name. Memo files are written atomically, checksummed and pruned like entries.
+// and name. Memo files are written atomically, checksummed (CRC-32C) and pruned like entries.
 func (s *Store) PutMemo(output []byte, name string, data []byte) error {
 	var b bytes.Buffer
-	b.Grow(len(memoMagic) + 66 + len(data))
+	b.Grow(len(memoMagic) + 10 + len(data))
 	b.WriteString(memoMagic)
 	b.WriteByte(' ')
-	b.WriteString(sha256Hex(data))
+	b.WriteString(strconv.FormatUint(uint64(checksum(data)), 16))
 	b.WriteByte('\n')
 	b.Write(data)
 	if err := writeAtomic(s.memoPath(output, name), b.Bytes()); err != nil {
@@ -48,7 +49,7 @@ func (s *Store) GetMemo(output []byte, name string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	magic, sum, ok := bytes.Cut(header, []byte(" "))
-	if !ok || string(magic) != memoMagic || string(sum) != sha256Hex(data) {
+	if !ok || string(magic) != memoMagic || string(sum) != strconv.FormatUint(uint64(checksum(data)), 16) {
 		return nil, false, nil
 	}
 	now := time.Now()

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ const (
 	entriesDir    = "entries"
 	blobsDir      = "blobs"
 	memoDir       = "memo"
-	recordMagic   = "kforge-render-cache-entry/1"
+	recordMagic   = "kforge-render-cache-entry/2"
 	tempPrefix    = ".tmp-"
 )
 
@@ -46,9 +47,12 @@ type Entry struct {
 
 // record is the JSON body of an entry file.
 type record struct {
-	Key    string             `json:"key"`
-	Output string             `json:"output"` // sha256 hex of the blob
-	Size   int64              `json:"size"`
+	Key    string `json:"key"`
+	Output string `json:"output"` // sha256 hex of the blob, its name
+	Size   int64  `json:"size"`
+	// CRC32C checks the blob on every hit: it only has to catch a damaged file (the name, a
+	// sha256, already ties the blob to its content), and costs a tenth of re-hashing it.
+	CRC32C uint32             `json:"crc32c"`
 	Reads  []jsonnet.FileRead `json:"reads"`
 	Misses []string           `json:"misses"`
 	Trace  []byte             `json:"trace,omitempty"`
@@ -59,6 +63,8 @@ type record struct {
 type Store struct {
 	dir     string
 	scanner *affected.Scanner
+	// hashes remembers the hashes of repository files verified by lookups.
+	hashes *fileHashes
 }
 
 // Open returns the Store in dir, creating the directory if needed.
@@ -76,7 +82,7 @@ func Open(dir string) (*Store, error) {
 			return nil, fmt.Errorf("open render cache: %w", bareError(err))
 		}
 	}
-	return &Store{dir: base, scanner: affected.NewScanner()}, nil
+	return &Store{dir: base, scanner: affected.NewScanner(), hashes: &fileHashes{}}, nil
 }
 
 // Get returns the entry of k when it is still exact for the repository at root (absolute):
@@ -112,7 +118,7 @@ func (s *Store) lookup(k Key, root string) (Entry, string, error) {
 		return Entry{}, "corrupt entry", nil
 	}
 	for _, r := range rec.Reads {
-		sum, err := hashFile(root, r.Path)
+		sum, err := s.hashes.hash(root, r.Path)
 		if err != nil {
 			return Entry{}, r.Path + " is gone", nil
 		}
@@ -129,7 +135,7 @@ func (s *Store) lookup(k Key, root string) (Entry, string, error) {
 	}
 	blobPath := s.blobPath(rec.Output)
 	out, err := os.ReadFile(blobPath)
-	if err != nil || int64(len(out)) != rec.Size || sha256Hex(out) != rec.Output {
+	if err != nil || int64(len(out)) != rec.Size || checksum(out) != rec.CRC32C {
 		return Entry{}, "missing or corrupt output", nil
 	}
 	// Refresh the modification times Prune evicts by; failing to is harmless.
@@ -174,7 +180,7 @@ func (s *Store) Put(k Key, root string, e Entry) error {
 	if err := writeAtomic(s.blobPath(sum), e.Output); err != nil {
 		return fmt.Errorf("store render cache output: %w", err)
 	}
-	body, err := json.Marshal(record{Key: k.id, Output: sum, Size: int64(len(e.Output)), Reads: reads, Misses: probe.Misses, Trace: e.Trace})
+	body, err := json.Marshal(record{Key: k.id, Output: sum, Size: int64(len(e.Output)), CRC32C: checksum(e.Output), Reads: reads, Misses: probe.Misses, Trace: e.Trace})
 	if err != nil {
 		return fmt.Errorf("encode render cache entry: %w", err)
 	}
@@ -247,14 +253,11 @@ func writeAtomic(p string, data []byte) error {
 	return nil
 }
 
-// hashFile returns the sha256 hex of the repository-relative file rel under root.
-func hashFile(root, rel string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
-	if err != nil {
-		return "", err
-	}
-	return sha256Hex(data), nil
-}
+// castagnoli is the CRC-32C table (hardware-accelerated on amd64 and arm64).
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// checksum is the CRC-32C of b: the integrity check of blobs and memos, whose names are sha256.
+func checksum(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
 
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)

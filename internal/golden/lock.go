@@ -34,15 +34,17 @@ func acquireLock(dir string, timeout time.Duration) (*fileLock, error) {
 	return platformLock(filepath.Join(dir, lockName), timeout)
 }
 
-// backoff sleeps a little longer on every call, up to 50ms, and reports false once the
-// deadline has passed.
+// backoff sleeps a little longer on every call, from 100µs up to 5ms, and reports false once the
+// deadline has passed. The waits stay short because the usual holder is another worker of the
+// same run updating a sibling environment for a millisecond or two: a waiter that slept up to
+// 50ms kept a warm export of 100 environments mostly asleep.
 type backoff struct {
 	deadline time.Time
 	wait     time.Duration
 }
 
 func newBackoff(timeout time.Duration) *backoff {
-	return &backoff{deadline: time.Now().Add(timeout), wait: time.Millisecond}
+	return &backoff{deadline: time.Now().Add(timeout), wait: 100 * time.Microsecond}
 }
 
 func (b *backoff) next() bool {
@@ -50,7 +52,7 @@ func (b *backoff) next() bool {
 		return false
 	}
 	time.Sleep(b.wait)
-	b.wait = min(2*b.wait, 50*time.Millisecond)
+	b.wait = min(2*b.wait, 5*time.Millisecond)
 	return true
 }
 

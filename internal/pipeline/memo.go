@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"encoding/json"
 	"fmt"
 
@@ -50,7 +52,8 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 
 // Memoize fills *result from r's memo when the same computation (what, under the memo key and
 // env's extraction settings) already ran on output, else runs compute, which fills *result, and
-// stores it. Without a memo it just runs compute. result must survive a JSON round trip.
+// stores it. Without a memo it just runs compute. result must survive a gob round trip (gob, not
+// JSON: decoding a memo of golden files, whose contents are bytes, is the warm run's largest cost).
 func Memoize[T any](r *Renderer, output []byte, what string, env environment.Environment, result *T, compute func() error) error {
 	name := ""
 	if r.memo != nil {
@@ -59,7 +62,7 @@ func Memoize[T any](r *Renderer, output []byte, what string, env environment.Env
 			return fmt.Errorf("render %s: encode settings: %w", env.Name, err)
 		}
 		name = what + " " + r.memoKey + " " + string(settings)
-		if data, ok, _ := r.memo.GetMemo(output, name); ok && json.Unmarshal(data, result) == nil {
+		if data, ok, _ := r.memo.GetMemo(output, name); ok && gob.NewDecoder(bytes.NewReader(data)).Decode(result) == nil {
 			return nil
 		}
 	}
@@ -67,9 +70,10 @@ func Memoize[T any](r *Renderer, output []byte, what string, env environment.Env
 		return err
 	}
 	if name != "" {
-		if data, err := json.Marshal(result); err == nil {
+		var data bytes.Buffer
+		if err := gob.NewEncoder(&data).Encode(result); err == nil {
 			// A memo that cannot be stored only costs the next run the computation.
-			_ = r.memo.PutMemo(output, name, data)
+			_ = r.memo.PutMemo(output, name, data.Bytes())
 		}
 	}
 	return nil
