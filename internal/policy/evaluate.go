@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"reflect"
 	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -195,8 +196,20 @@ func environmentInput(in Input, resources []*ast.Term) (ast.Value, error) {
 	for k, v := range in.Environment.Labels {
 		labels.Insert(ast.StringTerm(k), ast.StringTerm(v))
 	}
+	// A previous object that is one of the resources (the pipeline passes the rendered object
+	// for every golden file that did not change) shares its converted term.
+	converted := make(map[uintptr]*ast.Term, len(in.Resources))
+	for i, r := range in.Resources {
+		if i < len(resources) && r != nil {
+			converted[reflect.ValueOf(r).Pointer()] = resources[i]
+		}
+	}
 	previous := make([]*ast.Term, len(in.Previous))
 	for i, p := range in.Previous {
+		if t, ok := converted[reflect.ValueOf(p).Pointer()]; ok && p != nil {
+			previous[i] = t
+			continue
+		}
 		v, err := ast.InterfaceToValue(p)
 		if err != nil {
 			return nil, fmt.Errorf("convert previous resource %d of %s: %w", i, in.Environment.Name, err)

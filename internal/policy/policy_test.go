@@ -560,3 +560,31 @@ func dump(v any) string {
 	_ = enc.Encode(v)
 	return b.String()
 }
+
+// TestEvaluatePreviousSharedWithResources checks that a previous object which is one of the
+// resources (the pipeline passes the rendered object for every unchanged golden file, and the
+// engine converts it once) reads exactly as a separate copy of it does.
+func TestEvaluatePreviousSharedWithResources(t *testing.T) {
+	e := load(t, []string{"previous"}, nil, Options{})
+	const deployment = `{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": %q, "namespace": "apps"}, "spec": {"replicas": %d}}`
+	resources := decode(t, "["+fmt.Sprintf(deployment, "web", 3)+","+fmt.Sprintf(deployment, "api", 5)+"]")
+	copies := decode(t, "["+fmt.Sprintf(deployment, "web", 3)+","+fmt.Sprintf(deployment, "api", 2)+"]")
+	env := EnvInfo{Name: "environments/prod", Tier: "prod"}
+	// web is shared (unchanged), api is a separate, older object.
+	shared, err := e.Evaluate(context.Background(), Input{Environment: env, Resources: resources, Previous: []map[string]any{resources[0], copies[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	separate, err := e.Evaluate(context.Background(), Input{Environment: env, Resources: resources, Previous: copies})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, f := range shared {
+		msgs = append(msgs, f.Message)
+	}
+	if got := strings.Join(msgs, "; "); got != "replicas 2 -> 5; replicas 3 -> 3" {
+		t.Errorf("findings with a shared previous object: %q", got)
+	}
+	assertFindings(t, shared, separate)
+}
