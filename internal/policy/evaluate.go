@@ -190,7 +190,7 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
 	return dedupe(findings), nil
 }
 
-// environmentInput builds {environment, resources, previous} as an AST value.
+// environmentInput builds {environment, resources, previous, config_docs} as an AST value.
 func environmentInput(in Input, resources []*ast.Term) (ast.Value, error) {
 	labels := ast.NewObject()
 	for k, v := range in.Environment.Labels {
@@ -226,6 +226,7 @@ func environmentInput(in Input, resources []*ast.Term) (ast.Value, error) {
 		ast.Item(ast.StringTerm("environment"), ast.NewTerm(env)),
 		ast.Item(ast.StringTerm("resources"), ast.ArrayTerm(resources...)),
 		ast.Item(ast.StringTerm("previous"), ast.ArrayTerm(previous...)),
+		ast.Item(ast.StringTerm("config_docs"), ast.ArrayTerm(configDocs(in.Resources)...)),
 	), nil
 }
 

@@ -588,3 +588,37 @@ func TestEvaluatePreviousSharedWithResources(t *testing.T) {
 	}
 	assertFindings(t, shared, separate)
 }
+
+// TestConfigDocsMatchRego checks that the configuration files kforge parses in Go for
+// input.config_docs are exactly what Rego's yaml.is_valid and yaml.unmarshal make of the same
+// ConfigMap data, for every kind of text a ConfigMap holds.
+func TestConfigDocsMatchRego(t *testing.T) {
+	e := load(t, []string{"configdocs"}, nil, Options{})
+	data := map[string]any{
+		"app.yaml":    "server:\n  port: 8080\n  ratio: 0.25\n  big: 123456789012345678901234567890\n  tls: true\n  none: null\n  when: 2024-01-02\nlist: [1, two, {three: 3}]\n",
+		"anchors.yml": "base: &b {a: 1}\nderived:\n  <<: *b\n  c: 2\n",
+		"json":        `{"a": [1, 2.5e3, "x"], "b": {"c": null}}`,
+		"invalid":     "a: [1, 2\n",
+		"scalar":      "just some text",
+		"list":        "- a\n- b\n",
+		"multi":       "a: 1\n---\nb: 2\n",
+		"empty":       "",
+		"number":      json.Number("3"),
+	}
+	resources := []map[string]any{
+		{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "a", "namespace": "apps"}, "data": data},
+		{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "s", "namespace": "apps"}, "data": map[string]any{"x.yaml": "a: 1\n"}},
+		{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "b", "namespace": "apps"}, "data": map[string]any{"other.yaml": "k: v\n"}},
+	}
+	got, err := e.Evaluate(context.Background(), Input{Environment: EnvInfo{Name: "environments/x"}, Resources: resources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, f := range got {
+		msgs = append(msgs, f.RuleID+": "+f.Message)
+	}
+	if joined := strings.Join(msgs, "\n"); joined != "KF-CD-002: 5 documents" {
+		t.Errorf("findings:\n%s\nwant only KF-CD-002: 5 documents", joined)
+	}
+}

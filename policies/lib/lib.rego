@@ -129,7 +129,15 @@ env_declared(container, var) if {
 
 # config_docs are the YAML documents embedded in ConfigMaps, as
 # {resource, key, doc}; only documents that parse to an object are kept.
+# kforge parses them once, in Go, into input.config_docs; without it (opa
+# test, other tools) they are parsed here.
 config_docs contains entry if {
+	some d in input.config_docs
+	entry := {"resource": input.resources[d.index], "key": d.key, "doc": d.doc}
+}
+
+config_docs contains entry if {
+	not input.config_docs
 	some obj in input.resources
 	obj.kind == "ConfigMap"
 	some key, text in object.get(obj, "data", {})
