@@ -60,7 +60,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 			if opts.base != "" {
 				old, err = golden.ReadGitTree(ctx, t, opts.base)
 			} else {
-				old, err = golden.ReadDir(t)
+				old, err = golden.ReadDirContent(t)
 			}
 			if err != nil {
 				return golden.Drift{}, err

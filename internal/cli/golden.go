@@ -94,7 +94,7 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 			if err := golden.ValidateFiles(files); err != nil {
 				return golden.Drift{}, fmt.Errorf("compare %s: %w", t.Dir, err)
 			}
-			tree, err := golden.ReadDir(t)
+			tree, err := golden.ReadDirContent(t)
 			if err != nil {
 				return golden.Drift{}, err
 			}
@@ -176,7 +176,7 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 			t := s.renderer.GoldenTarget(env)
 			if len(opts.sel.targets) > 0 {
 				// -t updates the selected resources only: the others keep their files.
-				tree, err := golden.ReadDir(t)
+				tree, err := golden.ReadDirContent(t)
 				if err != nil {
 					return golden.Changes{}, err
 				}
