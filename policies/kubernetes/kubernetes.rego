@@ -210,9 +210,21 @@ deny contains finding if {
 	finding := lib.finding(obj, sprintf("metadata.namespace is not set on a namespaced %s", [obj.kind]))
 }
 
-_identity(obj) := [lib.api_group(obj), object.get(obj, "kind", ""), lib.namespace(obj), lib.name(obj)]
+# _names are the [kind, namespace, name] of every object, index for index.
+_names := [[object.get(obj, "kind", ""), object.get(obj, ["metadata", "namespace"], ""), object.get(obj, ["metadata", "name"], "")] |
+	some obj in input.resources
+]
 
-_identities := [_identity(obj) | some obj in input.resources]
+# _shared_names are the [kind, namespace, name] triples more than one object
+# has. Equal triples are neighbours once sorted, so this takes n log n steps
+# where comparing every pair of objects would take n squared.
+_shared_names contains shared if {
+	sorted := sort(_names)
+	count(sorted) > 1
+	some i in numbers.range(1, count(sorted) - 1)
+	shared := sorted[i]
+	shared == sorted[i - 1]
+}
 
 # METADATA
 # title: Names are unique per kind and namespace
@@ -224,9 +236,12 @@ _identities := [_identity(obj) | some obj in input.resources]
 #   id: KF-K8S-009
 #   severity: error
 deny contains finding if {
-	some obj in input.resources
-	identity := _identity(obj)
-	same := [id | some id in _identities; id == identity]
+	some shared in _shared_names
+	indices := [i | some i, n in _names; n == shared]
+	some i in indices
+	obj := input.resources[i]
+	group := lib.api_group(obj)
+	same := [j | some j in indices; lib.api_group(input.resources[j]) == group]
 	count(same) > 1
 	finding := lib.finding(obj, sprintf("%d objects of kind %s share this name in the same namespace", [count(same), obj.kind]))
 }

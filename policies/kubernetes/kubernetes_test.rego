@@ -251,6 +251,21 @@ test_duplicate_names_denied if {
 	}} with input as _input([_service, json.patch(_service, [{"op": "add", "path": "/spec/type", "value": "NodePort"}])])
 }
 
+test_duplicates_across_versions_of_one_group_denied if {
+	v1 := {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "web", "namespace": "apps"}}
+	v2 := json.patch(v1, [{"op": "replace", "path": "/apiVersion", "value": "autoscaling/v2"}])
+	other := json.patch(v1, [{"op": "replace", "path": "/metadata/name", "value": "api"}])
+	kubernetes.deny == {
+		{"msg": "3 objects of kind HorizontalPodAutoscaler share this name in the same namespace", "resource": _ref(v1)},
+		{"msg": "3 objects of kind HorizontalPodAutoscaler share this name in the same namespace", "resource": _ref(v2)},
+	} with input as _input([v1, other, v2, v1])
+}
+
+test_same_kind_and_name_in_other_group_allowed if {
+	knative := json.patch(_service, [{"op": "replace", "path": "/apiVersion", "value": "serving.knative.dev/v1"}])
+	count(kubernetes.deny) == 0 with input as _input([_service, knative])
+}
+
 test_same_name_other_kind_or_namespace_allowed if {
 	other_namespace := json.patch(_service, [{"op": "replace", "path": "/metadata/namespace", "value": "data"}])
 	config_map := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "order-service", "namespace": "apps"}, "data": {}}

@@ -49,56 +49,63 @@ describe(obj) := sprintf("%s %s/%s", [obj.kind, namespace(obj), name(obj)]) if {
 } else := sprintf("%s %s", [object.get(obj, "kind", ""), name(obj)])
 
 # api_group is the group part of apiVersion ("" for the core group).
-api_group(obj) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
-	parts := split(object.get(obj, "apiVersion", ""), "/")
-}
-
-_template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "Rollout"}
+api_group(obj) := group if {
+	version := object.get(obj, "apiVersion", "")
+	contains(version, "/")
+	group := split(version, "/")[0]
+} else := ""
 
 # long_running_kinds are the workload kinds whose pods are meant to keep running.
 long_running_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Rollout"}
 
-# pod_spec_path is the field path of a workload's pod spec.
-pod_spec_path(obj) := "spec" if {
-	obj.kind == "Pod"
-} else := "spec.template.spec" if {
-	obj.kind in _template_kinds
-} else := "spec.jobTemplate.spec.template.spec" if {
-	obj.kind == "CronJob"
+# _pod_paths maps each workload kind to the field paths of its pod spec and
+# pod metadata, so every helper below is one lookup by kind.
+_pod_paths := {kind: paths |
+	some kind, template in _pod_templates
+	paths := {
+		"spec": array.concat(template, ["spec"]),
+		"metadata": array.concat(template, ["metadata"]),
+		"labels": array.concat(template, ["metadata", "labels"]),
+		"annotations": array.concat(template, ["metadata", "annotations"]),
+	}
 }
 
+# _pod_templates is the field path of the pod template in each workload kind
+# ([] for a Pod, which is its own template).
+_pod_templates := {
+	"Pod": [],
+	"Deployment": ["spec", "template"],
+	"StatefulSet": ["spec", "template"],
+	"DaemonSet": ["spec", "template"],
+	"ReplicaSet": ["spec", "template"],
+	"ReplicationController": ["spec", "template"],
+	"Job": ["spec", "template"],
+	"Rollout": ["spec", "template"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template"],
+}
+
+# pod_spec_path is the field path of a workload's pod spec.
+pod_spec_path(obj) := concat(".", _pod_paths[obj.kind].spec)
+
 # pod_spec is a workload's pod spec; undefined for other objects.
-pod_spec(obj) := object.get(obj, split(pod_spec_path(obj), "."), null) if {
-	is_object(object.get(obj, split(pod_spec_path(obj), "."), null))
+pod_spec(obj) := spec if {
+	spec := object.get(obj, _pod_paths[obj.kind].spec, null)
+	is_object(spec)
 }
 
 # pod_metadata_path is the field path of a workload's pod metadata.
-pod_metadata_path(obj) := "metadata" if {
-	obj.kind == "Pod"
-} else := sprintf("%s.metadata", [trim_suffix(pod_spec_path(obj), ".spec")])
+pod_metadata_path(obj) := concat(".", _pod_paths[obj.kind].metadata)
 
 # pod_labels are the labels its pods get.
-pod_labels(obj) := labels(obj) if {
-	obj.kind == "Pod"
-} else := object.get(obj, ["spec", "template", "metadata", "labels"], {}) if {
-	obj.kind in _template_kinds
-} else := object.get(obj, ["spec", "jobTemplate", "spec", "template", "metadata", "labels"], {}) if {
-	obj.kind == "CronJob"
-}
+pod_labels(obj) := object.get(obj, _pod_paths[obj.kind].labels, {})
 
 # pod_annotations are the annotations its pods get.
-pod_annotations(obj) := annotations(obj) if {
-	obj.kind == "Pod"
-} else := object.get(obj, ["spec", "template", "metadata", "annotations"], {}) if {
-	obj.kind in _template_kinds
-} else := object.get(obj, ["spec", "jobTemplate", "spec", "template", "metadata", "annotations"], {}) if {
-	obj.kind == "CronJob"
-}
+pod_annotations(obj) := object.get(obj, _pod_paths[obj.kind].annotations, {})
 
 # workloads are the rendered objects that carry a pod spec.
 workloads contains obj if {
 	some obj in input.resources
-	pod_spec(obj)
+	is_object(object.get(obj, _pod_paths[obj.kind].spec, null))
 }
 
 # containers lists a workload's containers as {container, field, path}, field
