@@ -94,14 +94,19 @@ deny contains finding if {
 	finding := lib.finding(x.obj, sprintf("%s has no %s", [x.c.path, concat(" and ", missing)]))
 }
 
-_label_sets contains {"obj": obj, "path": "metadata.labels", "labels": lib.labels(obj)} if {
+_label_sets contains {"obj": obj, "pod": false, "labels": lib.labels(obj)} if {
 	some obj in lib.workloads
 }
 
-_label_sets contains {"obj": obj, "path": sprintf("%s.labels", [lib.pod_metadata_path(obj)]), "labels": lib.pod_labels(obj)} if {
+_label_sets contains {"obj": obj, "pod": true, "labels": lib.pod_labels(obj)} if {
 	some obj in lib.workloads
 	obj.kind != "Pod"
 }
+
+# _label_path is the field path of a label set.
+_label_path(set) := sprintf("%s.labels", [lib.pod_metadata_path(set.obj)]) if {
+	set.pod
+} else := "metadata.labels"
 
 _missing_labels(labels, wanted) := [name |
 	some name in wanted
@@ -123,7 +128,7 @@ deny contains finding if {
 	some set in _label_sets
 	missing := _missing_labels(set.labels, _settings.required_labels)
 	count(missing) > 0
-	finding := lib.finding(set.obj, sprintf("%s lacks %s", [set.path, concat(", ", missing)]))
+	finding := lib.finding(set.obj, sprintf("%s lacks %s", [_label_path(set), concat(", ", missing)]))
 }
 
 # METADATA
@@ -138,7 +143,7 @@ deny contains finding if {
 #   severity: warning
 warn contains finding if {
 	some obj in input.resources
-	labels := lib.labels(obj)
+	labels := object.get(obj, ["metadata", "labels"], {})
 	object.get(labels, "app.kubernetes.io/name", "") != ""
 	missing := _missing_labels(labels, _settings.recommended_labels)
 	count(missing) > 0
@@ -205,8 +210,8 @@ deny contains finding if {
 #   severity: error
 deny contains finding if {
 	some obj in input.resources
+	object.get(obj, ["metadata", "namespace"], "") == ""
 	not obj.kind in _cluster_scoped_kinds
-	lib.namespace(obj) == ""
 	finding := lib.finding(obj, sprintf("metadata.namespace is not set on a namespaced %s", [obj.kind]))
 }
 
