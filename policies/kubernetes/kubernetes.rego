@@ -221,9 +221,12 @@ _names := [[object.get(obj, "kind", ""), object.get(obj, ["metadata", "namespace
 ]
 
 # _shared_names are the [kind, namespace, name] triples more than one object
-# has. Equal triples are neighbours once sorted, so this takes n log n steps
-# where comparing every pair of objects would take n squared.
+# has. A set of the triples is as large as the list unless some repeat (the
+# common case, decided in one step); equal triples are neighbours once sorted,
+# so finding them takes n log n steps where comparing every pair of objects
+# would take n squared.
 _shared_names contains shared if {
+	count({n | some n in _names}) != count(_names)
 	sorted := sort(_names)
 	count(sorted) > 1
 	some i in numbers.range(1, count(sorted) - 1)
