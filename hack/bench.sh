@@ -5,10 +5,11 @@
 #   a  cold full render        kforge export OUT --all --layout golden (empty render cache)
 #   b  warm, nothing changed   the same command again
 #   c  one file changed        the same command after editing one environment's main.jsonnet
-#   d  render + policies + golden compare: kforge validate --all --golden (every policy of this
-#        repository's policies/, input.previous read from golden/, then the golden comparison,
-#        one render per environment); for detail d1 kforge validate --all and d2 kforge golden
-#        check --all. Builds without --golden get d = d1 + d2 - e instead
+#   d  render + policies + golden compare: kforge validate --all --golden --no-schemas (every
+#        policy of this repository's policies/, input.previous read from golden/, then the
+#        golden comparison, one render per environment), and the same with schema validation
+#        (without --no-schemas); for detail d1 kforge validate --all and d2 kforge golden check
+#        --all. Builds without --golden get d = d1 + d2 - e instead
 #   e  evaluation alone        kforge render --all > /dev/null (and e-inproc with --isolate=false,
 #                              when the binary has worker processes, to show what they cost)
 #   tk Tanka                   $TK export OUT environments/ -r (only when $TK names a tk binary)
@@ -22,12 +23,15 @@
 # (--cache-dir/--no-cache in --help); d and e bypass it (--no-cache) so that they compare like
 # with like; without a cache every run renders from scratch. Usage:
 #
-#   hack/bench.sh [--envs N] [--services M] [--small-envs K] [--dir DIR] [--parallel P] [--keep]
+#   hack/bench.sh [--envs N] [--services M] [--small-envs K] [--dir DIR] [--parallel P]
+#                 [--rounds R] [--keep]
 #
-# Environment: BENCH_ENVS, BENCH_SERVICES, BENCH_SMALL_ENVS, BENCH_DIR, BENCH_PARALLEL (the
-# flags' defaults: 100, 30, 25, $TMPDIR/kforge-bench, one worker per core), KFORGE (a prebuilt
+# Environment: BENCH_ENVS, BENCH_SERVICES, BENCH_SMALL_ENVS, BENCH_DIR, BENCH_PARALLEL,
+# BENCH_ROUNDS (the flags' defaults: 100, 30, 25, $TMPDIR/kforge-bench, one worker per core, 3:
+# d and e run in R alternating rounds and their ratios use the medians), KFORGE (a prebuilt
 # kforge binary instead of building one from this tree), TK (a Tanka binary), GO (default go).
 set -euo pipefail
+shopt -s extglob
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 envs=${BENCH_ENVS:-100}
@@ -35,6 +39,7 @@ services=${BENCH_SERVICES:-30}
 small_envs=${BENCH_SMALL_ENVS:-25}
 dir=${BENCH_DIR:-${TMPDIR:-/tmp}/kforge-bench}
 parallel=${BENCH_PARALLEL:-}
+rounds=${BENCH_ROUNDS:-3}
 keep=false
 go=${GO:-go}
 
@@ -46,12 +51,13 @@ while [ $# -gt 0 ]; do
     --small-envs) small_envs=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --parallel) parallel=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     --keep) keep=true; shift ;;
     -h|--help) usage ;;
     *) echo "bench: unknown argument $1" >&2; usage ;;
   esac
 done
-for n in "$envs" "$services" "$small_envs"; do
+for n in "$envs" "$services" "$small_envs" "$rounds"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench: sizes must be positive integers, got $n" >&2; exit 2; }
 done
 
@@ -144,12 +150,21 @@ cp "$dir/changed.bak" "$fx/$changed"
 measure golden-update 0 "$fx" "$kforge" golden update --all "${par[@]}" $(uncached golden update)
 measure d1-validate 0,1 "$fx" "$kforge" validate --all --policy "$repo/policies" "${par[@]}" $(uncached validate)
 measure d2-golden-check 0 "$fx" "$kforge" golden check --all "${par[@]}" $(uncached golden check)
+# d and e run in alternating rounds (--rounds), so that a change of machine load hits both alike;
+# the ratios use the median of each.
 combined=false
-if has_flag validate --golden; then
-  combined=true
-  measure d-validate-golden 0,1 "$fx" "$kforge" validate --all --golden --policy "$repo/policies" "${par[@]}" $(uncached validate)
-fi
-QUIET=1 measure e-render 0 "$fx" "$kforge" render --all "${par[@]}" $(uncached render)
+has_flag validate --golden && combined=true
+no_schemas=false
+has_flag validate --no-schemas && no_schemas=true
+for round in $(seq 1 "$rounds"); do
+  QUIET=1 measure "e-render.$round" 0 "$fx" "$kforge" render --all "${par[@]}" $(uncached render)
+  if $combined; then
+    measure "d-validate-golden.$round" 0,1 "$fx" "$kforge" validate --all --golden --policy "$repo/policies" "${par[@]}" $(uncached validate)
+    if $no_schemas; then
+      measure "d-policies-golden.$round" 0,1 "$fx" "$kforge" validate --all --golden --no-schemas --policy "$repo/policies" "${par[@]}" $(uncached validate)
+    fi
+  fi
+done
 if has_flag render --isolate; then
   QUIET=1 measure e-inproc 0 "$fx" "$kforge" render --all --isolate=false "${par[@]}" $(uncached render)
 fi
@@ -169,11 +184,25 @@ measure a-cold-small 0 "$dir/fixture-small" "$kforge" export "$dir/out-small" --
 # Report.
 commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 index() { local i; for i in "${!names[@]}"; do [ "${names[$i]}" = "$1" ] && { echo "$i"; return; }; done; echo -1; }
-wall() { echo "${walls[$(index "$1")]}"; }
-cpu() { echo "${cpus[$(index "$1")]}"; }
+# field ARRAY NAME: the value of a run, or the median over its rounds NAME.1, NAME.2, ...
+field() {
+  local -n values=$1
+  local i j=-1 picked=()
+  for i in "${!names[@]}"; do
+    [ "${names[$i]}" = "$2" ] && j=$i
+    [[ ${names[$i]} == "$2".+([0-9]) ]] && picked+=("${values[$i]}")
+  done
+  if [ "${#picked[@]}" -gt 0 ]; then
+    printf '%s\n' "${picked[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+  else
+    echo "${values[$j]}"
+  fi
+}
+wall() { field walls "$1"; }
+cpu() { field cpus "$1"; }
 mib() { awk -v k="${rsss[$(index "$1")]}" 'BEGIN { printf "%.0f", k / 1024 }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
-# derived FIELD: d = d1 + d2 - e for the wall or cpu figures.
+# derived FIELD: d = d1 + d2 - e for the wall or cpu figures (builds without --golden).
 derived() { awk -v a="$($1 d1-validate)" -v b="$($1 d2-golden-check)" -v c="$($1 e-render)" 'BEGIN { printf "%.2f", a + b - c }'; }
 cold=$(wall a-cold) cold_cpu=$(cpu a-cold)
 if $combined; then
@@ -185,19 +214,23 @@ fi
 echo "kforge benchmark: $envs environments x $services services ($((1 + 6 * services)) resources each), $(nproc) cores, commit $commit"
 echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); render cache: $($cache && echo yes || echo 'no (warm and one-file runs render everything)'); GOGC=${GOGC:-unset} GOMEMLIMIT=${GOMEMLIMIT:-unset}"
 echo "wall = elapsed seconds, cpu = user + system seconds (steadier than wall on a shared machine), load = 1-minute load average when the run started"
-printf '\n%-18s %8s %8s %9s %7s %7s %5s  %s\n' run "wall s" "cpu s" "peak MiB" "wall/a" "cpu/a" load command
+printf '\n%-20s %8s %8s %9s %7s %7s %5s  %s\n' run "wall s" "cpu s" "peak MiB" "wall/a" "cpu/a" load command
 for i in "${!names[@]}"; do
-  printf '%-18s %8.2f %8.2f %9s %7s %7s %5s  %s\n' "${names[$i]}" "${walls[$i]}" "${cpus[$i]}" "$(mib "${names[$i]}")" \
+  printf '%-20s %8.2f %8.2f %9s %7s %7s %5s  %s\n' "${names[$i]}" "${walls[$i]}" "${cpus[$i]}" "$(mib "${names[$i]}")" \
     "$(div "${walls[$i]}" "$cold")" "$(div "${cpus[$i]}" "$cold_cpu")" "${loads[$i]}" "${cmds[$i]}"
 done
-$combined || printf '%-18s %8.2f %8.2f %9s %7s %7s %5s  %s\n' d-derived "$d" "$d_cpu" - "$(div "$d" "$cold")" "$(div "$d_cpu" "$cold_cpu")" - "d1 + d2 - e: one render, all policies, golden compare"
+$combined || printf '%-20s %8.2f %8.2f %9s %7s %7s %5s  %s\n' d-derived "$d" "$d_cpu" - "$(div "$d" "$cold")" "$(div "$d_cpu" "$cold_cpu")" - "d1 + d2 - e: one render, all policies, golden compare"
 [ "${codes[$(index d1-validate)]}" = 0 ] || echo "note: validate reported findings: $(tail -n 1 "$dir/d1-validate.log")"
 
 echo
 echo "targets (issue 6), wall (cpu):"
 echo "  warm, nothing changed:  cold / warm = $(div "$cold" "$(wall b-warm)")x ($(div "$cold_cpu" "$(cpu b-warm)")x); target >= 20x"
 echo "  one file changed:       cold / one-file = $(div "$cold" "$(wall c-one-file)")x ($(div "$cold_cpu" "$(cpu c-one-file)")x); target: only the affected environment re-renders"
-echo "  policies + compare:     d / e = $(div "$d" "$(wall e-render)") ($(div "$d_cpu" "$(cpu e-render)")); target <= 1.3"
+echo "  policies + compare:     target <= 1.3; medians of $rounds alternating rounds"
+if $combined && $no_schemas; then
+  echo "                          render + all policies + golden compare: d-policies-golden / e = $(div "$(wall d-policies-golden)" "$(wall e-render)") ($(div "$(cpu d-policies-golden)" "$(cpu e-render)"))"
+fi
+echo "                          the same with schema validation: d / e = $(div "$d" "$(wall e-render)") ($(div "$d_cpu" "$(cpu e-render)"))"
 echo "                          d1 / e = $(div "$(wall d1-validate)" "$(wall e-render)") ($(div "$(cpu d1-validate)" "$(cpu e-render)")), d2 / e = $(div "$(wall d2-golden-check)" "$(wall e-render)") ($(div "$(cpu d2-golden-check)" "$(cpu e-render)"))"
 if [ -n "${TK:-}" ]; then
   echo "  vs tk export:           tk / cold = $(div "$(wall tk-export)" "$cold")x ($(div "$(cpu tk-export)" "$cold_cpu")x); target >= 1.5x"
