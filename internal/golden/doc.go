@@ -22,7 +22,7 @@
 //
 // # Atomicity and crash windows
 //
-// [Update] holds the lock for its whole run, writes every file into the staging directory
+// [Update] holds the lock for its whole run when it writes: it writes every file into the staging directory
 // (mode 0644, directories 0755), makes them durable (one syncfs of the file system on Linux,
 // an fsync of each file and directory elsewhere), and then swaps:
 //
@@ -41,5 +41,8 @@
 //
 // An update whose files equal what is on disk (same paths, bytes and modes, nothing unexpected)
 // does not touch the environment directory at all, so a second update leaves mtimes and git
-// clean.
+// clean. That check first runs without the lock: the directory is read through one handle, so it
+// sees one complete tree even while another run swaps a new one in, and only a full match with no
+// leftovers beside it returns early. Everything else takes the lock and decides again, so the
+// workers of a warm export confirm their unchanged environments in parallel.
 package golden

@@ -83,18 +83,20 @@ func scan(t Target) (scanResult, error) {
 	if err != nil || !ok {
 		return res, err
 	}
-	info, err := os.Stat(abs)
+	// Everything below is read through one handle, so it describes one directory even when an
+	// update swaps another into its place meanwhile.
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return res, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
+	}
+	defer root.Close()
+	info, err := root.Stat(".")
 	if err != nil {
 		return res, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
 	}
 	if info.Mode().Perm() != dirMode {
 		res.badModes["."] = true
 	}
-	root, err := os.OpenRoot(abs)
-	if err != nil {
-		return res, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
-	}
-	defer root.Close()
 	res.exists = true
 	w := walker{t: t, root: root, res: &res}
 	if _, err := w.walk("."); err != nil {

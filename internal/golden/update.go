@@ -50,8 +50,9 @@ func (w writer) step(name string) error {
 // Update makes an environment directory hold exactly files, atomically (see the package
 // documentation for the sequence and its crash windows). It validates every path first and
 // writes nothing when one is unsafe. When the directory already holds exactly these files with
-// the right modes and nothing else, it is not touched and the returned Changes are empty.
-// Concurrent updates of directories with the same parent are serialised by a lock.
+// the right modes and nothing else, it is not touched and the returned Changes are empty; that
+// check takes no lock, so unchanged directories are confirmed in parallel. Updates that write
+// (and concurrent updates of directories with the same parent) are serialised by a lock.
 func Update(t Target, files []File) (Changes, error) {
 	return writer{}.update(t, files)
 }
@@ -71,6 +72,9 @@ func (w writer) update(t Target, files []File) (Changes, error) {
 	}
 	abs := t.osPath()
 	parent, name := filepath.Dir(abs), filepath.Base(abs)
+	if upToDate(t, parent, name, files) {
+		return Changes{}, nil
+	}
 	lock, err := acquireLock(parent, lockTimeout)
 	if err != nil {
 		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
@@ -91,6 +95,28 @@ func (w writer) update(t Target, files []File) (Changes, error) {
 		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
 	}
 	return ch, nil
+}
+
+// upToDate reports, without taking the parent's lock, whether parent/name already holds exactly
+// files and no interrupted update left anything beside it. A match needs no lock: the directory
+// is only ever replaced whole, and scan reads one directory through one handle, so what it saw
+// was a complete tree that some update put there. Any doubt (an error, a leftover, a
+// difference) answers false and the caller takes the locked path, which decides for certain.
+func upToDate(t Target, parent, name string, files []File) bool {
+	cur, err := scan(t)
+	if err != nil || !cur.exists || !plan(cur, files).Empty() {
+		return false
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+name+tmpInfix) || strings.HasPrefix(e.Name(), "."+name+oldInfix) {
+			return false
+		}
+	}
+	return true
 }
 
 // replace stages files in a new directory beside parent/name and swaps it in. On failure it

@@ -297,6 +297,38 @@ func TestUpdateConcurrent(t *testing.T) {
 	}
 }
 
+// TestUpdateUnchangedTakesNoLock confirms an up-to-date directory while another process holds
+// the parent's lock (a locked check would wait for lockTimeout and fail), and leaves leftovers of
+// an interrupted run to the locked path, which removes them even when the tree is up to date.
+func TestUpdateUnchangedTakesNoLock(t *testing.T) {
+	set := []File{deployment("web", "web:1"), deployment("api", "api:1")}
+	root, tgt := newRepo(t, filesMap(set))
+	golden := filepath.Join(root, "golden")
+	lock, err := acquireLock(golden, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := Update(tgt, set)
+	lock.release()
+	if err != nil {
+		t.Fatalf("unchanged update while the lock is held: %v", err)
+	}
+	if !ch.Empty() {
+		t.Errorf("unchanged update reported %+v", ch)
+	}
+
+	testfs.WriteFiles(t, filepath.Join(golden, ".prod.kforge-tmp-7"), map[string]string{"apps/x.yaml": "partial"})
+	if ch, err := Update(tgt, set); err != nil || !ch.Empty() {
+		t.Fatalf("Update = %+v, %v; want no changes", ch, err)
+	}
+	if names := listNames(t, golden); strings.Join(names, ",") != "prod" {
+		t.Errorf("golden/ holds %v: the leftover was not removed", names)
+	}
+	if got := readTree(t, filepath.Join(golden, "prod")); !equalMaps(got, filesMap(set)) {
+		t.Errorf("prod holds %s", keys(got))
+	}
+}
+
 func TestUpdateFailureInjection(t *testing.T) {
 	oldSet := []File{deployment("web", "web:1"), deployment("old", "old:1")}
 	newSet := []File{deployment("web", "web:2"), deployment("new", "new:1")}
