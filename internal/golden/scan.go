@@ -1,10 +1,8 @@
 package golden
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -159,10 +157,15 @@ func (w *walker) walk(rel string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", w.t.display(rel), relErr(err))
 	}
+	// d stays open while its entries are read: the files are opened relative to it.
+	defer d.Close()
 	entries, err := d.ReadDir(-1)
-	d.Close()
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", w.t.display(rel), relErr(err))
+	}
+	files, err := newDirFiles(d, w.root, rel)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", w.t.display(rel), err)
 	}
 	hasYAML := false
 	for _, e := range entries {
@@ -195,7 +198,7 @@ func (w *walker) walk(rel string) (bool, error) {
 		case pathProblem(p) != "":
 			w.add(p, false, "unsafe file name: "+pathProblem(p))
 		default:
-			content, perm, err := readLimited(w.root, p)
+			content, perm, err := files.read(e.Name())
 			if err != nil {
 				return false, fmt.Errorf("read %s: %w", w.t.display(p), err)
 			}
@@ -214,35 +217,6 @@ func (w *walker) add(p string, dir bool, reason string) {
 		p += "/"
 	}
 	w.unexpected = append(w.unexpected, Unexpected{Path: p, Reason: reason})
-}
-
-// readLimited reads a regular file of at most maxFileSize bytes below root.
-func readLimited(root *os.Root, p string) ([]byte, fs.FileMode, error) {
-	f, err := root.Open(p)
-	if err != nil {
-		return nil, 0, relErr(err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, 0, relErr(err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, 0, errors.New("not a regular file")
-	}
-	if info.Size() > maxFileSize {
-		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", info.Size(), maxFileSize)
-	}
-	var buf bytes.Buffer
-	buf.Grow(int(info.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1)); err != nil {
-		return nil, 0, relErr(err)
-	}
-	content := buf.Bytes()
-	if len(content) > maxFileSize {
-		return nil, 0, fmt.Errorf("file too large (more than %d bytes)", maxFileSize)
-	}
-	return content, info.Mode().Perm(), nil
 }
 
 // relErr drops the path from *fs.PathError and *os.LinkError so that messages carry only the

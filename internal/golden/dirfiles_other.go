@@ -1,0 +1,60 @@
+//go:build !linux
+
+package golden
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+)
+
+// dirFiles reads the files of one directory that the walker opened through its root (Linux
+// reads them relative to the directory's descriptor instead, see dirfiles_linux.go).
+type dirFiles struct {
+	root *os.Root
+	rel  string
+}
+
+// newDirFiles prepares reads of the entries of the directory rel below root.
+func newDirFiles(_ *os.File, root *os.Root, rel string) (dirFiles, error) {
+	return dirFiles{root: root, rel: rel}, nil
+}
+
+// read returns the content and permission bits of the regular file name (one path element)
+// in the directory, at most maxFileSize bytes.
+func (df dirFiles) read(name string) ([]byte, fs.FileMode, error) {
+	return readLimited(df.root, path.Join(df.rel, name))
+}
+
+// readLimited reads a regular file of at most maxFileSize bytes below root.
+func readLimited(root *os.Root, p string) ([]byte, fs.FileMode, error) {
+	f, err := root.Open(p)
+	if err != nil {
+		return nil, 0, relErr(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, 0, relErr(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, 0, errors.New("not a regular file")
+	}
+	if info.Size() > maxFileSize {
+		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", info.Size(), maxFileSize)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1)); err != nil {
+		return nil, 0, relErr(err)
+	}
+	content := buf.Bytes()
+	if len(content) > maxFileSize {
+		return nil, 0, fmt.Errorf("file too large (more than %d bytes)", maxFileSize)
+	}
+	return content, info.Mode().Perm(), nil
+}
