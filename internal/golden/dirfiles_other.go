@@ -10,18 +10,44 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
+	"strings"
 )
 
-// dirFiles reads the files of one directory that the walker opened through its root (Linux
-// reads them relative to the directory's descriptor instead, see dirfiles_linux.go).
+// dirFiles lists and reads the entries of one directory that the walker opened through its
+// root (Linux works on the directory's descriptor instead, see dirfiles_linux.go).
 type dirFiles struct {
+	dir  *os.File
 	root *os.Root
 	rel  string
 }
 
-// newDirFiles prepares reads of the entries of the directory rel below root.
-func newDirFiles(_ *os.File, root *os.Root, rel string) (dirFiles, error) {
-	return dirFiles{root: root, rel: rel}, nil
+// newDirFiles prepares reads of the entries of d, the directory rel below root.
+func newDirFiles(d *os.File, root *os.Root, rel string) (dirFiles, error) {
+	return dirFiles{dir: d, root: root, rel: rel}, nil
+}
+
+// list returns the entries of the directory sorted by name.
+func (df dirFiles) list() ([]dirEntry, error) {
+	des, err := df.dir.ReadDir(-1)
+	if err != nil {
+		return nil, relErr(err)
+	}
+	entries := make([]dirEntry, 0, len(des))
+	for _, de := range des {
+		entries = append(entries, dirEntry{name: de.Name(), typ: de.Type()})
+	}
+	slices.SortFunc(entries, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
+	return entries, nil
+}
+
+// dirPerm returns the permission bits of the entry name, without following a symbolic link.
+func (df dirFiles) dirPerm(name string) (fs.FileMode, error) {
+	info, err := df.root.Lstat(path.Join(df.rel, name))
+	if err != nil {
+		return 0, relErr(err)
+	}
+	return info.Mode().Perm(), nil
 }
 
 // read returns the content and permission bits of the regular file name (one path element)

@@ -157,22 +157,22 @@ func (w *walker) walk(rel string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", w.t.display(rel), relErr(err))
 	}
-	// d stays open while its entries are read: the files are opened relative to it.
+	// d stays open while its entries are listed and read: they are opened relative to it.
 	defer d.Close()
-	entries, err := d.ReadDir(-1)
-	if err != nil {
-		return false, fmt.Errorf("read %s: %w", w.t.display(rel), relErr(err))
-	}
 	files, err := newDirFiles(d, w.root, rel)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", w.t.display(rel), err)
+	}
+	entries, err := files.list()
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", w.t.display(rel), err)
 	}
 	hasYAML := false
 	for _, e := range entries {
-		p := path.Join(rel, e.Name())
-		typ := e.Type()
+		p := path.Join(rel, e.name)
+		typ := e.typ
 		switch {
-		case strings.HasPrefix(e.Name(), "."):
+		case strings.HasPrefix(e.name, "."):
 			w.add(p, typ.IsDir(), "hidden entry")
 		case typ.IsDir():
 			mark := len(w.unexpected)
@@ -186,7 +186,7 @@ func (w *walker) walk(rel string) (bool, error) {
 				continue
 			}
 			hasYAML = true
-			if info, err := e.Info(); err != nil || info.Mode().Perm() != dirMode {
+			if perm, err := files.dirPerm(e.name); err != nil || perm != dirMode {
 				w.res.badModes[p+"/"] = true
 			}
 		case typ&fs.ModeSymlink != 0:
@@ -198,7 +198,7 @@ func (w *walker) walk(rel string) (bool, error) {
 		case pathProblem(p) != "":
 			w.add(p, false, "unsafe file name: "+pathProblem(p))
 		default:
-			content, perm, err := files.read(e.Name())
+			content, perm, err := files.read(e.name)
 			if err != nil {
 				return false, fmt.Errorf("read %s: %w", w.t.display(p), err)
 			}
@@ -210,6 +210,12 @@ func (w *walker) walk(rel string) (bool, error) {
 		}
 	}
 	return hasYAML, nil
+}
+
+// dirEntry is one entry of a directory: its name and the type bits of its mode.
+type dirEntry struct {
+	name string
+	typ  fs.FileMode
 }
 
 func (w *walker) add(p string, dir bool, reason string) {
