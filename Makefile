@@ -11,16 +11,16 @@ FUZZTIME ?= 30
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-schemas: ## copy the Kubernetes OpenAPI documents and CRDs kforge embeds from the Go module cache (internal/schema/generated)
-	$(GO) run ./hack/schemas
+schemas: ## regenerate the committed schema data (internal/schema/generated) from the Go module cache
+	$(GO) run ./hack/schemas -force
 
-build: schemas ## build bin/kforge
+build: ## build bin/kforge
 	$(GO) build -o $(BIN) ./cmd/kforge
 
 render: build ## render every environment into dist/<env>/ and validate it against the policies
 	./$(BIN) export dist $(ENVS) --layout golden && ./$(BIN) validate $(ENVS)
 
-test: schemas ## go vet and every test (Go, Jsonnet, Rego, CLI scripts, golden files) with the race detector
+test: ## go vet and every test (Go, Jsonnet, Rego, CLI scripts, golden files) with the race detector
 	$(GO) vet ./... && $(GO) test -race ./...
 
 lint: ## check formatting and lint Go, Jsonnet and Rego
@@ -32,16 +32,16 @@ fmt: ## format Go, Jsonnet and Rego in place
 golden: build ## re-render golden/ from the sources
 	./$(BIN) golden update --all
 
-verify: golden ## fail when golden/ is not what the sources render
-	git diff --exit-code -- golden && test -z "$$(git status --porcelain -- golden)"
+verify: golden schemas ## fail when golden/ or the committed schema data is not what the sources give
+	git diff --exit-code -- golden internal/schema/generated && test -z "$$(git status --porcelain -- golden internal/schema/generated)"
 
-bench: schemas ## run the Go benchmarks, then the end-to-end benchmark (hack/bench.sh)
+bench: ## run the Go benchmarks, then the end-to-end benchmark (hack/bench.sh)
 	$(GO) test -run '^$$' -bench . -benchmem ./... && hack/bench.sh
 
 bench-fixture: build ## end-to-end only: cold, warm, one-file, validate, golden and render runs on a generated repository (BENCH_ENVS=100 BENCH_SERVICES=30 TK=path/to/tk)
 	KFORGE=$(BIN) hack/bench.sh
 
-fuzz: schemas ## run every Go fuzz target for FUZZTIME seconds each (default 30)
+fuzz: ## run every Go fuzz target for FUZZTIME seconds each (default 30)
 	hack/fuzz.sh $(FUZZTIME)
 
 clean: ## remove build output

@@ -2,7 +2,7 @@
 // Kubernetes OpenAPI v3 documents of every supported Kubernetes version (from k8s.io/kubernetes)
 // and the CustomResourceDefinitions of the stack's operators, each from the Go module that ships
 // them as data, plus kforge's own definitions (internal/schema/crds). It writes
-// internal/schema/generated (git-ignored): gzip-compressed documents, an index and a sources
+// internal/schema/generated (committed): gzip-compressed documents, an index and a sources
 // record (module, version, path, SHA-256 and licence of every file taken from a module).
 //
 // It uses nothing but the go command: `go mod download -json module@version` fetches the pinned

@@ -4,7 +4,7 @@
 // the validate stage; policies come after it.
 //
 // The schema data is embedded in the binary. `make schemas` (hack/schemas) copies it out of the Go
-// module cache into the git-ignored generated/ directory before the package builds; the
+// module cache into the committed generated/ directory; the
 // TidbCluster schema, which no Go module ships, is kforge's own (crds/). Users add definitions with
 // Options.CRDDirs, and the definitions an environment renders are used for that environment
 // (Validator.AddCRDs).
