@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,31 +11,9 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/kforge/kforge/internal/finding"
 )
-
-// Severities of findings and rules.
-const (
-	SeverityError   = "error"
-	SeverityWarning = "warning"
-	SeverityInfo    = "info"
-)
-
-func validSeverity(s string) bool {
-	return s == SeverityError || s == SeverityWarning || s == SeverityInfo
-}
-
-// SeverityRank orders severities: error 0, warning 1, info 2, anything else 3.
-func SeverityRank(s string) int {
-	switch s {
-	case SeverityError:
-		return 0
-	case SeverityWarning:
-		return 1
-	case SeverityInfo:
-		return 2
-	}
-	return 3
-}
 
 // EnvInfo describes the environment being validated; policies read it as input.environment.
 type EnvInfo struct {
@@ -70,68 +47,6 @@ type Input struct {
 	Entrypoint string
 }
 
-// ResourceRef identifies a Kubernetes object.
-type ResourceRef struct {
-	APIVersion string `json:"apiVersion"`
-	Kind       string `json:"kind"`
-	Namespace  string `json:"namespace,omitempty"`
-	Name       string `json:"name"`
-}
-
-// String renders "Kind namespace/name", or "Kind name" when cluster-scoped,
-// or "" for an empty reference.
-func (r ResourceRef) String() string {
-	switch {
-	case r == ResourceRef{}:
-		return ""
-	case r.Namespace == "":
-		return r.Kind + " " + r.Name
-	}
-	return r.Kind + " " + r.Namespace + "/" + r.Name
-}
-
-// Finding is one policy result.
-type Finding struct {
-	// RuleID is the rule's custom.id (or the finding's own id, or <package>.<rule>).
-	RuleID string `json:"ruleId"`
-	// Severity is error, warning or info.
-	Severity string `json:"severity"`
-	// Title is the rule's METADATA title.
-	Title string `json:"title,omitempty"`
-	// Message is the finding's msg.
-	Message string `json:"message"`
-	// Environment is the environment's name.
-	Environment string `json:"environment"`
-	// Resource is the object the finding is about; empty if the rule named none.
-	Resource ResourceRef `json:"resource"`
-	// File is where the resource comes from (its golden file), or the
-	// environment's entrypoint; repository-relative, may be empty.
-	File string `json:"file,omitempty"`
-	// Source is the repository-relative .rego file of the rule.
-	Source string `json:"source"`
-}
-
-// SortFindings orders findings by severity, rule, resource and message.
-func SortFindings(fs []Finding) {
-	slices.SortStableFunc(fs, CompareFindings)
-}
-
-// CompareFindings is the order of SortFindings.
-func CompareFindings(a, b Finding) int {
-	return cmp.Or(
-		cmp.Compare(SeverityRank(a.Severity), SeverityRank(b.Severity)),
-		cmp.Compare(a.RuleID, b.RuleID),
-		cmp.Compare(a.Environment, b.Environment),
-		cmp.Compare(a.Resource.Namespace, b.Resource.Namespace),
-		cmp.Compare(a.Resource.Kind, b.Resource.Kind),
-		cmp.Compare(a.Resource.Name, b.Resource.Name),
-		cmp.Compare(a.Resource.APIVersion, b.Resource.APIVersion),
-		cmp.Compare(a.Message, b.Message),
-		cmp.Compare(a.File, b.File),
-		cmp.Compare(a.Source, b.Source),
-	)
-}
-
 // Evaluate runs every loaded policy against one environment and returns its
 // findings, sorted. It is safe to call from many goroutines at once.
 //
@@ -139,7 +54,7 @@ func CompareFindings(a, b Finding) int {
 // at run time (conflicting outputs, a built-in given the wrong type, a finding
 // without a string msg) yields a [KindRuntime] error naming the .rego file
 // and line.
-func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
+func (e *Engine) Evaluate(ctx context.Context, in Input) ([]finding.Finding, error) {
 	parent := ctx
 	if e.timeout > 0 {
 		var cancel context.CancelFunc
@@ -157,7 +72,7 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
 	}
 	files := newFileIndex(in)
 
-	var findings []Finding
+	var findings []finding.Finding
 	if e.kforgeQuery != nil {
 		input, err := environmentInput(in, resources)
 		if err != nil {
@@ -186,7 +101,7 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Finding, error) {
 			findings = append(findings, fs...)
 		}
 	}
-	SortFindings(findings)
+	finding.Sort(findings)
 	return dedupe(findings), nil
 }
 
@@ -234,7 +149,7 @@ func environmentInput(in Input, resources []*ast.Term) (ast.Value, error) {
 // conftest's semantics: a rule any exception names is skipped entirely;
 // string results and objects' msg are messages; empty messages and results of
 // other types are passes.
-func (e *Engine) conftestFindings(parent, ctx context.Context, in Input, i int, res *ast.Term, files *fileIndex) ([]Finding, error) {
+func (e *Engine) conftestFindings(parent, ctx context.Context, in Input, i int, res *ast.Term, files *fileIndex) ([]finding.Finding, error) {
 	file := files.byIndex(i)
 	dir, name := path.Split(file)
 	input := ast.NewObject(
@@ -253,7 +168,7 @@ func (e *Engine) conftestFindings(parent, ctx context.Context, in Input, i int, 
 		return nil, nil
 	}
 	b := rs[0].Bindings
-	var out []Finding
+	var out []finding.Finding
 	for _, rr := range e.conftestRules {
 		if hits, _ := b[rr.excepted].([]any); len(hits) > 0 {
 			continue
@@ -285,7 +200,7 @@ func (e *Engine) conftestFindings(parent, ctx context.Context, in Input, i int, 
 			if msg == "" {
 				continue
 			}
-			out = append(out, Finding{
+			out = append(out, finding.Finding{
 				RuleID:      rr.rule.ID,
 				Severity:    rr.rule.Severity,
 				Title:       rr.rule.Title,
@@ -301,11 +216,11 @@ func (e *Engine) conftestFindings(parent, ctx context.Context, in Input, i int, 
 }
 
 // kforgeFindings decodes one kforge rule body's finding set.
-func (e *Engine) kforgeFindings(rr *reportingRule, set any, in Input, files *fileIndex) ([]Finding, error) {
+func (e *Engine) kforgeFindings(rr *reportingRule, set any, in Input, files *fileIndex) ([]finding.Finding, error) {
 	values, _ := set.([]any)
-	out := make([]Finding, 0, len(values))
+	out := make([]finding.Finding, 0, len(values))
 	for _, v := range values {
-		f := Finding{
+		f := finding.Finding{
 			RuleID:      rr.rule.ID,
 			Severity:    rr.rule.Severity,
 			Title:       rr.rule.Title,
@@ -367,8 +282,8 @@ func (e *Engine) evalError(parent, ctx context.Context, err error, env, resource
 }
 
 // refOf reads apiVersion, kind and metadata (or flat namespace/name fields).
-func refOf(m map[string]any) ResourceRef {
-	var r ResourceRef
+func refOf(m map[string]any) finding.ResourceRef {
+	var r finding.ResourceRef
 	r.APIVersion, _ = m["apiVersion"].(string)
 	r.Kind, _ = m["kind"].(string)
 	if md, ok := m["metadata"].(map[string]any); ok {
@@ -385,12 +300,12 @@ func refOf(m map[string]any) ResourceRef {
 type fileIndex struct {
 	files      []string
 	entrypoint string
-	exact      map[ResourceRef]string
-	loose      map[ResourceRef]string // without apiVersion
+	exact      map[finding.ResourceRef]string
+	loose      map[finding.ResourceRef]string // without apiVersion
 }
 
 func newFileIndex(in Input) *fileIndex {
-	x := &fileIndex{files: in.Files, entrypoint: in.Entrypoint, exact: map[ResourceRef]string{}, loose: map[ResourceRef]string{}}
+	x := &fileIndex{files: in.Files, entrypoint: in.Entrypoint, exact: map[finding.ResourceRef]string{}, loose: map[finding.ResourceRef]string{}}
 	for i, r := range in.Resources {
 		if i >= len(in.Files) || in.Files[i] == "" {
 			continue
@@ -410,7 +325,7 @@ func (x *fileIndex) byIndex(i int) string {
 	return x.entrypoint
 }
 
-func (x *fileIndex) byRef(r ResourceRef) string {
+func (x *fileIndex) byRef(r finding.ResourceRef) string {
 	if f, ok := x.exact[r]; ok {
 		return f
 	}
@@ -423,10 +338,10 @@ func (x *fileIndex) byRef(r ResourceRef) string {
 
 // dedupe drops findings equal but for their source (sorted input), as a
 // Rego set would when two bodies of one rule report the same thing.
-func dedupe(fs []Finding) []Finding {
-	return slices.CompactFunc(fs, func(a, b Finding) bool {
+func dedupe(fs []finding.Finding) []finding.Finding {
+	return slices.CompactFunc(fs, func(a, b finding.Finding) bool {
 		a.Source, b.Source = "", ""
-		return a == b
+		return finding.Equal(a, b)
 	})
 }
 

@@ -40,6 +40,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // DefaultTimeout bounds one environment's evaluation when Options.Timeout is zero.
@@ -77,8 +79,8 @@ type Engine struct {
 	conftestRules      []*reportingRule
 	conftestExceptions int
 
-	rules []Rule
-	byID  map[string]*Rule
+	rules []finding.Rule
+	byID  map[string]*finding.Rule
 
 	// names turns the private names of copied rule bodies back into the
 	// policy's own rule names in error messages.
@@ -91,26 +93,6 @@ const (
 	StyleConftest = "conftest"
 )
 
-// Rule is one entry of the rule catalogue, read from METADATA annotations.
-type Rule struct {
-	// ID is custom.id from the annotations (e.g. KF-CANARY-001); for rules
-	// without one it is "<package>.<rule>", e.g. main.deny_latest.
-	ID string `json:"id"`
-	// Severity is error, warning or info.
-	Severity string `json:"severity"`
-	// Title and Description come from the METADATA block.
-	// Both are always present in JSON, as empty strings when unset.
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	// Package is the Rego package without the data. prefix, e.g. kforge.canary.
-	Package string `json:"package"`
-	// File and Line locate the (first) rule body, repository-relative.
-	File string `json:"file"`
-	Line int    `json:"line"`
-	// Style is StyleKforge or StyleConftest.
-	Style string `json:"style"`
-}
-
 // reportingRule is one rule body whose results become findings.
 type reportingRule struct {
 	style    string
@@ -118,7 +100,7 @@ type reportingRule struct {
 	name     string // the policy's rule name: deny, warn, deny_foo, violation_bar
 	binding  string // query variable holding the body's results
 	ref      ast.Ref
-	rule     Rule   // catalogue entry for this body
+	rule     finding.Rule // catalogue entry for this body
 	excepted string // conftest: query variable of the exception check for this rule name
 }
 

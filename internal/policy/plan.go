@@ -10,6 +10,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
+
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // The rule names conftest reports, as conftest matches them.
@@ -153,13 +155,14 @@ func (e *Engine) describe(c *ast.Compiler, bodies []*plannedBody) error {
 			return fmt.Errorf("find compiled rule %s at %s:%d", b.name, e.rel(b.module), b.row)
 		}
 		rr := b.rr
-		rr.rule = Rule{
+		rr.rule = finding.Rule{
 			Package: rr.pkg,
 			File:    e.rel(compiled.Loc().File),
 			Line:    compiled.Loc().Row,
 			Style:   rr.style,
 		}
-		var id, severity string
+		var id string
+		var severity finding.Severity
 		for _, ref := range as.Chain(compiled) {
 			a := ref.Annotations
 			if a == nil {
@@ -181,10 +184,10 @@ func (e *Engine) describe(c *ast.Compiler, bodies []*plannedBody) error {
 			}
 			if v, ok := a.Custom["severity"]; ok && severity == "" {
 				s, _ := v.(string)
-				if !validSeverity(s) {
-					errs = append(errs, e.annotationError(a, fmt.Sprintf("custom.severity must be %q, %q or %q, not %v", SeverityError, SeverityWarning, SeverityInfo, v)))
+				if !finding.Severity(s).Valid() {
+					errs = append(errs, e.annotationError(a, fmt.Sprintf("custom.severity must be %q, %q or %q, not %v", finding.SeverityError, finding.SeverityWarning, finding.SeverityInfo, v)))
 				}
-				severity = s
+				severity = finding.Severity(s)
 			}
 		}
 		if rr.style == StyleConftest {
@@ -193,9 +196,9 @@ func (e *Engine) describe(c *ast.Compiler, bodies []*plannedBody) error {
 		}
 		rr.rule.ID = cmp.Or(id, rr.pkg+"."+rr.name)
 		if severity == "" {
-			severity = SeverityError
+			severity = finding.SeverityError
 			if rr.name == "warn" || conftestWarning.MatchString(rr.name) {
-				severity = SeverityWarning
+				severity = finding.SeverityWarning
 			}
 		}
 		rr.rule.Severity = severity
@@ -208,16 +211,16 @@ func (e *Engine) describe(c *ast.Compiler, bodies []*plannedBody) error {
 
 // catalogue builds the rule list: one entry per id, from its first body.
 func (e *Engine) catalogue() {
-	all := make([]Rule, 0, len(e.kforgeRules)+len(e.conftestRules))
+	all := make([]finding.Rule, 0, len(e.kforgeRules)+len(e.conftestRules))
 	for _, rr := range slices.Concat(e.kforgeRules, e.conftestRules) {
 		all = append(all, rr.rule)
 	}
-	slices.SortStableFunc(all, func(a, b Rule) int {
+	slices.SortStableFunc(all, func(a, b finding.Rule) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
-	all = slices.CompactFunc(all, func(a, b Rule) bool { return a.ID == b.ID })
+	all = slices.CompactFunc(all, func(a, b finding.Rule) bool { return a.ID == b.ID })
 	e.rules = all
-	e.byID = make(map[string]*Rule, len(all))
+	e.byID = make(map[string]*finding.Rule, len(all))
 	for i := range e.rules {
 		e.byID[e.rules[i].ID] = &e.rules[i]
 	}
@@ -225,7 +228,7 @@ func (e *Engine) catalogue() {
 
 // Rules returns the rule catalogue sorted by id, for `kforge policy list` and
 // the rule descriptors of reports.
-func (e *Engine) Rules() []Rule {
+func (e *Engine) Rules() []finding.Rule {
 	return slices.Clone(e.rules)
 }
 

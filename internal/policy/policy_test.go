@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // testRoot is the absolute testdata directory, the "repository root" of these tests.
@@ -67,20 +69,20 @@ func TestEvaluateKforge(t *testing.T) {
 	e := load(t, []string{"kforge"}, nil, Options{})
 	resources := decode(t, "["+virtualService("order-service", 80, 20)+","+virtualService("esign-service", 90, 5)+","+secret+"]")
 	files := []string{"golden/prod/apps/virtualservice-order-service.yaml", "", "golden/prod/apps/secret-creds.yaml"}
-	vsOrder := ResourceRef{APIVersion: "networking.istio.io/v1", Kind: "VirtualService", Namespace: "apps", Name: "order-service"}
-	vsEsign := ResourceRef{APIVersion: "networking.istio.io/v1", Kind: "VirtualService", Namespace: "apps", Name: "esign-service"}
-	creds := ResourceRef{APIVersion: "v1", Kind: "Secret", Namespace: "apps", Name: "creds"}
+	vsOrder := finding.ResourceRef{APIVersion: "networking.istio.io/v1", Kind: "VirtualService", Namespace: "apps", Name: "order-service"}
+	vsEsign := finding.ResourceRef{APIVersion: "networking.istio.io/v1", Kind: "VirtualService", Namespace: "apps", Name: "esign-service"}
+	creds := finding.ResourceRef{APIVersion: "v1", Kind: "Secret", Namespace: "apps", Name: "creds"}
 	const canary, labels = "kforge/canary/canary.rego", "kforge/labels/labels.rego"
 
 	tests := []struct {
 		name string
 		env  EnvInfo
-		want []Finding
+		want []finding.Finding
 	}{
 		{
 			name: "prod caps the canary at 10",
 			env:  EnvInfo{Name: "environments/prod", Tier: "prod", Namespace: "apps", Labels: map[string]string{"tier": "prod"}},
-			want: []Finding{
+			want: []finding.Finding{
 				{RuleID: "KF-T-001", Severity: "error", Title: "Canary weight exceeds the tier cap", Message: "canary weight 20 exceeds the prod cap of 10", Resource: vsOrder, File: files[0], Source: canary},
 				{RuleID: "KF-T-002", Severity: "error", Title: "Route weights must sum to 100", Message: "route primary weights sum to 95", Resource: vsEsign, File: "environments/prod/main.jsonnet", Source: canary},
 				{RuleID: "KF-T-011", Severity: "error", Title: "No plaintext Secrets", Message: "plaintext Secret rendered", Resource: creds, File: files[2], Source: labels},
@@ -92,7 +94,7 @@ func TestEvaluateKforge(t *testing.T) {
 		{
 			name: "staging allows 20 and a missing tier label is reported",
 			env:  EnvInfo{Name: "environments/staging", Tier: "staging"},
-			want: []Finding{
+			want: []finding.Finding{
 				{RuleID: "KF-T-002", Severity: "error", Title: "Route weights must sum to 100", Message: "route primary weights sum to 95", Resource: vsEsign, File: "environments/staging/main.jsonnet", Source: canary},
 				{RuleID: "KF-T-011", Severity: "error", Title: "No plaintext Secrets", Message: "plaintext Secret rendered", Resource: creds, File: files[2], Source: labels},
 				{RuleID: "kforge.labels.deny", Severity: "error", Message: "environment has no tier label", File: "environments/staging/main.jsonnet", Source: labels},
@@ -130,7 +132,7 @@ func TestEvaluateEmptyEnvironment(t *testing.T) {
 
 func TestRules(t *testing.T) {
 	e := load(t, []string{"kforge", "conftest/policy"}, nil, Options{})
-	want := []Rule{
+	want := []finding.Rule{
 		{ID: "KF-T-001", Severity: "error", Title: "Canary weight exceeds the tier cap", Description: "The canary route may carry at most the tier's cap.", Package: "kforge.canary", File: "kforge/canary/canary.rego", Line: 11, Style: StyleKforge},
 		{ID: "KF-T-002", Severity: "error", Title: "Route weights must sum to 100", Package: "kforge.canary", File: "kforge/canary/canary.rego", Line: 29, Style: StyleKforge},
 		{ID: "KF-T-003", Severity: "warning", Title: "Canary without a header route", Description: "A header route lets testers reach the canary on purpose.", Package: "kforge.canary", File: "kforge/canary/canary.rego", Line: 48, Style: StyleKforge},
@@ -165,16 +167,16 @@ const conftestManifests = `[
 func TestEvaluateConftest(t *testing.T) {
 	resources := decode(t, conftestManifests)
 	files := []string{"golden/dev/apps/deployment-web.yaml", "golden/dev/apps/deployment-legacy.yaml", "golden/dev/apps/deployment-root-ok.yaml", "golden/dev/apps/deployment-good.yml", "golden/dev/apps/service-svc.yaml"}
-	dep := func(name string) ResourceRef {
-		return ResourceRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "apps", Name: name}
+	dep := func(name string) finding.ResourceRef {
+		return finding.ResourceRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "apps", Name: name}
 	}
-	svc := ResourceRef{APIVersion: "v1", Kind: "Service", Namespace: "apps", Name: "svc"}
+	svc := finding.ResourceRef{APIVersion: "v1", Kind: "Service", Namespace: "apps", Name: "svc"}
 	const deployment, helpers, other = "conftest/policy/deployment.rego", "conftest/policy/helpers.rego", "conftest/other/other.rego"
 
 	// What conftest reports for these manifests, one finding per FAIL/WARN line:
 	// "legacy" is excepted from deny_latest and violation_labels, "root-ok"
 	// from the bare deny (exception ""), "good" is clean but for its .yml file.
-	mainFindings := []Finding{
+	mainFindings := []finding.Finding{
 		{RuleID: "main.deny", Severity: "error", Message: "legacy: containers must not run as root", Resource: dep("legacy"), File: files[1], Source: deployment},
 		{RuleID: "main.deny", Severity: "error", Message: "web: containers must not run as root", Resource: dep("web"), File: files[0], Source: deployment},
 		{RuleID: "main.deny", Severity: "error", Message: "Service svc must not be a NodePort", Resource: svc, File: files[4], Source: helpers},
@@ -185,17 +187,17 @@ func TestEvaluateConftest(t *testing.T) {
 		{RuleID: "main.warn_replicas", Severity: "warning", Title: "Few replicas", Message: "only 1 replica", Resource: dep("legacy"), File: files[1], Source: deployment},
 		{RuleID: "main.warn_replicas", Severity: "warning", Title: "Few replicas", Message: "only 1 replica", Resource: dep("web"), File: files[0], Source: deployment},
 	}
-	otherFinding := Finding{RuleID: "other.deny", Severity: "error", Message: "Service svc is checked by package other", Resource: svc, File: files[4], Source: other}
+	otherFinding := finding.Finding{RuleID: "other.deny", Severity: "error", Message: "Service svc is checked by package other", Resource: svc, File: files[4], Source: other}
 	// Errors before warnings, then by rule id.
-	withOther := slices.Concat(mainFindings[:7], []Finding{otherFinding}, mainFindings[7:])
+	withOther := slices.Concat(mainFindings[:7], []finding.Finding{otherFinding}, mainFindings[7:])
 
 	tests := []struct {
 		name string
 		opts Options
-		want []Finding
+		want []finding.Finding
 	}{
 		{name: "default namespace main", opts: Options{}, want: mainFindings},
-		{name: "namespace other only", opts: Options{Namespaces: []string{"other"}}, want: []Finding{otherFinding}},
+		{name: "namespace other only", opts: Options{Namespaces: []string{"other"}}, want: []finding.Finding{otherFinding}},
 		{name: "namespaces main and other", opts: Options{Namespaces: []string{"main", "other"}}, want: withOther},
 		{name: "all namespaces", opts: Options{AllNamespaces: true}, want: withOther},
 		{name: "unknown namespace", opts: Options{Namespaces: []string{"nothing"}}, want: nil},
@@ -207,7 +209,7 @@ func TestEvaluateConftest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := make([]Finding, len(tt.want))
+			want := make([]finding.Finding, len(tt.want))
 			for i, f := range tt.want {
 				f.Environment = "environments/dev"
 				want[i] = f
@@ -439,7 +441,7 @@ func TestConcurrentEvaluate(t *testing.T) {
 		{Environment: EnvInfo{Name: "environments/staging", Tier: "staging"}, Resources: decode(t, "["+virtualService("b", 60, 30)+","+secret+"]")},
 		{Environment: EnvInfo{Name: "environments/prod", Tier: "prod", Labels: map[string]string{"tier": "prod"}}, Resources: decode(t, conftestManifests)},
 	}
-	want := make([][]Finding, len(inputs))
+	want := make([][]finding.Finding, len(inputs))
 	for i, in := range inputs {
 		fs, err := e.Evaluate(context.Background(), in)
 		if err != nil {
@@ -489,24 +491,6 @@ func TestErrorsAs(t *testing.T) {
 	}
 }
 
-func TestResourceRefString(t *testing.T) {
-	tests := []struct {
-		ref  ResourceRef
-		want string
-	}{
-		{ResourceRef{Kind: "Deployment", Namespace: "apps", Name: "web"}, "Deployment apps/web"},
-		{ResourceRef{Kind: "Namespace", Name: "apps"}, "Namespace apps"},
-		{ResourceRef{}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
-			if got := tt.ref.String(); got != tt.want {
-				t.Errorf("String() = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func BenchmarkEvaluate(b *testing.B) {
 	e := load(b, []string{"kforge"}, nil, Options{})
 	var parts []string
@@ -543,7 +527,7 @@ func asError(t *testing.T, err error, kind ErrorKind) *Error {
 	return pe
 }
 
-func assertFindings(t *testing.T, got, want []Finding) {
+func assertFindings(t *testing.T, got, want []finding.Finding) {
 	t.Helper()
 	if len(got) == 0 && len(want) == 0 {
 		return
