@@ -13,6 +13,7 @@ import (
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 func newEnvCmd(streams IOStreams) *cobra.Command {
@@ -67,7 +68,7 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 		}
 		dir = rel
 	}
-	jopts := jsonnet.Options{Root: proj.Root, TraceOut: untrustedWriter{streams.ErrOut}}
+	jopts := jsonnet.Options{Root: proj.Root, TraceOut: termtext.NewWriter(streams.ErrOut)}
 	if err := opts.eval.apply(&jopts, streams.lookupEnv, wd); err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	}
 	for _, e := range envs {
 		for _, w := range e.Warnings {
-			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", untrustedText(w))
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(w))
 		}
 	}
 	if opts.json {

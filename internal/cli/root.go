@@ -8,6 +8,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 // IOStreams are the standard streams and process environment a command may use. Commands never
@@ -104,5 +106,5 @@ Exit codes:
 }
 
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "Error: %s\n", untrustedText(err.Error()))
+	fmt.Fprintf(w, "Error: %s\n", termtext.Sanitize(err.Error()))
 }

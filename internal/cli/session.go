@@ -14,6 +14,7 @@ import (
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 // selectFlags choose the environments and resources a command works on.
@@ -119,7 +120,7 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	if err != nil {
 		return nil, err
 	}
-	opts := jsonnet.Options{Root: proj.Root, TraceOut: untrustedWriter{streams.ErrOut}}
+	opts := jsonnet.Options{Root: proj.Root, TraceOut: termtext.NewWriter(streams.ErrOut)}
 	if err := ev.apply(&opts, streams.lookupEnv, wd); err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	}
 	for _, e := range envs {
 		for _, w := range e.Warnings {
-			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", untrustedText(w))
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(w))
 		}
 	}
 	s := &session{project: proj, renderer: r, envs: envs, discovered: discovered, cache: ce}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/policy"
@@ -100,7 +101,7 @@ type reportFlags struct {
 func (f *reportFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.output, "output", "o", report.FormatText, "report format on stdout: "+strings.Join(report.Formats(), ", "))
 	fs.StringArrayVar(&f.files, "report", nil, "also write a report to a file, as format=path (repeatable), e.g. sarif=kforge.sarif")
-	fs.StringVar(&f.failOn, "fail-on", policy.SeverityError, "lowest severity that makes the run fail (exit 1): error or warning")
+	fs.StringVar(&f.failOn, "fail-on", string(finding.SeverityError), "lowest severity that makes the run fail (exit 1): error or warning")
 }
 
 func (f *reportFlags) validate() error {
@@ -113,7 +114,7 @@ func (f *reportFlags) validate() error {
 			return usageErrorf("--report %q: want format=path with a format among %s", spec, strings.Join(report.Formats(), ", "))
 		}
 	}
-	if f.failOn != policy.SeverityError && f.failOn != policy.SeverityWarning {
+	if sev := finding.Severity(f.failOn); sev != finding.SeverityError && sev != finding.SeverityWarning {
 		return usageErrorf("--fail-on %q: use error or warning", f.failOn)
 	}
 	return nil
@@ -131,7 +132,7 @@ func validFormat(format string) bool {
 // write prints r on streams.Out and into every --report file, then turns the counts into the
 // command's result: a findings error (exit 1) when anything at or above --fail-on was found.
 func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error {
-	opts := report.Options{Color: streams.useColor(streams.Out), FailOnWarning: f.failOn == policy.SeverityWarning}
+	opts := report.Options{Color: streams.useColor(streams.Out), FailOnWarning: finding.Severity(f.failOn) == finding.SeverityWarning}
 	if err := report.Write(streams.Out, f.output, r, opts); err != nil {
 		return fmt.Errorf("write %s report: %w", f.output, err)
 	}
@@ -144,7 +145,7 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 		}
 	}
 	s := r.Summary()
-	if s.Errors > 0 || (f.failOn == policy.SeverityWarning && s.Warnings > 0) {
+	if s.Errors > 0 || (finding.Severity(f.failOn) == finding.SeverityWarning && s.Warnings > 0) {
 		return findingsErrorf("%s and %s in %s", count(s.Errors, "error", "errors"), count(s.Warnings, "warning", "warnings"), count(s.Environments, "environment", "environments"))
 	}
 	return nil
@@ -339,7 +340,7 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 	}
 	// Schema findings depend only on the output and the schemas: an unchanged environment's come
 	// from the render cache.
-	var findings []policy.Finding
+	var findings []finding.Finding
 	if schemas != nil {
 		err = pipeline.Memoize(r, rendered.Output, "schema-findings/v1 "+schemas.Fingerprint(), env, &findings, func() error {
 			findings, err = validateSchemas(ctx, schemas, env.Name, in.Resources, in.Files)
@@ -362,7 +363,7 @@ func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *poli
 		}
 		findings = append(findings, drift...)
 	}
-	policy.SortFindings(findings)
+	finding.Sort(findings)
 	return report.EnvironmentResult{
 		Name:       env.Name,
 		Tier:       env.Tier(),
@@ -419,7 +420,7 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 		return err
 	}
 	findings = append(findings, policyFindings...)
-	policy.SortFindings(findings)
+	finding.Sort(findings)
 	rep := newReport(engine, schemas)
 	rep.Environments = []report.EnvironmentResult{{
 		Name: opts.envName, Tier: opts.tier, Entrypoint: opts.manifests,
@@ -516,7 +517,7 @@ func hasGenerateNameOnly(m *manifest.Manifest) bool {
 func newReport(engine *policy.Engine, schemas *schema.Validator) report.Report {
 	rules := engine.Rules()
 	if schemas != nil {
-		rules = append(rules, schemaRules()...)
+		rules = append(rules, schema.Rules()...)
 	}
 	return report.Report{Tool: "kforge", Version: Version, Rules: rules}
 }

@@ -5,10 +5,10 @@ import (
 	"path"
 	"strings"
 
+	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
-	"github.com/kforge/kforge/internal/policy"
 )
 
 // The findings of `kforge validate --golden`: each way golden/ can differ from what the sources
@@ -22,12 +22,12 @@ const (
 )
 
 // goldenRules are the rule descriptors of the golden findings, for the report's catalogue.
-func goldenRules() []policy.Rule {
-	rule := func(id, title, description string) policy.Rule {
-		return policy.Rule{ID: id, Severity: policy.SeverityError, Title: title, Description: description,
+func goldenRules() []finding.Rule {
+	rule := func(id, title, description string) finding.Rule {
+		return finding.Rule{ID: id, Severity: finding.SeverityError, Title: title, Description: description,
 			Package: "golden", Style: "golden"}
 	}
-	return []policy.Rule{
+	return []finding.Rule{
 		rule(ruleGoldenChanged, "Golden files match the sources",
 			"A committed file under golden/ differs from what the sources render: Argo CD and Flux deploy golden/, so the change would not be deployed as reviewed."),
 		rule(ruleGoldenMissing, "Every rendered resource is committed",
@@ -45,7 +45,7 @@ func goldenRules() []policy.Rule {
 // target filters select, with -t) and returns the differences as findings on the golden files:
 // changed, missing, orphaned and unexpected entries. files are rendered's manifests as golden
 // files, in the same order.
-func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed pipeline.Golden, r *pipeline.Renderer) ([]policy.Finding, error) {
+func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed pipeline.Golden, r *pipeline.Renderer) ([]finding.Finding, error) {
 	if err := golden.ValidateFiles(files); err != nil {
 		return nil, fmt.Errorf("validate %s: %w", rendered.Env.Name, err)
 	}
@@ -58,17 +58,17 @@ func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed 
 	fix := golden.FixHint([]string{t.EnvName()})
 	if len(committed.Tree.Files) == 0 && len(committed.Tree.Unexpected) == 0 && len(files) > 0 {
 		// A new environment: one finding, not one per resource.
-		return []policy.Finding{{
-			RuleID: ruleGoldenMissing, Severity: policy.SeverityError, Title: goldenTitle(ruleGoldenMissing),
+		return []finding.Finding{{
+			RuleID: ruleGoldenMissing, Severity: finding.SeverityError, Title: goldenTitle(ruleGoldenMissing),
 			Environment: rendered.Env.Name, File: t.Dir,
 			Message: fmt.Sprintf("%s holds no golden files yet: the sources render %s that would not be deployed; %s and commit the result",
 				t.Dir, count(len(files), "resource", "resources"), fix),
 		}}, nil
 	}
 	drift := golden.DiffSets(t, selected, files)
-	var out []policy.Finding
+	var out []finding.Finding
 	for _, e := range drift.Entries {
-		f := policy.Finding{Severity: policy.SeverityError, Environment: rendered.Env.Name, File: path.Join(t.Dir, e.Path)}
+		f := finding.Finding{Severity: finding.SeverityError, Environment: rendered.Env.Name, File: path.Join(t.Dir, e.Path)}
 		switch e.Change {
 		case golden.Changed:
 			f.RuleID = ruleGoldenChanged
@@ -108,11 +108,11 @@ func goldenTitle(id string) string {
 
 // staleDirFindings reports the golden directories that belong to no environment, as the
 // findings of a pseudo-environment named after the golden directory.
-func staleDirFindings(goldenDir string, stale []string) []policy.Finding {
-	out := make([]policy.Finding, len(stale))
+func staleDirFindings(goldenDir string, stale []string) []finding.Finding {
+	out := make([]finding.Finding, len(stale))
 	for i, dir := range stale {
-		out[i] = policy.Finding{
-			RuleID: ruleGoldenStaleDir, Severity: policy.SeverityError, Environment: goldenDir, File: dir,
+		out[i] = finding.Finding{
+			RuleID: ruleGoldenStaleDir, Severity: finding.SeverityError, Environment: goldenDir, File: dir,
 			Title:   goldenTitle(ruleGoldenStaleDir),
 			Message: "no environment renders into this directory any more, but whatever deploys it keeps deploying it; run 'kforge golden update --all' (which removes directories that hold only golden files) or delete it",
 		}
@@ -121,11 +121,11 @@ func staleDirFindings(goldenDir string, stale []string) []policy.Finding {
 }
 
 // resourceRef names m in a finding; nil gives the empty reference.
-func resourceRef(m *manifest.Manifest) policy.ResourceRef {
+func resourceRef(m *manifest.Manifest) finding.ResourceRef {
 	if m == nil {
-		return policy.ResourceRef{}
+		return finding.ResourceRef{}
 	}
-	return policy.ResourceRef{APIVersion: m.APIVersion(), Kind: m.Kind(), Namespace: m.Namespace(), Name: m.Name()}
+	return finding.ResourceRef{APIVersion: m.APIVersion(), Kind: m.Kind(), Namespace: m.Namespace(), Name: m.Name()}
 }
 
 // lineCounts summarises a unified diff as "+2 -2 lines"; a diff kforge could not show (too

@@ -101,7 +101,7 @@ type reportingRule struct {
 	binding  string // query variable holding the body's results
 	ref      ast.Ref
 	rule     finding.Rule // catalogue entry for this body
-	excepted string // conftest: query variable of the exception check for this rule name
+	excepted string       // conftest: query variable of the exception check for this rule name
 }
 
 // Load reads every .rego file under dirs (recursively, tests included, hidden

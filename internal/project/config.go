@@ -18,12 +18,11 @@ import (
 // Default values of the kforge.yaml keys. They describe a plain Tanka
 // repository, so a repository without kforge.yaml needs no configuration.
 const (
-	DefaultLib               = "lib"
-	DefaultVendor            = "vendor"
-	DefaultEnvironments      = "environments"
-	DefaultPolicies          = "policies"
-	DefaultGolden            = "golden"
-	DefaultKubernetesVersion = "1.33"
+	DefaultLib          = "lib"
+	DefaultVendor       = "vendor"
+	DefaultEnvironments = "environments"
+	DefaultPolicies     = "policies"
+	DefaultGolden       = "golden"
 
 	DefaultMaxStack          = 500
 	DefaultMaxOutputBytes    = 128 << 20
@@ -51,7 +50,8 @@ type Config struct {
 	// Golden is the directory holding the committed manifests ("golden").
 	Golden string `json:"golden"`
 	// KubernetesVersion is the "major.minor" Kubernetes version the
-	// manifests target ("1.33").
+	// manifests target ("1.33"); empty leaves the choice to the schema
+	// validator, whose default is schema.DefaultKubernetesVersion.
 	KubernetesVersion string `json:"kubernetesVersion"`
 	// Limits bounds evaluation and validation.
 	Limits Limits `json:"limits"`
@@ -85,13 +85,12 @@ type Limits struct {
 // DefaultConfig returns the configuration of a repository without kforge.yaml.
 func DefaultConfig() Config {
 	return Config{
-		Lib:               DefaultLib,
-		Vendor:            DefaultVendor,
-		Environments:      DefaultEnvironments,
-		Policies:          []string{DefaultPolicies},
-		Golden:            DefaultGolden,
-		KubernetesVersion: DefaultKubernetesVersion,
-		Limits:            DefaultLimits(),
+		Lib:          DefaultLib,
+		Vendor:       DefaultVendor,
+		Environments: DefaultEnvironments,
+		Policies:     []string{DefaultPolicies},
+		Golden:       DefaultGolden,
+		Limits:       DefaultLimits(),
 	}
 }
 

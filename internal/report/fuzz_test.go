@@ -11,22 +11,23 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 // fuzzReport builds a report from untrusted strings: everything a policy, a manifest or an
 // environment name can put into a finding. n findings share the strings, each message numbered.
 func fuzzReport(env, rule, title, msg, file, kind, name string, sev uint8, n int) Report {
-	severities := []string{policy.SeverityError, policy.SeverityWarning, policy.SeverityInfo}
-	var fs []policy.Finding
+	severities := []finding.Severity{finding.SeverityError, finding.SeverityWarning, finding.SeverityInfo}
+	var fs []finding.Finding
 	for i := range n {
-		fs = append(fs, policy.Finding{
+		fs = append(fs, finding.Finding{
 			RuleID:      rule,
 			Severity:    severities[(int(sev)+i)%3],
 			Title:       title,
 			Message:     fmt.Sprintf("%s #%d", msg, i),
 			Environment: env,
-			Resource:    policy.ResourceRef{APIVersion: "v1", Kind: kind, Namespace: "ns", Name: name},
+			Resource:    finding.ResourceRef{APIVersion: "v1", Kind: kind, Namespace: "ns", Name: name},
 			File:        file,
 			Source:      "policies/p.rego",
 		})
@@ -97,7 +98,7 @@ func FuzzGitHubAnnotations(f *testing.F) {
 			if n == 1 {
 				m := annotation.FindStringSubmatch(lines[0])
 				unescaped := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%").Replace(m[3])
-				if wantMsg := escapeControls(githubMessage(r.normalized().Environments[0].Findings[0])); unescaped != wantMsg {
+				if wantMsg := termtext.Escape(githubMessage(r.normalized().Environments[0].Findings[0])); unescaped != wantMsg {
 					t.Fatalf("message decodes to %q, want %q", unescaped, wantMsg)
 				}
 			}
@@ -232,7 +233,7 @@ func FuzzText(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, c := range b.String() {
-			if c != '\n' && c != '\t' && (isControl(c) || c == '\r') {
+			if c != '\n' && c != '\t' && (termtext.IsControl(c) || c == '\r') {
 				t.Fatalf("control character %U in\n%q", c, b.String())
 			}
 		}

@@ -6,7 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 // githubAnnotationLimit is how many annotations of each kind (error,
@@ -31,7 +32,7 @@ func WriteGitHub(w io.Writer, r Report, opts Options) error {
 	}
 	bw := bufio.NewWriter(w)
 	annotated := map[string]int{}
-	var rest []policy.Finding
+	var rest []finding.Finding
 	var restCounts Counts
 	for _, e := range r.Environments {
 		for _, f := range e.Findings {
@@ -68,18 +69,18 @@ func WriteGitHub(w io.Writer, r Report, opts Options) error {
 	return bw.Flush()
 }
 
-func githubCommand(severity string) string {
+func githubCommand(severity finding.Severity) string {
 	switch severity {
-	case policy.SeverityError:
+	case finding.SeverityError:
 		return "error"
-	case policy.SeverityWarning:
+	case finding.SeverityWarning:
 		return "warning"
 	}
 	return "notice"
 }
 
 // githubMessage is "environment: resource: message".
-func githubMessage(f policy.Finding) string {
+func githubMessage(f finding.Finding) string {
 	s := f.Environment + ": "
 	if res := f.Resource.String(); res != "" {
 		s += res + ": "
@@ -90,10 +91,10 @@ func githubMessage(f policy.Finding) string {
 // githubData escapes a command's message the way the Actions runner
 // unescapes it; other control characters are shown as \xNN.
 func githubData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(escapeControls(s))
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(termtext.Escape(s))
 }
 
 // githubProperty escapes a command property value; : and , delimit properties.
 func githubProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(escapeControls(s))
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(termtext.Escape(s))
 }

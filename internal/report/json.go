@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // JSONSchemaVersion is the version of the JSON report schema; it changes only
@@ -59,7 +61,7 @@ func WriteJSON(w io.Writer, r Report, _ Options) error {
 		Tool:          jsonTool{Name: r.Tool, Version: r.Version},
 		Summary:       jsonSummary{Environments: s.Environments, Resources: s.Resources, Findings: s.Total(), Counts: s.Counts},
 		Environments:  make([]jsonEnvironment, 0, len(r.Environments)),
-		Rules:         make([]jsonRule, 0, len(r.Rules)),
+		Rules:         append(make([]finding.Rule, 0, len(r.Rules)), r.Rules...),
 	}
 	for _, e := range r.Environments {
 		c := e.Counts()
@@ -84,9 +86,6 @@ func WriteJSON(w io.Writer, r Report, _ Options) error {
 		}
 		doc.Environments = append(doc.Environments, je)
 	}
-	for _, rule := range r.Rules {
-		doc.Rules = append(doc.Rules, jsonRule(rule))
-	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -101,7 +100,7 @@ type jsonReport struct {
 	Tool          jsonTool          `json:"tool"`
 	Summary       jsonSummary       `json:"summary"`
 	Environments  []jsonEnvironment `json:"environments"`
-	Rules         []jsonRule        `json:"rules"`
+	Rules         []finding.Rule    `json:"rules"`
 }
 
 type jsonTool struct {
@@ -131,13 +130,13 @@ type jsonEnvironment struct {
 }
 
 type jsonFinding struct {
-	RuleID   string       `json:"ruleId"`
-	Severity string       `json:"severity"`
-	Title    string       `json:"title"`
-	Message  string       `json:"message"`
-	Resource jsonResource `json:"resource"`
-	File     string       `json:"file"`
-	Policy   string       `json:"policy"`
+	RuleID   string           `json:"ruleId"`
+	Severity finding.Severity `json:"severity"`
+	Title    string           `json:"title"`
+	Message  string           `json:"message"`
+	Resource jsonResource     `json:"resource"`
+	File     string           `json:"file"`
+	Policy   string           `json:"policy"`
 }
 
 type jsonResource struct {
@@ -145,15 +144,4 @@ type jsonResource struct {
 	Kind       string `json:"kind"`
 	Namespace  string `json:"namespace"`
 	Name       string `json:"name"`
-}
-
-type jsonRule struct {
-	ID          string `json:"id"`
-	Severity    string `json:"severity"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Package     string `json:"package"`
-	File        string `json:"file"`
-	Line        int    `json:"line"`
-	Style       string `json:"style"`
 }

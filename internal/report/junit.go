@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // WriteJUnit renders the report as JUnit XML for CI test views: a testsuite
@@ -25,7 +25,7 @@ func WriteJUnit(w io.Writer, r Report, opts Options) error {
 		if e.Tier != "" {
 			suite.Properties = &junitProperties{Property: []junitProperty{{Name: "tier", Value: e.Tier}}}
 		}
-		groups := map[string][]policy.Finding{}
+		groups := map[string][]finding.Finding{}
 		var keys []junitKey
 		for _, f := range e.Findings {
 			k := junitKey{rule: f.RuleID, resource: f.Resource}
@@ -51,14 +51,14 @@ func WriteJUnit(w io.Writer, r Report, opts Options) error {
 			var failure, notes []string
 			for _, f := range fs {
 				text := junitText(f)
-				if f.Severity == policy.SeverityError || (opts.FailOnWarning && f.Severity == policy.SeverityWarning) {
+				if f.Severity == finding.SeverityError || (opts.FailOnWarning && f.Severity == finding.SeverityWarning) {
 					failure = append(failure, text)
 					if tc.Failure == nil {
-						tc.Failure = &junitFailure{Type: f.Severity, Message: f.Message}
+						tc.Failure = &junitFailure{Type: string(f.Severity), Message: f.Message}
 					}
 					continue
 				}
-				notes = append(notes, f.Severity+": "+text)
+				notes = append(notes, string(f.Severity)+": "+text)
 			}
 			if tc.Failure != nil {
 				tc.Failure.Text = strings.Join(failure, "\n\n")
@@ -91,7 +91,7 @@ func WriteJUnit(w io.Writer, r Report, opts Options) error {
 // junitKey groups findings into one testcase: rule × resource.
 type junitKey struct {
 	rule     string
-	resource policy.ResourceRef
+	resource finding.ResourceRef
 }
 
 func (k junitKey) String() string {
@@ -102,7 +102,7 @@ func (k junitKey) String() string {
 }
 
 // junitText is the failure body of one finding: title, message, places.
-func junitText(f policy.Finding) string {
+func junitText(f finding.Finding) string {
 	var lines []string
 	if f.Title != "" {
 		lines = append(lines, f.RuleID+": "+f.Title)

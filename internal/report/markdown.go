@@ -5,7 +5,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 // markdownLimit is GitHub's limit for a comment body, in characters; the
@@ -117,11 +118,11 @@ func openAttr(c Counts) string {
 	return ""
 }
 
-func severityBadge(s string) string {
+func severityBadge(s finding.Severity) string {
 	switch s {
-	case policy.SeverityError:
+	case finding.SeverityError:
 		return "❌ error"
-	case policy.SeverityWarning:
+	case finding.SeverityWarning:
 		return "⚠️ warning"
 	}
 	return "ℹ️ info"
@@ -156,7 +157,7 @@ func mdText(s string) string {
 		case '\t':
 			b.WriteByte(' ')
 		default:
-			if !isControl(r) {
+			if !termtext.IsControl(r) {
 				b.WriteRune(r)
 			}
 		}

@@ -13,7 +13,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // Report is everything a validation run found.
@@ -23,8 +23,10 @@ type Report struct {
 	Version string
 	// Environments holds one result per validated environment.
 	Environments []EnvironmentResult
-	// Rules is the rule catalogue of the loaded policies (policy.Engine.Rules).
-	Rules []policy.Rule
+	// Rules is the rule catalogue: the rules of the loaded policies and of the
+	// built-in checks. A rule a finding names but the catalogue lacks is added
+	// from the finding.
+	Rules []finding.Rule
 }
 
 // EnvironmentResult is one environment's part of a report.
@@ -38,8 +40,8 @@ type EnvironmentResult struct {
 	Entrypoint string
 	// Resources is the number of manifests validated.
 	Resources int
-	// Findings are the policy findings.
-	Findings []policy.Finding
+	// Findings are the environment's findings: policies, schemas, golden drift.
+	Findings []finding.Finding
 }
 
 // Counts tallies findings by severity.
@@ -52,11 +54,11 @@ type Counts struct {
 // Total is the number of findings counted.
 func (c Counts) Total() int { return c.Errors + c.Warnings + c.Infos }
 
-func (c *Counts) add(severity string) {
+func (c *Counts) add(severity finding.Severity) {
 	switch severity {
-	case policy.SeverityError:
+	case finding.SeverityError:
 		c.Errors++
-	case policy.SeverityWarning:
+	case finding.SeverityWarning:
 		c.Warnings++
 	default:
 		c.Infos++
@@ -143,7 +145,7 @@ func Write(w io.Writer, format string, r Report, opts Options) error {
 }
 
 // normalized returns a copy of r in canonical order: environments by name,
-// findings by policy.CompareFindings, rules by id. Findings without a file
+// findings by finding.Compare, rules by id. Findings without a file
 // point at their environment's entrypoint, and every rule a finding names
 // has a catalogue entry.
 func (r Report) normalized() Report {
@@ -166,14 +168,14 @@ func (r Report) normalized() Report {
 			}
 			if !known[f.RuleID] {
 				known[f.RuleID] = true
-				out.Rules = append(out.Rules, policy.Rule{ID: f.RuleID, Severity: f.Severity, Title: f.Title, File: f.Source})
+				out.Rules = append(out.Rules, finding.Rule{ID: f.RuleID, Severity: f.Severity, Title: f.Title, File: f.Source})
 			}
 		}
-		policy.SortFindings(e.Findings)
+		finding.Sort(e.Findings)
 		out.Environments[i] = e
 	}
 	slices.SortStableFunc(out.Environments, func(a, b EnvironmentResult) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortStableFunc(out.Rules, func(a, b policy.Rule) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortStableFunc(out.Rules, func(a, b finding.Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
@@ -209,39 +211,9 @@ func summaryText(s Summary) string {
 }
 
 // subject names what a finding is about: the resource, or the environment.
-func subject(f policy.Finding) string {
+func subject(f finding.Finding) string {
 	if s := f.Resource.String(); s != "" {
 		return s
 	}
 	return "environment"
-}
-
-// sanitize makes untrusted text safe for a terminal: control characters
-// other than newline and tab become \xNN, carriage returns vanish. Invalid
-// UTF-8 becomes U+FFFD and carriage returns go first, so that removing one
-// cannot join two stray bytes into a control character ("\xc2\r\x9b" would
-// otherwise become U+009B, the single-character CSI).
-func sanitize(s string) string {
-	return escapeControls(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\r", ""))
-}
-
-// escapeControls turns control characters other than CR, LF and tab into
-// \xNN, so a message cannot carry terminal escape sequences.
-func escapeControls(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if isControl(r) {
-			fmt.Fprintf(&b, `\x%02x`, r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func isControl(r rune) bool {
-	return (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/pmezard/go-difflib/difflib"
 
-	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/finding"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -47,12 +47,12 @@ func assertGolden(t *testing.T, name string, got []byte) {
 }
 
 var (
-	vsOrder = policy.ResourceRef{APIVersion: "networking.istio.io/v1", Kind: "VirtualService", Namespace: "apps", Name: "order-service"}
-	rollout = policy.ResourceRef{APIVersion: "argoproj.io/v1alpha1", Kind: "Rollout", Namespace: "apps", Name: "esign-service"}
-	ns      = policy.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: "apps"}
+	vsOrder = finding.ResourceRef{APIVersion: "networking.istio.io/v1", Kind: "VirtualService", Namespace: "apps", Name: "order-service"}
+	rollout = finding.ResourceRef{APIVersion: "argoproj.io/v1alpha1", Kind: "Rollout", Namespace: "apps", Name: "esign-service"}
+	ns      = finding.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: "apps"}
 )
 
-var catalogue = []policy.Rule{
+var catalogue = []finding.Rule{
 	{ID: "KF-CANARY-003", Severity: "error", Title: "Canary weight within the tier cap", Description: "The canary's share of traffic stays under the tier's cap.", Package: "kforge.canary", File: "policies/canary/canary.rego", Line: 202, Style: "kforge"},
 	{ID: "KF-CANARY-004", Severity: "error", Title: "Rollout first canary step within the tier cap", Package: "kforge.canary", File: "policies/canary/canary.rego", Line: 224, Style: "kforge"},
 	{ID: "KF-SAMPLING-005", Severity: "warning", Title: "Bare traceidratio sampler", Description: "Use parentbased_traceidratio so traces stay whole.", Package: "kforge.sampling", File: "policies/sampling/sampling.rego", Line: 168, Style: "kforge"},
@@ -71,7 +71,7 @@ func sampleReport() Report {
 		Environments: []EnvironmentResult{
 			{
 				Name: "environments/prod", Tier: "prod", Entrypoint: "environments/prod/main.jsonnet", Resources: 212,
-				Findings: []policy.Finding{
+				Findings: []finding.Finding{
 					{RuleID: "KF-SAMPLING-005", Severity: "warning", Title: "Bare traceidratio sampler", Message: "OTEL_TRACES_SAMPLER is traceidratio; use parentbased_traceidratio", Environment: "environments/prod", Resource: rollout, File: "golden/prod/apps/rollout-esign-service.yaml", Source: "policies/sampling/sampling.rego"},
 					{RuleID: "KF-CANARY-003", Severity: "error", Title: "Canary weight within the tier cap", Message: "canary weight 20 exceeds the prod cap of 10", Environment: "environments/prod", Resource: vsOrder, File: "golden/prod/apps/virtualservice-order-service.yaml", Source: "policies/canary/canary.rego"},
 					{RuleID: "KF-K8S-010", Severity: "info", Title: "Recommended labels", Message: "missing label app.kubernetes.io/part-of", Environment: "environments/prod", Resource: ns, File: "golden/prod/_cluster/namespace-apps.yaml", Source: "policies/kubernetes/kubernetes.rego"},
@@ -81,7 +81,7 @@ func sampleReport() Report {
 			{Name: "environments/dev", Tier: "dev", Entrypoint: "environments/dev/main.jsonnet", Resources: 180},
 			{
 				Name: "environments/staging", Tier: "staging", Entrypoint: "environments/staging/main.jsonnet", Resources: 200,
-				Findings: []policy.Finding{
+				Findings: []finding.Finding{
 					{RuleID: "main.deny", Severity: "error", Message: "environment has no tier label", Environment: "environments/staging", Source: "policy/deny.rego"},
 				},
 			},
@@ -97,10 +97,10 @@ func hostileReport() Report {
 		Tool: "kforge", Version: "v0.1.0",
 		Environments: []EnvironmentResult{{
 			Name: "environments/edge", Tier: "dev", Entrypoint: "environments/edge/main.jsonnet", Resources: 2,
-			Findings: []policy.Finding{
+			Findings: []finding.Finding{
 				{RuleID: "KF-EDGE-001", Severity: "error", Title: "Title: with, delimiters 100%",
 					Message:     "50% done\r\n::error::injected | <script>alert(1)</script> `code` back\\slash & \"quotes\" \x1b[31mred\x1b[0m",
-					Environment: "environments/edge", Resource: policy.ResourceRef{APIVersion: "v1", Kind: "ConfigMap", Namespace: "a|b", Name: "c<d>"},
+					Environment: "environments/edge", Resource: finding.ResourceRef{APIVersion: "v1", Kind: "ConfigMap", Namespace: "a|b", Name: "c<d>"},
 					File: "golden/edge/a,b/config:map.yaml", Source: "policies/edge.rego"},
 				{RuleID: "KF-EDGE-002", Severity: "warning", Message: "line one\nline two\\|still a cell",
 					Environment: "environments/edge", Source: "policies/edge.rego"},
@@ -245,10 +245,10 @@ func TestGitHubLimits(t *testing.T) {
 	r := Report{Tool: "kforge", Environments: []EnvironmentResult{{Name: "environments/prod", Resources: 30}}}
 	for i := range 13 {
 		r.Environments[0].Findings = append(r.Environments[0].Findings,
-			policy.Finding{RuleID: "KF-E", Severity: "error", Message: fmt.Sprintf("error %02d", i), File: "golden/prod/e.yaml"},
-			policy.Finding{RuleID: "KF-W", Severity: "warning", Message: fmt.Sprintf("warning %02d", i)})
+			finding.Finding{RuleID: "KF-E", Severity: "error", Message: fmt.Sprintf("error %02d", i), File: "golden/prod/e.yaml"},
+			finding.Finding{RuleID: "KF-W", Severity: "warning", Message: fmt.Sprintf("warning %02d", i)})
 	}
-	r.Environments[0].Findings = append(r.Environments[0].Findings, policy.Finding{RuleID: "KF-I", Severity: "info", Message: "info"})
+	r.Environments[0].Findings = append(r.Environments[0].Findings, finding.Finding{RuleID: "KF-I", Severity: "info", Message: "info"})
 
 	tests := []struct {
 		name                      string
@@ -358,7 +358,7 @@ func TestSARIFValidates(t *testing.T) {
 }
 
 func TestSARIFFingerprints(t *testing.T) {
-	f := policy.Finding{RuleID: "KF-CANARY-003", Environment: "environments/prod", Resource: vsOrder, Message: "canary weight 20"}
+	f := finding.Finding{RuleID: "KF-CANARY-003", Environment: "environments/prod", Resource: vsOrder, Message: "canary weight 20"}
 	moved := f
 	moved.Message, moved.File = "canary weight 30", "elsewhere.yaml"
 	other := f
@@ -373,7 +373,7 @@ func TestSARIFFingerprints(t *testing.T) {
 		t.Errorf("fingerprint %q is not a hex SHA-256", got)
 	}
 	// Without a resource the file tells two findings of one rule apart.
-	stray := policy.Finding{RuleID: "KF-GOLDEN-004", Environment: "environments/prod", File: "golden/prod/a.txt"}
+	stray := finding.Finding{RuleID: "KF-GOLDEN-004", Environment: "environments/prod", File: "golden/prod/a.txt"}
 	other = stray
 	other.File = "golden/prod/b.txt"
 	if fingerprint(stray) == fingerprint(other) {
@@ -404,10 +404,10 @@ func TestMarkdownTruncation(t *testing.T) {
 	for e := range 3 {
 		env := EnvironmentResult{Name: fmt.Sprintf("environments/env-%d", e), Tier: "prod", Resources: 2000}
 		for i := range 1000 {
-			env.Findings = append(env.Findings, policy.Finding{
+			env.Findings = append(env.Findings, finding.Finding{
 				RuleID: "KF-CANARY-003", Severity: "error", Title: "Canary weight within the tier cap",
 				Message:  fmt.Sprintf("canary weight %d exceeds the prod cap of 10 | <b>%d</b>", 11+i, i),
-				Resource: policy.ResourceRef{Kind: "VirtualService", Namespace: "apps", Name: fmt.Sprintf("svc-%04d", i)},
+				Resource: finding.ResourceRef{Kind: "VirtualService", Namespace: "apps", Name: fmt.Sprintf("svc-%04d", i)},
 				File:     fmt.Sprintf("golden/env-%d/apps/virtualservice-svc-%04d.yaml", e, i),
 			})
 		}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
-	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // sarifFingerprintKey names kforge's partial fingerprint in SARIF results.
@@ -88,11 +88,11 @@ func WriteSARIF(w io.Writer, r Report, _ Options) error {
 	return nil
 }
 
-func sarifLevel(severity string) string {
+func sarifLevel(severity finding.Severity) string {
 	switch severity {
-	case policy.SeverityError:
+	case finding.SeverityError:
 		return sarif.LevelError
-	case policy.SeverityWarning:
+	case finding.SeverityWarning:
 		return sarif.LevelWarning
 	}
 	return sarif.LevelNote
@@ -100,8 +100,8 @@ func sarifLevel(severity string) string {
 
 // logicalName is "<environment>/<apiVersion>/<kind>/<namespace>/<name>",
 // or the environment alone for findings about no resource.
-func logicalName(f policy.Finding) string {
-	if f.Resource == (policy.ResourceRef{}) {
+func logicalName(f finding.Finding) string {
+	if f.Resource == (finding.ResourceRef{}) {
 		return f.Environment
 	}
 	return fmt.Sprintf("%s/%s/%s/%s/%s", f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name)
@@ -110,9 +110,9 @@ func logicalName(f policy.Finding) string {
 // fingerprint is a stable hash of rule id, environment and resource; for a finding about no
 // resource (a stray file in a golden directory, an environment-wide rule) the file stands in for
 // it, so that two such findings of one rule stay two alerts.
-func fingerprint(f policy.Finding) string {
+func fingerprint(f finding.Finding) string {
 	parts := []string{f.RuleID, f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name}
-	if f.Resource == (policy.ResourceRef{}) {
+	if f.Resource == (finding.ResourceRef{}) {
 		parts = append(parts, f.File)
 	}
 	h := sha256.New()

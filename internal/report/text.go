@@ -6,7 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 // ANSI escape sequences used when Options.Color is set.
@@ -42,9 +43,9 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 	}
 	for _, e := range r.Environments {
 		c := e.Counts()
-		header := sanitize(e.Name)
+		header := termtext.Sanitize(e.Name)
 		if e.Tier != "" {
-			header += " (" + sanitize(e.Tier) + ")"
+			header += " (" + termtext.Sanitize(e.Tier) + ")"
 		}
 		status := countsText(c)
 		if c.Total() == 0 {
@@ -53,16 +54,16 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 		fmt.Fprintf(bw, "%s: %s, %s\n", paint(ansiBold, header), plural(e.Resources, "resource"), status)
 		for _, f := range e.Findings {
 			sev := fmt.Sprintf("%-7s", f.Severity)
-			fmt.Fprintf(bw, "  %s  %s  %s\n", paint(severityColor(f.Severity), sev), sanitize(f.RuleID), sanitize(subject(f)))
-			msg := sanitize(f.Message)
+			fmt.Fprintf(bw, "  %s  %s  %s\n", paint(severityColor(f.Severity), sev), termtext.Sanitize(f.RuleID), termtext.Sanitize(subject(f)))
+			msg := termtext.Sanitize(f.Message)
 			if f.Title != "" {
-				msg = sanitize(f.Title) + ": " + msg
+				msg = termtext.Sanitize(f.Title) + ": " + msg
 			}
 			for line := range strings.SplitSeq(msg, "\n") {
 				fmt.Fprintf(bw, "           %s\n", line)
 			}
 			if f.File != "" {
-				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "at "+sanitize(f.File)))
+				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "at "+termtext.Sanitize(f.File)))
 			}
 		}
 	}
@@ -83,11 +84,11 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 	return bw.Flush()
 }
 
-func severityColor(s string) string {
+func severityColor(s finding.Severity) string {
 	switch s {
-	case policy.SeverityError:
+	case finding.SeverityError:
 		return ansiRed
-	case policy.SeverityWarning:
+	case finding.SeverityWarning:
 		return ansiYellow
 	}
 	return ansiCyan

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kforge/kforge/internal/finding"
 )
 
 var duplicateKeyLine = regexp.MustCompile(`line (\d+): key ("(?:[^"\\]|\\.)*") already set in map`)
@@ -13,7 +15,7 @@ var duplicateKeyLine = regexp.MustCompile(`line (\d+): key ("(?:[^"\\]|\\.)*") a
 // object (KF-SCHEMA-006). Decoded objects cannot show them, so the caller passes the document's
 // text, for manifests read from files (`kforge validate --manifests`); Jsonnet output never has
 // them. res names the object in the findings; line numbers count from the document's first line.
-func DuplicateFields(doc []byte, res Resource) []Finding {
+func DuplicateFields(doc []byte, res finding.ResourceRef) []Finding {
 	_, err := yaml.YAMLToJSONStrict(doc)
 	if err == nil {
 		return nil
@@ -24,7 +26,7 @@ func DuplicateFields(doc []byte, res Resource) []Finding {
 		if qerr != nil {
 			key = m[2]
 		}
-		out = append(out, newFinding(RuleDuplicate, SeverityError, res, "", "",
+		out = append(out, newFinding(RuleDuplicate, finding.SeverityError, res, "", "",
 			"line "+m[1]+": field "+strconv.Quote(key)+" is set twice in the same object; the API server keeps one of the values"))
 	}
 	return out

@@ -14,6 +14,8 @@ import (
 	"k8s.io/kube-openapi/pkg/validation/spec"
 	"k8s.io/kube-openapi/pkg/validation/strfmt"
 	"k8s.io/kube-openapi/pkg/validation/validate"
+
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // kindValidator checks objects of one kind and version. It does not change once built (but for
@@ -132,10 +134,10 @@ func postProcess(s *spec.Schema, fn func(*spec.Schema) error) error {
 
 // check validates data, a normalized copy of the object that it may change (unknown fields are
 // removed, custom resource defaults applied, as the API server does before validating).
-func (k *kindValidator) check(ctx context.Context, res Resource, data map[string]any) []Finding {
+func (k *kindValidator) check(ctx context.Context, res finding.ResourceRef, data map[string]any) []Finding {
 	var out []Finding
 	add := func(id, path, msg string) {
-		out = append(out, newFinding(id, SeverityError, res, k.source, path, msg))
+		out = append(out, newFinding(id, finding.SeverityError, res, k.source, path, msg))
 	}
 	for _, u := range pruneUnknown(data, k.tree, nil, true) {
 		add(RuleUnknownField, u.path, u.message())

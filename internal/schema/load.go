@@ -15,14 +15,17 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/schema/schemadata"
 )
+
+// DefaultKubernetesVersion is the Kubernetes version whose built-in schemas apply when neither
+// kforge.yaml (kubernetesVersion) nor --kube-version names one.
+const DefaultKubernetesVersion = "1.33"
 
 // Options configure Load.
 type Options struct {
 	// KubernetesVersion is the "major.minor" Kubernetes version whose built-in schemas apply
-	// ("1.33", "v1.33" is accepted); empty means project.DefaultKubernetesVersion.
+	// ("1.33", "v1.33" is accepted); empty means DefaultKubernetesVersion.
 	KubernetesVersion string
 	// CRDDirs are directories (read recursively) or files of CustomResourceDefinitions, YAML or
 	// JSON, multi-document streams and v1 Lists allowed; other documents are ignored. They take
@@ -132,7 +135,7 @@ func Load(opts Options) (*Validator, error) {
 	}
 	want := strings.TrimPrefix(strings.TrimSpace(opts.KubernetesVersion), "v")
 	if want == "" {
-		want = project.DefaultKubernetesVersion
+		want = DefaultKubernetesVersion
 	}
 	sh := &shared{strict: opts.Strict, dataKey: idx.Key, docs: map[string]*lazyDoc{}, groups: map[string][]string{}, builtins: map[string]*lazyKind{}}
 	var supported []string

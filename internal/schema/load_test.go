@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/schema"
 )
 
@@ -89,16 +90,16 @@ func TestNoSchema(t *testing.T) {
 		name     string
 		strict   bool
 		object   string
-		severity string
+		severity finding.Severity
 		message  string
 	}{
-		{"unknown group", false, "apiVersion: example.org/v1\nkind: Thing\nmetadata: {name: t}\n", schema.SeverityWarning,
+		{"unknown group", false, "apiVersion: example.org/v1\nkind: Thing\nmetadata: {name: t}\n", finding.SeverityWarning,
 			"no schema for example.org/v1 Thing: add its CustomResourceDefinition with --crds DIR or render it in the environment"},
-		{"unknown group, strict", true, "apiVersion: example.org/v1\nkind: Thing\nmetadata: {name: t}\n", schema.SeverityError,
+		{"unknown group, strict", true, "apiVersion: example.org/v1\nkind: Thing\nmetadata: {name: t}\n", finding.SeverityError,
 			"no schema for example.org/v1 Thing"},
-		{"misspelt kind of a known CRD group", false, "apiVersion: networking.istio.io/v1\nkind: VirtualServce\nmetadata: {name: t}\n", schema.SeverityWarning,
+		{"misspelt kind of a known CRD group", false, "apiVersion: networking.istio.io/v1\nkind: VirtualServce\nmetadata: {name: t}\n", finding.SeverityWarning,
 			"no schema for networking.istio.io/v1 VirtualServce (did you mean VirtualService?)"},
-		{"unknown kind of a known CRD group", false, "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: t}\n", schema.SeverityWarning,
+		{"unknown kind of a known CRD group", false, "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: t}\n", finding.SeverityWarning,
 			"(the known kinds of argoproj.io are AnalysisRun, AnalysisTemplate, AppProject, Application, ApplicationSet, ClusterAnalysisTemplate, Experiment, Rollout; add the CustomResourceDefinition with --crds DIR)"},
 	}
 	for _, tc := range cases {
@@ -226,7 +227,7 @@ spec:
 		t.Fatal(err)
 	}
 	gadget := decodeYAML(t, []byte("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n"))
-	if got := gadgets.Validate(gadget); len(got) != 1 || got[0].RuleID != schema.RuleNoSchema || got[0].Severity != schema.SeverityError ||
+	if got := gadgets.Validate(gadget); len(got) != 1 || got[0].RuleID != schema.RuleNoSchema || got[0].Severity != finding.SeverityError ||
 		!strings.Contains(got[0].Message, "OpenAPIV3Schema 'patternProperties' is not supported") {
 		t.Errorf("non-structural definition: %+v", got)
 	}
@@ -323,7 +324,7 @@ func TestRules(t *testing.T) {
 		t.Fatalf("%d rules, %d ids", len(rules), len(ids))
 	}
 	for i, r := range rules {
-		if r.ID != ids[i] || r.Title == "" || r.Description == "" || (r.Severity != schema.SeverityError && r.Severity != schema.SeverityWarning) {
+		if r.ID != ids[i] || r.Title == "" || r.Description == "" || (r.Severity != finding.SeverityError && r.Severity != finding.SeverityWarning) {
 			t.Errorf("rule %d: %+v", i, r)
 		}
 	}
@@ -360,7 +361,7 @@ func TestFingerprint(t *testing.T) {
 }
 
 func TestDuplicateFields(t *testing.T) {
-	res := schema.Resource{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "apps", Name: "web"}
+	res := finding.ResourceRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "apps", Name: "web"}
 	cases := []struct {
 		name string
 		doc  string

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // TestPrecheckAgreesWithValidator mutates the test objects of every family at random and checks
@@ -224,7 +226,7 @@ func TestValidateRandomShapes(t *testing.T) {
 				}
 			}
 			for _, f := range v.Validate(obj) {
-				if !known[f.RuleID] || f.Message == "" || (f.Severity != SeverityError && f.Severity != SeverityWarning) {
+				if !known[f.RuleID] || f.Message == "" || (f.Severity != finding.SeverityError && f.Severity != finding.SeverityWarning) {
 					t.Errorf("%s: malformed finding %+v", filepath.Base(file), f)
 				}
 			}

@@ -14,6 +14,8 @@ import (
 	apimachinerypath "k8s.io/apimachinery/pkg/api/validation/path"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kforge/kforge/internal/finding"
 )
 
 // Validate checks one object and returns its findings, sorted by field path and rule id. obj is
@@ -26,7 +28,7 @@ func (v *Validator) Validate(obj map[string]any) []Finding {
 func (v *Validator) ValidateContext(ctx context.Context, obj map[string]any) []Finding {
 	res := resourceOf(obj)
 	if res.APIVersion == "" || res.Kind == "" {
-		return []Finding{newFinding(RuleRequired, SeverityError, res, "", "", "apiVersion and kind are required")}
+		return []Finding{newFinding(RuleRequired, finding.SeverityError, res, "", "", "apiVersion and kind are required")}
 	}
 	kv, out := v.lookup(res)
 	if kv == nil {
@@ -34,11 +36,11 @@ func (v *Validator) ValidateContext(ctx context.Context, obj map[string]any) []F
 	}
 	data, err := normalize(obj)
 	if err != nil {
-		return append(out, newFinding(RuleWrongType, SeverityError, res, kv.source, "", err.Error()))
+		return append(out, newFinding(RuleWrongType, finding.SeverityError, res, kv.source, "", err.Error()))
 	}
 	root := data.(map[string]any)
 	if kv.deprecation != "" {
-		out = append(out, newFinding(RuleDeprecated, SeverityWarning, res, kv.source, "apiVersion", kv.deprecation))
+		out = append(out, newFinding(RuleDeprecated, finding.SeverityWarning, res, kv.source, "apiVersion", kv.deprecation))
 	}
 	out = append(out, v.checkMetadata(res, root)...)
 	out = append(out, kv.check(ctx, res, root)...)
@@ -66,10 +68,10 @@ func (v *Validator) ValidateAll(ctx context.Context, objs []map[string]any) [][]
 	out := make([][]Finding, len(objs))
 	order := make([]int, 0, len(objs))
 	var rest []int
-	seen := map[Resource]bool{}
+	seen := map[finding.ResourceRef]bool{}
 	for i, obj := range objs {
 		r := resourceOf(obj)
-		key := Resource{APIVersion: r.APIVersion, Kind: r.Kind}
+		key := finding.ResourceRef{APIVersion: r.APIVersion, Kind: r.Kind}
 		if seen[key] {
 			rest = append(rest, i)
 			continue
@@ -100,8 +102,8 @@ func (v *Validator) ValidateAll(ctx context.Context, objs []map[string]any) [][]
 }
 
 // resourceOf reads the identity of obj.
-func resourceOf(obj map[string]any) Resource {
-	r := Resource{}
+func resourceOf(obj map[string]any) finding.ResourceRef {
+	r := finding.ResourceRef{}
 	r.APIVersion, _ = obj["apiVersion"].(string)
 	r.Kind, _ = obj["kind"].(string)
 	if md, ok := obj["metadata"].(map[string]any); ok {
@@ -113,31 +115,31 @@ func resourceOf(obj map[string]any) Resource {
 
 // lookup finds the validator of the object's kind and version. Without one it returns the
 // findings that say why.
-func (v *Validator) lookup(res Resource) (*kindValidator, []Finding) {
+func (v *Validator) lookup(res finding.ResourceRef) (*kindValidator, []Finding) {
 	sh := v.shared
 	group, version := splitGroupVersion(res.APIVersion)
-	fail := func(id, severity, msg string) (*kindValidator, []Finding) {
+	fail := func(id string, severity finding.Severity, msg string) (*kindValidator, []Finding) {
 		return nil, []Finding{newFinding(id, severity, res, "", "", msg)}
 	}
-	noSchemaSeverity := SeverityWarning
+	noSchemaSeverity := finding.SeverityWarning
 	if sh.strict {
-		noSchemaSeverity = SeverityError
+		noSchemaSeverity = finding.SeverityError
 	}
 
 	if _, builtinGroup := sh.groups[group]; builtinGroup {
 		kv, err := sh.builtin(res.APIVersion, res.Kind)
 		if err != nil {
-			return fail(RuleNoSchema, SeverityError, fmt.Sprintf("cannot use the schema of %s %s: %v", res.APIVersion, res.Kind, err))
+			return fail(RuleNoSchema, finding.SeverityError, fmt.Sprintf("cannot use the schema of %s %s: %v", res.APIVersion, res.Kind, err))
 		}
 		if kv != nil {
 			return kv, nil
 		}
 		if served := sh.versionsWithKind(group, res.Kind); len(served) > 0 {
-			return fail(RuleNotServed, SeverityError, fmt.Sprintf("%s %s is not served by Kubernetes %s; it is served as %s",
+			return fail(RuleNotServed, finding.SeverityError, fmt.Sprintf("%s %s is not served by Kubernetes %s; it is served as %s",
 				res.APIVersion, res.Kind, sh.kube.Minor, strings.Join(served, ", ")))
 		}
 		if _, ok := v.crds[groupKind{group, res.Kind}]; !ok {
-			return fail(RuleNotServed, SeverityError, fmt.Sprintf("Kubernetes %s has no kind %s in %s%s",
+			return fail(RuleNotServed, finding.SeverityError, fmt.Sprintf("Kubernetes %s has no kind %s in %s%s",
 				sh.kube.Minor, res.Kind, groupName(group), sh.kindHint(group, res.Kind)))
 		}
 	}
@@ -151,7 +153,7 @@ func (v *Validator) lookup(res Resource) (*kindValidator, []Finding) {
 		return fail(RuleNoSchema, noSchemaSeverity, msg)
 	}
 	if err := e.decode(); err != nil {
-		return fail(RuleNoSchema, SeverityError, fmt.Sprintf("cannot use CustomResourceDefinition %s from %s: %v", e.name, e.source, err))
+		return fail(RuleNoSchema, finding.SeverityError, fmt.Sprintf("cannot use CustomResourceDefinition %s from %s: %v", e.name, e.source, err))
 	}
 	ver, ok := e.versions[version]
 	if !ok || !ver.served {
@@ -161,12 +163,12 @@ func (v *Validator) lookup(res Resource) (*kindValidator, []Finding) {
 				served = append(served, group+"/"+name)
 			}
 		}
-		return fail(RuleNotServed, SeverityError, fmt.Sprintf("%s %s is not served by CustomResourceDefinition %s (%s); it is served as %s",
+		return fail(RuleNotServed, finding.SeverityError, fmt.Sprintf("%s %s is not served by CustomResourceDefinition %s (%s); it is served as %s",
 			res.APIVersion, res.Kind, e.name, e.source, strings.Join(served, ", ")))
 	}
 	kv, err := ver.kind.get()
 	if err != nil {
-		return fail(RuleNoSchema, SeverityError, fmt.Sprintf("cannot use the schema of %s %s from %s: %v", res.APIVersion, res.Kind, e.source, err))
+		return fail(RuleNoSchema, finding.SeverityError, fmt.Sprintf("cannot use the schema of %s %s from %s: %v", res.APIVersion, res.Kind, e.source, err))
 	}
 	return kv, nil
 }
@@ -227,14 +229,14 @@ func closestKind(kind string, kinds []string) string {
 
 // checkMetadata checks the object's metadata against ObjectMeta and the API server's rules for
 // names, namespaces, labels and annotations.
-func (v *Validator) checkMetadata(res Resource, root map[string]any) []Finding {
+func (v *Validator) checkMetadata(res finding.ResourceRef, root map[string]any) []Finding {
 	meta, err := v.shared.meta.get()
 	if err != nil {
-		return []Finding{newFinding(RuleNoSchema, SeverityError, res, "", "metadata", fmt.Sprintf("cannot use the schema of object metadata: %v", err))}
+		return []Finding{newFinding(RuleNoSchema, finding.SeverityError, res, "", "metadata", fmt.Sprintf("cannot use the schema of object metadata: %v", err))}
 	}
 	var out []Finding
 	add := func(id, path, msg string) {
-		out = append(out, newFinding(id, SeverityError, res, meta.source, path, msg))
+		out = append(out, newFinding(id, finding.SeverityError, res, meta.source, path, msg))
 	}
 	raw, ok := root["metadata"]
 	if !ok {
@@ -308,32 +310,32 @@ func plainMetadata(md map[string]any) bool {
 }
 
 // checkMetadataSchema checks metadata against the ObjectMeta schema: unknown fields and types.
-func checkMetadataSchema(res Resource, meta *kindValidator, md map[string]any) []Finding {
+func checkMetadataSchema(res finding.ResourceRef, meta *kindValidator, md map[string]any) []Finding {
 	var out []Finding
 	at := pathStack{{key: "metadata", index: -1}}
 	for _, u := range pruneUnknown(md, meta.tree, at, false) {
-		out = append(out, newFinding(RuleUnknownField, SeverityError, res, meta.source, u.path, u.message()))
+		out = append(out, newFinding(RuleUnknownField, finding.SeverityError, res, meta.source, u.path, u.message()))
 	}
 	for _, p := range checkLists(md, meta.tree, at) {
-		out = append(out, newFinding(p.id, SeverityError, res, meta.source, p.path, p.msg))
+		out = append(out, newFinding(p.id, finding.SeverityError, res, meta.source, p.path, p.msg))
 	}
 	if precheck(md, meta.tree, meta.patterns) {
 		return out
 	}
 	openapi, err := meta.openAPI()
 	if err != nil {
-		return append(out, newFinding(RuleNoSchema, SeverityError, res, meta.source, "metadata", fmt.Sprintf("cannot use the schema of object metadata: %v", err)))
+		return append(out, newFinding(RuleNoSchema, finding.SeverityError, res, meta.source, "metadata", fmt.Sprintf("cannot use the schema of object metadata: %v", err)))
 	}
 	wrapped := map[string]any{"metadata": md}
 	for _, f := range classifyResult(newOpenAPIValidator(openapi, "metadata").Validate(md).Errors, wrapped) {
-		out = append(out, newFinding(f.id, SeverityError, res, meta.source, f.path, f.msg))
+		out = append(out, newFinding(f.id, finding.SeverityError, res, meta.source, f.path, f.msg))
 	}
 	return out
 }
 
 // nameValidator is the API server's rule for names of the kind: DNS labels for namespaces and
 // services, path segments for RBAC objects, DNS subdomains for the rest and custom resources.
-func nameValidator(res Resource) apimachineryvalidation.ValidateNameFunc {
+func nameValidator(res finding.ResourceRef) apimachineryvalidation.ValidateNameFunc {
 	group, _ := splitGroupVersion(res.APIVersion)
 	switch {
 	case group == "" && res.Kind == "Namespace":

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/schema"
 )
 
@@ -208,7 +209,7 @@ func TestValidateErrorClasses(t *testing.T) {
 				if f.Resource.Kind != obj["kind"] || f.Resource.Name == "" {
 					t.Errorf("finding does not name the resource: %+v", f.Resource)
 				}
-				if f.Severity != schema.SeverityError || f.Title == "" {
+				if f.Severity != finding.SeverityError || f.Title == "" {
 					t.Errorf("finding %s: severity %q, title %q", f.RuleID, f.Severity, f.Title)
 				}
 			}
