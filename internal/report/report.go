@@ -65,12 +65,17 @@ func (c *Counts) add(severity finding.Severity) {
 	}
 }
 
+// addAll tallies fs.
+func (c *Counts) addAll(fs []finding.Finding) {
+	for _, f := range fs {
+		c.add(f.Severity)
+	}
+}
+
 // Counts tallies the environment's findings.
 func (e EnvironmentResult) Counts() Counts {
 	var c Counts
-	for _, f := range e.Findings {
-		c.add(f.Severity)
-	}
+	c.addAll(e.Findings)
 	return c
 }
 
@@ -86,9 +91,7 @@ func (r Report) Summary() Summary {
 	s := Summary{Environments: len(r.Environments)}
 	for _, e := range r.Environments {
 		s.Resources += e.Resources
-		for _, f := range e.Findings {
-			s.add(f.Severity)
-		}
+		s.addAll(e.Findings)
 	}
 	return s
 }

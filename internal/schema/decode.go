@@ -436,34 +436,21 @@ func asBool(x any) (bool, error) {
 	return b, nil
 }
 
-func asFloat(x any) (*float64, error) {
-	if x == nil {
-		return nil, nil
-	}
-	n, ok := x.(json.Number)
-	if !ok {
-		return nil, errors.New("must be a number")
-	}
-	f, err := n.Float64()
-	if err != nil {
-		return nil, errors.New("must be a number")
-	}
-	return &f, nil
-}
+func asFloat(x any) (*float64, error) { return asNumber(x, json.Number.Float64, "a number") }
 
-func asInt(x any) (*int64, error) {
+func asInt(x any) (*int64, error) { return asNumber(x, json.Number.Int64, "an integer") }
+
+// asNumber decodes a JSON number with parse; what names the kind of number errors ask for.
+func asNumber[T any](x any, parse func(json.Number) (T, error), what string) (*T, error) {
 	if x == nil {
 		return nil, nil
 	}
-	n, ok := x.(json.Number)
-	if !ok {
-		return nil, errors.New("must be an integer")
+	if n, ok := x.(json.Number); ok {
+		if v, err := parse(n); err == nil {
+			return &v, nil
+		}
 	}
-	i, err := n.Int64()
-	if err != nil {
-		return nil, errors.New("must be an integer")
-	}
-	return &i, nil
+	return nil, errors.New("must be " + what)
 }
 
 func asStrings(x any) ([]string, error) {

@@ -59,11 +59,7 @@ func (w *listWalker) walk(x any, n *node) {
 		}
 	case map[string]any:
 		for k, v := range x {
-			next := n.props[k]
-			if next == nil {
-				next = n.additional
-			}
-			if next != nil {
+			if next := n.child(k); next != nil {
 				w.path.pushKey(k)
 				w.walk(v, next)
 				w.path.pop()

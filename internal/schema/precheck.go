@@ -57,14 +57,8 @@ func precheck(x any, s *node, pc *patternCache) bool {
 	switch x := x.(type) {
 	case map[string]any:
 		for k, v := range x {
-			if prop, ok := s.props[k]; ok {
-				if !precheck(v, prop, pc) {
-					return false
-				}
-			} else if s.additional != nil {
-				if !precheck(v, s.additional, pc) {
-					return false
-				}
+			if c := s.child(k); c != nil && !precheck(v, c, pc) {
+				return false
 			}
 		}
 	case []any:

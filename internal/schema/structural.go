@@ -58,3 +58,12 @@ func newNode(s *structuralschema.Structural) *node {
 	}
 	return n
 }
+
+// child is the node of property k: its own schema, else additionalProperties'; nil when the
+// schema has neither.
+func (n *node) child(k string) *node {
+	if c := n.props[k]; c != nil {
+		return c
+	}
+	return n.additional
+}

@@ -221,11 +221,7 @@ func (w *numbersWalker) walk(x any, s *node) {
 		switch x := x.(type) {
 		case map[string]any:
 			for k, v := range x {
-				next := s.props[k]
-				if next == nil {
-					next = s.additional
-				}
-				if next != nil {
+				if next := s.child(k); next != nil {
 					w.path.pushKey(k)
 					w.walk(v, next)
 					w.path.pop()
