@@ -101,7 +101,7 @@ func sarifLevel(severity finding.Severity) string {
 // logicalName is "<environment>/<apiVersion>/<kind>/<namespace>/<name>",
 // or the environment alone for findings about no resource.
 func logicalName(f finding.Finding) string {
-	if f.Resource == (finding.ResourceRef{}) {
+	if f.Resource.IsZero() {
 		return f.Environment
 	}
 	return fmt.Sprintf("%s/%s/%s/%s/%s", f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name)
@@ -112,7 +112,7 @@ func logicalName(f finding.Finding) string {
 // it, so that two such findings of one rule stay two alerts.
 func fingerprint(f finding.Finding) string {
 	parts := []string{f.RuleID, f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name}
-	if f.Resource == (finding.ResourceRef{}) {
+	if f.Resource.IsZero() {
 		parts = append(parts, f.File)
 	}
 	h := sha256.New()
