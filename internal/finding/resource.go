@@ -1,7 +1,5 @@
 package finding
 
-import "strconv"
-
 // ResourceRef identifies the Kubernetes object a finding is about.
 type ResourceRef struct {
 	APIVersion string `json:"apiVersion"`
@@ -23,24 +21,4 @@ func (r ResourceRef) String() string {
 		return r.Kind + " " + r.Name
 	}
 	return r.Kind + " " + r.Namespace + "/" + r.Name
-}
-
-// Location is a place in a repository file.
-type Location struct {
-	// File is repository-relative, with forward slashes.
-	File string `json:"file,omitempty"`
-	// Line and Column are 1-based; 0 when unknown.
-	Line   int `json:"line,omitempty"`
-	Column int `json:"column,omitempty"`
-}
-
-// String renders "file", "file:line" or "file:line:column", as far as known.
-func (l Location) String() string {
-	switch {
-	case l.Line == 0:
-		return l.File
-	case l.Column == 0:
-		return l.File + ":" + strconv.Itoa(l.Line)
-	}
-	return l.File + ":" + strconv.Itoa(l.Line) + ":" + strconv.Itoa(l.Column)
 }
