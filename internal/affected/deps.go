@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	gojsonnet "github.com/google/go-jsonnet"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // Dependencies lists the files the Jsonnet program entrypoint depends on, without evaluating
@@ -63,7 +65,7 @@ func Dependencies(root string, jpath []string, entrypoint string) ([]string, err
 	// The jsonnet package records the target of a symlink too.
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, fmt.Errorf("find dependencies of %s: resolve repository root: %w", entry, bareError(err))
+		return nil, fmt.Errorf("find dependencies of %s: resolve repository root: %w", entry, fsutil.WithoutPath(err))
 	}
 	seen := make(map[string]bool, len(out))
 	for _, f := range out {

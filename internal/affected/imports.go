@@ -19,6 +19,8 @@ import (
 	gojsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
 	"github.com/google/go-jsonnet/formatter"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // tkImport is Tanka's virtual import: it never reads a file.
@@ -287,7 +289,7 @@ func pathExists(root, p string) (bool, error) {
 		// The importer fails on such a path; it is not a miss, and it ends the search.
 		return true, nil
 	default:
-		return false, fmt.Errorf("probe %s: %w", p, bareError(err))
+		return false, fmt.Errorf("probe %s: %w", p, fsutil.WithoutPath(err))
 	}
 }
 
@@ -318,13 +320,4 @@ func cleanPaths(paths []string) []string {
 // isLocal reports whether the clean slash path p stays inside the root.
 func isLocal(p string) bool {
 	return !path.IsAbs(p) && p != ".." && !strings.HasPrefix(p, "../")
-}
-
-// bareError drops the (absolute) path from *fs.PathError.
-func bareError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -16,6 +16,8 @@ import (
 	"syscall"
 
 	gojsonnet "github.com/google/go-jsonnet"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // tkFoundAt is the name under which `import 'tk'` appears in stack traces. No file import
@@ -320,11 +322,11 @@ func newSandbox(root string) (*sandbox, error) {
 	root = filepath.Clean(root)
 	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, fmt.Errorf("resolve repository root: %w", bareError(err))
+		return nil, fmt.Errorf("resolve repository root: %w", fsutil.WithoutPath(err))
 	}
 	info, err := os.Stat(real)
 	if err != nil {
-		return nil, fmt.Errorf("stat repository root: %w", bareError(err))
+		return nil, fmt.Errorf("stat repository root: %w", fsutil.WithoutPath(err))
 	}
 	if !info.IsDir() {
 		return nil, errors.New("repository root is not a directory")
@@ -370,7 +372,7 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return &fileEntry{}
 		}
-		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot resolve %s: %v", rel, bareError(err))}
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot resolve %s: %v", rel, fsutil.WithoutPath(err))}
 	}
 	resolvedRel, err := filepath.Rel(s.realRoot, resolved)
 	if err != nil || !isLocal(filepath.ToSlash(resolvedRel)) {
@@ -379,7 +381,7 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 	resolvedRel = filepath.ToSlash(resolvedRel)
 	info, err := os.Lstat(resolved)
 	if err != nil {
-		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, bareError(err))}
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, fsutil.WithoutPath(err))}
 	}
 	if info.IsDir() {
 		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("%s is a directory, not a file", rel)}
@@ -389,7 +391,7 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 	}
 	data, err := os.ReadFile(resolved)
 	if err != nil {
-		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, bareError(err))}
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, fsutil.WithoutPath(err))}
 	}
 	sum := sha256.Sum256(data)
 	line, column, _ := utf8Position(data)
@@ -401,17 +403,4 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 		badLine:   line,
 		badColumn: column,
 	}
-}
-
-// bareError drops the (absolute) path from *fs.PathError and *os.LinkError.
-func bareError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
