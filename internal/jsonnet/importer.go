@@ -246,41 +246,27 @@ func (imp *importer) sortedReads() []FileRead {
 
 // resolve searches the importing file's directory, then the jpath, for importedPath.
 func (imp *importer) resolve(dir, importedPath string) importResult {
-	if importedPath == "" {
-		return importResult{fail: &Error{Kind: KindImport, Message: "import of an empty path"}}
-	}
-	if path.IsAbs(importedPath) || filepath.IsAbs(importedPath) {
-		return importResult{fail: &Error{Kind: KindSandbox,
-			Message: fmt.Sprintf("import %q is outside the repository root (absolute paths are not allowed)", importedPath)}}
-	}
-	dirs := make([]string, 0, 1+len(imp.jpath))
-	seen := make(map[string]bool, 1+len(imp.jpath))
-	for _, d := range append([]string{dir}, imp.jpath...) {
-		if !seen[d] {
-			seen[d] = true
-			dirs = append(dirs, d)
-		}
-	}
-	for _, d := range dirs {
-		cand := path.Join(d, importedPath)
-		if !isLocal(cand) {
-			return importResult{fail: &Error{Kind: KindSandbox,
-				Message: fmt.Sprintf("import %q is outside the repository root", importedPath)}}
-		}
-		if isTkName(cand) {
-			// Reserved for `import 'tk'`; a file of that name cannot share its identity.
-			continue
-		}
+	var entry *fileEntry
+	foundAt, dirs, err := SearchImport(dir, importedPath, imp.jpath, func(cand string) (bool, error) {
 		e := imp.sb.file(cand)
 		if e.failMsg != "" {
-			return importResult{fail: &Error{Kind: e.failKind, Message: fmt.Sprintf("import %q: %s", importedPath, e.failMsg)}}
+			return false, &Error{Kind: e.failKind, Message: fmt.Sprintf("import %q: %s", importedPath, e.failMsg)}
 		}
-		if e.exists {
-			return importResult{foundAt: cand, contents: e.contents, entry: e}
+		entry = e
+		return e.exists, nil
+	})
+	if err != nil {
+		var fail *Error
+		if !errors.As(err, &fail) {
+			fail = &Error{Kind: KindImport, Message: err.Error()}
 		}
+		return importResult{fail: fail}
 	}
-	return importResult{fail: &Error{Kind: KindImport,
-		Message: fmt.Sprintf("import %q not found (searched %s)", importedPath, strings.Join(dirs, ", "))}}
+	if foundAt == "" {
+		return importResult{fail: &Error{Kind: KindImport,
+			Message: fmt.Sprintf("import %q not found (searched %s)", importedPath, strings.Join(dirs, ", "))}}
+	}
+	return importResult{foundAt: foundAt, contents: entry.contents, entry: entry}
 }
 
 // loadEntry reads the file an evaluation starts from (no search path) and records it.
