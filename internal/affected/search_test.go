@@ -30,14 +30,7 @@ func TestProbeAgreesWithEvaluation(t *testing.T) {
 	})
 	jpath := []string{"lib", "vendor"}
 
-	vm, err := jsonnet.NewVM(jsonnet.Options{Root: root, JPath: jpath})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := vm.EvaluateFile("main.jsonnet")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := evaluate(t, jsonnet.Options{Root: root, JPath: jpath}, "main.jsonnet")
 	var out map[string]string
 	if err := json.Unmarshal([]byte(res.JSON), &out); err != nil {
 		t.Fatal(err)
