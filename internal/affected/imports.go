@@ -173,11 +173,12 @@ type Probe struct {
 // Probe reads files (repository-relative, under root) and, for every import in them and in
 // code (external variable and top-level argument code, which imports relative to the root),
 // replays the import search of kforge's jsonnet package (jsonnet.SearchImport): the importing
-// file's directory, then jpath in order, stopping at the first path that exists. Every path tried before that is a
-// miss; the file found is scanned in turn, so Files is the static import closure of the input.
-// The closure covers imports in branches an evaluation does not take, which makes a read set
-// extended with it conservative, and complete even when the recorded reads are not. `import
-// 'tk'` is virtual and probes nothing. The error is reserved for failures to probe a path.
+// file's directory, then jpath in order, stopping at the first path that exists. Every path
+// tried before that is a miss; the file found is scanned in turn, so Files is the static import
+// closure of the input. The closure covers imports in branches an evaluation does not take,
+// which makes a read set extended with it conservative, and complete even when the recorded
+// reads are not. `import 'tk'` is virtual and probes nothing. The error is reserved for
+// failures to probe a path.
 func (s *Scanner) Probe(root string, jpath, files, code []string) (Probe, error) {
 	jp := cleanPaths(jpath)
 	p := Probe{Files: make(map[string]string, len(files))}

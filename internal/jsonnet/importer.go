@@ -159,7 +159,7 @@ func (imp *importer) program(name string, code ...string) {
 // importing file ("" or a pseudo name for snippets, ext code and TLA code, which import
 // relative to the root); foundAt is always repository-relative.
 func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Contents, string, error) {
-	if importedPath == "tk" {
+	if importedPath == TkImport {
 		if imp.tk == nil {
 			return gojsonnet.Contents{}, "", imp.fail(KindImport, "import 'tk' is only available when rendering an environment")
 		}
