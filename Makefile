@@ -6,13 +6,16 @@ FUZZTIME ?= 30
 
 .DEFAULT_GOAL := help
 
-.PHONY: help schemas build render test lint fmt golden verify bench bench-fixture fuzz clean
+.PHONY: help schemas generate build render test lint fmt golden verify bench bench-fixture fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 schemas: ## regenerate the committed schema data (internal/schema/generated) from the Go module cache
 	$(GO) run ./hack/schemas -force
+
+generate: ## regenerate policies/data.json from policies/data.jsonnet and the tier table (lib/config/tiers.libsonnet)
+	$(GO) run ./hack/policydata
 
 build: ## build bin/kforge
 	$(GO) build -o $(BIN) ./cmd/kforge
@@ -32,8 +35,8 @@ fmt: ## format Go, Jsonnet and Rego in place
 golden: build ## re-render golden/ from the sources
 	./$(BIN) golden update --all
 
-verify: golden schemas ## fail when golden/ or the committed schema data is not what the sources give
-	git diff --exit-code -- golden internal/schema/generated && test -z "$$(git status --porcelain -- golden internal/schema/generated)"
+verify: golden schemas generate ## fail when golden/, the committed schema data or policies/data.json is not what the sources give
+	git diff --exit-code -- golden internal/schema/generated policies/data.json && test -z "$$(git status --porcelain -- golden internal/schema/generated policies/data.json)"
 
 bench: ## run the Go benchmarks, then the end-to-end benchmark (hack/bench.sh)
 	$(GO) test -run '^$$' -bench . -benchmem ./... && hack/bench.sh

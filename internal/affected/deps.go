@@ -9,6 +9,9 @@ import (
 	"strings"
 
 	gojsonnet "github.com/google/go-jsonnet"
+
+	"github.com/kforge/kforge/internal/fsutil"
+	"github.com/kforge/kforge/internal/jsonnet"
 )
 
 // Dependencies lists the files the Jsonnet program entrypoint depends on, without evaluating
@@ -63,7 +66,7 @@ func Dependencies(root string, jpath []string, entrypoint string) ([]string, err
 	// The jsonnet package records the target of a symlink too.
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, fmt.Errorf("find dependencies of %s: resolve repository root: %w", entry, bareError(err))
+		return nil, fmt.Errorf("find dependencies of %s: resolve repository root: %w", entry, fsutil.WithoutPath(err))
 	}
 	seen := make(map[string]bool, len(out))
 	for _, f := range out {
@@ -114,6 +117,10 @@ func relativeError(err error, root string) error {
 	return errors.New(strings.ReplaceAll(err.Error(), root+string(filepath.Separator), ""))
 }
 
+// tkFoundAt is the name tkImporter gives `import 'tk'`; it is not an absolute path, so no file
+// found by FindDependencies can take it.
+const tkFoundAt = "<tk>"
+
 // tkImporter is go-jsonnet's FileImporter plus Tanka's virtual `import 'tk'`, which would
 // otherwise fail the whole dependency search. Contents for tk is created once, as go-jsonnet
 // requires the same value for the same foundAt.
@@ -124,7 +131,7 @@ type tkImporter struct {
 
 // Import implements gojsonnet.Importer.
 func (i *tkImporter) Import(importedFrom, importedPath string) (gojsonnet.Contents, string, error) {
-	if importedPath == tkImport {
+	if importedPath == jsonnet.TkImport {
 		return i.tk, tkFoundAt, nil
 	}
 	return i.files.Import(importedFrom, importedPath)

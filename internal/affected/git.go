@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // ChangedSince lists the files that differ between the revision ref and the working tree of
@@ -104,11 +106,11 @@ func parseStatus(b []byte) []string {
 func rootPrefix(top, root string) (string, error) {
 	realTop, err := filepath.EvalSymlinks(filepath.FromSlash(top))
 	if err != nil {
-		return "", fmt.Errorf("resolve git top-level directory: %w", bareError(err))
+		return "", fmt.Errorf("resolve git top-level directory: %w", fsutil.WithoutPath(err))
 	}
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return "", fmt.Errorf("resolve repository root: %w", bareError(err))
+		return "", fmt.Errorf("resolve repository root: %w", fsutil.WithoutPath(err))
 	}
 	rel, err := filepath.Rel(realTop, realRoot)
 	if err != nil || !isLocal(filepath.ToSlash(rel)) {

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/testfs"
 )
 
@@ -18,4 +19,18 @@ func copyRepo(t *testing.T) string {
 // (project.Project.JPath).
 func envJPath(dir string) []string {
 	return []string{dir, "lib", dir + "/vendor", "vendor"}
+}
+
+// evaluate renders the repository-relative file with a fresh VM, failing the test on an error.
+func evaluate(t *testing.T, opts jsonnet.Options, file string) jsonnet.Result {
+	t.Helper()
+	vm, err := jsonnet.NewVM(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := vm.EvaluateFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

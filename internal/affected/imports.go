@@ -19,13 +19,10 @@ import (
 	gojsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
 	"github.com/google/go-jsonnet/formatter"
+
+	"github.com/kforge/kforge/internal/fsutil"
+	"github.com/kforge/kforge/internal/jsonnet"
 )
-
-// tkImport is Tanka's virtual import: it never reads a file.
-const tkImport = "tk"
-
-// tkFoundAt is the name the jsonnet package gives `import 'tk'`; no file can take it.
-const tkFoundAt = "<tk>"
 
 // Scanner lists the import paths of Jsonnet files and turns them into the paths an import
 // search probes without finding anything (misses). It remembers the imports of every file
@@ -175,12 +172,13 @@ type Probe struct {
 
 // Probe reads files (repository-relative, under root) and, for every import in them and in
 // code (external variable and top-level argument code, which imports relative to the root),
-// replays the import search of kforge's jsonnet package: the importing file's directory, then
-// jpath in order, stopping at the first path that exists. Every path tried before that is a
-// miss; the file found is scanned in turn, so Files is the static import closure of the input.
-// The closure covers imports in branches an evaluation does not take, which makes a read set
-// extended with it conservative, and complete even when the recorded reads are not. `import
-// 'tk'` is virtual and probes nothing. The error is reserved for failures to probe a path.
+// replays the import search of kforge's jsonnet package (jsonnet.SearchImport): the importing
+// file's directory, then jpath in order, stopping at the first path that exists. Every path
+// tried before that is a miss; the file found is scanned in turn, so Files is the static import
+// closure of the input. The closure covers imports in branches an evaluation does not take,
+// which makes a read set extended with it conservative, and complete even when the recorded
+// reads are not. `import 'tk'` is virtual and probes nothing. The error is reserved for
+// failures to probe a path.
 func (s *Scanner) Probe(root string, jpath, files, code []string) (Probe, error) {
 	jp := cleanPaths(jpath)
 	p := Probe{Files: make(map[string]string, len(files))}
@@ -190,7 +188,7 @@ func (s *Scanner) Probe(root string, jpath, files, code []string) (Probe, error)
 	resolve := func(from string, imps []string) error {
 		dir := path.Dir(from)
 		for _, imp := range imps {
-			if imp == tkImport || imp == "" || path.IsAbs(imp) || filepath.IsAbs(imp) {
+			if imp == jsonnet.TkImport {
 				continue
 			}
 			found, err := search(root, dir, imp, jp, misses, probed)
@@ -237,41 +235,30 @@ func (s *Scanner) Probe(root string, jpath, files, code []string) (Probe, error)
 	return p, nil
 }
 
-// search replays one import: dir, then the jpath (duplicates skipped), as the jsonnet
-// package's importer does. It adds the paths tried in vain to misses and returns the path
-// found ("" when none is, or the sandbox refuses the import). probed memoises existence
-// checks across calls.
+// search replays one import with jsonnet.SearchImport. It adds the paths tried in vain to
+// misses and returns the path found ("" when none is, or the sandbox refuses the import).
+// probed memoises existence checks across calls.
 func search(root, dir, imp string, jpath []string, misses, probed map[string]bool) (string, error) {
-	seen := make(map[string]bool, 1+len(jpath))
-	for _, d := range append([]string{dir}, jpath...) {
-		if seen[d] {
-			continue
-		}
-		seen[d] = true
-		cand := path.Join(d, imp)
-		if !isLocal(cand) {
-			return "", nil // the sandbox refuses the import; nothing later is tried
-		}
-		if cand == tkFoundAt {
-			continue
-		}
+	found, _, err := jsonnet.SearchImport(dir, imp, jpath, func(cand string) (bool, error) {
 		exists, known := probed[cand]
 		if !known {
 			var err error
 			exists, err = pathExists(root, cand)
 			if err != nil {
-				return "", err
+				return false, err
 			}
 			probed[cand] = exists
 		}
-		if exists {
-			return cand, nil
-		}
-		if misses != nil {
+		if !exists && misses != nil {
 			misses[cand] = true
 		}
+		return exists, nil
+	})
+	var refused *jsonnet.Error
+	if errors.As(err, &refused) {
+		return "", nil // the sandbox refuses the import; nothing later is tried
 	}
-	return "", nil
+	return found, err
 }
 
 // pathExists reports whether the repository-relative p exists under root (following
@@ -287,7 +274,7 @@ func pathExists(root, p string) (bool, error) {
 		// The importer fails on such a path; it is not a miss, and it ends the search.
 		return true, nil
 	default:
-		return false, fmt.Errorf("probe %s: %w", p, bareError(err))
+		return false, fmt.Errorf("probe %s: %w", p, fsutil.WithoutPath(err))
 	}
 }
 
@@ -318,13 +305,4 @@ func cleanPaths(paths []string) []string {
 // isLocal reports whether the clean slash path p stays inside the root.
 func isLocal(p string) bool {
 	return !path.IsAbs(p) && p != ".." && !strings.HasPrefix(p, "../")
-}
-
-// bareError drops the (absolute) path from *fs.PathError.
-func bareError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

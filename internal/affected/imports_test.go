@@ -152,14 +152,7 @@ func TestMissesShadow(t *testing.T) {
 	}
 	const env = "environments/prod"
 	opts := jsonnet.Options{Root: base, JPath: envJPath(env), TkEnv: []byte(`{"env": {"metadata": {"name": "prod"}}}`)}
-	vm, err := jsonnet.NewVM(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := vm.EvaluateFile(env + "/main.jsonnet")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := evaluate(t, opts, env+"/main.jsonnet")
 	var reads []string
 	for _, r := range res.Reads {
 		reads = append(reads, r.Path)
@@ -192,14 +185,7 @@ func TestMissesShadow(t *testing.T) {
 			}
 			testfs.WriteFile(t, root, miss, string(data))
 			opts.Root = root
-			vm, err := jsonnet.NewVM(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := vm.EvaluateFile(env + "/main.jsonnet")
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := evaluate(t, opts, env+"/main.jsonnet")
 			if !slices.ContainsFunc(res.Reads, func(r jsonnet.FileRead) bool { return r.Path == miss }) {
 				t.Errorf("evaluation did not read %s after it was created: %v", miss, res.Reads)
 			}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // BuildID identifies the executable at exe (os.Executable() in the CLI) for
@@ -17,23 +19,23 @@ import (
 func BuildID(exe string) (string, error) {
 	f, err := os.Open(exe)
 	if err != nil {
-		return "", fmt.Errorf("identify kforge build: %w", bareError(err))
+		return "", fmt.Errorf("identify kforge build: %w", fsutil.WithoutPath(err))
 	}
 	defer f.Close()
 	if id := elfBuildID(f); id != "" {
 		return "go:" + id, nil
 	}
 	if id, err := headerBuildID(f); err != nil {
-		return "", fmt.Errorf("identify kforge build: %w", bareError(err))
+		return "", fmt.Errorf("identify kforge build: %w", fsutil.WithoutPath(err))
 	} else if id != "" {
 		return "go:" + id, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("identify kforge build: %w", bareError(err))
+		return "", fmt.Errorf("identify kforge build: %w", fsutil.WithoutPath(err))
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("identify kforge build: %w", bareError(err))
+		return "", fmt.Errorf("identify kforge build: %w", fsutil.WithoutPath(err))
 	}
 	return "sha256:" + fmt.Sprintf("%x", h.Sum(nil)), nil
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // memoMagic starts every memo file.
@@ -42,7 +44,7 @@ func (s *Store) GetMemo(output []byte, name string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("read render cache memo %s: %w", name, bareError(err))
+		return nil, false, fmt.Errorf("read render cache memo %s: %w", name, fsutil.WithoutPath(err))
 	}
 	header, data, ok := bytes.Cut(raw, []byte("\n"))
 	if !ok {

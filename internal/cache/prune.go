@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // staleTemp is the age after which a temporary file is taken for the leftover of a killed
@@ -65,7 +67,7 @@ func (s *Store) Prune(maxBytes int64) (PruneStats, error) {
 			return nil
 		})
 		if err != nil {
-			return st, fmt.Errorf("prune render cache: %w", bareError(err))
+			return st, fmt.Errorf("prune render cache: %w", fsutil.WithoutPath(err))
 		}
 	}
 	if maxBytes <= 0 || st.Bytes <= maxBytes {
@@ -78,7 +80,7 @@ func (s *Store) Prune(maxBytes int64) (PruneStats, error) {
 			break
 		}
 		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return st, fmt.Errorf("prune render cache: %w", bareError(err))
+			return st, fmt.Errorf("prune render cache: %w", fsutil.WithoutPath(err))
 		}
 		total -= f.size
 		st.Removed++

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kforge/kforge/internal/affected"
+	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/jsonnet"
 )
 
@@ -79,7 +80,7 @@ func Open(dir string) (*Store, error) {
 	base := filepath.Join(abs, layoutVersion)
 	for _, d := range []string{entriesDir, blobsDir, memoDir} {
 		if err := os.MkdirAll(filepath.Join(base, d), 0o755); err != nil {
-			return nil, fmt.Errorf("open render cache: %w", bareError(err))
+			return nil, fmt.Errorf("open render cache: %w", fsutil.WithoutPath(err))
 		}
 	}
 	return &Store{dir: base, scanner: affected.NewScanner(), hashes: &fileHashes{}}, nil
@@ -111,7 +112,7 @@ func (s *Store) lookup(k Key, root string) (Entry, string, error) {
 		return Entry{}, "no entry", nil
 	}
 	if err != nil {
-		return Entry{}, "unreadable entry", fmt.Errorf("read render cache entry %s: %w", k.id, bareError(err))
+		return Entry{}, "unreadable entry", fmt.Errorf("read render cache entry %s: %w", k.id, fsutil.WithoutPath(err))
 	}
 	rec, ok := decodeRecord(data, k.id)
 	if !ok {
@@ -231,11 +232,11 @@ func (s *Store) blobPath(sum string) string {
 func writeAtomic(p string, data []byte) error {
 	dir := filepath.Dir(p)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return bareError(err)
+		return fsutil.WithoutPath(err)
 	}
 	f, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
-		return bareError(err)
+		return fsutil.WithoutPath(err)
 	}
 	tmp := f.Name()
 	_, werr := f.Write(data)
@@ -248,7 +249,7 @@ func writeAtomic(p string, data []byte) error {
 	}
 	if werr != nil {
 		_ = os.Remove(tmp)
-		return bareError(werr)
+		return fsutil.WithoutPath(werr)
 	}
 	return nil
 }
@@ -262,17 +263,4 @@ func checksum(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// bareError drops the (absolute) path from *fs.PathError and *os.LinkError.
-func bareError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }

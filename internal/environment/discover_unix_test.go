@@ -6,9 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // TestDiscoverRefusesUnsafeSpecFiles checks that spec.json is read only when it is a regular
@@ -25,14 +25,10 @@ func TestDiscoverRefusesUnsafeSpecFiles(t *testing.T) {
 			if err := os.WriteFile(outside, []byte(`{"spec": {"namespace": "s3cr3t"}, "auths": {}}`), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Symlink(outside, spec); err != nil {
-				t.Fatal(err)
-			}
+			testfs.Symlink(t, outside, spec)
 		}, want: "read environments/x/spec.json: a symbolic link leading outside the repository is not read"},
 		{name: "named pipe", setUp: func(t *testing.T, spec string) {
-			if err := syscall.Mkfifo(spec, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testfs.Mkfifo(t, spec)
 		}, want: "read environments/x/spec.json: not a regular file (a named pipe)"},
 		{name: "too large", setUp: func(t *testing.T, spec string) {
 			if err := os.WriteFile(spec, []byte(`{}`+strings.Repeat(" ", maxSpecBytes)), 0o644); err != nil {
@@ -51,21 +47,15 @@ func TestDiscoverRefusesUnsafeSpecFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			tt.setUp(t, filepath.Join(dir, SpecFile))
-			done := make(chan error, 1)
-			go func() {
+			err := testfs.CallWithTimeout(t, "Discover", func() error {
 				_, err := Discover(p, "environments")
-				done <- err
-			}()
-			select {
-			case err := <-done:
-				if err == nil || !strings.Contains(err.Error(), tt.want) {
-					t.Fatalf("Discover = %v, want an error containing %q", err, tt.want)
-				}
-				if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), p.Root) {
-					t.Errorf("error leaks content or an absolute path: %v", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatal("Discover blocked")
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Discover = %v, want an error containing %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), p.Root) {
+				t.Errorf("error leaks content or an absolute path: %v", err)
 			}
 		})
 	}
@@ -81,9 +71,7 @@ func TestDiscoverRefusesUnsafeSpecFiles(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "shared.json"), []byte(`{"spec": {"namespace": "shared"}}`), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.Symlink("shared.json", filepath.Join(dir, SpecFile)); err != nil {
-			t.Fatal(err)
-		}
+		testfs.Symlink(t, "shared.json", filepath.Join(dir, SpecFile))
 		d, err := Discover(p, "environments/x")
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/kforge/kforge/internal/project"
 )
 
 // Tanka's constants for an environment object.
@@ -299,7 +301,7 @@ func applyDeprecated(s *Spec, top map[string]json.RawMessage, warnings *[]string
 		}
 		var v string
 		if err := json.Unmarshal(raw, &v); err != nil || isNull(raw) {
-			return &problem{offset: -1, field: old, message: fmt.Sprintf("field %s must be a string, found %s", old, rawTypeName(raw))}
+			return &problem{offset: -1, field: old, message: fmt.Sprintf("field %s must be a string, found %s", old, project.JSONType(raw))}
 		}
 		var replaced bool
 		switch old {
@@ -330,27 +332,6 @@ func applyDeprecated(s *Spec, top map[string]json.RawMessage, warnings *[]string
 		}
 	}
 	return nil
-}
-
-// rawTypeName names the JSON type of raw.
-func rawTypeName(raw json.RawMessage) string {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 {
-		return "nothing"
-	}
-	switch t[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "a list"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
 }
 
 func isNull(raw json.RawMessage) bool {

@@ -4,7 +4,9 @@ package fsutil
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"os"
 )
 
 // FileType names the type of a file that is not a regular one: "a directory", "a named pipe",
@@ -23,12 +25,35 @@ func FileType(m fs.FileMode) string {
 	return "a special file"
 }
 
-// WithoutPath drops the absolute path an *fs.PathError carries, keeping its cause ("no such
-// file or directory"), so callers can name the file repository-relative themselves.
+// WithoutPath drops the absolute path(s) an *fs.PathError or *os.LinkError carries, keeping
+// its cause ("no such file or directory"), so callers can name the file repository-relative
+// themselves. Other errors are returned unchanged.
 func WithoutPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
+	if _, cause, ok := split(err); ok {
+		return cause
 	}
 	return err
+}
+
+// OpWithoutPath is WithoutPath keeping the failed operation: "open: no such file or
+// directory". The result wraps the cause.
+func OpWithoutPath(err error) error {
+	if op, cause, ok := split(err); ok {
+		return fmt.Errorf("%s: %w", op, cause)
+	}
+	return err
+}
+
+// split returns the operation and cause of the first *fs.PathError or *os.LinkError in err's
+// chain.
+func split(err error) (op string, cause error, ok bool) {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op, pe.Err, true
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Op, le.Err, true
+	}
+	return "", nil, false
 }

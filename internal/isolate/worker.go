@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/gob"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"runtime"
@@ -15,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/jsonnet"
 )
 
@@ -90,11 +89,7 @@ func startWorker(cfg Config) (*worker, error) {
 		inW.Close()
 		outR.Close()
 		// Without the executable's absolute path: messages name no path outside the repository.
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("start evaluation worker: %w", err)
+		return nil, fmt.Errorf("start evaluation worker: %w", fsutil.WithoutPath(err))
 	}
 	go w.read(outR)
 	return w, nil

@@ -10,9 +10,6 @@ import (
 	"testing"
 
 	gojsonnet "github.com/google/go-jsonnet"
-
-	"github.com/kforge/kforge/internal/environment"
-	"github.com/kforge/kforge/internal/project"
 )
 
 // evalFile evaluates the repository-relative file with opts, native formatting on or off.
@@ -177,33 +174,7 @@ func TestNativeFormatTestdataIdentical(t *testing.T) {
 // TestNativeFormatReferenceEnvironments renders every environment of the repository this
 // package lives in, as the pipeline does, with and without native formatting.
 func TestNativeFormatReferenceEnvironments(t *testing.T) {
-	start, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := project.Find(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eval := func(entrypoint string) ([]byte, error) {
-		base, _, err := p.Entrypoint(p.Abs(entrypoint))
-		if err != nil {
-			return nil, err
-		}
-		vm, err := NewVM(Options{Root: p.Root, JPath: p.JPath(base)})
-		if err != nil {
-			return nil, err
-		}
-		res, err := vm.EvaluateFile(entrypoint)
-		return []byte(res.JSON), err
-	}
-	envs, err := environment.List(p, p.Config.Environments, eval)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(envs) == 0 {
-		t.Fatal("no environments found")
-	}
+	p, envs := referenceEnvironments(t)
 	var served int64
 	for _, env := range envs {
 		if env.Inline {

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/testfs"
 )
 
@@ -71,4 +73,34 @@ func assertJSON(t *testing.T, got, want string) {
 	if g, w := decodeJSON(t, got), decodeJSON(t, want); !reflect.DeepEqual(g, w) {
 		t.Errorf("JSON mismatch\n got: %s\nwant: %s", got, want)
 	}
+}
+
+// referenceEnvironments finds the repository this package lives in and lists its environments
+// as the pipeline does, evaluating inline candidates with a fresh VM.
+func referenceEnvironments(t *testing.T) (*project.Project, []environment.Environment) {
+	t.Helper()
+	start, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Find(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eval := func(entrypoint string) ([]byte, error) {
+		base, _, err := p.Entrypoint(p.Abs(entrypoint))
+		if err != nil {
+			return nil, err
+		}
+		res, err := freshEval(Options{Root: p.Root, JPath: p.JPath(base)}, entrypoint, "")
+		return []byte(res.JSON), err
+	}
+	envs, err := environment.List(p, p.Config.Environments, eval)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(envs) == 0 {
+		t.Fatal("no environments found")
+	}
+	return p, envs
 }

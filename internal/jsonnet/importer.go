@@ -16,6 +16,8 @@ import (
 	"syscall"
 
 	gojsonnet "github.com/google/go-jsonnet"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // tkFoundAt is the name under which `import 'tk'` appears in stack traces. No file import
@@ -157,7 +159,7 @@ func (imp *importer) program(name string, code ...string) {
 // importing file ("" or a pseudo name for snippets, ext code and TLA code, which import
 // relative to the root); foundAt is always repository-relative.
 func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Contents, string, error) {
-	if importedPath == "tk" {
+	if importedPath == TkImport {
 		if imp.tk == nil {
 			return gojsonnet.Contents{}, "", imp.fail(KindImport, "import 'tk' is only available when rendering an environment")
 		}
@@ -244,41 +246,27 @@ func (imp *importer) sortedReads() []FileRead {
 
 // resolve searches the importing file's directory, then the jpath, for importedPath.
 func (imp *importer) resolve(dir, importedPath string) importResult {
-	if importedPath == "" {
-		return importResult{fail: &Error{Kind: KindImport, Message: "import of an empty path"}}
-	}
-	if path.IsAbs(importedPath) || filepath.IsAbs(importedPath) {
-		return importResult{fail: &Error{Kind: KindSandbox,
-			Message: fmt.Sprintf("import %q is outside the repository root (absolute paths are not allowed)", importedPath)}}
-	}
-	dirs := make([]string, 0, 1+len(imp.jpath))
-	seen := make(map[string]bool, 1+len(imp.jpath))
-	for _, d := range append([]string{dir}, imp.jpath...) {
-		if !seen[d] {
-			seen[d] = true
-			dirs = append(dirs, d)
-		}
-	}
-	for _, d := range dirs {
-		cand := path.Join(d, importedPath)
-		if !isLocal(cand) {
-			return importResult{fail: &Error{Kind: KindSandbox,
-				Message: fmt.Sprintf("import %q is outside the repository root", importedPath)}}
-		}
-		if isTkName(cand) {
-			// Reserved for `import 'tk'`; a file of that name cannot share its identity.
-			continue
-		}
+	var entry *fileEntry
+	foundAt, dirs, err := SearchImport(dir, importedPath, imp.jpath, func(cand string) (bool, error) {
 		e := imp.sb.file(cand)
 		if e.failMsg != "" {
-			return importResult{fail: &Error{Kind: e.failKind, Message: fmt.Sprintf("import %q: %s", importedPath, e.failMsg)}}
+			return false, &Error{Kind: e.failKind, Message: fmt.Sprintf("import %q: %s", importedPath, e.failMsg)}
 		}
-		if e.exists {
-			return importResult{foundAt: cand, contents: e.contents, entry: e}
+		entry = e
+		return e.exists, nil
+	})
+	if err != nil {
+		var fail *Error
+		if !errors.As(err, &fail) {
+			fail = &Error{Kind: KindImport, Message: err.Error()}
 		}
+		return importResult{fail: fail}
 	}
-	return importResult{fail: &Error{Kind: KindImport,
-		Message: fmt.Sprintf("import %q not found (searched %s)", importedPath, strings.Join(dirs, ", "))}}
+	if foundAt == "" {
+		return importResult{fail: &Error{Kind: KindImport,
+			Message: fmt.Sprintf("import %q not found (searched %s)", importedPath, strings.Join(dirs, ", "))}}
+	}
+	return importResult{foundAt: foundAt, contents: entry.contents, entry: entry}
 }
 
 // loadEntry reads the file an evaluation starts from (no search path) and records it.
@@ -320,11 +308,11 @@ func newSandbox(root string) (*sandbox, error) {
 	root = filepath.Clean(root)
 	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, fmt.Errorf("resolve repository root: %w", bareError(err))
+		return nil, fmt.Errorf("resolve repository root: %w", fsutil.WithoutPath(err))
 	}
 	info, err := os.Stat(real)
 	if err != nil {
-		return nil, fmt.Errorf("stat repository root: %w", bareError(err))
+		return nil, fmt.Errorf("stat repository root: %w", fsutil.WithoutPath(err))
 	}
 	if !info.IsDir() {
 		return nil, errors.New("repository root is not a directory")
@@ -370,7 +358,7 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return &fileEntry{}
 		}
-		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot resolve %s: %v", rel, bareError(err))}
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot resolve %s: %v", rel, fsutil.WithoutPath(err))}
 	}
 	resolvedRel, err := filepath.Rel(s.realRoot, resolved)
 	if err != nil || !isLocal(filepath.ToSlash(resolvedRel)) {
@@ -379,7 +367,7 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 	resolvedRel = filepath.ToSlash(resolvedRel)
 	info, err := os.Lstat(resolved)
 	if err != nil {
-		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, bareError(err))}
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, fsutil.WithoutPath(err))}
 	}
 	if info.IsDir() {
 		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("%s is a directory, not a file", rel)}
@@ -389,7 +377,7 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 	}
 	data, err := os.ReadFile(resolved)
 	if err != nil {
-		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, bareError(err))}
+		return &fileEntry{failKind: KindImport, failMsg: fmt.Sprintf("cannot read %s: %v", rel, fsutil.WithoutPath(err))}
 	}
 	sum := sha256.Sum256(data)
 	line, column, _ := utf8Position(data)
@@ -401,17 +389,4 @@ func (s *sandbox) readFile(rel string) *fileEntry {
 		badLine:   line,
 		badColumn: column,
 	}
-}
-
-// bareError drops the (absolute) path from *fs.PathError and *os.LinkError.
-func bareError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }

@@ -13,8 +13,6 @@ import (
 	gojsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
 
-	"github.com/kforge/kforge/internal/environment"
-	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/testfs"
 )
 
@@ -110,29 +108,7 @@ func orders(cases []sessionCase) [][]sessionCase {
 // lives in, as the pipeline makes it, plus an expression snippet per environment.
 func referenceCases(t *testing.T) (string, []sessionCase) {
 	t.Helper()
-	start, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := project.Find(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eval := func(entrypoint string) ([]byte, error) {
-		base, _, err := p.Entrypoint(p.Abs(entrypoint))
-		if err != nil {
-			return nil, err
-		}
-		res, err := freshEval(Options{Root: p.Root, JPath: p.JPath(base)}, entrypoint, "")
-		return []byte(res.JSON), err
-	}
-	envs, err := environment.List(p, p.Config.Environments, eval)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(envs) == 0 {
-		t.Fatal("no environments found")
-	}
+	p, envs := referenceEnvironments(t)
 	var cases []sessionCase
 	for _, env := range envs {
 		opts := Options{Root: p.Root, JPath: p.JPath(env.Dir), TkEnv: env.TkEnvJSON()}

@@ -2,36 +2,13 @@ package manifest
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// checkGolden compares got with the golden file; with -update it rewrites
-// the file, only when the content changed.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	want, err := os.ReadFile(path)
-	if *update {
-		if err == nil && bytes.Equal(want, got) {
-			return
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatalf("read golden file: %v (run go test -update)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs (run go test -update and review the diff)\ngot:\n%s", path, got)
-	}
-}
 
 func TestGoldenPlatform(t *testing.T) {
 	dir := filepath.Join("testdata", "platform")
@@ -52,13 +29,13 @@ func TestGoldenPlatform(t *testing.T) {
 	if err := WriteStream(&stream, ms); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, filepath.Join(dir, "stream.yaml"), stream.Bytes())
+	testfs.Golden(t, filepath.Join(dir, "stream.yaml"), stream.Bytes())
 
 	var list bytes.Buffer
 	if err := WriteJSON(&list, ms); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, filepath.Join(dir, "list.json"), list.Bytes())
+	testfs.Golden(t, filepath.Join(dir, "list.json"), list.Bytes())
 
 	names, err := FileNames(ms)
 	if err != nil {
@@ -68,5 +45,5 @@ func TestGoldenPlatform(t *testing.T) {
 	for i, m := range ms {
 		fmt.Fprintf(&files, "%s\t%s\t%s\n", names[i], m.ID(), m.Path)
 	}
-	checkGolden(t, filepath.Join(dir, "files.txt"), files.Bytes())
+	testfs.Golden(t, filepath.Join(dir, "files.txt"), files.Bytes())
 }

@@ -2,7 +2,6 @@ package pipeline_test
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,14 +11,13 @@ import (
 	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
-// update rewrites golden/ instead of comparing with it: go test ./internal/pipeline -run
-// TestGolden -update (or make golden).
-var update = flag.Bool("update", false, "rewrite the reference repository's golden/ from the sources")
-
 // TestGolden renders every environment of the reference repository and compares it byte for
-// byte with golden/, failing with the per-resource diff, so CI fails on drift.
+// byte with golden/, failing with the per-resource diff, so CI fails on drift. With -update
+// (testfs.Updating) it rewrites golden/ instead: go test ./internal/pipeline -run TestGolden
+// -update, or make golden.
 func TestGolden(t *testing.T) {
 	proj, err := project.Find(filepath.Join("..", ".."))
 	if err != nil {
@@ -41,7 +39,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			target := r.GoldenTarget(env)
-			if *update {
+			if testfs.Updating() {
 				if _, err := golden.Update(target, files); err != nil {
 					t.Fatal(err)
 				}

@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // TestLoadRefusesUnsafeFiles checks that the policy loader never reads a file it should not: a
@@ -24,20 +24,16 @@ func TestLoadRefusesUnsafeFiles(t *testing.T) {
 		want  string
 	}{
 		{name: "rego link to a file outside", setUp: func(t *testing.T, root, outside string) {
-			symlink(t, filepath.Join(outside, "secret.rego"), filepath.Join(root, "policies", "leak.rego"))
+			testfs.Symlink(t, filepath.Join(outside, "secret.rego"), filepath.Join(root, "policies", "leak.rego"))
 		}, want: "policies/leak.rego: a symbolic link leading outside the repository is not read"},
 		{name: "data link to a file outside", setUp: func(t *testing.T, root, outside string) {
-			symlink(t, filepath.Join(outside, "config.json"), filepath.Join(root, "policies", "sub", "data.json"))
+			testfs.Symlink(t, filepath.Join(outside, "config.json"), filepath.Join(root, "policies", "sub", "data.json"))
 		}, want: "policies/sub/data.json: a symbolic link leading outside the repository is not read"},
 		{name: "rego named pipe", setUp: func(t *testing.T, root, _ string) {
-			if err := syscall.Mkfifo(filepath.Join(root, "policies", "pipe.rego"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testfs.Mkfifo(t, filepath.Join(root, "policies", "pipe.rego"))
 		}, want: "policies/pipe.rego: not a regular file (a named pipe)"},
 		{name: "data file named pipe", setUp: func(t *testing.T, root, _ string) {
-			if err := syscall.Mkfifo(filepath.Join(root, "extra.json"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testfs.Mkfifo(t, filepath.Join(root, "extra.json"))
 		}, data: []string{"extra.json"}, want: "extra.json: not a regular file (a named pipe)"},
 	}
 	for _, tt := range tests {
@@ -50,21 +46,15 @@ func TestLoadRefusesUnsafeFiles(t *testing.T) {
 			write(t, filepath.Join(outside, "secret.rego"), "package kforge.secret\n\ntoken := \"s3cr3t\"\n")
 			write(t, filepath.Join(outside, "config.json"), `{"token": "s3cr3t"}`)
 			tt.setUp(t, root, outside)
-			done := make(chan error, 1)
-			go func() {
+			err := testfs.CallWithTimeout(t, "Load", func() error {
 				_, err := Load(context.Background(), []string{"policies"}, tt.data, Options{Root: root})
-				done <- err
-			}()
-			select {
-			case err := <-done:
-				if err == nil || err.Error() != tt.want {
-					t.Fatalf("Load = %v, want %q", err, tt.want)
-				}
-				if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), root) {
-					t.Errorf("error leaks content or an absolute path: %v", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatal("Load blocked")
+				return err
+			})
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("Load = %v, want %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), root) {
+				t.Errorf("error leaks content or an absolute path: %v", err)
 			}
 		})
 	}
@@ -74,7 +64,7 @@ func TestLoadRefusesUnsafeFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		write(t, filepath.Join(root, "shared.rego"), rule)
-		symlink(t, filepath.Join("..", "shared.rego"), filepath.Join(root, "policies", "ok.rego"))
+		testfs.Symlink(t, filepath.Join("..", "shared.rego"), filepath.Join(root, "policies", "ok.rego"))
 		e, err := Load(context.Background(), []string{"policies"}, nil, Options{Root: root})
 		if err != nil {
 			t.Fatal(err)
@@ -88,13 +78,6 @@ func TestLoadRefusesUnsafeFiles(t *testing.T) {
 func write(t *testing.T, p, content string) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func symlink(t *testing.T, target, link string) {
-	t.Helper()
-	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
 }

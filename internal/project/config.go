@@ -385,15 +385,17 @@ func isNull(raw json.RawMessage) bool {
 	return string(bytes.TrimSpace(raw)) == "null"
 }
 
-// jsonKind names the JSON type of raw for error messages.
-func jsonKind(raw json.RawMessage) string {
+// JSONType names the JSON type of raw for error messages: "an object", "a list", "a string",
+// "a boolean", "null", "a number", or "nothing" when raw is empty. The project's and the
+// environments' configuration readers share it.
+func JSONType(raw json.RawMessage) string {
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 {
 		return "nothing"
 	}
 	switch t[0] {
 	case '{':
-		return "a mapping"
+		return "an object"
 	case '[':
 		return "a list"
 	case '"':
@@ -405,6 +407,14 @@ func jsonKind(raw json.RawMessage) string {
 	default:
 		return "a number"
 	}
+}
+
+// jsonKind is JSONType in the words of kforge.yaml, a YAML file: an object is "a mapping".
+func jsonKind(raw json.RawMessage) string {
+	if t := JSONType(raw); t != "an object" {
+		return t
+	}
+	return "a mapping"
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -6,9 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 // TestFindRefusesUnsafeConfigFiles checks that kforge.yaml is read only when it is a regular
@@ -25,14 +25,10 @@ func TestFindRefusesUnsafeConfigFiles(t *testing.T) {
 			if err := os.WriteFile(outside, []byte("auths:\n  token: s3cr3t\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Symlink(outside, filepath.Join(dir, ConfigFile)); err != nil {
-				t.Fatal(err)
-			}
+			testfs.Symlink(t, outside, filepath.Join(dir, ConfigFile))
 		}, want: "kforge.yaml: must not be a symbolic link leading outside the repository"},
 		{name: "named pipe", setUp: func(t *testing.T, dir string) {
-			if err := syscall.Mkfifo(filepath.Join(dir, ConfigFile), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testfs.Mkfifo(t, filepath.Join(dir, ConfigFile))
 		}, want: "kforge.yaml: must be a regular file, found a named pipe"},
 		{name: "too large", setUp: func(t *testing.T, dir string) {
 			big := append([]byte("lib: lib\n#"), make([]byte, maxConfigBytes)...)
@@ -45,21 +41,15 @@ func TestFindRefusesUnsafeConfigFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := copyTestdata(t, "plain")
 			tt.setUp(t, dir)
-			done := make(chan error, 1)
-			go func() {
+			err := testfs.CallWithTimeout(t, "Find", func() error {
 				_, err := Find(dir)
-				done <- err
-			}()
-			select {
-			case err := <-done:
-				if err == nil || err.Error() != tt.want {
-					t.Fatalf("Find = %v, want %q", err, tt.want)
-				}
-				if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), dir) {
-					t.Errorf("error leaks content or an absolute path: %v", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Fatal("Find blocked")
+				return err
+			})
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("Find = %v, want %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), dir) {
+				t.Errorf("error leaks content or an absolute path: %v", err)
 			}
 		})
 	}
@@ -68,9 +58,7 @@ func TestFindRefusesUnsafeConfigFiles(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("lib: shared\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.Symlink("config.yaml", filepath.Join(dir, ConfigFile)); err != nil {
-			t.Fatal(err)
-		}
+		testfs.Symlink(t, "config.yaml", filepath.Join(dir, ConfigFile))
 		p, err := Find(dir)
 		if err != nil {
 			t.Fatal(err)

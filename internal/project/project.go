@@ -94,14 +94,14 @@ func readConfig(root string) ([]byte, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fail("cannot be read: it is a symbolic link to a file that does not exist")
 		}
-		return nil, fail("cannot be read: " + pathErrorReason(err))
+		return nil, fail("cannot be read: " + fsutil.WithoutPath(err).Error())
 	}
 	if rel, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(rel) {
 		return nil, fail("must not be a symbolic link leading outside the repository")
 	}
 	fi, err := os.Stat(real)
 	if err != nil {
-		return nil, fail("cannot be read: " + pathErrorReason(err))
+		return nil, fail("cannot be read: " + fsutil.WithoutPath(err).Error())
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, fail("must be a regular file, found " + fsutil.FileType(fi.Mode()))
@@ -111,26 +111,17 @@ func readConfig(root string) ([]byte, error) {
 	}
 	f, err := os.Open(real)
 	if err != nil {
-		return nil, fail("cannot be read: " + pathErrorReason(err))
+		return nil, fail("cannot be read: " + fsutil.WithoutPath(err).Error())
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
 	if err != nil {
-		return nil, fail("cannot be read: " + pathErrorReason(err))
+		return nil, fail("cannot be read: " + fsutil.WithoutPath(err).Error())
 	}
 	if len(data) > maxConfigBytes {
 		return nil, fail(fmt.Sprintf("is more than %d bytes, more than a configuration file may be", maxConfigBytes))
 	}
 	return data, nil
-}
-
-// pathErrorReason is an error's text without the absolute path an *fs.PathError carries.
-func pathErrorReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // startDir returns the absolute, symlink-free directory to search from.

@@ -4,46 +4,21 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
-	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// assertGolden compares got with testdata/<name>; with -update it rewrites
-// the file, and only when its content changes.
+// assertGolden compares got with testdata/<name> (testfs.Golden).
 func assertGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	want, err := os.ReadFile(path)
-	if *update {
-		if err == nil && bytes.Equal(want, got) {
-			return
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatalf("read golden file (run go test -update to create it): %v", err)
-	}
-	if !bytes.Equal(want, got) {
-		diff, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: difflib.SplitLines(string(want)), B: difflib.SplitLines(string(got)),
-			FromFile: path, ToFile: "got", Context: 3,
-		})
-		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, diff)
-	}
+	testfs.Golden(t, filepath.Join("testdata", name), got)
 }
 
 var (

@@ -1,5 +1,6 @@
-// Package testfs builds file trees for tests: copies of testdata repositories that a test may
-// change, and files written from strings. Only _test.go files import it.
+// Package testfs holds the file helpers of tests: copies of testdata repositories that a test
+// may change, files written from strings, and golden files compared (or, with the -update
+// flag it defines, rewritten) by Golden. Only _test.go files import it.
 package testfs
 
 import (

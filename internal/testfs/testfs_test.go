@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestCopyAndWrite(t *testing.T) {
@@ -27,4 +28,29 @@ func TestCopyAndWrite(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(src, "a.txt")); string(got) != "a" {
 		t.Errorf("writing the copy changed the source: %q", got)
 	}
+}
+
+func TestGolden(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "out.txt")
+	set := func(v bool) { *update = v }
+	t.Cleanup(func() { set(false) })
+
+	set(true)
+	Golden(t, path, []byte("one\n"))
+	if got, err := os.ReadFile(path); err != nil || string(got) != "one\n" {
+		t.Fatalf("-update wrote %q, %v", got, err)
+	}
+	// An unchanged file is not rewritten.
+	old := time.Unix(1, 0)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	Golden(t, path, []byte("one\n"))
+	if info, err := os.Stat(path); err != nil || !info.ModTime().Equal(old) {
+		t.Errorf("-update rewrote an unchanged file: %v", err)
+	}
+
+	set(false)
+	Golden(t, path, []byte("one\n")) // equal: passes
 }

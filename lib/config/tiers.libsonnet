@@ -1,7 +1,7 @@
 // The tier table: every value that differs between dev, staging and prod, in one place.
 // Environments pick a row by their tier (spec.json metadata.labels.tier) and may override
-// single values through their `values` tree; the policies hold each tier to the same limits
-// (policies/data.json).
+// single values through their `values` tree. The policies hold each tier to the same numbers:
+// policies/data.json is generated from this table (policies/data.jsonnet, `make generate`).
 {
   dev: {
     // OpenTelemetry SDK sampler and ratio; the collector samples at ratio × 100 percent and
@@ -26,6 +26,18 @@
       collector: { replicas: 1 },
     },
     storage: { etcd: '2Gi', redis: '2Gi', realtimeCache: '5Gi', pd: '5Gi', tikv: '20Gi', vttablet: '10Gi' },
+    // Limits that only the policies read (they also hold the output to canary.maxWeight,
+    // tracing.ratio and dapr.minIdleConns above): the highest weight of a canary that starts,
+    // the largest weight increase per change, the highest SDK sampling ratio, whether the
+    // sampler must be parent-based, the smallest Raft group and whether its size must be odd.
+    limits: {
+      canaryFirstStep: 100,
+      canaryWeightStep: 100,
+      maxSamplingRatio: 1.0,
+      parentBasedSampling: false,
+      raftMinMembers: 1,
+      raftOddMembers: true,
+    },
   },
 
   staging: {
@@ -45,6 +57,14 @@
       collector: { replicas: 2 },
     },
     storage: { etcd: '8Gi', redis: '8Gi', realtimeCache: '20Gi', pd: '10Gi', tikv: '100Gi', vttablet: '50Gi' },
+    limits: {
+      canaryFirstStep: 25,
+      canaryWeightStep: 50,
+      maxSamplingRatio: 0.5,
+      parentBasedSampling: false,
+      raftMinMembers: 3,
+      raftOddMembers: true,
+    },
   },
 
   prod: {
@@ -64,5 +84,13 @@
       collector: { replicas: 3 },
     },
     storage: { etcd: '8Gi', redis: '20Gi', realtimeCache: '50Gi', pd: '20Gi', tikv: '500Gi', vttablet: '250Gi' },
+    limits: {
+      canaryFirstStep: 5,
+      canaryWeightStep: 25,
+      maxSamplingRatio: 0.1,
+      parentBasedSampling: true,
+      raftMinMembers: 3,
+      raftOddMembers: true,
+    },
   },
 }

@@ -1,4 +1,4 @@
-package stack
+package lib
 
 import (
 	"bytes"
@@ -14,10 +14,12 @@ import (
 	"testing"
 
 	"github.com/google/go-jsonnet"
+
+	kjsonnet "github.com/kforge/kforge/internal/jsonnet"
 )
 
-// repoImporter resolves imports the way Tanka does for this repository (the importing file's
-// directory first, then the import path in order), reads only inside the repository root and
+// repoImporter resolves imports as kforge does (the importing file's directory first, then the
+// import path in order: kjsonnet.SearchImport), reads only inside the repository root and
 // names every file by its repository-relative path, so error messages and stack traces are
 // repository-relative. go-jsonnet requires the same Contents for the same path every time: the
 // importer caches them.
@@ -31,32 +33,32 @@ func newImporter(root string, jpath ...string) *repoImporter {
 	return &repoImporter{root: root, jpath: jpath, cache: map[string]jsonnet.Contents{}}
 }
 
-// Import implements jsonnet.Importer.
+// Import implements jsonnet.Importer with kforge's import search (kjsonnet.SearchImport).
 func (im *repoImporter) Import(importedFrom, importedPath string) (jsonnet.Contents, string, error) {
-	if path.IsAbs(importedPath) {
-		return jsonnet.Contents{}, "", fmt.Errorf("import %s: absolute imports are not allowed", importedPath)
-	}
-	dirs := append([]string{path.Dir(importedFrom)}, im.jpath...)
-	for _, dir := range dirs {
-		rel := path.Clean(path.Join(dir, importedPath))
-		if rel == ".." || strings.HasPrefix(rel, "../") {
-			continue
-		}
+	var contents jsonnet.Contents
+	found, dirs, err := kjsonnet.SearchImport(path.Dir(importedFrom), importedPath, im.jpath, func(rel string) (bool, error) {
 		if c, ok := im.cache[rel]; ok {
-			return c, rel, nil
+			contents = c
+			return true, nil
 		}
 		data, err := os.ReadFile(filepath.Join(im.root, filepath.FromSlash(rel)))
 		if errors.Is(err, fs.ErrNotExist) {
-			continue
+			return false, nil
 		}
 		if err != nil {
-			return jsonnet.Contents{}, "", fmt.Errorf("read %s: %w", rel, err)
+			return false, fmt.Errorf("read %s: %w", rel, err)
 		}
-		c := jsonnet.MakeContentsRaw(data)
-		im.cache[rel] = c
-		return c, rel, nil
+		contents = jsonnet.MakeContentsRaw(data)
+		im.cache[rel] = contents
+		return true, nil
+	})
+	if err != nil {
+		return jsonnet.Contents{}, "", err
 	}
-	return jsonnet.Contents{}, "", fmt.Errorf("import %s from %s: not found in %s", importedPath, importedFrom, strings.Join(dirs, ", "))
+	if found == "" {
+		return jsonnet.Contents{}, "", fmt.Errorf("import %s from %s: not found in %s", importedPath, importedFrom, strings.Join(dirs, ", "))
+	}
+	return contents, found, nil
 }
 
 // repoRoot is the repository root: the nearest parent directory holding go.mod.
@@ -85,13 +87,10 @@ func newVM(root string, jpath ...string) *jsonnet.VM {
 	return vm
 }
 
-// evaluateFile evaluates a repository-relative Jsonnet file.
+// evaluateFile evaluates a repository-relative Jsonnet file. Its imports search its own
+// directory first, then jpath.
 func evaluateFile(root, file string, jpath ...string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", file, err)
-	}
-	return newVM(root, jpath...).EvaluateAnonymousSnippet(file, string(data))
+	return newVM(root, jpath...).EvaluateFile(file)
 }
 
 // evaluateEnv evaluates environments/<env>/main.jsonnet with Tanka's import path.

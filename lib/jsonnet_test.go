@@ -1,4 +1,4 @@
-package stack
+package lib
 
 import (
 	"bytes"
@@ -75,11 +75,11 @@ func firstLine(s string) string {
 	return line
 }
 
-// TestJsonnetFormatting holds every Jsonnet file to jsonnetfmt's defaults (2-space indent,
-// single quotes): `jsonnetfmt --test` must pass.
+// TestJsonnetFormatting holds every Jsonnet file of lib/, environments/ and policies/ to
+// jsonnetfmt's defaults (2-space indent, single quotes): `jsonnetfmt --test` must pass.
 func TestJsonnetFormatting(t *testing.T) {
 	root := repoRoot(t)
-	for _, file := range jsonnetFiles(t, root, "lib", "environments") {
+	for _, file := range jsonnetFiles(t, root, "lib", "environments", "policies") {
 		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
 		if err != nil {
 			t.Fatalf("read %s: %v", file, err)
@@ -99,7 +99,7 @@ func TestJsonnetFormatting(t *testing.T) {
 // type errors it can prove) over every Jsonnet file.
 func TestJsonnetLint(t *testing.T) {
 	root := repoRoot(t)
-	for _, file := range jsonnetFiles(t, root, "lib", "environments") {
+	for _, file := range jsonnetFiles(t, root, "lib", "environments", "policies") {
 		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
 		if err != nil {
 			t.Fatalf("read %s: %v", file, err)

@@ -1,6 +1,6 @@
 # Data stores: Raft group sizes (etcd, TiDB PD and TiKV) and Vitess shard
 # key ranges. Minimums come from data.kforge.tiers.<tier>.raft_*.
-package kforge.data
+package kforge.datastores
 
 import data.kforge.lib
 
