@@ -38,10 +38,10 @@ func (f *cacheFlags) addFlags(fs *pflag.FlagSet) {
 // affectedOnly reports whether the selection is narrowed to affected environments.
 func (f *cacheFlags) affectedOnly() bool { return f.since != "" || len(f.changedFiles) > 0 }
 
-// install wraps r's evaluator with the render cache, unless --no-cache. A cache directory that
-// cannot be opened is a warning when it was asked for explicitly, and silently skipped otherwise
-// (e.g. a read-only home directory in CI).
-func (f *cacheFlags) install(streams IOStreams, r *pipeline.Renderer, next pipeline.Evaluator, targets []string) *cache.CachingEvaluator {
+// install wraps the evaluator of opts with the render cache and sets its memo, unless
+// --no-cache. A cache directory that cannot be opened is a warning when it was asked for
+// explicitly, and silently skipped otherwise (e.g. a read-only home directory in CI).
+func (f *cacheFlags) install(streams IOStreams, opts *pipeline.Options, targets []string) *cache.CachingEvaluator {
 	if f.off {
 		return nil
 	}
@@ -69,10 +69,10 @@ func (f *cacheFlags) install(streams IOStreams, r *pipeline.Renderer, next pipel
 			version += " " + id
 		}
 	}
-	ce := cache.NewEvaluator(next, store, version)
-	r.SetEvaluator(ce)
+	ce := cache.NewEvaluator(opts.Evaluator, store, version)
+	opts.Evaluator = ce
 	// The encoded files depend on the build (the encoder) and the target filters too.
-	r.SetMemo(store, version+" targets="+strings.Join(targets, "\x00"))
+	opts.Memo, opts.MemoKey = store, version+" targets="+strings.Join(targets, "\x00")
 	return ce
 }
 

@@ -71,14 +71,13 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	if err := opts.eval.apply(&jopts, streams.lookupEnv, wd); err != nil {
 		return err
 	}
-	r := pipeline.NewRenderer(proj, jopts, nil)
 	// Inline entrypoints are evaluated under kforge.yaml's limits, in worker processes.
 	var limits limitFlags
 	evaluator, err := limits.evaluator(streams, proj.Config.Limits, 0)
 	if err != nil {
 		return err
 	}
-	r.SetEvaluator(evaluator)
+	r := pipeline.NewRenderer(pipeline.Options{Project: proj, Jsonnet: jopts, Evaluator: evaluator})
 	envs, err := r.Environments(ctx, dir)
 	if err != nil {
 		return err

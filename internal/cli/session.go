@@ -134,9 +134,9 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	if err != nil {
 		return nil, err
 	}
-	r := pipeline.NewRenderer(proj, opts, filter)
-	r.SetEvaluator(evaluator)
-	ce := sel.cache.install(streams, r, evaluator, sel.targets)
+	ropts := pipeline.Options{Project: proj, Jsonnet: opts, Targets: filter, Evaluator: evaluator}
+	ce := sel.cache.install(streams, &ropts, sel.targets)
+	r := pipeline.NewRenderer(ropts)
 	if len(args) == 0 && !sel.all && sel.name == "" {
 		sel.all = true // --since or --changed-files alone: every affected environment
 	}

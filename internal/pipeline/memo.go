@@ -20,13 +20,6 @@ type Memo interface {
 	PutMemo(output []byte, name string, data []byte) error
 }
 
-// SetMemo makes Files reuse the encoded files of an output seen before. key must capture every
-// input of the encoding besides the output and the environment's settings: the kforge build
-// and the target filters.
-func (r *Renderer) SetMemo(m Memo, key string) {
-	r.memo, r.memoKey = m, key
-}
-
 // Files renders env into the files of its golden directory: one canonical YAML file per
 // resource, named by manifest.FileNames. With a memo, files already encoded for the same output,
 // settings and key are served from it.
