@@ -151,11 +151,11 @@ go.mod or the policies affects every environment. Reasons are printed on stderr.
 				return usageErrorf("pass --since REF or --changed-files FILE")
 			}
 			opts.sel.policiesMatter = true
-			s, err := newSession(cmd.Context(), streams, nil, opts.sel, opts.eval)
+			run, err := openRun(cmd.Context(), streams, nil, opts.sel, opts.eval)
 			if err != nil {
 				return err
 			}
-			for _, e := range s.envs {
+			for _, e := range run.Envs() {
 				if _, err := fmt.Fprintln(streams.Out, e.Name); err != nil {
 					return err
 				}

@@ -6,6 +6,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/pipeline"
 )
 
 func newPolicyCmd(streams IOStreams) *cobra.Command {
@@ -46,7 +48,7 @@ func newPolicyListCmd(streams IOStreams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rules := append(engine.Rules(), schemaRules()...)
+			rules := pipeline.Rules(engine, true, false)
 			if opts.json {
 				out, err := json.MarshalIndent(rules, "", "  ")
 				if err != nil {

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/pflag"
 
-	"github.com/kforge/kforge/internal/policy"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/schema"
 )
@@ -54,50 +52,4 @@ func (f *schemaFlags) load(proj *project.Project, wd string) (*schema.Validator,
 		return nil, fmt.Errorf("load schemas: %w", err)
 	}
 	return v, nil
-}
-
-// schemaRules are the schema finding ids in the rule catalogue's shape.
-func schemaRules() []policy.Rule {
-	var out []policy.Rule
-	for _, r := range schema.Rules() {
-		out = append(out, policy.Rule{
-			ID: r.ID, Severity: r.Severity, Title: r.Title, Description: r.Description,
-			Package: "schema", Style: "schema",
-		})
-	}
-	return out
-}
-
-// validateSchemas checks objects against their schemas, with the CRDs among them added, and
-// returns the findings in the report's shape. files holds each object's file (may be nil).
-func validateSchemas(ctx context.Context, v *schema.Validator, envName string, objs []map[string]any, files []string) ([]policy.Finding, error) {
-	if v == nil {
-		return nil, nil
-	}
-	ev, err := v.AddCRDs(envName, objs)
-	if err != nil {
-		return nil, fmt.Errorf("validate %s: %w", envName, err)
-	}
-	var out []policy.Finding
-	for i, fs := range ev.ValidateAll(ctx, objs) {
-		for _, f := range fs {
-			pf := policy.Finding{
-				RuleID:      f.RuleID,
-				Severity:    f.Severity,
-				Title:       f.Title,
-				Message:     f.Message,
-				Environment: envName,
-				Resource: policy.ResourceRef{
-					APIVersion: f.Resource.APIVersion, Kind: f.Resource.Kind,
-					Namespace: f.Resource.Namespace, Name: f.Resource.Name,
-				},
-				Source: f.Schema,
-			}
-			if i < len(files) {
-				pf.File = files[i]
-			}
-			out = append(out, pf)
-		}
-	}
-	return out, nil
 }

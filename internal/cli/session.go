@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
-	"github.com/kforge/kforge/internal/cache"
-	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
@@ -56,22 +56,6 @@ func (f *selectFlags) validate(args []string) error {
 	return nil
 }
 
-// session is what every rendering command starts from: the project, a renderer configured from
-// the flags, and the selected environments.
-type session struct {
-	project  *project.Project
-	renderer *pipeline.Renderer
-	// envs are the environments the command works on: those named, or every one with --all,
-	// narrowed by --name, --since and --changed-files.
-	envs []environment.Environment
-	// discovered are all the environments of the repository before any narrowing, when the
-	// command discovered them (--all or names); nil when only named paths were loaded. What
-	// owns a golden directory is decided on this list, never on envs.
-	discovered []environment.Environment
-	// cache is the render cache, nil when disabled.
-	cache *cache.CachingEvaluator
-}
-
 // workDir returns the directory relative paths are resolved against.
 func (s IOStreams) workDir() (string, error) {
 	if s.WorkDir != "" {
@@ -109,9 +93,10 @@ func findProject(streams IOStreams, args []string) (*project.Project, string, er
 	return proj, wd, nil
 }
 
-// newSession finds the project, builds the renderer and selects the environments named by args
-// (every environment with --all).
-func newSession(ctx context.Context, streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*session, error) {
+// openRun finds the project and opens the pipeline run of a rendering command: the evaluator,
+// render cache and selection its flags ask for. Environment warnings and, with --since or
+// --changed-files, why environments were selected go to stderr.
+func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*pipeline.Run, error) {
 	if err := sel.validate(args); err != nil {
 		return nil, err
 	}
@@ -136,86 +121,37 @@ func newSession(ctx context.Context, streams IOStreams, args []string, sel selec
 	}
 	ropts := pipeline.Options{Project: proj, Jsonnet: opts, Targets: filter, Evaluator: evaluator}
 	ce := sel.cache.install(streams, &ropts, sel.targets)
-	r := pipeline.NewRenderer(ropts)
-	if len(args) == 0 && !sel.all && sel.name == "" {
-		sel.all = true // --since or --changed-files alone: every affected environment
-	}
-	envs, discovered, err := selectEnvironments(ctx, r, proj, wd, args, sel.name)
+	run, err := pipeline.Open(ctx, pipeline.RunOptions{
+		Options: ropts,
+		Cache:   ce,
+		Selection: pipeline.Selection{
+			WorkDir: wd, Args: args, All: sel.all, Name: sel.name,
+			Since: sel.cache.since, ChangedFiles: sel.cache.changedFiles,
+			PoliciesMatter: sel.policiesMatter, GoldenMatters: sel.goldenMatters,
+		},
+		Parallel: sel.parallel,
+		Progress: func(total int) pipeline.Progress { return newProgress(streams.ErrOut, total) },
+		Warn: func(msg string) {
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", untrustedText(msg))
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range envs {
-		for _, w := range e.Warnings {
-			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", untrustedText(w))
-		}
+	if affected, total, ok := run.Affected(); ok {
+		describeSelection(streams, affected, total)
 	}
-	s := &session{project: proj, renderer: r, envs: envs, discovered: discovered, cache: ce}
-	if sel.cache.affectedOnly() {
-		total := len(s.envs)
-		selection, err := selectAffected(ctx, s, &sel.cache, wd, sel.policiesMatter, sel.goldenMatters)
-		if err != nil {
-			return nil, err
-		}
-		describeSelection(streams, selection, total)
-	}
-	return s, nil
+	return run, nil
 }
 
-// selectEnvironments resolves the environment arguments. When every argument is a path inside an
-// environment, only those environments are loaded, as `tk show <path>` does, so a broken
-// environment elsewhere does not stop this one. Otherwise (--all, names, slugs, directories
-// holding several environments) the whole repository is discovered and filtered; discovered is
-// then every environment found, else nil.
-func selectEnvironments(ctx context.Context, r *pipeline.Renderer, proj *project.Project, wd string, args []string, name string) (selected, discovered []environment.Environment, err error) {
-	resolve := environment.PathResolver(proj, wd)
-	if loaded, ok, err := loadByPath(ctx, r, proj, resolve, args); ok || err != nil {
-		if err != nil {
-			return nil, nil, err
-		}
-		if name == "" {
-			return loaded, nil, nil
-		}
-		selected, err := environment.Select(loaded, nil, name, nil)
-		return selected, nil, err
+// describeSelection says on stderr why environments were selected.
+func describeSelection(streams IOStreams, sel affected.Selection, total int) {
+	if sel.All {
+		fmt.Fprintf(streams.ErrOut, "affected: all %d environments (%s)\n", total, sel.Reason)
+		return
 	}
-	all, err := r.Environments(ctx, "")
-	if err != nil {
-		return nil, nil, err
+	fmt.Fprintf(streams.ErrOut, "affected: %d of %d environments\n", len(sel.Envs), total)
+	for _, name := range sel.Envs {
+		fmt.Fprintf(streams.ErrOut, "  %s: %s\n", name, strings.Join(sel.Because[name], ", "))
 	}
-	selected, err = environment.Select(all, args, name, resolve)
-	return selected, all, err
-}
-
-// loadByPath loads the environments of args when every one is a path with an entrypoint; ok is
-// false when some argument is not.
-func loadByPath(ctx context.Context, r *pipeline.Renderer, proj *project.Project, resolve environment.Resolver, args []string) ([]environment.Environment, bool, error) {
-	if len(args) == 0 {
-		return nil, false, nil
-	}
-	paths := make([]string, len(args))
-	for i, arg := range args {
-		rel, _, ok := resolve(arg)
-		if !ok {
-			return nil, false, nil
-		}
-		if _, _, err := proj.Entrypoint(proj.Abs(rel)); err != nil {
-			return nil, false, nil
-		}
-		paths[i] = proj.Abs(rel)
-	}
-	var envs []environment.Environment
-	seen := map[string]bool{}
-	for _, p := range paths {
-		loaded, err := r.Load(ctx, p)
-		if err != nil {
-			return nil, true, err
-		}
-		for _, e := range loaded {
-			if !seen[e.Name] {
-				seen[e.Name] = true
-				envs = append(envs, e)
-			}
-		}
-	}
-	return envs, true, nil
 }

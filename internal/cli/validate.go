@@ -8,19 +8,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/kforge/kforge/internal/environment"
-	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/policy"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/report"
-	"github.com/kforge/kforge/internal/schema"
 )
 
 // policyFlags choose the policies and how they are evaluated.
@@ -255,7 +251,7 @@ policy that does not compile.`,
 }
 
 func runValidate(ctx context.Context, streams IOStreams, args []string, opts *validateOptions) error {
-	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
+	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
@@ -263,113 +259,27 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	if err != nil {
 		return err
 	}
-	engine, err := opts.policy.load(ctx, s.project, wd)
+	engine, err := opts.policy.load(ctx, run.Project(), wd)
 	if err != nil {
 		return err
 	}
-	schemas, err := opts.schema.load(s.project, wd)
+	schemas, err := opts.schema.load(run.Project(), wd)
 	if err != nil {
 		return err
 	}
-	rep := newReport(engine, schemas)
-	if opts.golden {
-		if err := checkSlugs(s.envs); err != nil {
-			return err
-		}
-		rep.Rules = append(rep.Rules, goldenRules()...)
-	}
-	var failed []error
-	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) (report.EnvironmentResult, error) {
-			return validateEnvironment(ctx, s.renderer, engine, schemas, env, opts.golden)
-		},
-		func(_ environment.Environment, res report.EnvironmentResult, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
-			}
-			rep.Environments = append(rep.Environments, res)
-			return nil
-		})
+	rep := report.Report{Tool: "kforge", Version: Version, Rules: pipeline.Rules(engine, schemas != nil, opts.golden)}
+	rep.Environments, err = run.Validate(ctx, pipeline.ValidateOptions{Policies: engine, Schemas: schemas, Golden: opts.golden})
 	if err != nil {
-		return err
-	}
-	if opts.golden && opts.sel.all {
-		stale, err := staleGoldenDirs(s)
-		if err != nil {
-			return err
-		}
-		if len(stale) > 0 {
-			dir := s.project.Config.Golden
-			rep.Environments = append(rep.Environments, report.EnvironmentResult{Name: dir, Findings: staleDirFindings(dir, stale)})
-		}
-	}
-	if len(failed) > 0 {
 		// The environments that could not be validated make the run invalid; the report of the
 		// others is still printed so one broken environment does not hide the rest.
 		if len(rep.Environments) > 0 {
 			if werr := opts.report.write(streams, wd, rep); werr != nil && ExitCode(werr) != ExitFindings {
-				failed = append(failed, werr)
+				err = errors.Join(err, werr)
 			}
 		}
-		return errors.Join(failed...)
+		return err
 	}
 	return opts.report.write(streams, wd, rep)
-}
-
-// validateEnvironment renders one environment and evaluates the schemas and policies against it,
-// and with checkGolden compares it with its golden directory too.
-func validateEnvironment(ctx context.Context, r *pipeline.Renderer, engine *policy.Engine, schemas *schema.Validator, env environment.Environment, checkGolden bool) (report.EnvironmentResult, error) {
-	rendered, err := r.Render(ctx, env)
-	if err != nil {
-		return report.EnvironmentResult{}, err
-	}
-	// The rendered files let ReadGolden skip parsing the committed files that did not change.
-	files, err := r.RenderedFiles(rendered)
-	if err != nil {
-		return report.EnvironmentResult{}, err
-	}
-	committed, err := r.ReadGolden(env, rendered, files)
-	if err != nil {
-		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
-	}
-	in, err := r.PolicyInput(rendered, committed.Manifests)
-	if err != nil {
-		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
-	}
-	// Schema findings depend only on the output and the schemas: an unchanged environment's come
-	// from the render cache.
-	var findings []policy.Finding
-	if schemas != nil {
-		err = pipeline.Memoize(r, rendered.Output, "schema-findings/v1 "+schemas.Fingerprint(), env, &findings, func() error {
-			findings, err = validateSchemas(ctx, schemas, env.Name, in.Resources, in.Files)
-			return err
-		})
-		if err != nil {
-			return report.EnvironmentResult{}, err
-		}
-	}
-	policyFindings, err := engine.Evaluate(ctx, in)
-	if err != nil {
-		// The engine's errors already start with the environment's name.
-		return report.EnvironmentResult{}, err
-	}
-	findings = append(findings, policyFindings...)
-	if checkGolden {
-		drift, err := goldenFindings(rendered, files, committed, r)
-		if err != nil {
-			return report.EnvironmentResult{}, err
-		}
-		findings = append(findings, drift...)
-	}
-	policy.SortFindings(findings)
-	return report.EnvironmentResult{
-		Name:       env.Name,
-		Tier:       env.Tier(),
-		Entrypoint: env.Entrypoint,
-		Resources:  len(rendered.Manifests),
-		Findings:   findings,
-	}, nil
 }
 
 func runValidateManifests(ctx context.Context, streams IOStreams, opts *validateOptions) error {
@@ -392,7 +302,7 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 			return err
 		}
 	}
-	ms, files, err := readManifests(streams, wd, opts.manifests)
+	ms, files, err := pipeline.ReadManifests(streams.In, wd, opts.manifests)
 	if err != nil {
 		return err
 	}
@@ -400,123 +310,17 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 	if err != nil {
 		return err
 	}
-	in := policy.Input{
-		Environment: policy.EnvInfo{Name: opts.envName, Tier: opts.tier},
-		Resources:   pipeline.Objects(ms),
-		Files:       files,
-		Entrypoint:  opts.manifests,
-	}
 	schemas, err := opts.schema.load(proj, wd)
 	if err != nil {
 		return err
 	}
-	findings, err := validateSchemas(ctx, schemas, opts.envName, in.Resources, in.Files)
+	res, err := pipeline.ValidateManifests(ctx, pipeline.Manifests{
+		Manifests: ms, Files: files, Source: opts.manifests, EnvName: opts.envName, Tier: opts.tier,
+	}, engine, schemas)
 	if err != nil {
 		return err
 	}
-	policyFindings, err := engine.Evaluate(ctx, in)
-	if err != nil {
-		return err
-	}
-	findings = append(findings, policyFindings...)
-	policy.SortFindings(findings)
-	rep := newReport(engine, schemas)
-	rep.Environments = []report.EnvironmentResult{{
-		Name: opts.envName, Tier: opts.tier, Entrypoint: opts.manifests,
-		Resources: len(ms), Findings: findings,
-	}}
+	rep := report.Report{Tool: "kforge", Version: Version, Rules: pipeline.Rules(engine, schemas != nil, false)}
+	rep.Environments = []report.EnvironmentResult{res}
 	return opts.report.write(streams, wd, rep)
-}
-
-// readManifests reads YAML manifests from a file, every .yaml/.yml/.json file below a directory
-// (in lexical order), or standard input for "-". It returns each manifest with its file.
-func readManifests(streams IOStreams, wd, src string) ([]*manifest.Manifest, []string, error) {
-	type input struct {
-		name string
-		data []byte
-	}
-	var inputs []input
-	switch {
-	case src == "-":
-		data, err := io.ReadAll(streams.In)
-		if err != nil {
-			return nil, nil, fmt.Errorf("read manifests from stdin: %w", err)
-		}
-		inputs = append(inputs, input{name: "<stdin>", data: data})
-	default:
-		root := absPath(wd, src)
-		fi, err := os.Stat(root)
-		if err != nil {
-			return nil, nil, usageErrorf("read manifests %s: %w", src, withoutPath(err))
-		}
-		if !fi.IsDir() {
-			data, err := os.ReadFile(root)
-			if err != nil {
-				return nil, nil, fmt.Errorf("read manifests %s: %w", src, withoutPath(err))
-			}
-			inputs = append(inputs, input{name: src, data: data})
-			break
-		}
-		var names []string
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch strings.ToLower(filepath.Ext(p)) {
-			case ".yaml", ".yml", ".json":
-				if !d.IsDir() {
-					names = append(names, p)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, fmt.Errorf("read manifests in %s: %w", src, withoutPath(err))
-		}
-		sort.Strings(names)
-		for _, p := range names {
-			rel, _ := filepath.Rel(root, p)
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return nil, nil, fmt.Errorf("read manifests %s: %w", filepath.ToSlash(filepath.Join(src, rel)), withoutPath(err))
-			}
-			inputs = append(inputs, input{name: filepath.ToSlash(filepath.Join(src, rel)), data: data})
-		}
-	}
-	var all []*manifest.Manifest
-	var files []string
-	seen := map[manifest.ID]string{}
-	for _, in := range inputs {
-		ms, err := manifest.ParseYAML(in.data, in.name)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, m := range ms {
-			// Objects named only by generateName are never duplicates of each other.
-			if prev, dup := seen[m.ID()]; dup && !hasGenerateNameOnly(m) {
-				return nil, nil, fmt.Errorf("%s: duplicate resource %s, already defined in %s", in.name, m.ID(), prev)
-			}
-			seen[m.ID()] = in.name
-			all = append(all, m)
-			files = append(files, in.name)
-		}
-	}
-	return all, files, nil
-}
-
-// hasGenerateNameOnly reports whether m has no metadata.name, only a generateName.
-func hasGenerateNameOnly(m *manifest.Manifest) bool {
-	meta, _ := m.Object["metadata"].(map[string]any)
-	_, named := meta["name"].(string)
-	return !named
-}
-
-// newReport starts a report whose rule catalogue holds the policies' rules and, when schemas are
-// validated, the schema finding ids.
-func newReport(engine *policy.Engine, schemas *schema.Validator) report.Report {
-	rules := engine.Rules()
-	if schemas != nil {
-		rules = append(rules, schemaRules()...)
-	}
-	return report.Report{Tool: "kforge", Version: Version, Rules: rules}
 }

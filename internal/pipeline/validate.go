@@ -1,11 +1,15 @@
 package pipeline
 
 import (
+	"context"
+	"fmt"
 	"path"
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/report"
+	"github.com/kforge/kforge/internal/schema"
 )
 
 // EnvInfo describes env to the policies (input.environment).
@@ -46,4 +50,165 @@ func Objects(ms []*manifest.Manifest) []map[string]any {
 		out[i] = m.Object
 	}
 	return out
+}
+
+// ValidateOptions choose what Validate checks besides rendering.
+type ValidateOptions struct {
+	// Policies are the compiled policies.
+	Policies *policy.Engine
+	// Schemas validate the objects' structure; nil skips schema validation.
+	Schemas *schema.Validator
+	// Golden also compares each environment with its golden directory (the KF-GOLDEN-*
+	// findings), and with Selection.All reports the golden directories no environment owns.
+	Golden bool
+}
+
+// Validate renders every selected environment and checks it against the schemas and the
+// policies (and with opts.Golden its golden directory), in one pass. It returns a result per
+// environment that could be validated, in order; the environments that could not be make err
+// the join of their errors, and the results of the others are returned with it so that one
+// broken environment does not hide the rest. Any other error returns no result.
+func (r *Run) Validate(ctx context.Context, opts ValidateOptions) ([]report.EnvironmentResult, error) {
+	if opts.Golden {
+		if err := r.checkSlugs(); err != nil {
+			return nil, err
+		}
+	}
+	var results []report.EnvironmentResult
+	failed, err := each(ctx, r,
+		func(ctx context.Context, env environment.Environment) (report.EnvironmentResult, error) {
+			return r.validateEnvironment(ctx, env, opts)
+		},
+		func(_ environment.Environment, res report.EnvironmentResult) error {
+			results = append(results, res)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if opts.Golden && r.all {
+		stale, err := r.StaleGoldenDirs()
+		if err != nil {
+			return nil, err
+		}
+		if len(stale) > 0 {
+			dir := r.project.Config.Golden
+			results = append(results, report.EnvironmentResult{Name: dir, Findings: staleDirFindings(dir, stale)})
+		}
+	}
+	return results, failed
+}
+
+// validateEnvironment renders one environment and evaluates the schemas and policies against it,
+// and with opts.Golden compares it with its golden directory too.
+func (r *Run) validateEnvironment(ctx context.Context, env environment.Environment, opts ValidateOptions) (report.EnvironmentResult, error) {
+	rendered, err := r.Render(ctx, env)
+	if err != nil {
+		return report.EnvironmentResult{}, err
+	}
+	// The rendered files let ReadGolden skip parsing the committed files that did not change.
+	files, err := r.RenderedFiles(rendered)
+	if err != nil {
+		return report.EnvironmentResult{}, err
+	}
+	committed, err := r.ReadGolden(env, rendered, files)
+	if err != nil {
+		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
+	}
+	in, err := r.PolicyInput(rendered, committed.Manifests)
+	if err != nil {
+		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
+	}
+	// Schema findings depend only on the output and the schemas: an unchanged environment's come
+	// from the render cache.
+	var findings []policy.Finding
+	if opts.Schemas != nil {
+		err = Memoize(r.Renderer, rendered.Output, "schema-findings/v1 "+opts.Schemas.Fingerprint(), env, &findings, func() error {
+			findings, err = SchemaFindings(ctx, opts.Schemas, env.Name, in.Resources, in.Files)
+			return err
+		})
+		if err != nil {
+			return report.EnvironmentResult{}, err
+		}
+	}
+	policyFindings, err := opts.Policies.Evaluate(ctx, in)
+	if err != nil {
+		// The engine's errors already start with the environment's name.
+		return report.EnvironmentResult{}, err
+	}
+	findings = append(findings, policyFindings...)
+	if opts.Golden {
+		drift, err := r.goldenFindings(rendered, files, committed)
+		if err != nil {
+			return report.EnvironmentResult{}, err
+		}
+		findings = append(findings, drift...)
+	}
+	policy.SortFindings(findings)
+	return report.EnvironmentResult{
+		Name:       env.Name,
+		Tier:       env.Tier(),
+		Entrypoint: env.Entrypoint,
+		Resources:  len(rendered.Manifests),
+		Findings:   findings,
+	}, nil
+}
+
+// Rules is the rule catalogue of a validation: the policies' rules, the schema finding ids when
+// schemas are validated and the golden ones when golden/ is compared.
+func Rules(policies *policy.Engine, schemas, golden bool) []policy.Rule {
+	rules := policies.Rules()
+	if schemas {
+		rules = append(rules, SchemaRules()...)
+	}
+	if golden {
+		rules = append(rules, GoldenRules()...)
+	}
+	return rules
+}
+
+// SchemaRules are the schema finding ids in the rule catalogue's shape.
+func SchemaRules() []policy.Rule {
+	var out []policy.Rule
+	for _, r := range schema.Rules() {
+		out = append(out, policy.Rule{
+			ID: r.ID, Severity: r.Severity, Title: r.Title, Description: r.Description,
+			Package: "schema", Style: "schema",
+		})
+	}
+	return out
+}
+
+// SchemaFindings checks objects against their schemas, with the CRDs among them added, and
+// returns the findings in the report's shape. files holds each object's file (may be nil).
+func SchemaFindings(ctx context.Context, v *schema.Validator, envName string, objs []map[string]any, files []string) ([]policy.Finding, error) {
+	if v == nil {
+		return nil, nil
+	}
+	ev, err := v.AddCRDs(envName, objs)
+	if err != nil {
+		return nil, fmt.Errorf("validate %s: %w", envName, err)
+	}
+	var out []policy.Finding
+	for i, fs := range ev.ValidateAll(ctx, objs) {
+		for _, f := range fs {
+			pf := policy.Finding{
+				RuleID:      f.RuleID,
+				Severity:    f.Severity,
+				Title:       f.Title,
+				Message:     f.Message,
+				Environment: envName,
+				Resource: policy.ResourceRef{
+					APIVersion: f.Resource.APIVersion, Kind: f.Resource.Kind,
+					Namespace: f.Resource.Namespace, Name: f.Resource.Name,
+				},
+				Source: f.Schema,
+			}
+			if i < len(files) {
+				pf.File = files[i]
+			}
+			out = append(out, pf)
+		}
+	}
+	return out, nil
 }
