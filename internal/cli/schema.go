@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/pflag"
 
+	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/schema"
 )
@@ -35,21 +34,7 @@ func (f *schemaFlags) load(proj *project.Project, wd string) (*schema.Validator,
 	if f.off {
 		return nil, nil
 	}
-	opts := schema.Options{KubernetesVersion: f.kubeVersion, Strict: f.strict}
-	if proj != nil {
-		opts.Root = proj.Root
-		if opts.KubernetesVersion == "" {
-			opts.KubernetesVersion = proj.Config.KubernetesVersion
-		}
-	} else {
-		opts.Root = wd
-	}
-	for _, dir := range f.crds {
-		opts.CRDDirs = append(opts.CRDDirs, absPath(wd, dir))
-	}
-	v, err := schema.Load(opts)
-	if err != nil {
-		return nil, fmt.Errorf("load schemas: %w", err)
-	}
-	return v, nil
+	return pipeline.LoadSchemas(pipeline.SchemaOptions{
+		Project: proj, WorkDir: wd, KubeVersion: f.kubeVersion, CRDs: f.crds, Strict: f.strict,
+	})
 }

@@ -43,37 +43,14 @@ func (f *policyFlags) addFlags(fs *pflag.FlagSet) {
 
 // load compiles the policies. proj may be nil (validating manifests outside a repository).
 func (f *policyFlags) load(ctx context.Context, proj *project.Project, wd string) (*policy.Engine, error) {
-	var dirs []string
-	opts := policy.Options{Namespaces: f.namespaces, AllNamespaces: f.allNamespaces}
-	if proj != nil {
-		opts.Root = proj.Root
-		opts.Timeout = proj.Config.Limits.PolicyTimeout
-		if !f.noBuiltin {
-			for _, d := range proj.Config.Policies {
-				if fi, err := os.Stat(proj.Abs(d)); err == nil && fi.IsDir() {
-					dirs = append(dirs, proj.Abs(d))
-				}
-			}
-		}
+	engine, err := pipeline.LoadPolicies(ctx, pipeline.PolicyOptions{
+		Project: proj, WorkDir: wd, Dirs: f.policies, Data: f.data,
+		Namespaces: f.namespaces, AllNamespaces: f.allNamespaces, NoBuiltin: f.noBuiltin,
+	})
+	if errors.Is(err, pipeline.ErrNoPolicies) {
+		return nil, usageErrorf("%w", err)
 	}
-	if proj == nil {
-		// Outside a repository, paths are reported relative to the working directory.
-		opts.Root = wd
-	}
-	for _, d := range f.policies {
-		dirs = append(dirs, absPath(wd, d))
-	}
-	data := make([]string, len(f.data))
-	for i, d := range f.data {
-		data[i] = absPath(wd, d)
-	}
-	if len(dirs) == 0 {
-		if f.noBuiltin {
-			return nil, usageErrorf("no policies to evaluate: --no-builtin-policies needs --policy DIR")
-		}
-		return nil, usageErrorf("no policies to evaluate: the repository has no policies/ directory; pass --policy DIR")
-	}
-	return policy.Load(ctx, dirs, data, opts)
+	return engine, err
 }
 
 func absPath(wd, p string) string {

@@ -33,10 +33,7 @@ func ReadManifests(stdin io.Reader, wd, src string) ([]*manifest.Manifest, []str
 		}
 		inputs = append(inputs, input{name: "<stdin>", data: data})
 	default:
-		root := src
-		if !filepath.IsAbs(root) {
-			root = filepath.Join(wd, root)
-		}
+		root := absPath(wd, src)
 		fi, err := os.Stat(root)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read manifests %s: %w", src, withoutPath(err))

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
@@ -100,10 +99,7 @@ func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args
 func (s Selection) changed(ctx context.Context, r *Renderer) ([]string, error) {
 	var out []string
 	for _, file := range s.ChangedFiles {
-		if !filepath.IsAbs(file) {
-			file = filepath.Join(s.WorkDir, file)
-		}
-		out = append(out, r.project.Rel(file))
+		out = append(out, r.project.Rel(absPath(s.WorkDir, file)))
 	}
 	if s.Since != "" {
 		files, err := affected.ChangedSince(ctx, r.project.Root, s.Since)
