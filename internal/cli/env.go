@@ -77,8 +77,7 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	if err != nil {
 		return err
 	}
-	r := pipeline.NewRenderer(pipeline.Options{Project: proj, Jsonnet: jopts, Evaluator: evaluator})
-	envs, err := r.Environments(ctx, dir)
+	envs, err := pipeline.NewRenderer(pipeline.Options{Project: proj, Jsonnet: jopts, Evaluator: evaluator}).Environments(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -150,20 +149,24 @@ go.mod or the policies affects every environment. Reasons are printed on stderr.
 			if !opts.sel.cache.affectedOnly() {
 				return usageErrorf("pass --since REF or --changed-files FILE")
 			}
-			opts.sel.policiesMatter = true
-			run, err := openRun(cmd.Context(), streams, nil, opts.sel, opts.eval)
-			if err != nil {
-				return err
-			}
-			for _, e := range run.Envs() {
-				if _, err := fmt.Fprintln(streams.Out, e.Name); err != nil {
-					return err
-				}
-			}
-			return nil
+			return runEnvAffected(cmd.Context(), streams, opts)
 		},
 	}
+	opts.sel.policiesMatter = true
 	opts.sel.cache.addFlags(cmd.Flags())
 	opts.eval.addFlags(cmd.Flags())
 	return cmd
+}
+
+func runEnvAffected(ctx context.Context, streams IOStreams, opts *envAffectedOptions) error {
+	run, err := openRun(ctx, streams, nil, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	for _, e := range run.Envs() {
+		if _, err := fmt.Fprintln(streams.Out, e.Name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
