@@ -35,7 +35,7 @@ func (r *Run) Export(ctx context.Context, dir string, opts golden.ExportOptions)
 
 // exportFiles renders env into the files Export writes.
 func (r *Run) exportFiles(ctx context.Context, env environment.Environment) ([]golden.ExportFile, error) {
-	rendered, err := r.Render(ctx, env)
+	rendered, err := r.renderer.Render(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func (r *Run) ExportGolden(ctx context.Context, root, dir string, emit func(env 
 	}
 	failed, err := each(ctx, r,
 		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
-			files, err := r.Files(ctx, env)
+			files, err := r.renderer.Files(ctx, env)
 			if err != nil {
 				return golden.Changes{}, err
 			}

@@ -39,7 +39,7 @@ func (r *Run) StaleGoldenDirs() ([]string, error) {
 	if keep == nil {
 		return nil, nil
 	}
-	return golden.Stale(r.project.Root, r.project.Config.Golden, keep)
+	return golden.Stale(r.renderer.project.Root, r.renderer.project.Config.Golden, keep)
 }
 
 // GoldenCheck is what CheckGolden found.
@@ -63,7 +63,7 @@ func (r *Run) CheckGolden(ctx context.Context) (GoldenCheck, error) {
 		if err != nil {
 			return golden.Drift{}, err
 		}
-		selected, _ := r.ScopeGolden(t, tree)
+		selected, _ := r.renderer.ScopeGolden(t, tree)
 		return golden.DiffSets(t, selected, files), nil
 	})
 	if err != nil {
@@ -93,7 +93,7 @@ func (r *Run) Diff(ctx context.Context, base string) ([]golden.Drift, error) {
 		if err != nil {
 			return golden.Drift{}, err
 		}
-		selected, _ := r.ScopeGolden(t, old)
+		selected, _ := r.renderer.ScopeGolden(t, old)
 		return golden.DiffSets(t, selected, files), nil
 	})
 }
@@ -105,11 +105,11 @@ func (r *Run) drifts(ctx context.Context, compare func(golden.Target, []golden.F
 	var drifts []golden.Drift
 	failed, err := each(ctx, r,
 		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
-			files, err := r.Files(ctx, env)
+			files, err := r.renderer.Files(ctx, env)
 			if err != nil {
 				return golden.Drift{}, err
 			}
-			return compare(r.GoldenTarget(env), files)
+			return compare(r.renderer.GoldenTarget(env), files)
 		},
 		func(_ environment.Environment, d golden.Drift) error {
 			drifts = append(drifts, d)
@@ -147,23 +147,23 @@ func (r *Run) UpdateGolden(ctx context.Context, emit func(t golden.Target, c gol
 	}
 	failed, err := each(ctx, r,
 		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
-			files, err := r.Files(ctx, env)
+			files, err := r.renderer.Files(ctx, env)
 			if err != nil {
 				return golden.Changes{}, err
 			}
-			t := r.GoldenTarget(env)
-			if !r.targets.Empty() {
+			t := r.renderer.GoldenTarget(env)
+			if !r.renderer.targets.Empty() {
 				tree, err := golden.ReadDirContent(t)
 				if err != nil {
 					return golden.Changes{}, err
 				}
-				_, kept := r.ScopeGolden(t, tree)
+				_, kept := r.renderer.ScopeGolden(t, tree)
 				files = append(files, kept.Files...)
 			}
 			return golden.Update(t, files)
 		},
 		func(env environment.Environment, c golden.Changes) error {
-			return emit(r.GoldenTarget(env), c)
+			return emit(r.renderer.GoldenTarget(env), c)
 		})
 	if err != nil {
 		return golden.StaleReport{}, err
@@ -176,5 +176,5 @@ func (r *Run) UpdateGolden(ctx context.Context, emit func(t golden.Target, c gol
 	}
 	// Every environment of the repository keeps its directory, also those --name, --since or
 	// --changed-files left out of this run.
-	return golden.RemoveStale(r.project.Root, r.project.Config.Golden, r.ownedSlugs())
+	return golden.RemoveStale(r.renderer.project.Root, r.renderer.project.Config.Golden, r.ownedSlugs())
 }

@@ -14,7 +14,7 @@ import (
 // them to emit in order. Environments that fail are reported together after the others ran; an
 // error of emit stops the run.
 func (r *Run) RenderFiles(ctx context.Context, emit func(env environment.Environment, files []golden.File) error) error {
-	failed, err := each(ctx, r, r.Files, emit)
+	failed, err := each(ctx, r, r.renderer.Files, emit)
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (r *Run) RenderFiles(ctx context.Context, emit func(env environment.Environ
 // none when any environment fails.
 func (r *Run) RenderManifests(ctx context.Context) ([]*manifest.Manifest, error) {
 	var all []*manifest.Manifest
-	failed, err := each(ctx, r, r.Render,
+	failed, err := each(ctx, r, r.renderer.Render,
 		func(_ environment.Environment, rendered *Rendered) error {
 			all = append(all, rendered.Manifests...)
 			return nil
@@ -44,7 +44,7 @@ func (r *Run) RenderManifests(ctx context.Context) ([]*manifest.Manifest, error)
 // against the entrypoint's value (EvaluateExpression).
 func (r *Run) Eval(ctx context.Context, env environment.Environment, expr string) (jsonnet.Result, error) {
 	if expr == "" && !env.Inline {
-		return r.Evaluate(ctx, env)
+		return r.renderer.Evaluate(ctx, env)
 	}
-	return r.EvaluateExpression(ctx, env, expr)
+	return r.renderer.EvaluateExpression(ctx, env, expr)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/project"
 )
 
 // RunOptions configure a Run: how environments are rendered, which ones, how many at once and
@@ -49,10 +50,9 @@ func (noProgress) Finish()                       {}
 // Run is one command's run: a Renderer and the environments selected for it, built once by Open.
 // Its methods are the steps commands are made of (render, validate, check and update golden,
 // export, diff); each runs over the selected environments on Parallel workers and hands
-// results back in the order of the environments. Render and the other per-environment methods
-// of the Renderer are available on a Run too.
+// results back in the order of the environments.
 type Run struct {
-	*Renderer
+	renderer *Renderer
 	// envs are the environments the command works on: those named, or every one with --all,
 	// narrowed by --name, --since and --changed-files.
 	envs []environment.Environment
@@ -74,7 +74,7 @@ type Run struct {
 // Open builds the Renderer of opts and selects the environments of the run.
 func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 	r := &Run{
-		Renderer: NewRenderer(opts.Options),
+		renderer: NewRenderer(opts.Options),
 		all:      opts.Selection.All,
 		parallel: opts.Parallel,
 		progress: opts.Progress,
@@ -100,6 +100,9 @@ func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 	}
 	return r, nil
 }
+
+// Project is the repository of the run.
+func (r *Run) Project() *project.Project { return r.renderer.project }
 
 // Envs are the selected environments.
 func (r *Run) Envs() []environment.Environment { return r.envs }

@@ -40,7 +40,7 @@ func (s Selection) affectedOnly() bool { return s.Since != "" || len(s.ChangedFi
 // holding several environments, or no argument with --since alone) the whole repository is
 // discovered and filtered; discovered is then every environment found, else nil.
 func (r *Run) selectEnvironments(ctx context.Context, sel Selection) (selected, discovered []environment.Environment, err error) {
-	proj := r.project
+	proj := r.renderer.project
 	resolve := environment.PathResolver(proj, sel.WorkDir)
 	if loaded, ok, err := r.loadByPath(ctx, resolve, sel.Args); ok || err != nil {
 		if err != nil {
@@ -52,7 +52,7 @@ func (r *Run) selectEnvironments(ctx context.Context, sel Selection) (selected, 
 		selected, err := environment.Select(loaded, nil, sel.Name, nil)
 		return selected, nil, err
 	}
-	all, err := r.Environments(ctx, "")
+	all, err := r.renderer.Environments(ctx, "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -66,7 +66,7 @@ func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args
 	if len(args) == 0 {
 		return nil, false, nil
 	}
-	proj := r.project
+	proj := r.renderer.project
 	paths := make([]string, len(args))
 	for i, arg := range args {
 		rel, _, ok := resolve(arg)
@@ -81,7 +81,7 @@ func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args
 	var envs []environment.Environment
 	seen := map[string]bool{}
 	for _, p := range paths {
-		loaded, err := r.Load(ctx, p)
+		loaded, err := r.renderer.Load(ctx, p)
 		if err != nil {
 			return nil, true, err
 		}
@@ -116,17 +116,17 @@ func (s Selection) changed(ctx context.Context, r *Renderer) ([]string, error) {
 // environment's golden directory select it. ce, when not nil, knows the files each
 // environment's last evaluation read; the others' imports are followed.
 func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.CachingEvaluator) (affected.Selection, error) {
-	changed, err := s.changed(ctx, r.Renderer)
+	changed, err := s.changed(ctx, r.renderer)
 	if err != nil {
 		return affected.Selection{}, err
 	}
 	scanner := affected.NewScanner()
 	envs := make([]affected.Env, 0, len(r.envs))
 	for _, env := range r.envs {
-		opts := r.EvalOptions(env)
+		opts := r.renderer.EvalOptions(env)
 		e := affected.Env{Name: env.Name, Dir: env.Dir, JPath: opts.JPath, MissesKnown: true}
 		if s.GoldenMatters {
-			e.Extra = []string{r.GoldenTarget(env).Dir}
+			e.Extra = []string{r.renderer.GoldenTarget(env).Dir}
 		}
 		known := false
 		if ce != nil {
@@ -142,7 +142,7 @@ func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.Caching
 			for _, c := range opts.TLACode {
 				code = append(code, c)
 			}
-			reads, misses, err := affected.ReadSet(scanner, r.project.Root, opts.JPath, env.Entrypoint, code)
+			reads, misses, err := affected.ReadSet(scanner, r.renderer.project.Root, opts.JPath, env.Entrypoint, code)
 			if err != nil {
 				// Its render will report the problem: select it.
 				e.Reads, e.MissesKnown = changed, false
@@ -152,7 +152,7 @@ func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.Caching
 		}
 		envs = append(envs, e)
 	}
-	sel := affected.Select(changed, envs, affected.Rules{Global: affected.GlobalPaths(r.project.Config, s.PoliciesMatter)})
+	sel := affected.Select(changed, envs, affected.Rules{Global: affected.GlobalPaths(r.renderer.project.Config, s.PoliciesMatter)})
 	keep := map[string]bool{}
 	for _, name := range sel.Envs {
 		keep[name] = true

@@ -92,7 +92,7 @@ func (r *Run) Validate(ctx context.Context, opts ValidateOptions) ([]report.Envi
 			return nil, err
 		}
 		if len(stale) > 0 {
-			dir := r.project.Config.Golden
+			dir := r.renderer.project.Config.Golden
 			results = append(results, report.EnvironmentResult{Name: dir, Findings: staleDirFindings(dir, stale)})
 		}
 	}
@@ -102,20 +102,20 @@ func (r *Run) Validate(ctx context.Context, opts ValidateOptions) ([]report.Envi
 // validateEnvironment renders one environment and evaluates the schemas and policies against it,
 // and with opts.Golden compares it with its golden directory too.
 func (r *Run) validateEnvironment(ctx context.Context, env environment.Environment, opts ValidateOptions) (report.EnvironmentResult, error) {
-	rendered, err := r.Render(ctx, env)
+	rendered, err := r.renderer.Render(ctx, env)
 	if err != nil {
 		return report.EnvironmentResult{}, err
 	}
 	// The rendered files let ReadGolden skip parsing the committed files that did not change.
-	files, err := r.RenderedFiles(rendered)
+	files, err := r.renderer.RenderedFiles(rendered)
 	if err != nil {
 		return report.EnvironmentResult{}, err
 	}
-	committed, err := r.ReadGolden(env, rendered, files)
+	committed, err := r.renderer.ReadGolden(env, rendered, files)
 	if err != nil {
 		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
 	}
-	in, err := r.PolicyInput(rendered, committed.Manifests)
+	in, err := r.renderer.PolicyInput(rendered, committed.Manifests)
 	if err != nil {
 		return report.EnvironmentResult{}, fmt.Errorf("validate %s: %w", env.Name, err)
 	}
@@ -123,7 +123,7 @@ func (r *Run) validateEnvironment(ctx context.Context, env environment.Environme
 	// from the render cache.
 	var findings []policy.Finding
 	if opts.Schemas != nil {
-		err = Memoize(r.Renderer, rendered.Output, "schema-findings/v1 "+opts.Schemas.Fingerprint(), env, &findings, func() error {
+		err = Memoize(r.renderer, rendered.Output, "schema-findings/v1 "+opts.Schemas.Fingerprint(), env, &findings, func() error {
 			findings, err = SchemaFindings(ctx, opts.Schemas, env.Name, in.Resources, in.Files)
 			return err
 		})
@@ -138,7 +138,7 @@ func (r *Run) validateEnvironment(ctx context.Context, env environment.Environme
 	}
 	findings = append(findings, policyFindings...)
 	if opts.Golden {
-		drift, err := r.goldenFindings(rendered, files, committed)
+		drift, err := r.renderer.goldenFindings(rendered, files, committed)
 		if err != nil {
 			return report.EnvironmentResult{}, err
 		}
