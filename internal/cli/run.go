@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/kforge/kforge/internal/affected"
@@ -33,18 +32,7 @@ func findProject(streams IOStreams, args []string) (*project.Project, string, er
 	if err != nil {
 		return nil, "", err
 	}
-	start := wd
-	for _, arg := range args {
-		p := arg
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(wd, p)
-		}
-		if _, err := os.Stat(p); err == nil {
-			start = p
-			break
-		}
-	}
-	proj, err := project.Find(start)
+	proj, err := pipeline.FindProject(wd, args)
 	if err != nil {
 		return nil, "", err
 	}

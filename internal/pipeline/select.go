@@ -3,10 +3,12 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/project"
 )
 
 // Selection chooses the environments of a run.
@@ -29,6 +31,20 @@ type Selection struct {
 	// GoldenMatters makes a change to an environment's golden directory affect it (golden,
 	// diff, validate).
 	GoldenMatters bool
+}
+
+// FindProject locates the repository from the first argument that is an existing path
+// (relative ones resolved against wd), else from wd.
+func FindProject(wd string, args []string) (*project.Project, error) {
+	start := wd
+	for _, arg := range args {
+		p := absPath(wd, arg)
+		if _, err := os.Stat(p); err == nil {
+			start = p
+			break
+		}
+	}
+	return project.Find(start)
 }
 
 // affectedOnly reports whether the selection is narrowed to affected environments.
