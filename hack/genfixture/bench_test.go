@@ -8,6 +8,7 @@ import (
 	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/policy"
@@ -40,13 +41,12 @@ func BenchmarkRenderFixture(b *testing.B) {
 // every environment is served from the cache, then extracted and encoded into its golden files
 // (without writing them). Profile it like BenchmarkRenderFixture.
 func BenchmarkRenderFixtureWarm(b *testing.B) {
-	r, envs := renderer(b, generate(b, benchConfig()))
 	store, err := cache.Open(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
-	ce := cache.NewEvaluator(pipeline.InProcess{}, store, "genfixture-bench")
-	r.SetEvaluator(ce)
+	ce := cache.NewEvaluator(jsonnet.InProcess{}, store, "genfixture-bench")
+	r, envs := rendererWith(b, generate(b, benchConfig()), ce)
 	renderAll := func() {
 		for _, env := range envs {
 			rendered, err := r.Render(context.Background(), env)

@@ -31,11 +31,17 @@ func generate(t testing.TB, c Config) string {
 // renderer returns a pipeline Renderer for the fixture at dir and its environments.
 func renderer(t testing.TB, dir string) (*pipeline.Renderer, []environment.Environment) {
 	t.Helper()
+	return rendererWith(t, dir, nil)
+}
+
+// rendererWith is renderer with evaluator ev (nil: in process).
+func rendererWith(t testing.TB, dir string, ev jsonnet.Evaluator) (*pipeline.Renderer, []environment.Environment) {
+	t.Helper()
 	proj, err := project.Find(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
+	r := pipeline.NewRenderer(pipeline.Options{Project: proj, Evaluator: ev})
 	envs, err := r.Environments(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
@@ -326,9 +332,8 @@ func TestRun(t *testing.T) {
 // the same manifests, file names and recorded reads as a fresh VM per environment.
 func TestSessionsRenderLikeFreshVMs(t *testing.T) {
 	dir := generate(t, Config{Envs: 6, Services: 5})
-	renderAll := func(ev pipeline.Evaluator, parallel int) map[string]string {
-		r, envs := renderer(t, dir)
-		r.SetEvaluator(ev)
+	renderAll := func(ev jsonnet.Evaluator, parallel int) map[string]string {
+		r, envs := rendererWith(t, dir, ev)
 		out := map[string]string{}
 		err := pipeline.Each(context.Background(), parallel, envs,
 			func(ctx context.Context, env environment.Environment) (string, error) {
@@ -362,12 +367,12 @@ func TestSessionsRenderLikeFreshVMs(t *testing.T) {
 		}
 		return out
 	}
-	want := renderAll(pipeline.InProcess{}, 1)
+	want := renderAll(jsonnet.InProcess{}, 1)
 	if len(want) != 6 {
 		t.Fatalf("rendered %d environments, want 6", len(want))
 	}
 	for _, parallel := range []int{1, 2} {
-		got := renderAll(pipeline.NewInProcess(), parallel)
+		got := renderAll(jsonnet.NewInProcess(), parallel)
 		for name, w := range want {
 			if got[name] != w {
 				t.Errorf("parallel %d: %s differs from a fresh VM's render", parallel, name)

@@ -15,9 +15,8 @@ import (
 // JSON exactly as the evaluator returned it.
 const EvaluatorFormat = "jsonnet-result/1"
 
-// Evaluator runs one Jsonnet evaluation. It has the method set of pipeline.Evaluator, so a
-// CachingEvaluator can wrap any pipeline evaluator and be installed with
-// Renderer.SetEvaluator, without this package importing the pipeline.
+// Evaluator runs one Jsonnet evaluation: jsonnet.Evaluator's method set, so a CachingEvaluator
+// wraps any evaluator and is one itself.
 type Evaluator interface {
 	Evaluate(ctx context.Context, opts jsonnet.Options, filename, code string) (jsonnet.Result, error)
 }

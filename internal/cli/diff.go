@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // diffOptions are the flags of `kforge diff`.
@@ -49,26 +50,11 @@ characters. Exits 1 when there are differences (0 with --exit-zero).`,
 }
 
 func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOptions) error {
-	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
+	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
-	drifts, err := renderDrifts(ctx, streams, s, opts.sel.parallel,
-		func(t golden.Target, files []golden.File) (golden.Drift, error) {
-			var old golden.Tree
-			var err error
-			if opts.base != "" {
-				old, err = golden.ReadGitTree(ctx, t, opts.base)
-			} else {
-				old, err = golden.ReadDirContent(t)
-			}
-			if err != nil {
-				return golden.Drift{}, err
-			}
-			// With -t only the selected resources are compared.
-			selected, _ := s.renderer.ScopeGolden(t, old)
-			return golden.DiffSets(t, selected, files), nil
-		})
+	drifts, err := run.Diff(ctx, opts.base)
 	if err != nil {
 		return err
 	}
@@ -84,7 +70,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 	if err != nil {
 		return err
 	}
-	changed := countDrifted(drifts)
+	changed := pipeline.Drifted(drifts)
 	if changed > 0 && !opts.exitZero {
 		return findingsErrorf("%s", count(changed, "environment differs", "environments differ"))
 	}

@@ -72,15 +72,13 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	if err := opts.eval.apply(&jopts, streams.lookupEnv, wd); err != nil {
 		return err
 	}
-	r := pipeline.NewRenderer(proj, jopts, nil)
 	// Inline entrypoints are evaluated under kforge.yaml's limits, in worker processes.
 	var limits limitFlags
 	evaluator, err := limits.evaluator(streams, proj.Config.Limits, 0)
 	if err != nil {
 		return err
 	}
-	r.SetEvaluator(evaluator)
-	envs, err := r.Environments(ctx, dir)
+	envs, err := pipeline.NewRenderer(pipeline.Options{Project: proj, Jsonnet: jopts, Evaluator: evaluator}).Environments(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -152,20 +150,24 @@ go.mod or the policies affects every environment. Reasons are printed on stderr.
 			if !opts.sel.cache.affectedOnly() {
 				return usageErrorf("pass --since REF or --changed-files FILE")
 			}
-			opts.sel.policiesMatter = true
-			s, err := newSession(cmd.Context(), streams, nil, opts.sel, opts.eval)
-			if err != nil {
-				return err
-			}
-			for _, e := range s.envs {
-				if _, err := fmt.Fprintln(streams.Out, e.Name); err != nil {
-					return err
-				}
-			}
-			return nil
+			return runEnvAffected(cmd.Context(), streams, opts)
 		},
 	}
+	opts.sel.policiesMatter = true
 	opts.sel.cache.addFlags(cmd.Flags())
 	opts.eval.addFlags(cmd.Flags())
 	return cmd
+}
+
+func runEnvAffected(ctx context.Context, streams IOStreams, opts *envAffectedOptions) error {
+	run, err := openRun(ctx, streams, nil, opts.sel, opts.eval)
+	if err != nil {
+		return err
+	}
+	for _, e := range run.Envs() {
+		if _, err := fmt.Fprintln(streams.Out, e.Name); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
-
-	"github.com/kforge/kforge/internal/jsonnet"
 )
 
 // evalOptions are the flags of `kforge eval`.
@@ -40,24 +38,19 @@ manifest extraction. -e evaluates an expression against that value (bound to mai
 }
 
 func runEval(ctx context.Context, streams IOStreams, args []string, opts *evalOptions) error {
-	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
+	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
-	if len(s.envs) != 1 {
-		names := make([]string, len(s.envs))
-		for i, e := range s.envs {
+	envs := run.Envs()
+	if len(envs) != 1 {
+		names := make([]string, len(envs))
+		for i, e := range envs {
 			names[i] = e.Name
 		}
-		return usageErrorf("%s names %d environments (%v): pick one, with --name for inline environments", args[0], len(s.envs), names)
+		return usageErrorf("%s names %d environments (%v): pick one, with --name for inline environments", args[0], len(envs), names)
 	}
-	env := s.envs[0]
-	var res jsonnet.Result
-	if opts.expr == "" && !env.Inline {
-		res, err = s.renderer.Evaluate(ctx, env)
-	} else {
-		res, err = s.renderer.EvaluateExpression(ctx, env, opts.expr)
-	}
+	res, err := run.Eval(ctx, envs[0], opts.expr)
 	if err != nil {
 		return err
 	}

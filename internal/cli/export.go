@@ -2,17 +2,13 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
-	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // exportOptions are the flags of `kforge export`.
@@ -85,32 +81,9 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	if opts.replace && merge != golden.MergeNone {
 		return usageErrorf("--replace and --merge-strategy exclude each other")
 	}
-	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
+	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
-	}
-	var files []golden.ExportFile
-	var entrypoints []string
-	var failed []error
-	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) ([]golden.ExportFile, error) {
-			return exportFiles(ctx, s.renderer, env)
-		},
-		func(env environment.Environment, fs []golden.ExportFile, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
-			}
-			files = append(files, fs...)
-			entrypoints = append(entrypoints, env.Spec.Metadata.Namespace)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	if len(failed) > 0 {
-		// Nothing is written when any environment fails: an export is all or nothing.
-		return errors.Join(failed...)
 	}
 	wd, err := streams.workDir()
 	if err != nil {
@@ -122,12 +95,11 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	if streams.WorkDir != "" {
 		target = absPath(wd, dir)
 	}
-	res, err := golden.Export(target, files, golden.ExportOptions{
+	res, err := run.Export(ctx, target, golden.ExportOptions{
 		Format:      opts.format,
 		Extension:   opts.extension,
 		Merge:       merge,
 		Replace:     opts.replace,
-		Envs:        entrypoints,
 		DeletedEnvs: opts.deletedEnvs,
 		Manifest:    opts.manifest,
 	})
@@ -141,73 +113,19 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	return nil
 }
 
-// exportFiles renders env into the files Export writes.
-func exportFiles(ctx context.Context, r *pipeline.Renderer, env environment.Environment) ([]golden.ExportFile, error) {
-	rendered, err := r.Render(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	var tk struct {
-		Env map[string]any `json:"env"`
-	}
-	if err := json.Unmarshal(env.TkEnvJSON(), &tk); err != nil {
-		return nil, fmt.Errorf("export %s: encode environment: %w", env.Name, err)
-	}
-	out := make([]golden.ExportFile, len(rendered.Manifests))
-	for i, m := range rendered.Manifests {
-		content, err := m.YAML()
-		if err != nil {
-			return nil, fmt.Errorf("export %s: encode %s: %w", env.Name, m.ID(), err)
-		}
-		out[i] = golden.ExportFile{
-			Object:     m.Object,
-			Content:    content,
-			Env:        tk.Env,
-			Entrypoint: env.Spec.Metadata.Namespace,
-			Resource:   m.ID().String(),
-		}
-	}
-	return out, nil
-}
-
 // runExportGolden writes each environment into <dir>/<slug> with the golden layout and the same
 // atomic, lock-protected writer as `kforge golden update`.
 func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
-	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
+	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
-		return err
-	}
-	if err := checkSlugs(s.envs); err != nil {
 		return err
 	}
 	wd, err := streams.workDir()
 	if err != nil {
 		return err
 	}
-	root := absPath(wd, dir)
-	var failed []error
-	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
-			files, err := s.renderer.Files(ctx, env)
-			if err != nil {
-				return golden.Changes{}, err
-			}
-			// Created only once an environment rendered: a failed export leaves no trace.
-			if err := os.MkdirAll(root, 0o755); err != nil {
-				return golden.Changes{}, fmt.Errorf("export into %s: %w", dir, withoutPath(err))
-			}
-			return golden.Update(golden.Target{Root: root, Dir: env.Slug(), Env: env.Slug()}, files)
-		},
-		func(env environment.Environment, c golden.Changes, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
-			}
-			fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", path.Join(dir, env.Slug()), len(c.Added), len(c.Changed), len(c.Removed))
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	return errors.Join(failed...)
+	return run.ExportGolden(ctx, absPath(wd, dir), dir, func(env environment.Environment, c golden.Changes) error {
+		fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", path.Join(dir, env.Slug()), len(c.Added), len(c.Changed), len(c.Removed))
+		return nil
+	})
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/kforge/kforge/internal/isolate"
-	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/project"
 )
 
@@ -82,10 +82,10 @@ func (f *limitFlags) apply(l *project.Limits) error {
 // evaluator returns the evaluator enforcing l: a pool of up to parallel kforge worker processes
 // (0: one per core), or with --isolate=false the in-process evaluator, which cannot stop an
 // evaluation and does not bound memory.
-func (f *limitFlags) evaluator(streams IOStreams, l project.Limits, parallel int) (pipeline.Evaluator, error) {
+func (f *limitFlags) evaluator(streams IOStreams, l project.Limits, parallel int) (jsonnet.Evaluator, error) {
 	limits := isolate.Limits{EvalTimeout: l.EvalTimeout, MaxOutputBytes: l.MaxOutputBytes, MaxMemory: l.MaxMemory}
 	if f.inProcess {
-		return isolate.Local{Limits: limits, Eval: pipeline.NewInProcess()}, nil
+		return isolate.Local{Limits: limits, Eval: jsonnet.NewInProcess()}, nil
 	}
 	exe, err := os.Executable()
 	if err != nil {

@@ -2,17 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path"
-	"sort"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/pipeline"
 )
 
 func newGoldenCmd(streams IOStreams) *cobra.Command {
@@ -74,194 +69,54 @@ environments that no longer exist are removed too. A second run changes nothing.
 	return cmd
 }
 
-// checkSlugs refuses environment directory names that are unsafe or nest inside each other
-// (updating the outer one would replace the inner one).
-func checkSlugs(envs []environment.Environment) error {
-	slugs := make([]string, len(envs))
-	for i, e := range envs {
-		slugs[i] = e.Slug()
-	}
-	return golden.ValidateSlugs(slugs)
-}
-
 func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts *goldenOptions) error {
-	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
+	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
-	drifts, err := renderDrifts(ctx, streams, s, opts.sel.parallel,
-		func(t golden.Target, files []golden.File) (golden.Drift, error) {
-			if err := golden.ValidateFiles(files); err != nil {
-				return golden.Drift{}, fmt.Errorf("compare %s: %w", t.Dir, err)
-			}
-			tree, err := golden.ReadDirContent(t)
-			if err != nil {
-				return golden.Drift{}, err
-			}
-			// With -t only the selected resources are compared.
-			selected, _ := s.renderer.ScopeGolden(t, tree)
-			return golden.DiffSets(t, selected, files), nil
-		})
+	check, err := run.CheckGolden(ctx)
 	if err != nil {
 		return err
 	}
-	var stale []string
-	if opts.sel.all {
-		if stale, err = staleGoldenDirs(s); err != nil {
-			return err
-		}
-	}
-	drifted := countDrifted(drifts)
-	if drifted == 0 && len(stale) == 0 {
-		fmt.Fprintf(streams.ErrOut, "golden: %s up to date\n", count(len(drifts), "environment", "environments"))
+	drifted := pipeline.Drifted(check.Drifts)
+	if drifted == 0 && len(check.Stale) == 0 {
+		fmt.Fprintf(streams.ErrOut, "golden: %s up to date\n", count(len(check.Drifts), "environment", "environments"))
 		return nil
 	}
-	if err := golden.WriteText(streams.Out, drifts, golden.TextOptions{Hint: true}); err != nil {
+	if err := golden.WriteText(streams.Out, check.Drifts, golden.TextOptions{Hint: true}); err != nil {
 		return err
 	}
-	for _, dir := range stale {
+	for _, dir := range check.Stale {
 		fmt.Fprintf(streams.Out, "- %s: no environment renders it any more (run 'kforge golden update --all')\n", dir)
 	}
 	msg := "golden drift in " + count(drifted, "environment", "environments")
-	if len(stale) > 0 {
-		msg += ", " + count(len(stale), "stale golden directory", "stale golden directories")
+	if len(check.Stale) > 0 {
+		msg += ", " + count(len(check.Stale), "stale golden directory", "stale golden directories")
 	}
 	return findingsErrorf("%s", msg)
 }
 
-// staleGoldenDirs lists the top-level directories of the golden directory that belong to no
-// environment of the repository (s.discovered: the selection may be narrowed by --name or
-// --since, which does not make the other environments' directories stale).
-func staleGoldenDirs(s *session) ([]string, error) {
-	if s.discovered == nil {
-		return nil, nil
-	}
-	root := s.project.Config.Golden
-	entries, err := os.ReadDir(s.project.Abs(root))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", root, err)
-	}
-	owned := map[string]bool{}
-	for _, e := range s.discovered {
-		owned[strings.SplitN(e.Slug(), "/", 2)[0]] = true
-	}
-	var stale []string
-	for _, e := range entries {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && !owned[e.Name()] {
-			stale = append(stale, path.Join(root, e.Name()))
-		}
-	}
-	sort.Strings(stale)
-	return stale, nil
-}
-
 func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts *goldenOptions) error {
-	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
+	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
-	if err := checkSlugs(s.envs); err != nil {
-		return err
-	}
-	var failed []error
-	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) (golden.Changes, error) {
-			files, err := s.renderer.Files(ctx, env)
-			if err != nil {
-				return golden.Changes{}, err
-			}
-			t := s.renderer.GoldenTarget(env)
-			if len(opts.sel.targets) > 0 {
-				// -t updates the selected resources only: the others keep their files.
-				tree, err := golden.ReadDirContent(t)
-				if err != nil {
-					return golden.Changes{}, err
-				}
-				_, kept := s.renderer.ScopeGolden(t, tree)
-				files = append(files, kept.Files...)
-			}
-			return golden.Update(t, files)
-		},
-		func(env environment.Environment, c golden.Changes, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
-			}
-			dir := s.renderer.GoldenTarget(env).Dir
-			if c.Empty() {
-				fmt.Fprintf(streams.ErrOut, "%s: unchanged\n", dir)
-				return nil
-			}
-			fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", dir, len(c.Added), len(c.Changed), len(c.Removed))
+	stale, err := run.UpdateGolden(ctx, func(t golden.Target, c golden.Changes) error {
+		if c.Empty() {
+			fmt.Fprintf(streams.ErrOut, "%s: unchanged\n", t.Dir)
 			return nil
-		})
+		}
+		fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", t.Dir, len(c.Added), len(c.Changed), len(c.Removed))
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if len(failed) > 0 {
-		return errors.Join(failed...)
+	for _, dir := range stale.Removed {
+		fmt.Fprintf(streams.ErrOut, "%s: removed (no environment renders it)\n", dir)
 	}
-	if opts.sel.all && s.discovered != nil {
-		// Every environment of the repository keeps its directory, also those --name, --since or
-		// --changed-files left out of this run.
-		keep := make([]string, len(s.discovered))
-		for i, e := range s.discovered {
-			keep[i] = e.Slug()
-		}
-		rep, err := golden.RemoveStale(s.project.Root, s.project.Config.Golden, keep)
-		if err != nil {
-			return err
-		}
-		for _, dir := range rep.Removed {
-			fmt.Fprintf(streams.ErrOut, "%s: removed (no environment renders it)\n", dir)
-		}
-		for _, msg := range rep.Ignored {
-			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", msg)
-		}
+	for _, msg := range stale.Ignored {
+		fmt.Fprintf(streams.ErrOut, "Warning: %s\n", msg)
 	}
 	return nil
-}
-
-// renderDrifts renders every environment of s and compares it, through compare, with its golden
-// directory (on disk, or as another source has it). Environments that fail to render are
-// reported together, after the others ran.
-func renderDrifts(ctx context.Context, streams IOStreams, s *session, parallel int,
-	compare func(golden.Target, []golden.File) (golden.Drift, error),
-) ([]golden.Drift, error) {
-	var drifts []golden.Drift
-	var failed []error
-	err := eachEnv(ctx, streams, s, parallel,
-		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
-			files, err := s.renderer.Files(ctx, env)
-			if err != nil {
-				return golden.Drift{}, err
-			}
-			return compare(s.renderer.GoldenTarget(env), files)
-		},
-		func(_ environment.Environment, d golden.Drift, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
-			}
-			drifts = append(drifts, d)
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	return drifts, errors.Join(failed...)
-}
-
-// countDrifted is the number of drifts that are not clean.
-func countDrifted(drifts []golden.Drift) int {
-	n := 0
-	for _, d := range drifts {
-		if !d.Clean() {
-			n++
-		}
-	}
-	return n
 }

@@ -1,13 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kforge/kforge/internal/schema"
+	"github.com/kforge/kforge/internal/pipeline"
 )
 
 func newPolicyCmd(streams IOStreams) *cobra.Command {
@@ -36,40 +37,44 @@ func newPolicyListCmd(streams IOStreams) *cobra.Command {
   kforge policy list --policy ./conftest-policies --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			wd, err := streams.workDir()
-			if err != nil {
-				return err
-			}
-			proj, _, err := findProject(streams, nil)
-			if err != nil {
-				return err
-			}
-			engine, err := opts.policy.load(cmd.Context(), proj, wd)
-			if err != nil {
-				return err
-			}
-			rules := append(engine.Rules(), schema.Rules()...)
-			if opts.json {
-				out, err := json.MarshalIndent(rules, "", "  ")
-				if err != nil {
-					return fmt.Errorf("encode rules: %w", err)
-				}
-				_, err = fmt.Fprintf(streams.Out, "%s\n", out)
-				return err
-			}
-			tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tPOLICY")
-			for _, r := range rules {
-				where := fmt.Sprintf("%s:%d", r.File, r.Line)
-				if r.File == "" {
-					where = "(built into kforge: " + r.Package + ")"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, where)
-			}
-			return tw.Flush()
+			return runPolicyList(cmd.Context(), streams, opts)
 		},
 	}
 	opts.policy.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the catalogue as JSON")
 	return cmd
+}
+
+func runPolicyList(ctx context.Context, streams IOStreams, opts *policyListOptions) error {
+	wd, err := streams.workDir()
+	if err != nil {
+		return err
+	}
+	proj, _, err := findProject(streams, nil)
+	if err != nil {
+		return err
+	}
+	engine, err := opts.policy.load(ctx, proj, wd)
+	if err != nil {
+		return err
+	}
+	rules := pipeline.Rules(engine, true, false)
+	if opts.json {
+		out, err := json.MarshalIndent(rules, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode rules: %w", err)
+		}
+		_, err = fmt.Fprintf(streams.Out, "%s\n", out)
+		return err
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tPOLICY")
+	for _, r := range rules {
+		where := fmt.Sprintf("%s:%d", r.File, r.Line)
+		if r.File == "" {
+			where = "(built into kforge: " + r.Package + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, where)
+	}
+	return tw.Flush()
 }

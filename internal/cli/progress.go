@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"context"
 	"io"
 
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/kforge/kforge/internal/environment"
-	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // progress shows, on a terminal, how many environments are done out of how many and which one
@@ -32,36 +30,23 @@ func newProgress(w io.Writer, total int) *progress {
 	)}
 }
 
-func (p *progress) start(env environment.Environment) {
+// Start implements pipeline.Progress.
+func (p *progress) Start(env environment.Environment) {
 	if p != nil {
 		p.bar.Describe(env.Name)
 	}
 }
 
-func (p *progress) done() {
+// Done implements pipeline.Progress.
+func (p *progress) Done() {
 	if p != nil {
 		_ = p.bar.Add(1)
 	}
 }
 
-func (p *progress) finish() {
+// Finish implements pipeline.Progress.
+func (p *progress) Finish() {
 	if p != nil {
 		_ = p.bar.Finish()
 	}
-}
-
-// eachEnv runs work for every environment of s through pipeline.Each with --parallel workers,
-// showing progress on a terminal, and hands the results to emit in order.
-func eachEnv[T any](ctx context.Context, streams IOStreams, s *session, parallel int,
-	work func(context.Context, environment.Environment) (T, error),
-	emit func(environment.Environment, T, error) error,
-) error {
-	p := newProgress(streams.ErrOut, len(s.envs))
-	defer p.finish()
-	return pipeline.Each(ctx, parallel, s.envs,
-		func(ctx context.Context, env environment.Environment) (T, error) {
-			p.start(env)
-			defer p.done()
-			return work(ctx, env)
-		}, emit)
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -11,7 +9,6 @@ import (
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/manifest"
-	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // renderOptions are the flags of `kforge render`.
@@ -56,71 +53,30 @@ func (o *renderOptions) validate() error {
 }
 
 func runRender(ctx context.Context, streams IOStreams, args []string, opts *renderOptions) error {
-	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
+	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
 	if opts.output == "json" {
-		return renderJSON(ctx, streams, s, opts)
+		all, err := run.RenderManifests(ctx)
+		if err != nil {
+			return err
+		}
+		return manifest.WriteJSON(streams.Out, all)
 	}
-	// YAML: each resource's canonical document, from the render cache's memo when the
-	// environment is unchanged.
-	var failed []error
 	first := true
-	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) ([]golden.File, error) {
-			return s.renderer.Files(ctx, env)
-		},
-		func(_ environment.Environment, files []golden.File, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
-			}
-			for _, f := range files {
-				if !first {
-					if _, err := io.WriteString(streams.Out, "---\n"); err != nil {
-						return err
-					}
-				}
-				first = false
-				if _, err := streams.Out.Write(f.Content); err != nil {
+	return run.RenderFiles(ctx, func(_ environment.Environment, files []golden.File) error {
+		for _, f := range files {
+			if !first {
+				if _, err := io.WriteString(streams.Out, "---\n"); err != nil {
 					return err
 				}
 			}
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	return errors.Join(failed...)
-}
-
-// renderJSON prints every selected environment's manifests as one JSON List.
-func renderJSON(ctx context.Context, streams IOStreams, s *session, opts *renderOptions) error {
-	var all []*manifest.Manifest
-	var failed []error
-	err := eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) (*pipeline.Rendered, error) {
-			return s.renderer.Render(ctx, env)
-		},
-		func(_ environment.Environment, r *pipeline.Rendered, err error) error {
-			if err != nil {
-				failed = append(failed, err)
-				return nil
+			first = false
+			if _, err := streams.Out.Write(f.Content); err != nil {
+				return err
 			}
-			all = append(all, r.Manifests...)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	if len(failed) > 0 {
-		return errors.Join(failed...)
-	}
-	return manifest.WriteJSON(streams.Out, all)
-}
-
-// describeEnv is a one-line description of an environment for messages.
-func describeEnv(env environment.Environment) string {
-	return fmt.Sprintf("%s (%s)", env.Name, env.Entrypoint)
+		}
+		return nil
+	})
 }

@@ -69,25 +69,65 @@ func RemoveStale(root, goldenDir string, keep []string) (StaleReport, error) {
 	if err != nil || !ok {
 		return rep, err
 	}
-	s := staleRun{
-		base:   t.osPath(),
-		shown:  goldenDir,
-		keep:   map[string]bool{},
-		inside: map[string]bool{},
-		rep:    &rep,
-	}
-	for _, k := range keep {
-		s.keep[k] = true
-		for d := path.Dir(k); d != "."; d = path.Dir(d) {
-			s.inside[d] = true
-		}
-	}
+	kept, inside := owners(keep)
+	s := staleRun{base: t.osPath(), shown: goldenDir, keep: kept, inside: inside, rep: &rep}
 	if err := s.visit("."); err != nil {
 		return rep, err
 	}
 	sort.Strings(rep.Removed)
 	sort.Strings(rep.Ignored)
 	return rep, nil
+}
+
+// owners returns the set of environment directories keep and the set of directories that
+// contain one of them: what is neither, below the golden root, is stale.
+func owners(keep []string) (kept, inside map[string]bool) {
+	kept, inside = map[string]bool{}, map[string]bool{}
+	for _, k := range keep {
+		kept[k] = true
+		for d := path.Dir(k); d != "."; d = path.Dir(d) {
+			inside[d] = true
+		}
+	}
+	return kept, inside
+}
+
+// Stale lists, sorted, the directories below the golden root goldenDir (repository-relative,
+// under root) that belong to no environment in keep: the directories [RemoveStale] removes, or
+// leaves alone as ignored when they hold something kforge did not write. Hidden entries
+// (leftovers of interrupted runs among them) are not listed. A missing golden root holds nothing
+// stale.
+func Stale(root, goldenDir string, keep []string) ([]string, error) {
+	kept, inside := owners(keep)
+	var stale []string
+	var visit func(rel string) error
+	visit = func(rel string) error {
+		entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(goldenDir), filepath.FromSlash(rel)))
+		if rel == "." && errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", path.Join(goldenDir, rel), err)
+		}
+		for _, e := range entries {
+			slug := path.Join(rel, e.Name())
+			switch {
+			case strings.HasPrefix(e.Name(), "."), !e.IsDir(), kept[slug]:
+			case inside[slug]:
+				if err := visit(slug); err != nil {
+					return err
+				}
+			default:
+				stale = append(stale, path.Join(goldenDir, slug))
+			}
+		}
+		return nil
+	}
+	if err := visit("."); err != nil {
+		return nil, err
+	}
+	sort.Strings(stale)
+	return stale, nil
 }
 
 type staleRun struct {

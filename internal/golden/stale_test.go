@@ -102,3 +102,30 @@ func TestRemoveStaleErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestStale(t *testing.T) {
+	manifest := string(manifestYAML("v1", "ConfigMap", "apps", "x", ""))
+	root := t.TempDir()
+	if got, err := Stale(root, "golden", []string{"prod"}); err != nil || got != nil {
+		t.Fatalf("missing golden root: got %v, %v; want nothing", got, err)
+	}
+	testfs.WriteFiles(t, filepath.Join(root, "golden"), map[string]string{
+		"prod/apps/configmap-x.yaml":          manifest,
+		"old-env/apps/configmap-x.yaml":       manifest,
+		"inline/team-a/apps/configmap-x.yaml": manifest,
+		"inline/team-b/apps/configmap-x.yaml": manifest,
+		"inline-b/apps/configmap-x.yaml":      manifest,
+		"notes/README.md":                     "not kforge output",
+		"README.md":                           "top-level file",
+		".old-env.kforge-old-2/apps/x.yaml":   manifest,
+	})
+	got, err := Stale(root, "golden", []string{"prod", "inline/team-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What RemoveStale removes or ignores: not environment directories, nor hidden entries.
+	want := []string{"golden/inline-b", "golden/inline/team-b", "golden/notes", "golden/old-env"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("Stale = %v, want %v", got, want)
+	}
+}

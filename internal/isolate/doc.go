@@ -6,7 +6,7 @@
 // and its memory until the process dies. So the only way to stop one environment while the
 // others finish is to run it in a process that can be killed.
 //
-// A [Pool] is a pipeline.Evaluator that keeps up to Size worker processes (kforge re-executed
+// A [Pool] is a jsonnet.Evaluator that keeps up to Size worker processes (kforge re-executed
 // as the hidden `kforge __worker` command, which calls [Serve]) and hands each evaluation to an
 // idle one, so workers are started once per run, not once per environment. Per evaluation it
 // enforces [Limits]:

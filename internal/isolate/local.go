@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/kforge/kforge/internal/jsonnet"
-	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // Local evaluates in this process (kforge --isolate=false) and enforces what can be enforced
@@ -16,12 +15,12 @@ import (
 type Local struct {
 	// Limits are the limits; MaxMemory is ignored.
 	Limits Limits
-	// Eval evaluates; pipeline.NewInProcess() reuses parsed files across environments, the zero
+	// Eval evaluates; jsonnet.NewInProcess() reuses parsed files across environments, the zero
 	// value uses a fresh VM per evaluation.
-	Eval pipeline.InProcess
+	Eval jsonnet.InProcess
 }
 
-// Evaluate implements pipeline.Evaluator.
+// Evaluate implements jsonnet.Evaluator.
 func (l Local) Evaluate(ctx context.Context, opts jsonnet.Options, filename, code string) (jsonnet.Result, error) {
 	type outcome struct {
 		res jsonnet.Result

@@ -46,7 +46,7 @@ type Config struct {
 	IdleTimeout time.Duration
 }
 
-// Pool runs evaluations in worker processes under Limits. It implements pipeline.Evaluator and
+// Pool runs evaluations in worker processes under Limits. It implements jsonnet.Evaluator and
 // is safe for concurrent use; workers are started on demand, reused across evaluations and
 // stopped when idle or by Close.
 type Pool struct {
@@ -70,7 +70,7 @@ func NewPool(cfg Config) *Pool {
 	return &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Size)}
 }
 
-// Evaluate implements pipeline.Evaluator: it evaluates in a worker process and returns its
+// Evaluate implements jsonnet.Evaluator: it evaluates in a worker process and returns its
 // result or error, a *LimitError when a limit stopped it, or a *WorkerError when the worker
 // failed. opts.TraceOut receives std.trace output.
 func (p *Pool) Evaluate(ctx context.Context, opts jsonnet.Options, filename, code string) (jsonnet.Result, error) {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/kforge/kforge/internal/jsonnet"
-	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // The test binary doubles as the worker: started with one of these names as Args[0], TestMain
@@ -98,7 +97,7 @@ func TestPoolMatchesInProcess(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			want, wantErr := pipeline.InProcess{}.Evaluate(context.Background(), opts, tt.file, tt.code)
+			want, wantErr := jsonnet.InProcess{}.Evaluate(context.Background(), opts, tt.file, tt.code)
 			got, gotErr := p.Evaluate(context.Background(), opts, tt.file, tt.code)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("result = %+v, want %+v", got, want)
@@ -207,7 +206,7 @@ func TestPoolMaxOutputBytes(t *testing.T) {
 	p := newTestPool(t, workerName, 1, Limits{MaxOutputBytes: 1 << 20})
 	opts := testOptions(t)
 	code := "std.range(1, 300000)"
-	want, err := (pipeline.InProcess{}).Evaluate(context.Background(), opts, "environments/ok/<big>", code)
+	want, err := (jsonnet.InProcess{}).Evaluate(context.Background(), opts, "environments/ok/<big>", code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +259,7 @@ func TestPoolForwardsTrace(t *testing.T) {
 	code := "std.trace('first', std.trace('second', 42))"
 	var want bytes.Buffer
 	opts.TraceOut = &want
-	if _, err := (pipeline.InProcess{}).Evaluate(context.Background(), opts, "environments/ok/<eval>", code); err != nil {
+	if _, err := (jsonnet.InProcess{}).Evaluate(context.Background(), opts, "environments/ok/<eval>", code); err != nil {
 		t.Fatal(err)
 	}
 	var trace bytes.Buffer

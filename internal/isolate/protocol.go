@@ -16,7 +16,7 @@ type request struct {
 	Options jsonnet.Options
 	// Trace asks for std.trace output as trace frames.
 	Trace bool
-	// Filename and Code are the arguments of pipeline.Evaluator.Evaluate.
+	// Filename and Code are the arguments of jsonnet.Evaluator.Evaluate.
 	Filename, Code string
 	// MaxOutputBytes and MaxMemory are the limits the worker enforces itself (0: none).
 	MaxOutputBytes, MaxMemory int64

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/jsonnet"
 )
 
 // memoryPollInterval is how often a worker samples its memory while it evaluates.
@@ -31,14 +31,14 @@ func (e *MemoryError) Error() string {
 }
 
 // Serve is the worker's side of the protocol: it reads requests from in, evaluates each with
-// pipeline.InProcess and answers on out, one request at a time, until in ends (nil) or ctx is
+// jsonnet.InProcess and answers on out, one request at a time, until in ends (nil) or ctx is
 // cancelled. When an evaluation goes over its memory limit, Serve sends a memory frame and
 // returns a *MemoryError at once, while the evaluation is still running: the caller must then
 // end the process.
 func Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 	// One pooled evaluator for the worker's life: lib/ and vendor files are parsed once per worker,
 	// not once per environment.
-	s := &server{bw: bufio.NewWriter(out), exceeded: make(chan *MemoryError, 1), eval: pipeline.NewInProcess()}
+	s := &server{bw: bufio.NewWriter(out), exceeded: make(chan *MemoryError, 1), eval: jsonnet.NewInProcess()}
 	s.enc = gob.NewEncoder(s.bw)
 	done := make(chan error, 1)
 	go func() { done <- s.loop(ctx, gob.NewDecoder(bufio.NewReader(in))) }()
@@ -58,7 +58,7 @@ type server struct {
 	bw       *bufio.Writer
 	enc      *gob.Encoder
 	exceeded chan *MemoryError
-	eval     pipeline.InProcess
+	eval     jsonnet.InProcess
 }
 
 // send writes and flushes one frame.

@@ -73,7 +73,7 @@ func (s *Session) EvaluateSnippet(opts Options, filename, code string) (Result, 
 }
 
 // Evaluate is EvaluateSnippet when code is not empty and EvaluateFile of filename otherwise:
-// the convention of kforge's evaluators (pipeline.Evaluator).
+// the convention of kforge's evaluators (Evaluator).
 func (s *Session) Evaluate(opts Options, filename, code string) (Result, error) {
 	if code != "" {
 		return s.EvaluateSnippet(opts, filename, code)

@@ -41,11 +41,10 @@ func projectAt(t testing.TB, dir string) *project.Project {
 // renderWith renders every environment of the repository at dir with ev on parallel workers
 // and returns, by environment name, everything the render produced: each manifest's file name
 // and canonical YAML and the recorded reads, or the error.
-func renderWith(t testing.TB, dir string, ev pipeline.Evaluator, parallel int) map[string]string {
+func renderWith(t testing.TB, dir string, ev jsonnet.Evaluator, parallel int) map[string]string {
 	t.Helper()
 	proj := projectAt(t, dir)
-	r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
-	r.SetEvaluator(ev)
+	r := pipeline.NewRenderer(pipeline.Options{Project: proj, Evaluator: ev})
 	ctx := context.Background()
 	envs, err := r.Environments(ctx, "")
 	if err != nil {
@@ -125,7 +124,7 @@ func TestSessionsRenderLikeFreshVMs(t *testing.T) {
 	}
 	for _, repo := range repos {
 		t.Run(repo.name, func(t *testing.T) {
-			want := renderWith(t, repo.dir, pipeline.InProcess{}, 1)
+			want := renderWith(t, repo.dir, jsonnet.InProcess{}, 1)
 			check := func(t *testing.T, got map[string]string) {
 				t.Helper()
 				names := make([]string, 0, len(want))
@@ -143,12 +142,12 @@ func TestSessionsRenderLikeFreshVMs(t *testing.T) {
 				}
 			}
 			t.Run("sequential", func(t *testing.T) {
-				ev := pipeline.NewInProcess()
+				ev := jsonnet.NewInProcess()
 				check(t, renderWith(t, repo.dir, ev, 1))
 				check(t, renderWith(t, repo.dir, ev, 1)) // the sessions again, warm
 			})
 			t.Run("concurrent", func(t *testing.T) {
-				ev := pipeline.NewInProcess()
+				ev := jsonnet.NewInProcess()
 				results := make([]map[string]string, 3)
 				var wg sync.WaitGroup
 				for i := range results {
@@ -163,7 +162,7 @@ func TestSessionsRenderLikeFreshVMs(t *testing.T) {
 	}
 	// The cases the comparison relies on really occur: an error, a shadowed import and the
 	// inline environments.
-	broken := renderWith(t, repos[2].dir, pipeline.InProcess{}, 1)
+	broken := renderWith(t, repos[2].dir, jsonnet.InProcess{}, 1)
 	for env, want := range map[string]string{
 		"environments/broken":    "no value for environments/broken",
 		"environments/shadowing": "a: shadowing",
@@ -190,10 +189,10 @@ func BenchmarkRenderAll(b *testing.B) {
 	}
 	evaluators := []struct {
 		name string
-		new  func() pipeline.Evaluator
+		new  func() jsonnet.Evaluator
 	}{
-		{"fresh", func() pipeline.Evaluator { return pipeline.InProcess{} }},
-		{"session", func() pipeline.Evaluator { return pipeline.NewInProcess() }},
+		{"fresh", func() jsonnet.Evaluator { return jsonnet.InProcess{} }},
+		{"session", func() jsonnet.Evaluator { return jsonnet.NewInProcess() }},
 	}
 	for _, repo := range repos {
 		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
@@ -201,14 +200,13 @@ func BenchmarkRenderAll(b *testing.B) {
 				b.Run(fmt.Sprintf("%s/workers=%d/%s", repo.name, workers, ev.name), func(b *testing.B) {
 					proj := projectAt(b, repo.dir)
 					ctx := context.Background()
-					envs, err := pipeline.NewRenderer(proj, jsonnet.Options{}, nil).Environments(ctx, "")
+					envs, err := pipeline.NewRenderer(pipeline.Options{Project: proj}).Environments(ctx, "")
 					if err != nil {
 						b.Fatal(err)
 					}
 					cpu0, cpuOK := processCPU()
 					for b.Loop() {
-						r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
-						r.SetEvaluator(ev.new())
+						r := pipeline.NewRenderer(pipeline.Options{Project: proj, Evaluator: ev.new()})
 						err := pipeline.Each(ctx, workers, envs,
 							func(ctx context.Context, env environment.Environment) (*pipeline.Rendered, error) {
 								return r.Render(ctx, env)

@@ -59,8 +59,8 @@ type Golden struct {
 // ReadGolden reads env's golden directory (empty when it does not exist yet). rendered, when not
 // nil, is env rendered, and files its manifests as golden files (RenderedFiles): a committed file
 // whose bytes equal the rendered file of the same path is not parsed, its manifest is the
-// rendered one. The canonical encoder reads back to the same object (FuzzYAMLRoundTrip), and
-// parsing every unchanged file cost half as much as evaluating the environment.
+// rendered one. The canonical encoder reads back to the same object (FuzzYAMLRoundTrip), so
+// parsing such a file again would only repeat work (docs/performance.md, stages).
 func (r *Renderer) ReadGolden(env environment.Environment, rendered *Rendered, files []golden.File) (Golden, error) {
 	t := r.GoldenTarget(env)
 	tree, err := golden.ReadDirContent(t)

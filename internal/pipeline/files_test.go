@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/kforge/kforge/internal/golden"
-	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/pipeline"
 )
 
@@ -17,7 +16,7 @@ import (
 // them without a render to compare with; the manifests are the same values either way.
 func TestReadGoldenReusesUnchangedFiles(t *testing.T) {
 	dir := testdataRepo(t, map[string]string{})
-	r := pipeline.NewRenderer(projectAt(t, dir), jsonnet.Options{}, nil)
+	r := pipeline.NewRenderer(pipeline.Options{Project: projectAt(t, dir)})
 	ctx := context.Background()
 	envs, err := r.Environments(ctx, "")
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/kforge/kforge/internal/golden"
-	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/testfs"
@@ -23,7 +22,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
+	r := pipeline.NewRenderer(pipeline.Options{Project: proj})
 	envs, err := r.Environments(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)

@@ -20,13 +20,6 @@ type Memo interface {
 	PutMemo(output []byte, name string, data []byte) error
 }
 
-// SetMemo makes Files reuse the encoded files of an output seen before. key must capture every
-// input of the encoding besides the output and the environment's settings: the kforge build
-// and the target filters.
-func (r *Renderer) SetMemo(m Memo, key string) {
-	r.memo, r.memoKey = m, key
-}
-
 // Files renders env into the files of its golden directory: one canonical YAML file per
 // resource, named by manifest.FileNames. With a memo, files already encoded for the same output,
 // settings and key are served from it.
@@ -52,8 +45,9 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 
 // Memoize fills *result from r's memo when the same computation (what, under the memo key and
 // env's extraction settings) already ran on output, else runs compute, which fills *result, and
-// stores it. Without a memo it just runs compute. result must survive a gob round trip (gob, not
-// JSON: decoding a memo of golden files, whose contents are bytes, is the warm run's largest cost).
+// stores it. Without a memo it just runs compute. result must survive a gob round trip (gob
+// rather than JSON, which would carry the bytes of golden files as base64 text and is slower to
+// decode on the warm path).
 func Memoize[T any](r *Renderer, output []byte, what string, env environment.Environment, result *T, compute func() error) error {
 	name := ""
 	if r.memo != nil {

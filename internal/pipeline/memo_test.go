@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
@@ -45,14 +44,13 @@ func TestFilesMemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	plain := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
+	plain := pipeline.NewRenderer(pipeline.Options{Project: proj})
 	envs, err := plain.Environments(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	memo := &mapMemo{data: map[string][]byte{}}
-	memoized := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
-	memoized.SetMemo(memo, "test-build")
+	memoized := pipeline.NewRenderer(pipeline.Options{Project: proj, Memo: memo, MemoKey: "test-build"})
 	for _, env := range envs {
 		want, err := plain.Files(ctx, env)
 		if err != nil {
@@ -82,8 +80,7 @@ func TestFilesMemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	filtered := pipeline.NewRenderer(proj, jsonnet.Options{}, filter)
-	filtered.SetMemo(memo, "test-build targets=configmap/.*")
+	filtered := pipeline.NewRenderer(pipeline.Options{Project: proj, Targets: filter, Memo: memo, MemoKey: "test-build targets=configmap/.*"})
 	files, err := filtered.Files(ctx, envs[0])
 	if err != nil {
 		t.Fatal(err)

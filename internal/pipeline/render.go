@@ -14,13 +14,14 @@ import (
 	"github.com/kforge/kforge/internal/project"
 )
 
-// Renderer evaluates and extracts the environments of one project. It is safe for concurrent use:
-// Render may be called for several environments at once.
+// Renderer evaluates and extracts the environments of one project. It is built once, by
+// NewRenderer, and is safe for concurrent use: Render may be called for several environments at
+// once.
 type Renderer struct {
 	project   *project.Project
 	base      jsonnet.Options
 	targets   *manifest.Filter
-	evaluator Evaluator
+	evaluator jsonnet.Evaluator
 
 	// memo and memoKey let Files reuse encoded files (memo.go); nil without a cache.
 	memo    Memo
@@ -30,6 +31,27 @@ type Renderer struct {
 	// environments is evaluated once (Tanka evaluates it once per environment, plus once).
 	mu     sync.Mutex
 	inline map[string]jsonnet.Result
+}
+
+// Options configure a Renderer.
+type Options struct {
+	// Project is the repository.
+	Project *project.Project
+	// Jsonnet holds the ext vars, top-level arguments, stack and parseYaml limits shared by every
+	// environment (zero limits take kforge.yaml's); its Root, JPath and TkEnv are set per
+	// environment.
+	Jsonnet jsonnet.Options
+	// Targets (nil for all) filters the manifests.
+	Targets *manifest.Filter
+	// Evaluator runs the evaluations, e.g. in child processes under time and memory limits, or
+	// through the render cache; nil evaluates in this process (jsonnet.NewInProcess).
+	Evaluator jsonnet.Evaluator
+	// Memo, when not nil, makes Files reuse the encoded files of an output seen before (cache.Store
+	// implements it).
+	Memo Memo
+	// MemoKey must capture every input of the encoding besides the output and the environment's
+	// settings: the kforge build and the target filters.
+	MemoKey string
 }
 
 // Rendered is one environment's output.
@@ -45,10 +67,9 @@ type Rendered struct {
 	Output []byte
 }
 
-// NewRenderer returns a Renderer for p. base holds the ext vars, top-level arguments, stack and
-// parseYaml limits shared by every environment (zero limits take kforge.yaml's); its Root, JPath
-// and TkEnv are set per environment. targets (nil for all) filters the manifests.
-func NewRenderer(p *project.Project, base jsonnet.Options, targets *manifest.Filter) *Renderer {
+// NewRenderer returns a Renderer for opts.Project.
+func NewRenderer(opts Options) *Renderer {
+	p, base := opts.Project, opts.Jsonnet
 	base.Root = p.Root
 	if base.MaxStack == 0 {
 		base.MaxStack = p.Config.Limits.MaxStack
@@ -59,12 +80,15 @@ func NewRenderer(p *project.Project, base jsonnet.Options, targets *manifest.Fil
 	if base.ParseYAMLMaxNodes == 0 {
 		base.ParseYAMLMaxNodes = int(p.Config.Limits.ParseYAMLMaxNodes)
 	}
-	return &Renderer{project: p, base: base, targets: targets, evaluator: NewInProcess(), inline: map[string]jsonnet.Result{}}
+	ev := opts.Evaluator
+	if ev == nil {
+		ev = jsonnet.NewInProcess()
+	}
+	return &Renderer{
+		project: p, base: base, targets: opts.Targets, evaluator: ev,
+		memo: opts.Memo, memoKey: opts.MemoKey, inline: map[string]jsonnet.Result{},
+	}
 }
-
-// SetEvaluator replaces the in-process evaluator, e.g. with one that runs evaluations in a
-// child process under time and memory limits. Call it before rendering.
-func (r *Renderer) SetEvaluator(e Evaluator) { r.evaluator = e }
 
 // Project is the project the Renderer renders.
 func (r *Renderer) Project() *project.Project { return r.project }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/kforge/kforge/internal/environment"
-	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
@@ -22,7 +21,7 @@ func renderAll(t *testing.T, dir string, parallel int) map[string][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
+	r := pipeline.NewRenderer(pipeline.Options{Project: proj})
 	envs, err := r.Environments(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)

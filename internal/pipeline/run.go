@@ -2,95 +2,148 @@ package pipeline
 
 import (
 	"context"
-	"runtime"
-	"sync"
+	"errors"
 
+	"github.com/kforge/kforge/internal/affected"
+	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/project"
 )
 
-// Workers returns the number of workers to use for n environments when parallel workers were
-// asked for (0 means one per core).
-func Workers(parallel, n int) int {
-	if parallel <= 0 {
-		parallel = runtime.GOMAXPROCS(0)
-	}
-	return max(1, min(parallel, n))
+// RunOptions configure a Run: how environments are rendered, which ones, how many at once and
+// who hears about progress.
+type RunOptions struct {
+	// Options configure the Renderer.
+	Options
+	// Cache is the render cache Options.Evaluator goes through, nil when disabled: the affected
+	// selection reads the files each environment's last evaluation read from it.
+	Cache *cache.CachingEvaluator
+	// Selection chooses the environments.
+	Selection Selection
+	// Parallel is the number of environments rendered at once (0: one per core).
+	Parallel int
+	// Progress, when not nil, is called at the start of each step over the environments with
+	// their number and is told as each one starts and ends.
+	Progress func(total int) Progress
+	// Warn, when not nil, receives each selected environment's warnings (e.g. unknown spec.json
+	// fields), before the affected selection narrows them.
+	Warn func(msg string)
 }
 
-// Each runs work for every environment on up to parallel workers (0: one per core) and hands
-// each result to emit in the order of envs, as soon as it and every earlier one are done, so
-// output is deterministic while results are released one by one. A work error is passed to emit
-// with the environment; an error returned by emit stops the run and is returned. Each returns
-// ctx's error when ctx is cancelled first.
-func Each[T any](ctx context.Context, parallel int, envs []environment.Environment,
+// Progress follows a step over the selected environments.
+type Progress interface {
+	// Start is called when an environment starts.
+	Start(env environment.Environment)
+	// Done is called when an environment is done.
+	Done()
+	// Finish is called when the step ends.
+	Finish()
+}
+
+// noProgress is the Progress of a run without one.
+type noProgress struct{}
+
+func (noProgress) Start(environment.Environment) {}
+func (noProgress) Done()                         {}
+func (noProgress) Finish()                       {}
+
+// Run is one command's run: a Renderer and the environments selected for it, built once by Open.
+// Its methods are the steps commands are made of (render, validate, check and update golden,
+// export, diff); each runs over the selected environments on Parallel workers and hands
+// results back in the order of the environments.
+type Run struct {
+	renderer *Renderer
+	// envs are the environments the command works on: those named, or every one with --all,
+	// narrowed by --name, --since and --changed-files.
+	envs []environment.Environment
+	// discovered are all the environments of the repository before any narrowing, when the
+	// run discovered them (--all or names); nil when only named paths were loaded. What owns a
+	// golden directory is decided on this list, never on envs.
+	discovered []environment.Environment
+	// all is Selection.All: every environment was asked for, so golden directories that belong
+	// to none are stale.
+	all      bool
+	parallel int
+	progress func(total int) Progress
+	// affected is the affected selection and the number of environments it chose from, nil
+	// without --since or --changed-files.
+	affected *affected.Selection
+	total    int
+}
+
+// Open builds the Renderer of opts and selects the environments of the run.
+func Open(ctx context.Context, opts RunOptions) (*Run, error) {
+	r := &Run{
+		renderer: NewRenderer(opts.Options),
+		all:      opts.Selection.All,
+		parallel: opts.Parallel,
+		progress: opts.Progress,
+	}
+	envs, discovered, err := r.selectEnvironments(ctx, opts.Selection)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Warn != nil {
+		for _, e := range envs {
+			for _, w := range e.Warnings {
+				opts.Warn(w)
+			}
+		}
+	}
+	r.envs, r.discovered, r.total = envs, discovered, len(envs)
+	if opts.Selection.affectedOnly() {
+		sel, err := r.selectAffected(ctx, opts.Selection, opts.Cache)
+		if err != nil {
+			return nil, err
+		}
+		r.affected = &sel
+	}
+	return r, nil
+}
+
+// Project is the repository of the run.
+func (r *Run) Project() *project.Project { return r.renderer.project }
+
+// Envs are the selected environments.
+func (r *Run) Envs() []environment.Environment { return r.envs }
+
+// Affected is the selection --since or --changed-files made and the number of environments it
+// chose from; ok is false without them.
+func (r *Run) Affected() (sel affected.Selection, total int, ok bool) {
+	if r.affected == nil {
+		return affected.Selection{}, 0, false
+	}
+	return *r.affected, r.total, true
+}
+
+// each runs work for every selected environment through Each, with the run's workers and
+// progress, and hands each result to emit in order. failed joins the errors of work, after
+// every environment ran; err is an error of emit or the context's, which stops the run.
+func each[T any](ctx context.Context, r *Run,
 	work func(context.Context, environment.Environment) (T, error),
-	emit func(environment.Environment, T, error) error,
-) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	type result struct {
-		index int
-		value T
-		err   error
+	emit func(environment.Environment, T) error,
+) (failed, err error) {
+	var p Progress = noProgress{}
+	if r.progress != nil {
+		p = r.progress(len(r.envs))
 	}
-	jobs := make(chan int)
-	results := make(chan result)
-	var wg sync.WaitGroup
-	for range Workers(parallel, len(envs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				v, err := work(ctx, envs[i])
-				select {
-				case results <- result{index: i, value: v, err: err}:
-				case <-ctx.Done():
-					return
-				}
+	defer p.Finish()
+	var errs []error
+	err = Each(ctx, r.parallel, r.envs,
+		func(ctx context.Context, env environment.Environment) (T, error) {
+			p.Start(env)
+			defer p.Done()
+			return work(ctx, env)
+		},
+		func(env environment.Environment, v T, err error) error {
+			if err != nil {
+				errs = append(errs, err)
+				return nil
 			}
-		}()
+			return emit(env, v)
+		})
+	if err != nil {
+		return nil, err
 	}
-	go func() {
-		defer close(jobs)
-		for i := range envs {
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
-
-	pending := map[int]result{}
-	next := 0
-	for next < len(envs) {
-		var r result
-		var ok bool
-		select {
-		case r, ok = <-results:
-			if !ok {
-				return ctx.Err()
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		pending[r.index] = r
-		for {
-			r, ready := pending[next]
-			if !ready {
-				break
-			}
-			delete(pending, next)
-			next++
-			if err := emit(envs[r.index], r.value, r.err); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return errors.Join(errs...), nil
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/schema"
@@ -27,7 +26,7 @@ func renderReference(tb testing.TB, filter string) []renderedEnv {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r := pipeline.NewRenderer(proj, jsonnet.Options{}, nil)
+	r := pipeline.NewRenderer(pipeline.Options{Project: proj})
 	envs, err := r.Environments(context.Background(), "")
 	if err != nil {
 		tb.Fatal(err)

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/spf13/pflag"
 
-	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/schema"
 )
@@ -37,44 +34,7 @@ func (f *schemaFlags) load(proj *project.Project, wd string) (*schema.Validator,
 	if f.off {
 		return nil, nil
 	}
-	opts := schema.Options{KubernetesVersion: f.kubeVersion, Strict: f.strict}
-	if proj != nil {
-		opts.Root = proj.Root
-		if opts.KubernetesVersion == "" {
-			opts.KubernetesVersion = proj.Config.KubernetesVersion
-		}
-	} else {
-		opts.Root = wd
-	}
-	for _, dir := range f.crds {
-		opts.CRDDirs = append(opts.CRDDirs, absPath(wd, dir))
-	}
-	v, err := schema.Load(opts)
-	if err != nil {
-		return nil, fmt.Errorf("load schemas: %w", err)
-	}
-	return v, nil
-}
-
-// validateSchemas checks objects against their schemas, with the CRDs among them added, and
-// returns the findings in the report's shape. files holds each object's file (may be nil).
-func validateSchemas(ctx context.Context, v *schema.Validator, envName string, objs []map[string]any, files []string) ([]finding.Finding, error) {
-	if v == nil {
-		return nil, nil
-	}
-	ev, err := v.AddCRDs(envName, objs)
-	if err != nil {
-		return nil, fmt.Errorf("validate %s: %w", envName, err)
-	}
-	var out []finding.Finding
-	for i, fs := range ev.ValidateAll(ctx, objs) {
-		file := ""
-		if i < len(files) {
-			file = files[i]
-		}
-		for _, f := range fs {
-			out = append(out, f.Outcome(envName, file))
-		}
-	}
-	return out, nil
+	return pipeline.LoadSchemas(pipeline.SchemaOptions{
+		Project: proj, WorkDir: wd, KubeVersion: f.kubeVersion, CRDs: f.crds, Strict: f.strict,
+	})
 }

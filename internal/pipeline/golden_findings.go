@@ -1,4 +1,4 @@
-package cli
+package pipeline
 
 import (
 	"fmt"
@@ -8,11 +8,12 @@ import (
 	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/manifest"
-	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // The findings of `kforge validate --golden`: each way golden/ can differ from what the sources
-// render is a rule of its own, so reports (SARIF, GitHub annotations, JUnit) name it.
+// render is a rule of its own, so reports (SARIF, GitHub annotations, JUnit) name it. They are
+// golden drift as findings; they belong with the per-resource comparison (golden's drift) once
+// that is a package of its own.
 const (
 	ruleGoldenChanged    = "KF-GOLDEN-001"
 	ruleGoldenMissing    = "KF-GOLDEN-002"
@@ -21,8 +22,8 @@ const (
 	ruleGoldenStaleDir   = "KF-GOLDEN-005"
 )
 
-// goldenRules are the rule descriptors of the golden findings, for the report's catalogue.
-func goldenRules() []finding.Rule {
+// GoldenRules are the rule descriptors of the golden findings, for the report's catalogue.
+func GoldenRules() []finding.Rule {
 	rule := func(id, title, description string) finding.Rule {
 		return finding.Rule{ID: id, Severity: finding.SeverityError, Title: title, Description: description,
 			Package: "golden", Style: "golden"}
@@ -45,7 +46,7 @@ func goldenRules() []finding.Rule {
 // target filters select, with -t) and returns the differences as findings on the golden files:
 // changed, missing, orphaned and unexpected entries. files are rendered's manifests as golden
 // files, in the same order.
-func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed pipeline.Golden, r *pipeline.Renderer) ([]finding.Finding, error) {
+func (r *Renderer) goldenFindings(rendered *Rendered, files []golden.File, committed Golden) ([]finding.Finding, error) {
 	if err := golden.ValidateFiles(files); err != nil {
 		return nil, fmt.Errorf("validate %s: %w", rendered.Env.Name, err)
 	}
@@ -62,7 +63,7 @@ func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed 
 			RuleID: ruleGoldenMissing, Severity: finding.SeverityError, Title: goldenTitle(ruleGoldenMissing),
 			Environment: rendered.Env.Name, File: t.Dir,
 			Message: fmt.Sprintf("%s holds no golden files yet: the sources render %s that would not be deployed; %s and commit the result",
-				t.Dir, count(len(files), "resource", "resources"), fix),
+				t.Dir, countResources(len(files)), fix),
 		}}, nil
 	}
 	drift := golden.DiffSets(t, selected, files)
@@ -98,12 +99,20 @@ func goldenFindings(rendered *pipeline.Rendered, files []golden.File, committed 
 
 // goldenTitle is the title of the golden rule id.
 func goldenTitle(id string) string {
-	for _, r := range goldenRules() {
+	for _, r := range GoldenRules() {
 		if r.ID == id {
 			return r.Title
 		}
 	}
 	return ""
+}
+
+// countResources is "1 resource" or "n resources".
+func countResources(n int) string {
+	if n == 1 {
+		return "1 resource"
+	}
+	return fmt.Sprintf("%d resources", n)
 }
 
 // staleDirFindings reports the golden directories that belong to no environment, as the

@@ -1,25 +1,24 @@
-package pipeline
+package jsonnet
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
 
-	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestSessionPool(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("testdata", "repo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := t.TempDir()
+	root := filepath.Join(other, "repo")
+	testfs.WriteFiles(t, root, map[string]string{
+		"environments/a/main.jsonnet": "{ a: import 'b.libsonnet' }\n",
+		"environments/b/main.jsonnet": "{ b: import 'b.libsonnet' }\n",
+		"lib/b.libsonnet":             "{ name: 'b' }\n",
+	})
 	t.Run("one session per concurrent caller", func(t *testing.T) {
 		p := NewInProcess().sessions
-		var held []*jsonnet.Session
+		var held []*Session
 		for range 3 {
 			s, err := p.get(root)
 			if err != nil {
@@ -56,7 +55,7 @@ func TestSessionPool(t *testing.T) {
 	t.Run("sequential evaluations share one session", func(t *testing.T) {
 		ev := NewInProcess()
 		for _, env := range []string{"a", "b", "a"} {
-			opts := jsonnet.Options{Root: root, JPath: []string{"environments/" + env, "lib", "environments/" + env + "/vendor", "vendor"}}
+			opts := Options{Root: root, JPath: []string{"environments/" + env, "lib", "environments/" + env + "/vendor", "vendor"}}
 			if _, err := ev.Evaluate(context.Background(), opts, "environments/"+env+"/main.jsonnet", ""); err != nil {
 				t.Fatal(err)
 			}
@@ -66,7 +65,7 @@ func TestSessionPool(t *testing.T) {
 		}
 	})
 	t.Run("errors read as with a fresh VM", func(t *testing.T) {
-		for _, opts := range []jsonnet.Options{
+		for _, opts := range []Options{
 			{Root: "relative"},
 			{Root: root, MaxStack: -1},
 			{Root: root, JPath: []string{"/abs"}},

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/report"
+)
+
+// reportFlags choose how a report is printed.
+type reportFlags struct {
+	// output is the format printed on stdout.
+	output string
+	// files are extra reports written to files, as format=path.
+	files []string
+	// failOn is the lowest severity that fails the run: error or warning.
+	failOn string
+}
+
+func (f *reportFlags) addFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.output, "output", "o", report.FormatText, "report format on stdout: "+strings.Join(report.Formats(), ", "))
+	fs.StringArrayVar(&f.files, "report", nil, "also write a report to a file, as format=path (repeatable), e.g. sarif=kforge.sarif")
+	fs.StringVar(&f.failOn, "fail-on", string(finding.SeverityError), "lowest severity that makes the run fail (exit 1): error or warning")
+}
+
+func (f *reportFlags) validate() error {
+	if !validFormat(f.output) {
+		return usageErrorf("unknown output format %q: use one of %s", f.output, strings.Join(report.Formats(), ", "))
+	}
+	for _, spec := range f.files {
+		format, file, ok := strings.Cut(spec, "=")
+		if !ok || file == "" || !validFormat(format) {
+			return usageErrorf("--report %q: want format=path with a format among %s", spec, strings.Join(report.Formats(), ", "))
+		}
+	}
+	if sev := finding.Severity(f.failOn); sev != finding.SeverityError && sev != finding.SeverityWarning {
+		return usageErrorf("--fail-on %q: use error or warning", f.failOn)
+	}
+	return nil
+}
+
+func validFormat(format string) bool {
+	for _, f := range report.Formats() {
+		if f == format {
+			return true
+		}
+	}
+	return false
+}
+
+// write prints r on streams.Out and into every --report file, then turns the counts into the
+// command's result: a findings error (exit 1) when anything at or above --fail-on was found.
+func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error {
+	opts := report.Options{Color: streams.useColor(streams.Out), FailOnWarning: finding.Severity(f.failOn) == finding.SeverityWarning}
+	if err := report.Write(streams.Out, f.output, r, opts); err != nil {
+		return fmt.Errorf("write %s report: %w", f.output, err)
+	}
+	for _, spec := range f.files {
+		format, file, _ := strings.Cut(spec, "=")
+		if err := writeFileAtomic(absPath(wd, file), func(w io.Writer) error {
+			return report.Write(w, format, r, report.Options{FailOnWarning: opts.FailOnWarning})
+		}); err != nil {
+			return fmt.Errorf("write %s report %s: %w", format, file, withoutPath(err))
+		}
+	}
+	s := r.Summary()
+	if s.Errors > 0 || (finding.Severity(f.failOn) == finding.SeverityWarning && s.Warnings > 0) {
+		return findingsErrorf("%s and %s in %s", count(s.Errors, "error", "errors"), count(s.Warnings, "warning", "warnings"), count(s.Environments, "environment", "environments"))
+	}
+	return nil
+}
+
+// withoutPath drops the absolute path an *fs.PathError carries (e.g. of the temporary file), so
+// that the message names only the path the user gave.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// writeFileAtomic writes a file through a temporary file in the same directory, renamed into
+// place only when write succeeded.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,43 @@
+package cli
+
+import "github.com/spf13/pflag"
+
+// selectFlags choose the environments and resources a command works on.
+type selectFlags struct {
+	// all selects every environment of the repository.
+	all bool
+	// name picks inline environments by metadata.name (exact match beats substring).
+	name string
+	// targets are -t kind/name filters; a leading ! excludes.
+	targets []string
+	// parallel is the number of environments rendered at once (0: one per core).
+	parallel int
+	// limits bound each environment's evaluation (flags_limits.go).
+	limits limitFlags
+	// cache controls the render cache and --since/--changed-files (flags_cache.go).
+	cache cacheFlags
+	// policiesMatter makes a change to the policies affect every environment (validate).
+	policiesMatter bool
+	// goldenMatters makes a change to an environment's golden directory affect it (golden, diff).
+	goldenMatters bool
+}
+
+func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.all, "all", false, "select every environment of the repository")
+	fs.StringVar(&f.name, "name", "", "select inline environments by metadata.name (exact match wins over substring)")
+	fs.StringArrayVarP(&f.targets, "target", "t", nil, "only resources matching kind/name (case-insensitive regular expression); !kind/name excludes")
+	fs.IntVar(&f.parallel, "parallel", 0, "environments rendered at once (default: one per core)")
+	f.limits.addFlags(fs)
+	f.cache.addFlags(fs)
+}
+
+// validate checks that args and --all agree.
+func (f *selectFlags) validate(args []string) error {
+	switch {
+	case f.all && len(args) > 0:
+		return usageErrorf("pass either environments or --all, not both")
+	case !f.all && len(args) == 0 && f.name == "" && !f.cache.affectedOnly():
+		return usageErrorf("name at least one environment (a directory, main.jsonnet path, name or slug) or pass --all")
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/kforge/kforge/internal/affected"
+	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/manifest"
+	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/termtext"
+)
+
+// workDir returns the directory relative paths are resolved against.
+func (s IOStreams) workDir() (string, error) {
+	if s.WorkDir != "" {
+		return s.WorkDir, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("find working directory: %w", err)
+	}
+	return wd, nil
+}
+
+// findProject locates the repository from the first argument that is an existing path, else from
+// the working directory.
+func findProject(streams IOStreams, args []string) (*project.Project, string, error) {
+	wd, err := streams.workDir()
+	if err != nil {
+		return nil, "", err
+	}
+	proj, err := pipeline.FindProject(wd, args)
+	if err != nil {
+		return nil, "", err
+	}
+	return proj, wd, nil
+}
+
+// openRun finds the project and opens the pipeline run of a rendering command: the evaluator,
+// render cache and selection its flags ask for. Environment warnings and, with --since or
+// --changed-files, why environments were selected go to stderr.
+func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*pipeline.Run, error) {
+	if err := sel.validate(args); err != nil {
+		return nil, err
+	}
+	proj, wd, err := findProject(streams, args)
+	if err != nil {
+		return nil, err
+	}
+	opts := jsonnet.Options{Root: proj.Root, TraceOut: termtext.NewWriter(streams.ErrOut)}
+	if err := ev.apply(&opts, streams.lookupEnv, wd); err != nil {
+		return nil, err
+	}
+	filter, err := manifest.ParseTargets(sel.targets)
+	if err != nil {
+		return nil, usageErrorf("%w", err)
+	}
+	if err := sel.limits.apply(&proj.Config.Limits); err != nil {
+		return nil, err
+	}
+	evaluator, err := sel.limits.evaluator(streams, proj.Config.Limits, sel.parallel)
+	if err != nil {
+		return nil, err
+	}
+	ropts := pipeline.Options{Project: proj, Jsonnet: opts, Targets: filter, Evaluator: evaluator}
+	ce := sel.cache.install(streams, &ropts, sel.targets)
+	run, err := pipeline.Open(ctx, pipeline.RunOptions{
+		Options: ropts,
+		Cache:   ce,
+		Selection: pipeline.Selection{
+			WorkDir: wd, Args: args, All: sel.all, Name: sel.name,
+			Since: sel.cache.since, ChangedFiles: sel.cache.changedFiles,
+			PoliciesMatter: sel.policiesMatter, GoldenMatters: sel.goldenMatters,
+		},
+		Parallel: sel.parallel,
+		Progress: func(total int) pipeline.Progress { return newProgress(streams.ErrOut, total) },
+		Warn: func(msg string) {
+			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(msg))
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if affected, total, ok := run.Affected(); ok {
+		describeSelection(streams, affected, total)
+	}
+	return run, nil
+}
+
+// describeSelection says on stderr why environments were selected.
+func describeSelection(streams IOStreams, sel affected.Selection, total int) {
+	if sel.All {
+		fmt.Fprintf(streams.ErrOut, "affected: all %d environments (%s)\n", total, sel.Reason)
+		return
+	}
+	fmt.Fprintf(streams.ErrOut, "affected: %d of %d environments\n", len(sel.Envs), total)
+	for _, name := range sel.Envs {
+		fmt.Fprintf(streams.ErrOut, "  %s: %s\n", name, strings.Join(sel.Because[name], ", "))
+	}
+}

@@ -1,0 +1,113 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/schema"
+)
+
+// PolicyOptions choose the policies of a validation.
+type PolicyOptions struct {
+	// Project is the repository, nil when validating manifests outside one.
+	Project *project.Project
+	// WorkDir is the directory Dirs and Data are resolved against, and outside a repository the
+	// one paths are reported relative to.
+	WorkDir string
+	// Dirs are extra policy directories, added to the repository's (kforge.yaml `policies`).
+	Dirs []string
+	// Data are extra JSON or YAML data files mounted at the root of data.
+	Data []string
+	// Namespaces select conftest-style packages (default main).
+	Namespaces []string
+	// AllNamespaces evaluates every conftest-style package.
+	AllNamespaces bool
+	// NoBuiltin skips the repository's own policy directories.
+	NoBuiltin bool
+}
+
+// ErrNoPolicies is returned by LoadPolicies when there is no policy directory to load.
+var ErrNoPolicies = errors.New("no policies to evaluate")
+
+// LoadPolicies compiles the policies, once per run.
+func LoadPolicies(ctx context.Context, o PolicyOptions) (*policy.Engine, error) {
+	var dirs []string
+	opts := policy.Options{Namespaces: o.Namespaces, AllNamespaces: o.AllNamespaces}
+	if p := o.Project; p != nil {
+		opts.Root = p.Root
+		opts.Timeout = p.Config.Limits.PolicyTimeout
+		if !o.NoBuiltin {
+			for _, d := range p.Config.Policies {
+				if fi, err := os.Stat(p.Abs(d)); err == nil && fi.IsDir() {
+					dirs = append(dirs, p.Abs(d))
+				}
+			}
+		}
+	} else {
+		// Outside a repository, paths are reported relative to the working directory.
+		opts.Root = o.WorkDir
+	}
+	for _, d := range o.Dirs {
+		dirs = append(dirs, absPath(o.WorkDir, d))
+	}
+	data := make([]string, len(o.Data))
+	for i, d := range o.Data {
+		data[i] = absPath(o.WorkDir, d)
+	}
+	if len(dirs) == 0 {
+		if o.NoBuiltin {
+			return nil, fmt.Errorf("%w: --no-builtin-policies needs --policy DIR", ErrNoPolicies)
+		}
+		return nil, fmt.Errorf("%w: the repository has no policies/ directory; pass --policy DIR", ErrNoPolicies)
+	}
+	return policy.Load(ctx, dirs, data, opts)
+}
+
+// SchemaOptions choose the schemas objects are validated against.
+type SchemaOptions struct {
+	// Project is the repository, nil when validating manifests outside one.
+	Project *project.Project
+	// WorkDir is the directory CRDs are resolved against, and outside a repository the one
+	// paths are reported relative to.
+	WorkDir string
+	// KubeVersion is the Kubernetes version of the built-in schemas; empty takes kforge.yaml's.
+	KubeVersion string
+	// CRDs are extra CustomResourceDefinition files or directories.
+	CRDs []string
+	// Strict makes a kind without a schema an error.
+	Strict bool
+}
+
+// LoadSchemas builds the schema validator, once per run.
+func LoadSchemas(o SchemaOptions) (*schema.Validator, error) {
+	opts := schema.Options{KubernetesVersion: o.KubeVersion, Strict: o.Strict}
+	if p := o.Project; p != nil {
+		opts.Root = p.Root
+		if opts.KubernetesVersion == "" {
+			opts.KubernetesVersion = p.Config.KubernetesVersion
+		}
+	} else {
+		opts.Root = o.WorkDir
+	}
+	for _, dir := range o.CRDs {
+		opts.CRDDirs = append(opts.CRDDirs, absPath(o.WorkDir, dir))
+	}
+	v, err := schema.Load(opts)
+	if err != nil {
+		return nil, fmt.Errorf("load schemas: %w", err)
+	}
+	return v, nil
+}
+
+// absPath resolves p against wd unless it is absolute.
+func absPath(wd, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(wd, p)
+}

@@ -1,0 +1,109 @@
+package pipeline_test
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/testfs"
+)
+
+// open opens a run over the repository at dir, in process, without a cache.
+func open(t *testing.T, dir string, sel pipeline.Selection) *pipeline.Run {
+	t.Helper()
+	sel.WorkDir = dir
+	run, err := pipeline.Open(context.Background(), pipeline.RunOptions{
+		Options:   pipeline.Options{Project: projectAt(t, dir)},
+		Selection: sel,
+		Parallel:  2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func TestOpenSelects(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("testdata", "repo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		sel  pipeline.Selection
+		want []string
+	}{
+		{"all", pipeline.Selection{All: true}, []string{"environments/a", "environments/b", "inline-eu", "inline-us"}},
+		{"path", pipeline.Selection{Args: []string{"environments/b"}}, []string{"environments/b"}},
+		{"slug", pipeline.Selection{Args: []string{"a"}}, []string{"environments/a"}},
+		{"inline by name", pipeline.Selection{Args: []string{"environments/inline"}, Name: "us"}, []string{"inline-us"}},
+		{"changed file", pipeline.Selection{ChangedFiles: []string{"environments/b/main.jsonnet"}}, []string{"environments/b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := open(t, dir, tt.sel)
+			var got []string
+			for _, e := range run.Envs() {
+				got = append(got, e.Name)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("selected %v, want %v", got, tt.want)
+			}
+			if _, _, ok := run.Affected(); ok != (tt.sel.ChangedFiles != nil) {
+				t.Errorf("Affected ok = %v", ok)
+			}
+		})
+	}
+}
+
+// TestGoldenSteps updates golden/, checks it, and finds the directories no environment owns,
+// nested ones too, as golden.Stale and golden.RemoveStale see them.
+func TestGoldenSteps(t *testing.T) {
+	dir := testfs.Copy(t, filepath.Join("testdata", "repo"))
+	ctx := context.Background()
+	run := open(t, dir, pipeline.Selection{All: true})
+	var updated []string
+	if _, err := run.UpdateGolden(ctx, func(tg golden.Target, c golden.Changes) error {
+		updated = append(updated, tg.Dir)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"golden/a", "golden/b", "golden/inline/inline-eu", "golden/inline/inline-us"}
+	if !reflect.DeepEqual(updated, want) {
+		t.Errorf("updated %v, want %v", updated, want)
+	}
+	check, err := run.CheckGolden(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := pipeline.Drifted(check.Drifts); n != 0 || len(check.Stale) != 0 || len(check.Drifts) != 4 {
+		t.Errorf("after update: %d of %d drifted, stale %v", n, len(check.Drifts), check.Stale)
+	}
+	manifest := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+	testfs.WriteFiles(t, dir, map[string]string{
+		"golden/old/ns/configmap-x.yaml":           manifest,
+		"golden/inline/gone/ns/configmap-x.yaml":   manifest,
+		"golden/inline/inline-eu/ns/handmade.yaml": manifest,
+	})
+	check, err = run.CheckGolden(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"golden/inline/gone", "golden/old"}; !reflect.DeepEqual(check.Stale, want) {
+		t.Errorf("stale %v, want %v", check.Stale, want)
+	}
+	if n := pipeline.Drifted(check.Drifts); n != 1 {
+		t.Errorf("%d environments drifted, want 1 (inline-eu)", n)
+	}
+	stale, err := run.UpdateGolden(ctx, func(golden.Target, golden.Changes) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"golden/inline/gone", "golden/old"}; !reflect.DeepEqual(stale.Removed, want) {
+		t.Errorf("removed %v, want %v", stale.Removed, want)
+	}
+}

@@ -1,0 +1,193 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/kforge/kforge/internal/affected"
+	"github.com/kforge/kforge/internal/cache"
+	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/project"
+)
+
+// Selection chooses the environments of a run.
+type Selection struct {
+	// WorkDir is the directory relative arguments and --changed-files are resolved against.
+	WorkDir string
+	// Args name environments: a directory, a main.jsonnet path, a name or a slug.
+	Args []string
+	// All selects every environment of the repository.
+	All bool
+	// Name picks inline environments by metadata.name (exact match beats substring).
+	Name string
+	// Since narrows the selection to the environments affected by what changed since this git
+	// ref.
+	Since string
+	// ChangedFiles narrows the selection to the environments affected by these files.
+	ChangedFiles []string
+	// PoliciesMatter makes a change to the policies affect every environment (validate).
+	PoliciesMatter bool
+	// GoldenMatters makes a change to an environment's golden directory affect it (golden,
+	// diff, validate).
+	GoldenMatters bool
+}
+
+// FindProject locates the repository from the first argument that is an existing path
+// (relative ones resolved against wd), else from wd.
+func FindProject(wd string, args []string) (*project.Project, error) {
+	start := wd
+	for _, arg := range args {
+		p := absPath(wd, arg)
+		if _, err := os.Stat(p); err == nil {
+			start = p
+			break
+		}
+	}
+	return project.Find(start)
+}
+
+// affectedOnly reports whether the selection is narrowed to affected environments.
+func (s Selection) affectedOnly() bool { return s.Since != "" || len(s.ChangedFiles) > 0 }
+
+// selectEnvironments resolves the environment arguments. When every argument is a path inside an
+// environment, only those environments are loaded, as `tk show <path>` does, so a broken
+// environment elsewhere does not stop this one. Otherwise (--all, names, slugs, directories
+// holding several environments, or no argument with --since alone) the whole repository is
+// discovered and filtered; discovered is then every environment found, else nil.
+func (r *Run) selectEnvironments(ctx context.Context, sel Selection) (selected, discovered []environment.Environment, err error) {
+	proj := r.renderer.project
+	resolve := environment.PathResolver(proj, sel.WorkDir)
+	if loaded, ok, err := r.loadByPath(ctx, resolve, sel.Args); ok || err != nil {
+		if err != nil {
+			return nil, nil, err
+		}
+		if sel.Name == "" {
+			return loaded, nil, nil
+		}
+		selected, err := environment.Select(loaded, nil, sel.Name, nil)
+		return selected, nil, err
+	}
+	all, err := r.renderer.Environments(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	selected, err = environment.Select(all, sel.Args, sel.Name, resolve)
+	return selected, all, err
+}
+
+// loadByPath loads the environments of args when every one is a path with an entrypoint; ok is
+// false when some argument is not.
+func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args []string) ([]environment.Environment, bool, error) {
+	if len(args) == 0 {
+		return nil, false, nil
+	}
+	proj := r.renderer.project
+	paths := make([]string, len(args))
+	for i, arg := range args {
+		rel, _, ok := resolve(arg)
+		if !ok {
+			return nil, false, nil
+		}
+		if _, _, err := proj.Entrypoint(proj.Abs(rel)); err != nil {
+			return nil, false, nil
+		}
+		paths[i] = proj.Abs(rel)
+	}
+	var envs []environment.Environment
+	seen := map[string]bool{}
+	for _, p := range paths {
+		loaded, err := r.renderer.Load(ctx, p)
+		if err != nil {
+			return nil, true, err
+		}
+		for _, e := range loaded {
+			if !seen[e.Name] {
+				seen[e.Name] = true
+				envs = append(envs, e)
+			}
+		}
+	}
+	return envs, true, nil
+}
+
+// changed lists the files named by ChangedFiles and Since, repository-relative.
+func (s Selection) changed(ctx context.Context, r *Renderer) ([]string, error) {
+	var out []string
+	for _, file := range s.ChangedFiles {
+		out = append(out, r.project.Rel(absPath(s.WorkDir, file)))
+	}
+	if s.Since != "" {
+		files, err := affected.ChangedSince(ctx, r.project.Root, s.Since)
+		if err != nil {
+			return nil, fmt.Errorf("files changed since %s: %w", s.Since, err)
+		}
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
+// selectAffected narrows r.envs to those whose inputs include a changed file. PoliciesMatter
+// makes a change to the policies select every environment, GoldenMatters a change to an
+// environment's golden directory select it. ce, when not nil, knows the files each
+// environment's last evaluation read; the others' imports are followed.
+func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.CachingEvaluator) (affected.Selection, error) {
+	changed, err := s.changed(ctx, r.renderer)
+	if err != nil {
+		return affected.Selection{}, err
+	}
+	scanner := affected.NewScanner()
+	envs := make([]affected.Env, 0, len(r.envs))
+	for _, env := range r.envs {
+		opts := r.renderer.EvalOptions(env)
+		e := affected.Env{Name: env.Name, Dir: env.Dir, JPath: opts.JPath, MissesKnown: true}
+		if s.GoldenMatters {
+			e.Extra = []string{r.renderer.GoldenTarget(env).Dir}
+		}
+		known := false
+		if ce != nil {
+			if entry, ok, err := ce.Lookup(opts, env.Entrypoint); err == nil && ok {
+				e.Reads, e.Misses, known = readPaths(entry), entry.Misses, true
+			}
+		}
+		if !known {
+			code := make([]string, 0, len(opts.ExtCode)+len(opts.TLACode))
+			for _, c := range opts.ExtCode {
+				code = append(code, c)
+			}
+			for _, c := range opts.TLACode {
+				code = append(code, c)
+			}
+			reads, misses, err := affected.ReadSet(scanner, r.renderer.project.Root, opts.JPath, env.Entrypoint, code)
+			if err != nil {
+				// Its render will report the problem: select it.
+				e.Reads, e.MissesKnown = changed, false
+			} else {
+				e.Reads, e.Misses = reads, misses
+			}
+		}
+		envs = append(envs, e)
+	}
+	sel := affected.Select(changed, envs, affected.Rules{Global: affected.GlobalPaths(r.renderer.project.Config, s.PoliciesMatter)})
+	keep := map[string]bool{}
+	for _, name := range sel.Envs {
+		keep[name] = true
+	}
+	var kept []environment.Environment
+	for _, env := range r.envs {
+		if sel.All || keep[env.Name] {
+			kept = append(kept, env)
+		}
+	}
+	r.envs = kept
+	return sel, nil
+}
+
+// readPaths lists the files of a cache entry's reads.
+func readPaths(e cache.Entry) []string {
+	out := make([]string, len(e.Reads))
+	for i, r := range e.Reads {
+		out[i] = r.Path
+	}
+	return out
+}
