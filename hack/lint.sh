@@ -42,7 +42,8 @@ if [ "${#jsonnet_files[@]}" -gt 0 ]; then
   done
 fi
 
-# Rego.
+# Rego. opa check --strict is the linter: Regal (github.com/open-policy-agent/regal, formerly
+# github.com/styrainc/regal) is not served by the Go module proxy this project builds from.
 if [ "${#rego_dirs[@]}" -gt 0 ]; then
   if $fix; then
     go tool opa fmt -w policies
