@@ -31,14 +31,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *out == "" || fl.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: genfixture [-envs N] [-services M] -out DIR")
+		_, _ = fmt.Fprintln(stderr, "usage: genfixture [-envs N] [-services M] -out DIR")
 		return 2
 	}
 	if err := Write(*out, c); err != nil {
-		fmt.Fprintf(stderr, "genfixture: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "genfixture: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "genfixture: %d environments x %d services (%d resources each) in %s\n",
+	_, _ = fmt.Fprintf(stdout, "genfixture: %d environments x %d services (%d resources each) in %s\n",
 		c.Envs, c.Services, c.ResourcesPerEnv(), *out)
 	return 0
 }

@@ -66,7 +66,7 @@ func run(w io.Writer, force bool) error {
 		return err
 	}
 	if !force && upToDate(out, key) {
-		fmt.Fprintf(w, "schemas: %s is up to date\n", schemadata.Dir)
+		_, _ = fmt.Fprintf(w, "schemas: %s is up to date\n", schemadata.Dir)
 		return nil
 	}
 
@@ -79,7 +79,8 @@ func run(w io.Writer, force bool) error {
 	if err != nil {
 		return fmt.Errorf("create temporary directory: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	// Best effort: tmp is gone after the rename, and after a failure the run's own error is reported.
+	defer func() { _ = os.RemoveAll(tmp) }()
 
 	g := &generator{dir: tmp, mods: mods, licenses: map[string]string{}, crdNames: map[string]string{}}
 	idx := schemadata.Index{Format: schemadata.FormatVersion, Key: key}
@@ -132,7 +133,7 @@ func run(w io.Writer, force bool) error {
 	if err := os.Rename(tmp, out); err != nil {
 		return fmt.Errorf("move generated data into place: %w", err)
 	}
-	fmt.Fprintf(w, "schemas: wrote %s: Kubernetes %s, %d CRDs from %d files\n", schemadata.Dir,
+	_, _ = fmt.Fprintf(w, "schemas: wrote %s: Kubernetes %s, %d CRDs from %d files\n", schemadata.Dir,
 		minors(idx.Kubernetes), len(idx.CRDs), len(g.sources))
 	return nil
 }
@@ -258,7 +259,8 @@ func download() (map[string]module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create temporary directory: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	// Best effort: tmp is gone after the rename, and after a failure the run's own error is reported.
+	defer func() { _ = os.RemoveAll(tmp) }()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
@@ -425,7 +427,7 @@ func (g *generator) splitCRDs(origin string, data []byte) ([]schemadata.CRD, err
 	var out []schemadata.CRD
 	for n := 1; ; n++ {
 		doc, err := r.Read()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {

@@ -49,15 +49,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *out == "" || fl.NArg() != 1 || *parallel < 1 {
-		fmt.Fprintln(stderr, "usage: tkmodel [-parallel N] -out DIR ROOT")
+		_, _ = fmt.Fprintln(stderr, "usage: tkmodel [-parallel N] -out DIR ROOT")
 		return 2
 	}
 	n, err := export(fl.Arg(0), *out, *parallel)
 	if err != nil {
-		fmt.Fprintf(stderr, "tkmodel: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "tkmodel: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "tkmodel: %d files in %s\n", n, *out)
+	_, _ = fmt.Fprintf(stdout, "tkmodel: %d files in %s\n", n, *out)
 	return 0
 }
 

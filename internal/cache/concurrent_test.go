@@ -140,7 +140,7 @@ func writerProcess(t *testing.T, cacheDir, root string) error {
 
 func assertNoTemp(t *testing.T, dir string) {
 	t.Helper()
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,7 @@ const settleTime = 2 * time.Second
 
 // fileHashes remembers the sha256 of the repository files the Store has verified, so that a run
 // over many environments that all read the same library hashes each file once, not once per
-// environment (0.7 MB of vendored library a hundred times was a quarter of a warm run).
+// environment.
 type fileHashes struct {
 	mu     sync.Mutex
 	byPath map[string]hashedFile

@@ -19,5 +19,5 @@ func identityOf(info os.FileInfo) fileIdentity {
 	if !ok {
 		return fileIdentity{}
 	}
-	return fileIdentity{dev: uint64(st.Dev), ino: uint64(st.Ino)}
+	return fileIdentity{dev: uint64(st.Dev), ino: uint64(st.Ino)} //nolint:unconvert // Dev and Ino are narrower or signed on some GOOS/GOARCH
 }

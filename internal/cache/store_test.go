@@ -37,7 +37,7 @@ func TestInvalidation(t *testing.T) {
 			testfs.WriteFile(t, root, "lib/unused.libsonnet", "{}\n")
 			testfs.WriteFile(t, root, "README.md", "hello\n")
 		}},
-		{name: "root moved (a second checkout shares the entry)", change: func(t *testing.T, root string, in *Inputs) {
+		{name: "root moved (a second checkout shares the entry)", change: func(_ *testing.T, _ string, in *Inputs) {
 			in.Options.Root = "/elsewhere"
 		}},
 		{name: "max stack 0 is the default", change: func(_ *testing.T, _ string, in *Inputs) {

@@ -113,42 +113,42 @@ func Discover(p *project.Project, dir string) (Discovery, error) {
 // maxSpecBytes bounds spec.json: an environment's description is small.
 const maxSpecBytes = 1 << 20
 
-// readRepoFile reads the repository-relative file rel below root. It must be a regular file of at most max bytes whose path, links followed, stays
+// readRepoFile reads the repository-relative file rel below root. It must be a regular file of at most limit bytes whose path, links followed, stays
 // inside root: a named pipe or device is never opened (reading could block forever), and a link
 // never makes kforge read a file outside the repository, whose content would show in errors,
 // warnings or the environment.
-func readRepoFile(root, rel string, max int64) ([]byte, error) {
+func readRepoFile(root, rel string, limit int64) ([]byte, error) {
 	if r, err := filepath.EvalSymlinks(root); err == nil {
 		root = r
 	}
-	real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(rel)))
+	resolved, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		return nil, fsutil.WithoutPath(err)
 	}
-	if r, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(r) {
+	if r, err := filepath.Rel(root, resolved); err != nil || !filepath.IsLocal(r) {
 		return nil, errors.New("a symbolic link leading outside the repository is not read")
 	}
-	fi, err := os.Stat(real)
+	fi, err := os.Stat(resolved)
 	if err != nil {
 		return nil, fsutil.WithoutPath(err)
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("not a regular file (%s)", fsutil.FileType(fi.Mode()))
 	}
-	if fi.Size() > max {
-		return nil, fmt.Errorf("%d bytes, more than the %d a %s may have", fi.Size(), max, path.Base(rel))
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("%d bytes, more than the %d a %s may have", fi.Size(), limit, path.Base(rel))
 	}
-	f, err := os.Open(real)
+	f, err := os.Open(resolved)
 	if err != nil {
 		return nil, fsutil.WithoutPath(err)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	defer func() { _ = f.Close() }() // opened for reading: Close has nothing to report
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fsutil.WithoutPath(err)
 	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("more than the %d bytes a %s may have", max, path.Base(rel))
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("more than the %d bytes a %s may have", limit, path.Base(rel))
 	}
 	return data, nil
 }

@@ -1,6 +1,6 @@
 // Package gctune sets kforge's garbage-collector defaults. Rendering allocates many short-lived
-// objects; a higher GC percent trades memory for CPU (measured: 20–40% less CPU for 2–3× the
-// heap), and a soft memory limit keeps that trade from exhausting the machine.
+// objects; a higher GC percent trades memory for CPU (docs/performance.md has the figures), and a
+// soft memory limit keeps that trade from exhausting the machine.
 package gctune
 
 import (

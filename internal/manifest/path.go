@@ -53,9 +53,9 @@ func describe(v any) string {
 	case bool:
 		return "boolean " + strconv.FormatBool(x)
 	case string:
-		const max = 40
-		if len(x) > max {
-			return "string " + strconv.Quote(truncate(x, max)) + "..."
+		const shown = 40
+		if len(x) > shown {
+			return "string " + strconv.Quote(truncate(x, shown)) + "..."
 		}
 		return "string " + strconv.Quote(x)
 	case json.Number:

@@ -24,7 +24,7 @@ func Start(lookupEnv func(string) (string, bool)) (stop func() error, err error)
 		return nil, fmt.Errorf("%s: %w", EnvVar, err)
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
+		_ = f.Close() // nothing was written; the profiling error is the one to report
 		return nil, fmt.Errorf("%s: %w", EnvVar, err)
 	}
 	return func() error {

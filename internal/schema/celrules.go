@@ -26,9 +26,9 @@ type celNode struct {
 	once         sync.Once
 	validator    *cel.Validator
 
-	props     map[string]*celNode
-	items     *celNode
-	additonal *celNode
+	props      map[string]*celNode
+	items      *celNode
+	additional *celNode
 }
 
 // caches are shared by the validators of every kind of one Load.
@@ -94,7 +94,7 @@ func newCELNode(s *structuralschema.Structural, resourceRoot bool, cache *celCac
 	if s.AdditionalProperties != nil && s.AdditionalProperties.Structural != nil {
 		ap := s.AdditionalProperties.Structural
 		if c := newCELNode(ap, ap.XEmbeddedResource, cache); c != nil {
-			n.additonal, found = c, true
+			n.additional, found = c, true
 		}
 	}
 	if !found {
@@ -123,8 +123,8 @@ func (n *celNode) validate(ctx context.Context, path *field.Path, x any, budget 
 		for _, k := range sortedKeys(x) {
 			if c, ok := n.props[k]; ok {
 				errs = append(errs, c.validate(ctx, path.Child(k), x[k], budget)...)
-			} else if n.additonal != nil {
-				errs = append(errs, n.additonal.validate(ctx, childPath(path, k), x[k], budget)...)
+			} else if n.additional != nil {
+				errs = append(errs, n.additional.validate(ctx, childPath(path, k), x[k], budget)...)
 			}
 		}
 	case []any:

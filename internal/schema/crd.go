@@ -181,7 +181,7 @@ func crdEntriesFromYAML(data []byte, source string) ([]*crdEntry, error) {
 	var out []*crdEntry
 	for {
 		doc, err := r.Read()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {

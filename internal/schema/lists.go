@@ -110,15 +110,15 @@ func repeated(x []any) []int {
 	var out []int
 	for i, v := range x {
 		key := v
-		switch v.(type) {
+		switch x := v.(type) {
 		case map[string]any, []any:
-			b, err := json.Marshal(v)
+			b, err := json.Marshal(x)
 			if err != nil {
 				continue
 			}
 			key = "json:" + string(b)
 		case string:
-			key = "string:" + v.(string)
+			key = "string:" + x
 		}
 		seen[key]++
 		if seen[key] == 2 {

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -52,8 +53,7 @@ func classifyResult(errs []error, data map[string]any) []classified {
 				continue
 			}
 		}
-		switch e := err.(type) {
-		case *openapierrors.Validation:
+		if e := (*openapierrors.Validation)(nil); errors.As(err, &e) {
 			path, value, found := locate(data, e.Name)
 			shown := showPath(path)
 			switch e.Code() {
@@ -88,7 +88,7 @@ func classifyResult(errs []error, data map[string]any) []classified {
 				}
 				out = append(out, classified{RuleInvalidValue, path, msg})
 			}
-		default:
+		} else {
 			if m := rangeMessage.FindStringSubmatch(err.Error()); m != nil {
 				path, value, found := locate(data, m[4])
 				if m[1] == "Checked" && m[3] == "" {
@@ -233,7 +233,8 @@ func locate(data map[string]any, name string) (path string, value any, found boo
 		}
 		// The longest run of name tokens that is a key: keys such as annotation names hold dots.
 		j := i
-		for ; j < len(tokens) && !strings.HasPrefix(tokens[j], "["); j++ {
+		for j < len(tokens) && !strings.HasPrefix(tokens[j], "[") {
+			j++
 		}
 		matched := 0
 		for k := j; k > i; k-- {

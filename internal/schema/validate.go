@@ -10,8 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
-	apimachinerypath "k8s.io/apimachinery/pkg/api/validation/path"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -343,9 +343,18 @@ func nameValidator(res finding.ResourceRef) apimachineryvalidation.ValidateNameF
 	case group == "" && res.Kind == "Service":
 		return apimachineryvalidation.NameIsDNS1035Label
 	case group == "rbac.authorization.k8s.io":
-		return apimachinerypath.ValidatePathSegmentName
+		return pathSegmentName
 	}
 	return apimachineryvalidation.NameIsDNSSubdomain
+}
+
+// pathSegmentName is the API server's name rule for RBAC objects: the name (or, with prefix, the
+// start of a generated name) must be usable as one segment of a URL path.
+func pathSegmentName(name string, prefix bool) []string {
+	if prefix {
+		return content.IsPathSegmentPrefix(name)
+	}
+	return content.IsPathSegmentName(name)
 }
 
 func stringMap(v any) map[string]string {

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -258,7 +259,7 @@ func (w *numbersWalker) walk(x any, s *node) {
 }
 
 func quantityError(err error) string {
-	if err == resource.ErrFormatWrong {
+	if errors.Is(err, resource.ErrFormatWrong) {
 		return "quantities are a number with an optional suffix, such as 500m, 2, 1.5Gi or 1e3"
 	}
 	return err.Error()

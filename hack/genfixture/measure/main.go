@@ -45,17 +45,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 125
 	}
 	if *out == "" || fl.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: measure -o FILE -- CMD [ARG...]")
+		_, _ = fmt.Fprintln(stderr, "usage: measure -o FILE -- CMD [ARG...]")
 		return 125
 	}
 	r, err := measure(fl.Args(), stdin, stdout, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "measure: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "measure: %v\n", err)
 		return 125
 	}
 	line := fmt.Sprintf("%.2f %.2f %.2f %d %d\n", r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.peakTreeKiB, r.maxSingleKiB)
 	if err := os.WriteFile(*out, []byte(line), 0o644); err != nil {
-		fmt.Fprintf(stderr, "measure: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "measure: %v\n", err)
 		return 125
 	}
 	return r.exitCode
