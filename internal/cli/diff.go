@@ -6,7 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kforge/kforge/internal/drift"
 	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/report"
 )
 
 // diffOptions are the flags of `kforge diff`.
@@ -54,7 +56,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 		return err
 	}
 	drifts, err := renderDrifts(ctx, streams, s, opts.sel.parallel,
-		func(t golden.Target, files []golden.File) (golden.Drift, error) {
+		func(t golden.Target, files []golden.File) (drift.Drift, error) {
 			var old golden.Tree
 			var err error
 			if opts.base != "" {
@@ -63,11 +65,11 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 				old, err = golden.ReadDirContent(t)
 			}
 			if err != nil {
-				return golden.Drift{}, err
+				return drift.Drift{}, err
 			}
 			// With -t only the selected resources are compared.
 			selected, _ := s.renderer.ScopeGolden(t, old)
-			return golden.DiffSets(t, selected, files), nil
+			return drift.DiffSets(t, selected, files), nil
 		})
 	if err != nil {
 		return err
@@ -77,9 +79,9 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 		if opts.base != "" {
 			title = fmt.Sprintf("kforge diff against %s", opts.base)
 		}
-		err = golden.WriteMarkdown(streams.Out, drifts, golden.MarkdownOptions{Title: title})
+		err = report.WriteDriftMarkdown(streams.Out, drifts, report.DriftMarkdownOptions{Title: title})
 	} else {
-		err = golden.WriteText(streams.Out, drifts, golden.TextOptions{ShowClean: true})
+		err = report.WriteDriftText(streams.Out, drifts, report.DriftTextOptions{ShowClean: true})
 	}
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/export"
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/pipeline"
 )
@@ -42,7 +43,7 @@ func newExportCmd(streams IOStreams) *cobra.Command {
 		Use:   "export <dir> [<env>...] [--all]",
 		Short: "Write environments' manifests into a directory, one file per resource, like 'tk export'",
 		Long: `Export writes every resource of the environments into dir with Tanka-compatible file names
-(--format, default '` + golden.DefaultFormat + `'; the environment is available as
+(--format, default '` + export.DefaultFormat + `'; the environment is available as
 {{env.metadata.name}}, {{env.spec.namespace}}, ...), so a Tanka pipeline can switch without other
 changes. --manifest writes Tanka's manifest.json (file → entrypoint).
 
@@ -67,7 +68,7 @@ exported environments (it needs manifest.json from an earlier export).`,
 	}
 	opts.sel.addFlags(cmd.Flags())
 	opts.eval.addFlags(cmd.Flags())
-	cmd.Flags().StringVar(&opts.format, "format", golden.DefaultFormat, "file name template (Go text/template over each manifest; env holds the environment)")
+	cmd.Flags().StringVar(&opts.format, "format", export.DefaultFormat, "file name template (Go text/template over each manifest; env holds the environment)")
 	cmd.Flags().StringVar(&opts.extension, "extension", "yaml", "file extension")
 	cmd.Flags().BoolVar(&opts.manifest, "manifest", false, "write manifest.json mapping each file to its environment's entrypoint")
 	cmd.Flags().StringVar(&opts.merge, "merge-strategy", "", "what to do when dir is not empty: fail-on-conflicts or replace-envs")
@@ -78,25 +79,25 @@ exported environments (it needs manifest.json from an earlier export).`,
 }
 
 func runExport(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
-	merge, err := golden.ParseMergeStrategy(opts.merge)
+	merge, err := export.ParseMergeStrategy(opts.merge)
 	if err != nil {
 		return usageErrorf("%w", err)
 	}
-	if opts.replace && merge != golden.MergeNone {
+	if opts.replace && merge != export.MergeNone {
 		return usageErrorf("--replace and --merge-strategy exclude each other")
 	}
 	s, err := newSession(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return err
 	}
-	var files []golden.ExportFile
+	var files []export.File
 	var entrypoints []string
 	var failed []error
 	err = eachEnv(ctx, streams, s, opts.sel.parallel,
-		func(ctx context.Context, env environment.Environment) ([]golden.ExportFile, error) {
+		func(ctx context.Context, env environment.Environment) ([]export.File, error) {
 			return exportFiles(ctx, s.renderer, env)
 		},
-		func(env environment.Environment, fs []golden.ExportFile, err error) error {
+		func(env environment.Environment, fs []export.File, err error) error {
 			if err != nil {
 				failed = append(failed, err)
 				return nil
@@ -122,7 +123,7 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	if streams.WorkDir != "" {
 		target = absPath(wd, dir)
 	}
-	res, err := golden.Export(target, files, golden.ExportOptions{
+	res, err := export.Export(target, files, export.Options{
 		Format:      opts.format,
 		Extension:   opts.extension,
 		Merge:       merge,
@@ -142,7 +143,7 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 }
 
 // exportFiles renders env into the files Export writes.
-func exportFiles(ctx context.Context, r *pipeline.Renderer, env environment.Environment) ([]golden.ExportFile, error) {
+func exportFiles(ctx context.Context, r *pipeline.Renderer, env environment.Environment) ([]export.File, error) {
 	rendered, err := r.Render(ctx, env)
 	if err != nil {
 		return nil, err
@@ -153,13 +154,13 @@ func exportFiles(ctx context.Context, r *pipeline.Renderer, env environment.Envi
 	if err := json.Unmarshal(env.TkEnvJSON(), &tk); err != nil {
 		return nil, fmt.Errorf("export %s: encode environment: %w", env.Name, err)
 	}
-	out := make([]golden.ExportFile, len(rendered.Manifests))
+	out := make([]export.File, len(rendered.Manifests))
 	for i, m := range rendered.Manifests {
 		content, err := m.YAML()
 		if err != nil {
 			return nil, fmt.Errorf("export %s: encode %s: %w", env.Name, m.ID(), err)
 		}
-		out[i] = golden.ExportFile{
+		out[i] = export.File{
 			Object:     m.Object,
 			Content:    content,
 			Env:        tk.Env,

@@ -11,8 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kforge/kforge/internal/drift"
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/report"
 )
 
 func newGoldenCmd(streams IOStreams) *cobra.Command {
@@ -90,17 +92,17 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 		return err
 	}
 	drifts, err := renderDrifts(ctx, streams, s, opts.sel.parallel,
-		func(t golden.Target, files []golden.File) (golden.Drift, error) {
+		func(t golden.Target, files []golden.File) (drift.Drift, error) {
 			if err := golden.ValidateFiles(files); err != nil {
-				return golden.Drift{}, fmt.Errorf("compare %s: %w", t.Dir, err)
+				return drift.Drift{}, fmt.Errorf("compare %s: %w", t.Dir, err)
 			}
 			tree, err := golden.ReadDirContent(t)
 			if err != nil {
-				return golden.Drift{}, err
+				return drift.Drift{}, err
 			}
 			// With -t only the selected resources are compared.
 			selected, _ := s.renderer.ScopeGolden(t, tree)
-			return golden.DiffSets(t, selected, files), nil
+			return drift.DiffSets(t, selected, files), nil
 		})
 	if err != nil {
 		return err
@@ -116,7 +118,7 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 		fmt.Fprintf(streams.ErrOut, "golden: %s up to date\n", count(len(drifts), "environment", "environments"))
 		return nil
 	}
-	if err := golden.WriteText(streams.Out, drifts, golden.TextOptions{Hint: true}); err != nil {
+	if err := report.WriteDriftText(streams.Out, drifts, report.DriftTextOptions{Hint: true}); err != nil {
 		return err
 	}
 	for _, dir := range stale {
@@ -229,19 +231,19 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 // directory (on disk, or as another source has it). Environments that fail to render are
 // reported together, after the others ran.
 func renderDrifts(ctx context.Context, streams IOStreams, s *session, parallel int,
-	compare func(golden.Target, []golden.File) (golden.Drift, error),
-) ([]golden.Drift, error) {
-	var drifts []golden.Drift
+	compare func(golden.Target, []golden.File) (drift.Drift, error),
+) ([]drift.Drift, error) {
+	var drifts []drift.Drift
 	var failed []error
 	err := eachEnv(ctx, streams, s, parallel,
-		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
+		func(ctx context.Context, env environment.Environment) (drift.Drift, error) {
 			files, err := s.renderer.Files(ctx, env)
 			if err != nil {
-				return golden.Drift{}, err
+				return drift.Drift{}, err
 			}
 			return compare(s.renderer.GoldenTarget(env), files)
 		},
-		func(_ environment.Environment, d golden.Drift, err error) error {
+		func(_ environment.Environment, d drift.Drift, err error) error {
 			if err != nil {
 				failed = append(failed, err)
 				return nil
@@ -256,7 +258,7 @@ func renderDrifts(ctx context.Context, streams IOStreams, s *session, parallel i
 }
 
 // countDrifted is the number of drifts that are not clean.
-func countDrifted(drifts []golden.Drift) int {
+func countDrifted(drifts []drift.Drift) int {
 	n := 0
 	for _, d := range drifts {
 		if !d.Clean() {

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kforge/kforge/internal/atomicfile"
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/pipeline"
@@ -137,7 +138,7 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 	}
 	for _, spec := range f.files {
 		format, file, _ := strings.Cut(spec, "=")
-		if err := writeFileAtomic(absPath(wd, file), func(w io.Writer) error {
+		if err := atomicfile.Write(absPath(wd, file), atomicfile.Options{Perm: 0o644}, func(w io.Writer) error {
 			return report.Write(w, format, r, report.Options{FailOnWarning: opts.FailOnWarning})
 		}); err != nil {
 			return fmt.Errorf("write %s report %s: %w", format, file, withoutPath(err))
@@ -158,27 +159,6 @@ func withoutPath(err error) error {
 		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
 	return err
-}
-
-// writeFileAtomic writes a file through a temporary file in the same directory, renamed into
-// place only when write succeeded.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // validateOptions are the flags of `kforge validate`.

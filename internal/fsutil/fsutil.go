@@ -5,6 +5,7 @@ package fsutil
 import (
 	"errors"
 	"io/fs"
+	"os"
 )
 
 // FileType names the type of a file that is not a regular one: "a directory", "a named pipe",
@@ -23,12 +24,17 @@ func FileType(m fs.FileMode) string {
 	return "a special file"
 }
 
-// WithoutPath drops the absolute path an *fs.PathError carries, keeping its cause ("no such
-// file or directory"), so callers can name the file repository-relative themselves.
+// WithoutPath drops the absolute path an *fs.PathError or *os.LinkError carries, keeping its
+// cause ("no such file or directory"), so callers can name the file repository-relative
+// themselves.
 func WithoutPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }

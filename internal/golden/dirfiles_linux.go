@@ -37,7 +37,7 @@ func newDirFiles(d *os.File, _ *os.Root, _ string) (dirFiles, error) {
 }
 
 // read returns the content and permission bits of the regular file name (one path element)
-// in the directory, at most maxFileSize bytes. A symbolic link is not followed and a special
+// in the directory, at most MaxFileSize bytes. A symbolic link is not followed and a special
 // file is refused without blocking, should either have replaced the file since it was listed.
 func (df dirFiles) read(name string) (content []byte, perm fs.FileMode, err error) {
 	cerr := df.dir.Control(func(dirfd uintptr) {
@@ -195,8 +195,8 @@ func readAt(dirfd int, name string) ([]byte, fs.FileMode, error) {
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return nil, 0, errors.New("not a regular file")
 	}
-	if st.Size > maxFileSize {
-		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", st.Size, maxFileSize)
+	if st.Size > MaxFileSize {
+		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", st.Size, MaxFileSize)
 	}
 	// One spare byte, so that a file read whole takes two reads: its bytes, then end of file.
 	buf := make([]byte, 0, st.Size+1)
@@ -216,8 +216,8 @@ func readAt(dirfd int, name string) ([]byte, fs.FileMode, error) {
 			break
 		}
 		buf = buf[:len(buf)+n]
-		if len(buf) > maxFileSize {
-			return nil, 0, fmt.Errorf("file too large (more than %d bytes)", maxFileSize)
+		if len(buf) > MaxFileSize {
+			return nil, 0, fmt.Errorf("file too large (more than %d bytes)", MaxFileSize)
 		}
 	}
 	return buf, fs.FileMode(st.Mode & 0o777), nil

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // lockName is the lock file kept beside environment directories while one is being written.
@@ -26,6 +28,16 @@ var errLockBusy = errors.New("another kforge run holds the lock " + lockName + "
 // fileLock is a held lock; release gives it up and removes the lock file.
 type fileLock struct {
 	release func()
+}
+
+// Lock takes the lock of directory dir, the one [Update] takes for the environment directories
+// in it, waiting up to two minutes for another holder; release gives it up.
+func Lock(dir string) (release func(), err error) {
+	l, err := acquireLock(dir, lockTimeout)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
 }
 
 // acquireLock takes the lock of directory dir (the parent of the environment directories),
@@ -63,18 +75,18 @@ func (b *backoff) next() bool {
 func exclLock(path string, timeout, stale time.Duration) (*fileLock, error) {
 	b := newBackoff(timeout)
 	for {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
 		if err == nil {
 			_, werr := f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
 			cerr := f.Close()
 			if err := errors.Join(werr, cerr); err != nil {
 				_ = os.Remove(path)
-				return nil, fmt.Errorf("write lock: %w", relErr(err))
+				return nil, fmt.Errorf("write lock: %w", fsutil.WithoutPath(err))
 			}
 			return &fileLock{release: func() { _ = os.Remove(path) }}, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("create lock: %w", relErr(err))
+			return nil, fmt.Errorf("create lock: %w", fsutil.WithoutPath(err))
 		}
 		if info, err := os.Stat(path); err == nil && time.Since(info.ModTime()) > stale {
 			_ = os.Remove(path)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/kforge/kforge/internal/fsutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,7 +25,7 @@ type treeSyncer struct {
 func newTreeSyncer(root *os.Root) (*treeSyncer, error) {
 	d, err := root.Open(".")
 	if err != nil {
-		return nil, fmt.Errorf("open staging directory: %w", relErr(err))
+		return nil, fmt.Errorf("open staging directory: %w", fsutil.WithoutPath(err))
 	}
 	return &treeSyncer{dir: d}, nil
 }
