@@ -19,9 +19,9 @@ import (
 // dirFiles lists and reads the entries of one directory that the walker opened through its
 // root. On Linux both work on the directory's descriptor with plain system calls: each file is
 // opened relative to it (openat, fstat, read, close), since an *os.File adds four fcntl calls
-// and a failed epoll registration per file, a third of the system time of a warm export (18,100
-// files read); and the listing takes each entry's type from getdents, where (*os.File).ReadDir
-// of a directory opened in an os.Root calls lstat for every entry.
+// and a failed epoll registration per file; and the listing takes each entry's type from
+// getdents, where (*os.File).ReadDir of a directory opened in an os.Root calls lstat for every
+// entry (docs/performance.md has the measurements).
 type dirFiles struct {
 	dir syscall.RawConn
 }
@@ -135,25 +135,11 @@ func listAt(dirfd int) ([]dirEntry, error) {
 	return entries, nil
 }
 
-// direntMode converts a d_type value to the type bits of an fs.FileMode.
+// direntMode converts a d_type value to the type bits of an fs.FileMode. A d_type is the file
+// type bits of st_mode shifted right by 12 (DTTOIF in <dirent.h>); DT_UNKNOWN becomes
+// fs.ModeIrregular.
 func direntMode(typ uint8) fs.FileMode {
-	switch typ {
-	case unix.DT_REG:
-		return 0
-	case unix.DT_DIR:
-		return fs.ModeDir
-	case unix.DT_LNK:
-		return fs.ModeSymlink
-	case unix.DT_FIFO:
-		return fs.ModeNamedPipe
-	case unix.DT_SOCK:
-		return fs.ModeSocket
-	case unix.DT_CHR:
-		return fs.ModeDevice | fs.ModeCharDevice
-	case unix.DT_BLK:
-		return fs.ModeDevice
-	}
-	return fs.ModeIrregular
+	return statMode(uint32(typ) << 12)
 }
 
 // statMode converts the file type in a stat st_mode to the type bits of an fs.FileMode.

@@ -48,8 +48,7 @@ func acquireLock(dir string, timeout time.Duration) (*fileLock, error) {
 
 // backoff sleeps a little longer on every call, from 100µs up to 5ms, and reports false once the
 // deadline has passed. The waits stay short because the usual holder is another worker of the
-// same run updating a sibling environment for a millisecond or two: a waiter that slept up to
-// 50ms kept a warm export of 100 environments mostly asleep.
+// same run updating a sibling environment for a millisecond or two.
 type backoff struct {
 	deadline time.Time
 	wait     time.Duration
