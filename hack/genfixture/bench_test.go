@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kforge/kforge/internal/cache"
+	"github.com/kforge/kforge/internal/drift"
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/jsonnet"
@@ -135,7 +136,7 @@ func BenchmarkStages(b *testing.B) {
 			return err
 		}},
 		{"golden-compare", func(environment.Environment) error {
-			d, err := golden.Compare(target, files)
+			d, err := drift.Compare(target, files)
 			if err == nil && !d.Clean() {
 				b.Fatalf("golden drift right after update: %s", d.Summary())
 			}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kforge/kforge/internal/affected"
+	"github.com/kforge/kforge/internal/atomicfile"
 	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/jsonnet"
 )
@@ -228,30 +230,17 @@ func (s *Store) blobPath(sum string) string {
 	return filepath.Join(s.dir, blobsDir, sum[:2], sum)
 }
 
-// writeAtomic writes data to a temporary file next to p and renames it to p.
+// writeAtomic writes data to a staged file (tempPrefix*, which Prune removes when a crash left
+// it) next to p and renames it to p.
 func writeAtomic(p string, data []byte) error {
-	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fsutil.WithoutPath(err)
 	}
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return fsutil.WithoutPath(err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, p)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp)
-		return fsutil.WithoutPath(werr)
-	}
-	return nil
+	err := atomicfile.Write(p, atomicfile.Options{Temp: tempPrefix + "*"}, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	return fsutil.WithoutPath(err)
 }
 
 // castagnoli is the CRC-32C table (hardware-accelerated on amd64 and arm64).

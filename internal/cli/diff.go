@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/report"
 )
 
 // diffOptions are the flags of `kforge diff`.
@@ -63,9 +63,9 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 		if opts.base != "" {
 			title = fmt.Sprintf("kforge diff against %s", opts.base)
 		}
-		err = golden.WriteMarkdown(streams.Out, drifts, golden.MarkdownOptions{Title: title})
+		err = report.WriteDriftMarkdown(streams.Out, drifts, report.DriftMarkdownOptions{Title: title})
 	} else {
-		err = golden.WriteText(streams.Out, drifts, golden.TextOptions{ShowClean: true})
+		err = report.WriteDriftText(streams.Out, drifts, report.DriftTextOptions{ShowClean: true})
 	}
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/export"
 	"github.com/kforge/kforge/internal/golden"
 )
 
@@ -38,7 +39,7 @@ func newExportCmd(streams IOStreams) *cobra.Command {
 		Use:   "export <dir> [<env>...] [--all]",
 		Short: "Write environments' manifests into a directory, one file per resource, like 'tk export'",
 		Long: `Export writes every resource of the environments into dir with Tanka-compatible file names
-(--format, default '` + golden.DefaultFormat + `'; the environment is available as
+(--format, default '` + export.DefaultFormat + `'; the environment is available as
 {{env.metadata.name}}, {{env.spec.namespace}}, ...), so a Tanka pipeline can switch without other
 changes. --manifest writes Tanka's manifest.json (file → entrypoint).
 
@@ -63,7 +64,7 @@ exported environments (it needs manifest.json from an earlier export).`,
 	}
 	opts.sel.addFlags(cmd.Flags())
 	opts.eval.addFlags(cmd.Flags())
-	cmd.Flags().StringVar(&opts.format, "format", golden.DefaultFormat, "file name template (Go text/template over each manifest; env holds the environment)")
+	cmd.Flags().StringVar(&opts.format, "format", export.DefaultFormat, "file name template (Go text/template over each manifest; env holds the environment)")
 	cmd.Flags().StringVar(&opts.extension, "extension", "yaml", "file extension")
 	cmd.Flags().BoolVar(&opts.manifest, "manifest", false, "write manifest.json mapping each file to its environment's entrypoint")
 	cmd.Flags().StringVar(&opts.merge, "merge-strategy", "", "what to do when dir is not empty: fail-on-conflicts or replace-envs")
@@ -74,11 +75,11 @@ exported environments (it needs manifest.json from an earlier export).`,
 }
 
 func runExport(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
-	merge, err := golden.ParseMergeStrategy(opts.merge)
+	merge, err := export.ParseMergeStrategy(opts.merge)
 	if err != nil {
 		return usageErrorf("%w", err)
 	}
-	if opts.replace && merge != golden.MergeNone {
+	if opts.replace && merge != export.MergeNone {
 		return usageErrorf("--replace and --merge-strategy exclude each other")
 	}
 	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
@@ -95,7 +96,7 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	if streams.WorkDir != "" {
 		target = absPath(wd, dir)
 	}
-	res, err := run.Export(ctx, target, golden.ExportOptions{
+	res, err := run.Export(ctx, target, export.Options{
 		Format:      opts.format,
 		Extension:   opts.extension,
 		Merge:       merge,

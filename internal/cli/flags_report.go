@@ -1,17 +1,15 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/kforge/kforge/internal/atomicfile"
 	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/report"
 )
 
@@ -65,10 +63,10 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 	}
 	for _, spec := range f.files {
 		format, file, _ := strings.Cut(spec, "=")
-		if err := writeFileAtomic(absPath(wd, file), func(w io.Writer) error {
+		if err := atomicfile.Write(absPath(wd, file), atomicfile.Options{Perm: 0o644}, func(w io.Writer) error {
 			return report.Write(w, format, r, report.Options{FailOnWarning: opts.FailOnWarning})
 		}); err != nil {
-			return fmt.Errorf("write %s report %s: %w", format, file, withoutPath(err))
+			return fmt.Errorf("write %s report %s: %w", format, file, fsutil.OpWithoutPath(err))
 		}
 	}
 	s := r.Summary()
@@ -76,35 +74,4 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 		return findingsErrorf("%s and %s in %s", count(s.Errors, "error", "errors"), count(s.Warnings, "warning", "warnings"), count(s.Environments, "environment", "environments"))
 	}
 	return nil
-}
-
-// withoutPath drops the absolute path an *fs.PathError carries (e.g. of the temporary file), so
-// that the message names only the path the user gave.
-func withoutPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
-	}
-	return err
-}
-
-// writeFileAtomic writes a file through a temporary file in the same directory, renamed into
-// place only when write succeeded.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/report"
 )
 
 func newGoldenCmd(streams IOStreams) *cobra.Command {
@@ -83,7 +84,7 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 		fmt.Fprintf(streams.ErrOut, "golden: %s up to date\n", count(len(check.Drifts), "environment", "environments"))
 		return nil
 	}
-	if err := golden.WriteText(streams.Out, check.Drifts, golden.TextOptions{Hint: true}); err != nil {
+	if err := report.WriteDriftText(streams.Out, check.Drifts, report.DriftTextOptions{Hint: true}); err != nil {
 		return err
 	}
 	for _, dir := range check.Stale {

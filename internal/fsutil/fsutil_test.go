@@ -65,3 +65,12 @@ func TestWithoutPath(t *testing.T) {
 		t.Fatal("an error without a path was changed")
 	}
 }
+
+func TestWithoutPathLinkError(t *testing.T) {
+	dir := t.TempDir()
+	err := os.Rename(filepath.Join(dir, "missing"), filepath.Join(dir, "other"))
+	got := WithoutPath(err)
+	if strings.Contains(got.Error(), dir) || !errors.Is(got, fs.ErrNotExist) {
+		t.Fatalf("WithoutPath = %v: want the cause without %s", got, dir)
+	}
+}

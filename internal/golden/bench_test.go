@@ -1,51 +1,25 @@
 package golden
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kforge/kforge/internal/golden/goldentest"
 )
 
 // benchEnv writes an environment of n files to a new repository and returns its target and files.
 func benchEnv(b *testing.B, n int) (Target, []File) {
 	b.Helper()
-	root := b.TempDir()
-	tgt := Target{Root: root, Dir: "golden/prod", Env: "prod"}
-	files := make([]File, 0, n)
-	for i := range n {
-		ns := []string{"apps", "data", "observability"}[i%3]
-		name := fmt.Sprintf("svc-%03d", i)
-		extra := "data:\n  config.yaml: |\n"
-		for j := range 40 {
-			extra += fmt.Sprintf("    key%02d: value %d of %s\n", j, j, name)
-		}
-		files = append(files, File{
-			Path:     ns + "/configmap-" + name + ".yaml",
-			Content:  manifestYAML("v1", "ConfigMap", ns, name, extra),
-			Resource: "core/ConfigMap/" + ns + "/" + name,
-			Kind:     "ConfigMap",
-		})
+	tgt := Target{Root: b.TempDir(), Dir: "golden/prod", Env: "prod"}
+	var files []File
+	for _, f := range goldentest.ConfigMaps(n) {
+		files = append(files, File{Path: f.Path, Content: f.Content, Resource: f.Resource, Kind: f.Kind})
 	}
 	if _, err := Update(tgt, files); err != nil {
 		b.Fatal(err)
 	}
 	return tgt, files
-}
-
-// BenchmarkCompare compares an unchanged environment of 200 files with its golden directory.
-func BenchmarkCompare(b *testing.B) {
-	tgt, files := benchEnv(b, 200)
-	b.ReportAllocs()
-	for b.Loop() {
-		d, err := Compare(tgt, files)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if !d.Clean() {
-			b.Fatal("drift in an unchanged environment")
-		}
-	}
 }
 
 // BenchmarkUpdateUnchanged measures the no-op update of an unchanged 200-file environment.

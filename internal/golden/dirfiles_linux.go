@@ -19,9 +19,9 @@ import (
 // dirFiles lists and reads the entries of one directory that the walker opened through its
 // root. On Linux both work on the directory's descriptor with plain system calls: each file is
 // opened relative to it (openat, fstat, read, close), since an *os.File adds four fcntl calls
-// and a failed epoll registration per file, a third of the system time of a warm export (18,100
-// files read); and the listing takes each entry's type from getdents, where (*os.File).ReadDir
-// of a directory opened in an os.Root calls lstat for every entry.
+// and a failed epoll registration per file; and the listing takes each entry's type from
+// getdents, where (*os.File).ReadDir of a directory opened in an os.Root calls lstat for every
+// entry (docs/performance.md has the measurements).
 type dirFiles struct {
 	dir syscall.RawConn
 }
@@ -37,7 +37,7 @@ func newDirFiles(d *os.File, _ *os.Root, _ string) (dirFiles, error) {
 }
 
 // read returns the content and permission bits of the regular file name (one path element)
-// in the directory, at most maxFileSize bytes. A symbolic link is not followed and a special
+// in the directory, at most MaxFileSize bytes. A symbolic link is not followed and a special
 // file is refused without blocking, should either have replaced the file since it was listed.
 func (df dirFiles) read(name string) (content []byte, perm fs.FileMode, err error) {
 	cerr := df.dir.Control(func(dirfd uintptr) {
@@ -135,25 +135,11 @@ func listAt(dirfd int) ([]dirEntry, error) {
 	return entries, nil
 }
 
-// direntMode converts a d_type value to the type bits of an fs.FileMode.
+// direntMode converts a d_type value to the type bits of an fs.FileMode. A d_type is the file
+// type bits of st_mode shifted right by 12 (DTTOIF in <dirent.h>); DT_UNKNOWN becomes
+// fs.ModeIrregular.
 func direntMode(typ uint8) fs.FileMode {
-	switch typ {
-	case unix.DT_REG:
-		return 0
-	case unix.DT_DIR:
-		return fs.ModeDir
-	case unix.DT_LNK:
-		return fs.ModeSymlink
-	case unix.DT_FIFO:
-		return fs.ModeNamedPipe
-	case unix.DT_SOCK:
-		return fs.ModeSocket
-	case unix.DT_CHR:
-		return fs.ModeDevice | fs.ModeCharDevice
-	case unix.DT_BLK:
-		return fs.ModeDevice
-	}
-	return fs.ModeIrregular
+	return statMode(uint32(typ) << 12)
 }
 
 // statMode converts the file type in a stat st_mode to the type bits of an fs.FileMode.
@@ -195,8 +181,8 @@ func readAt(dirfd int, name string) ([]byte, fs.FileMode, error) {
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return nil, 0, errors.New("not a regular file")
 	}
-	if st.Size > maxFileSize {
-		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", st.Size, maxFileSize)
+	if st.Size > MaxFileSize {
+		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", st.Size, MaxFileSize)
 	}
 	// One spare byte, so that a file read whole takes two reads: its bytes, then end of file.
 	buf := make([]byte, 0, st.Size+1)
@@ -216,8 +202,8 @@ func readAt(dirfd int, name string) ([]byte, fs.FileMode, error) {
 			break
 		}
 		buf = buf[:len(buf)+n]
-		if len(buf) > maxFileSize {
-			return nil, 0, fmt.Errorf("file too large (more than %d bytes)", maxFileSize)
+		if len(buf) > MaxFileSize {
+			return nil, 0, fmt.Errorf("file too large (more than %d bytes)", MaxFileSize)
 		}
 	}
 	return buf, fs.FileMode(st.Mode & 0o777), nil

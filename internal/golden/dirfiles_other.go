@@ -12,6 +12,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // dirFiles lists and reads the entries of one directory that the walker opened through its
@@ -31,7 +33,7 @@ func newDirFiles(d *os.File, root *os.Root, rel string) (dirFiles, error) {
 func (df dirFiles) list() ([]dirEntry, error) {
 	des, err := df.dir.ReadDir(-1)
 	if err != nil {
-		return nil, relErr(err)
+		return nil, fsutil.OpWithoutPath(err)
 	}
 	entries := make([]dirEntry, 0, len(des))
 	for _, de := range des {
@@ -45,42 +47,42 @@ func (df dirFiles) list() ([]dirEntry, error) {
 func (df dirFiles) dirPerm(name string) (fs.FileMode, error) {
 	info, err := df.root.Lstat(path.Join(df.rel, name))
 	if err != nil {
-		return 0, relErr(err)
+		return 0, fsutil.OpWithoutPath(err)
 	}
 	return info.Mode().Perm(), nil
 }
 
 // read returns the content and permission bits of the regular file name (one path element)
-// in the directory, at most maxFileSize bytes.
+// in the directory, at most MaxFileSize bytes.
 func (df dirFiles) read(name string) ([]byte, fs.FileMode, error) {
 	return readLimited(df.root, path.Join(df.rel, name))
 }
 
-// readLimited reads a regular file of at most maxFileSize bytes below root.
+// readLimited reads a regular file of at most MaxFileSize bytes below root.
 func readLimited(root *os.Root, p string) ([]byte, fs.FileMode, error) {
 	f, err := root.Open(p)
 	if err != nil {
-		return nil, 0, relErr(err)
+		return nil, 0, fsutil.OpWithoutPath(err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, 0, relErr(err)
+		return nil, 0, fsutil.OpWithoutPath(err)
 	}
 	if !info.Mode().IsRegular() {
 		return nil, 0, errors.New("not a regular file")
 	}
-	if info.Size() > maxFileSize {
-		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", info.Size(), maxFileSize)
+	if info.Size() > MaxFileSize {
+		return nil, 0, fmt.Errorf("file too large (%d bytes, limit %d)", info.Size(), MaxFileSize)
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(info.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1)); err != nil {
-		return nil, 0, relErr(err)
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
+		return nil, 0, fsutil.OpWithoutPath(err)
 	}
 	content := buf.Bytes()
-	if len(content) > maxFileSize {
-		return nil, 0, fmt.Errorf("file too large (more than %d bytes)", maxFileSize)
+	if len(content) > MaxFileSize {
+		return nil, 0, fmt.Errorf("file too large (more than %d bytes)", MaxFileSize)
 	}
 	return content, info.Mode().Perm(), nil
 }

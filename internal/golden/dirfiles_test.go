@@ -47,7 +47,7 @@ func TestDirFilesRead(t *testing.T) {
 	if err := os.WriteFile(big, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Truncate(big, maxFileSize+1); err != nil {
+	if err := os.Truncate(big, MaxFileSize+1); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "sub.yaml"), 0o755); err != nil {

@@ -1,4 +1,10 @@
-// Package golden compares, writes and exports the rendered manifests of environments.
+// Package golden is the golden store: the directories that hold the rendered manifests of
+// environments (golden/<env>/). It reads them ([ReadDir], and [ReadGitTree] for the tree at a
+// git ref), replaces them atomically under a lock ([Update]), removes the ones no environment
+// renders any more ([RemoveStale]), checks the paths written into them ([ValidateFiles]) and
+// parses the files committed in them ([Parse], the one reader of committed golden bytes).
+// Comparing a directory with what was rendered is internal/drift's job, writing a Tanka-style
+// export directory internal/export's, printing either internal/report's.
 //
 // It works on plain data: a [File] is a slash path relative to an environment's directory, the
 // canonical YAML bytes made by internal/manifest, the resource it holds and whether it is a

@@ -51,8 +51,9 @@ func (t Target) osPath() string {
 	return filepath.Join(t.Root, filepath.FromSlash(t.Dir))
 }
 
-// display joins the target directory and an environment-relative path for messages.
-func (t Target) display(rel string) string {
+// Display joins the target directory and an environment-relative path for messages and diff
+// headers, e.g. "golden/prod/apps/x.yaml".
+func (t Target) Display(rel string) string {
 	if rel == "" || rel == "." {
 		return t.Dir
 	}

@@ -71,8 +71,8 @@ func ReadGitTree(ctx context.Context, t Target, ref string) (Tree, error) {
 			tree.Unexpected = append(tree.Unexpected, Unexpected{Path: rel, Reason: "not a .yaml file"})
 		case pathProblem(rel) != "":
 			tree.Unexpected = append(tree.Unexpected, Unexpected{Path: rel, Reason: "unsafe file name: " + pathProblem(rel)})
-		case e.size > maxFileSize:
-			return Tree{}, fmt.Errorf("read %s at %s: file too large (%d bytes, limit %d)", t.display(rel), ref, e.size, maxFileSize)
+		case e.size > MaxFileSize:
+			return Tree{}, fmt.Errorf("read %s at %s: file too large (%d bytes, limit %d)", t.Display(rel), ref, e.size, MaxFileSize)
 		default:
 			blobs = append(blobs, gitBlob{path: rel, oid: e.oid})
 		}
@@ -150,7 +150,7 @@ func catBlobs(ctx context.Context, dir string, blobs []gitBlob) ([][]byte, error
 			return nil, fmt.Errorf("read %s: unexpected git cat-file output %q", b.path, strings.TrimSpace(header))
 		}
 		size, err := strconv.ParseInt(f[2], 10, 64)
-		if err != nil || size < 0 || size > maxFileSize {
+		if err != nil || size < 0 || size > MaxFileSize {
 			return nil, fmt.Errorf("read %s: unexpected size %q", b.path, f[2])
 		}
 		buf := make([]byte, size+1)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // lockName is the lock file kept beside environment directories while one is being written.
@@ -28,6 +30,16 @@ type fileLock struct {
 	release func()
 }
 
+// Lock takes the lock of directory dir, the one [Update] takes for the environment directories
+// in it, waiting up to two minutes for another holder; release gives it up.
+func Lock(dir string) (release func(), err error) {
+	l, err := acquireLock(dir, lockTimeout)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
+}
+
 // acquireLock takes the lock of directory dir (the parent of the environment directories),
 // waiting up to timeout for another holder.
 func acquireLock(dir string, timeout time.Duration) (*fileLock, error) {
@@ -36,8 +48,7 @@ func acquireLock(dir string, timeout time.Duration) (*fileLock, error) {
 
 // backoff sleeps a little longer on every call, from 100µs up to 5ms, and reports false once the
 // deadline has passed. The waits stay short because the usual holder is another worker of the
-// same run updating a sibling environment for a millisecond or two: a waiter that slept up to
-// 50ms kept a warm export of 100 environments mostly asleep.
+// same run updating a sibling environment for a millisecond or two.
 type backoff struct {
 	deadline time.Time
 	wait     time.Duration
@@ -63,18 +74,18 @@ func (b *backoff) next() bool {
 func exclLock(path string, timeout, stale time.Duration) (*fileLock, error) {
 	b := newBackoff(timeout)
 	for {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
 		if err == nil {
 			_, werr := f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
 			cerr := f.Close()
 			if err := errors.Join(werr, cerr); err != nil {
 				_ = os.Remove(path)
-				return nil, fmt.Errorf("write lock: %w", relErr(err))
+				return nil, fmt.Errorf("write lock: %w", fsutil.OpWithoutPath(err))
 			}
 			return &fileLock{release: func() { _ = os.Remove(path) }}, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("create lock: %w", relErr(err))
+			return nil, fmt.Errorf("create lock: %w", fsutil.OpWithoutPath(err))
 		}
 		if info, err := os.Stat(path); err == nil && time.Since(info.ModTime()) > stale {
 			_ = os.Remove(path)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
 // platformLock takes an advisory flock on path. The kernel releases it when the holder dies,
@@ -17,9 +19,9 @@ import (
 func platformLock(path string, timeout time.Duration) (*fileLock, error) {
 	b := newBackoff(timeout)
 	for {
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, fileMode)
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, FileMode)
 		if err != nil {
-			return nil, fmt.Errorf("open lock: %w", relErr(err))
+			return nil, fmt.Errorf("open lock: %w", fsutil.OpWithoutPath(err))
 		}
 		for {
 			err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)

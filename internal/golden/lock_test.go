@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/kforge/kforge/internal/golden/goldentest"
 )
 
 func TestLocks(t *testing.T) {
@@ -49,7 +51,7 @@ func TestLocks(t *testing.T) {
 			if maxInside.Load() != 1 {
 				t.Errorf("%d holders at once", maxInside.Load())
 			}
-			if names := listNames(t, dir); len(names) != 0 {
+			if names := goldentest.ListNames(t, dir); len(names) != 0 {
 				t.Errorf("lock file left behind: %v", names)
 			}
 		})

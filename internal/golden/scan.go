@@ -9,17 +9,19 @@ import (
 	"path/filepath"
 	"strings"
 
-	"sigs.k8s.io/yaml"
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
-// maxFileSize bounds one file read from an environment directory or git tree. Kubernetes
+// MaxFileSize bounds one file read from an environment directory or git tree. Kubernetes
 // stores objects of at most ~1.5 MiB, so anything larger is not a manifest.
-const maxFileSize = 16 << 20
+const MaxFileSize = 16 << 20
 
 // Modes of everything kforge writes.
 const (
-	fileMode fs.FileMode = 0o644
-	dirMode  fs.FileMode = 0o755
+	// FileMode is the mode of every file kforge writes.
+	FileMode fs.FileMode = 0o644
+	// DirMode is the mode of every directory kforge writes.
+	DirMode fs.FileMode = 0o755
 )
 
 // ReadDir reads an environment directory: its .yaml files (with Resource, Kind and Secret taken
@@ -85,14 +87,14 @@ func scan(t Target) (scanResult, error) {
 	// update swaps another into its place meanwhile.
 	root, err := os.OpenRoot(abs)
 	if err != nil {
-		return res, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
+		return res, fmt.Errorf("read %s: %w", t.Dir, fsutil.OpWithoutPath(err))
 	}
 	defer root.Close()
 	info, err := root.Stat(".")
 	if err != nil {
-		return res, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
+		return res, fmt.Errorf("read %s: %w", t.Dir, fsutil.OpWithoutPath(err))
 	}
-	if info.Mode().Perm() != dirMode {
+	if info.Mode().Perm() != DirMode {
 		res.badModes["."] = true
 	}
 	res.exists = true
@@ -113,7 +115,7 @@ func checkChain(t Target) (bool, error) {
 			return false, nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("read %s: %w", t.Dir, relErr(err))
+			return false, fmt.Errorf("read %s: %w", t.Dir, fsutil.OpWithoutPath(err))
 		}
 		if !info.IsDir() {
 			return false, fmt.Errorf("read %s: not a directory", t.Dir)
@@ -130,7 +132,7 @@ func checkChain(t Target) (bool, error) {
 			return false, nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("read %s: %w", shown, relErr(err))
+			return false, fmt.Errorf("read %s: %w", shown, fsutil.OpWithoutPath(err))
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
 			return false, fmt.Errorf("read %s: %s is a symbolic link: kforge does not follow links in output directories", t.Dir, shown)
@@ -155,17 +157,17 @@ type walker struct {
 func (w *walker) walk(rel string) (bool, error) {
 	d, err := w.root.Open(rel)
 	if err != nil {
-		return false, fmt.Errorf("read %s: %w", w.t.display(rel), relErr(err))
+		return false, fmt.Errorf("read %s: %w", w.t.Display(rel), fsutil.OpWithoutPath(err))
 	}
 	// d stays open while its entries are listed and read: they are opened relative to it.
 	defer d.Close()
 	files, err := newDirFiles(d, w.root, rel)
 	if err != nil {
-		return false, fmt.Errorf("read %s: %w", w.t.display(rel), err)
+		return false, fmt.Errorf("read %s: %w", w.t.Display(rel), err)
 	}
 	entries, err := files.list()
 	if err != nil {
-		return false, fmt.Errorf("read %s: %w", w.t.display(rel), err)
+		return false, fmt.Errorf("read %s: %w", w.t.Display(rel), err)
 	}
 	hasYAML := false
 	for _, e := range entries {
@@ -186,7 +188,7 @@ func (w *walker) walk(rel string) (bool, error) {
 				continue
 			}
 			hasYAML = true
-			if perm, err := files.dirPerm(e.name); err != nil || perm != dirMode {
+			if perm, err := files.dirPerm(e.name); err != nil || perm != DirMode {
 				w.res.badModes[p+"/"] = true
 			}
 		case typ&fs.ModeSymlink != 0:
@@ -200,9 +202,9 @@ func (w *walker) walk(rel string) (bool, error) {
 		default:
 			content, perm, err := files.read(e.name)
 			if err != nil {
-				return false, fmt.Errorf("read %s: %w", w.t.display(p), err)
+				return false, fmt.Errorf("read %s: %w", w.t.Display(p), err)
 			}
-			if perm != fileMode {
+			if perm != FileMode {
 				w.res.badModes[p] = true
 			}
 			w.res.tree.Files = append(w.res.tree.Files, File{Path: p, Content: content})
@@ -223,67 +225,4 @@ func (w *walker) add(p string, dir bool, reason string) {
 		p += "/"
 	}
 	w.unexpected = append(w.unexpected, Unexpected{Path: p, Reason: reason})
-}
-
-// relErr drops the path from *fs.PathError and *os.LinkError so that messages carry only the
-// repository-relative path the caller adds.
-func relErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return fmt.Errorf("%s: %w", le.Op, le.Err)
-	}
-	return err
-}
-
-// meta is the part of a manifest that names it.
-type meta struct {
-	APIVersion string `json:"apiVersion"`
-	Kind       string `json:"kind"`
-	Metadata   struct {
-		Name      string `json:"name"`
-		Namespace string `json:"namespace"`
-	} `json:"metadata"`
-}
-
-// parseMeta reads apiVersion, kind, name and namespace from a YAML manifest.
-func parseMeta(content []byte) (meta, bool) {
-	var m meta
-	if err := yaml.Unmarshal(content, &m); err != nil || m.Kind == "" {
-		return meta{}, false
-	}
-	return m, true
-}
-
-// resourceID formats a manifest's identity like manifest.ID.String():
-// "<group>/<Kind>/<namespace>/<name>", "core" for the empty group, and no namespace element for
-// cluster-scoped objects.
-func (m meta) resourceID() string {
-	group := "core"
-	if i := strings.LastIndex(m.APIVersion, "/"); i >= 0 {
-		group = m.APIVersion[:i]
-	}
-	if m.Metadata.Namespace == "" {
-		return group + "/" + m.Kind + "/" + m.Metadata.Name
-	}
-	return group + "/" + m.Kind + "/" + m.Metadata.Namespace + "/" + m.Metadata.Name
-}
-
-// fillMeta sets Resource, Kind and Secret of a file read from disk or git from its content.
-func fillMeta(f *File) {
-	m, ok := parseMeta(f.Content)
-	if !ok {
-		f.Secret = f.Secret || looksLikeSecret(f.Content)
-		return
-	}
-	if f.Resource == "" {
-		f.Resource = m.resourceID()
-	}
-	if f.Kind == "" {
-		f.Kind = m.Kind
-	}
-	f.Secret = f.Secret || m.Kind == "Secret" || looksLikeSecret(f.Content)
 }

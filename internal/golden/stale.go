@@ -10,6 +10,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/kforge/kforge/internal/atomicfile"
+	"github.com/kforge/kforge/internal/fsutil"
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 // StaleReport lists what [RemoveStale] did. Paths are repository-relative.
@@ -147,7 +151,7 @@ func (s staleRun) visit(rel string) error {
 	defer lock.release()
 	entries, err := os.ReadDir(abs)
 	if err != nil {
-		return fmt.Errorf("remove stale environments in %s: %w", shownDir, relErr(err))
+		return fmt.Errorf("remove stale environments in %s: %w", shownDir, fsutil.OpWithoutPath(err))
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -159,7 +163,7 @@ func (s staleRun) visit(rel string) error {
 				continue
 			}
 			if err := os.RemoveAll(filepath.Join(abs, name)); err != nil {
-				return fmt.Errorf("remove leftover %s: %w", shown, relErr(err))
+				return fmt.Errorf("remove leftover %s: %w", shown, fsutil.OpWithoutPath(err))
 			}
 			s.rep.Removed = append(s.rep.Removed, shown)
 			continue
@@ -173,7 +177,7 @@ func (s staleRun) visit(rel string) error {
 			}
 			continue
 		}
-		if reason := notOutput(filepath.Join(abs, name), false); reason != "" {
+		if reason := NotOutput(filepath.Join(abs, name), ""); reason != "" {
 			s.rep.Ignored = append(s.rep.Ignored, shown+": "+reason)
 			continue
 		}
@@ -182,13 +186,13 @@ func (s staleRun) visit(rel string) error {
 			return fmt.Errorf("remove %s: %w", shown, err)
 		}
 		if err := os.Rename(filepath.Join(abs, name), aside); err != nil {
-			return fmt.Errorf("remove %s: %w", shown, relErr(err))
+			return fmt.Errorf("remove %s: %w", shown, fsutil.OpWithoutPath(err))
 		}
-		if err := syncDir(abs); err != nil {
+		if err := atomicfile.SyncDir(abs); err != nil {
 			return fmt.Errorf("remove %s: %w", shown, err)
 		}
 		if err := os.RemoveAll(aside); err != nil {
-			return fmt.Errorf("remove %s: %w", shown, relErr(err))
+			return fmt.Errorf("remove %s: %w", shown, fsutil.OpWithoutPath(err))
 		}
 		s.rep.Removed = append(s.rep.Removed, shown)
 	}
@@ -198,7 +202,7 @@ func (s staleRun) visit(rel string) error {
 // leftoverOf returns the environment directory name of a staging or old tree name
 // (".<env>.kforge-tmp-*" or ".<env>.kforge-old-*").
 func leftoverOf(name string) (string, bool) {
-	for _, infix := range []string{tmpInfix, oldInfix} {
+	for _, infix := range []string{TempInfix, oldInfix} {
 		if i := strings.LastIndex(name, infix); i > 1 {
 			return name[1:i], true
 		}
@@ -206,10 +210,11 @@ func leftoverOf(name string) (string, bool) {
 	return "", false
 }
 
-// notOutput returns why directory dir is not kforge output, or "" when it is: every entry below
+// NotOutput returns why directory dir is not kforge output, or "" when it is: every entry below
 // it is a directory or a regular, non-hidden .yaml file with top-level apiVersion and kind
-// (and, with manifestJSON, a manifest.json at its top).
-func notOutput(dir string, manifestJSON bool) string {
+// (and, when allowTop is not empty, a file of that name at its top, such as an export's
+// manifest.json).
+func NotOutput(dir, allowTop string) string {
 	reason := ""
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -222,24 +227,24 @@ func notOutput(dir string, manifestJSON bool) string {
 		rel = filepath.ToSlash(rel)
 		switch {
 		case strings.HasPrefix(d.Name(), "."):
-			reason = "holds hidden entry " + safe(rel)
+			reason = "holds hidden entry " + termtext.Quote(rel)
 		case d.Type()&fs.ModeSymlink != 0:
-			reason = "holds symbolic link " + safe(rel)
+			reason = "holds symbolic link " + termtext.Quote(rel)
 		case d.IsDir():
 			return nil
 		case !d.Type().IsRegular():
-			reason = "holds special file " + safe(rel)
-		case manifestJSON && rel == manifestFile:
+			reason = "holds special file " + termtext.Quote(rel)
+		case allowTop != "" && rel == allowTop:
 			return nil
 		case !strings.HasSuffix(d.Name(), ".yaml"):
-			reason = "holds " + safe(rel) + ", which is not a .yaml file"
+			reason = "holds " + termtext.Quote(rel) + ", which is not a .yaml file"
 		default:
 			content, err := os.ReadFile(p)
 			if err != nil {
 				return err
 			}
-			if len(content) > maxFileSize || !isManifestText(content) {
-				reason = "holds " + safe(rel) + ", which is not a Kubernetes manifest"
+			if len(content) > MaxFileSize || !isManifestText(content) {
+				reason = "holds " + termtext.Quote(rel) + ", which is not a Kubernetes manifest"
 			}
 		}
 		if reason != "" {
@@ -248,7 +253,7 @@ func notOutput(dir string, manifestJSON bool) string {
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.SkipAll) {
-		return "cannot be read: " + relErr(err).Error()
+		return "cannot be read: " + fsutil.OpWithoutPath(err).Error()
 	}
 	return reason
 }

@@ -6,11 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kforge/kforge/internal/golden/goldentest"
 	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestRemoveStale(t *testing.T) {
-	manifest := string(manifestYAML("v1", "ConfigMap", "apps", "x", ""))
+	manifest := string(goldentest.ManifestYAML("v1", "ConfigMap", "apps", "x", ""))
 	root := t.TempDir()
 	golden := filepath.Join(root, "golden")
 	testfs.WriteFiles(t, golden, map[string]string{
@@ -53,12 +54,12 @@ func TestRemoveStale(t *testing.T) {
 	if strings.Join(rep.Ignored, "\n") != strings.Join(wantIgnored, "\n") {
 		t.Errorf("ignored:\n%s\nwant:\n%s", strings.Join(rep.Ignored, "\n"), strings.Join(wantIgnored, "\n"))
 	}
-	got := listNames(t, golden)
+	got := goldentest.ListNames(t, golden)
 	want := []string{".inline-stuff", ".prod.kforge-tmp-1", "README.md", "handmade", "inline", "linked", "notes", "prod", "staging"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("golden/ holds %v, want %v", got, want)
 	}
-	if got := listNames(t, filepath.Join(golden, "inline")); strings.Join(got, ",") != "team-a" {
+	if got := goldentest.ListNames(t, filepath.Join(golden, "inline")); strings.Join(got, ",") != "team-a" {
 		t.Errorf("golden/inline holds %v", got)
 	}
 	again, err := RemoveStale(root, "golden", []string{"prod", "staging", "inline/team-a"})
@@ -104,7 +105,7 @@ func TestRemoveStaleErrors(t *testing.T) {
 }
 
 func TestStale(t *testing.T) {
-	manifest := string(manifestYAML("v1", "ConfigMap", "apps", "x", ""))
+	manifest := string(goldentest.ManifestYAML("v1", "ConfigMap", "apps", "x", ""))
 	root := t.TempDir()
 	if got, err := Stale(root, "golden", []string{"prod"}); err != nil || got != nil {
 		t.Fatalf("missing golden root: got %v, %v; want nothing", got, err)

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/kforge/kforge/internal/fsutil"
 	"golang.org/x/sys/unix"
 )
 
 // treeSyncer makes a staged tree durable. On Linux one syncfs(2) of the staging directory's file
-// system does it: fsyncing each file cost about half a millisecond per file (9 s for an update of
-// 18,100 files) where syncfs costs one flush of what was written.
+// system does it: an fsync per file waits for the disk once per file, where syncfs costs one
+// flush of what was written.
 type treeSyncer struct {
 	// dir is the staging directory, opened before the first file is written: syncfs reports
 	// the write-back errors recorded after the descriptor was opened (Linux 5.8 and later;
@@ -24,7 +25,7 @@ type treeSyncer struct {
 func newTreeSyncer(root *os.Root) (*treeSyncer, error) {
 	d, err := root.Open(".")
 	if err != nil {
-		return nil, fmt.Errorf("open staging directory: %w", relErr(err))
+		return nil, fmt.Errorf("open staging directory: %w", fsutil.OpWithoutPath(err))
 	}
 	return &treeSyncer{dir: d}, nil
 }

@@ -10,14 +10,17 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
+
+	"github.com/kforge/kforge/internal/atomicfile"
+	"github.com/kforge/kforge/internal/fsutil"
 )
 
-// Suffixes of the hidden names kforge uses beside an environment directory
+// Infixes of the hidden names kforge uses beside an environment directory
 // (".<env>.kforge-tmp-<random>", ".<env>.kforge-old-<random>").
 const (
-	tmpInfix = ".kforge-tmp-"
-	oldInfix = ".kforge-old-"
+	// TempInfix marks what a run stages: a new tree, or a file written atomically.
+	TempInfix = ".kforge-tmp-"
+	oldInfix  = ".kforge-old-"
 )
 
 // errNoExchange says that an atomic directory exchange is not available here.
@@ -80,7 +83,7 @@ func (w writer) update(t Target, files []File) (Changes, error) {
 		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
 	}
 	defer lock.release()
-	if err := recoverLeftovers(parent, name); err != nil {
+	if err := RecoverLeftovers(parent, name); err != nil {
 		return Changes{}, fmt.Errorf("update %s: %w", t.Dir, err)
 	}
 	cur, err := scan(t)
@@ -112,27 +115,35 @@ func upToDate(t Target, parent, name string, files []File) bool {
 		return false
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "."+name+tmpInfix) || strings.HasPrefix(e.Name(), "."+name+oldInfix) {
+		if strings.HasPrefix(e.Name(), "."+name+TempInfix) || strings.HasPrefix(e.Name(), "."+name+oldInfix) {
 			return false
 		}
 	}
 	return true
 }
 
+// ReplaceDir makes parent/name hold exactly files, atomically, the way [Update] swaps an
+// environment directory in; exists says whether parent/name exists now. Unlike Update it neither
+// validates nor compares: the caller holds the lock of parent ([Lock]), has recovered leftovers
+// ([RecoverLeftovers]) and has validated files ([ValidateFiles]).
+func ReplaceDir(parent, name string, exists bool, files []File) error {
+	return writer{}.replace(parent, name, exists, files)
+}
+
 // replace stages files in a new directory beside parent/name and swaps it in. On failure it
 // leaves parent/name as it was (or, after the swap, complete and new) and removes its staging.
 func (w writer) replace(parent, name string, exists bool, files []File) (err error) {
-	tmp, err := os.MkdirTemp(parent, "."+name+tmpInfix)
+	tmp, err := os.MkdirTemp(parent, "."+name+TempInfix)
 	if err != nil {
-		return fmt.Errorf("create staging directory: %w", relErr(err))
+		return fmt.Errorf("create staging directory: %w", fsutil.OpWithoutPath(err))
 	}
 	defer func() {
 		if rerr := os.RemoveAll(tmp); rerr != nil && err == nil {
-			err = fmt.Errorf("remove old tree: %w", relErr(rerr))
+			err = fmt.Errorf("remove old tree: %w", fsutil.OpWithoutPath(rerr))
 		}
 	}()
-	if err := os.Chmod(tmp, dirMode); err != nil {
-		return fmt.Errorf("chmod staging directory: %w", relErr(err))
+	if err := os.Chmod(tmp, DirMode); err != nil {
+		return fmt.Errorf("chmod staging directory: %w", fsutil.OpWithoutPath(err))
 	}
 	if err := writeTree(tmp, files, w.step); err != nil {
 		return err
@@ -149,20 +160,20 @@ func (w writer) swap(parent, name, tmp string, exists bool) error {
 	target := filepath.Join(parent, name)
 	if !exists {
 		if err := os.Rename(tmp, target); err != nil {
-			return fmt.Errorf("move staging into place: %w", relErr(err))
+			return fmt.Errorf("move staging into place: %w", fsutil.OpWithoutPath(err))
 		}
-		return syncDir(parent)
+		return atomicfile.SyncDir(parent)
 	}
 	if !w.noExchange {
 		err := exchange(tmp, target)
 		if err == nil {
-			if err := syncDir(parent); err != nil {
+			if err := atomicfile.SyncDir(parent); err != nil {
 				return err
 			}
 			return w.step(stepSwapped)
 		}
 		if !errors.Is(err, errNoExchange) {
-			return fmt.Errorf("exchange staging and target: %w", relErr(err))
+			return fmt.Errorf("exchange staging and target: %w", fsutil.OpWithoutPath(err))
 		}
 	}
 	old, err := reserveName(parent, "."+name+oldInfix)
@@ -170,24 +181,24 @@ func (w writer) swap(parent, name, tmp string, exists bool) error {
 		return err
 	}
 	if err := os.Rename(target, old); err != nil {
-		return fmt.Errorf("move old tree aside: %w", relErr(err))
+		return fmt.Errorf("move old tree aside: %w", fsutil.OpWithoutPath(err))
 	}
 	restore := func(cause error) error {
 		if rerr := os.Rename(old, target); rerr != nil {
-			return fmt.Errorf("%w (and restoring the old tree failed: %v; the next update restores it)", cause, relErr(rerr))
+			return fmt.Errorf("%w (and restoring the old tree failed: %v; the next update restores it)", cause, fsutil.OpWithoutPath(rerr))
 		}
 		return cause
 	}
-	if err := syncDir(parent); err != nil {
+	if err := atomicfile.SyncDir(parent); err != nil {
 		return restore(err)
 	}
 	if err := w.step(stepAside); err != nil {
 		return restore(err)
 	}
 	if err := os.Rename(tmp, target); err != nil {
-		return restore(fmt.Errorf("move staging into place: %w", relErr(err)))
+		return restore(fmt.Errorf("move staging into place: %w", fsutil.OpWithoutPath(err)))
 	}
-	if err := syncDir(parent); err != nil {
+	if err := atomicfile.SyncDir(parent); err != nil {
 		return err
 	}
 	if err := w.step(stepSwapped); err != nil {
@@ -198,7 +209,7 @@ func (w writer) swap(parent, name, tmp string, exists bool) error {
 
 func removeTree(dir string) error {
 	if err := os.RemoveAll(dir); err != nil {
-		return fmt.Errorf("remove old tree: %w", relErr(err))
+		return fmt.Errorf("remove old tree: %w", fsutil.OpWithoutPath(err))
 	}
 	return nil
 }
@@ -207,10 +218,10 @@ func removeTree(dir string) error {
 func reserveName(dir, prefix string) (string, error) {
 	p, err := os.MkdirTemp(dir, prefix)
 	if err != nil {
-		return "", fmt.Errorf("reserve name: %w", relErr(err))
+		return "", fmt.Errorf("reserve name: %w", fsutil.OpWithoutPath(err))
 	}
 	if err := os.Remove(p); err != nil {
-		return "", fmt.Errorf("reserve name: %w", relErr(err))
+		return "", fmt.Errorf("reserve name: %w", fsutil.OpWithoutPath(err))
 	}
 	return p, nil
 }
@@ -218,17 +229,17 @@ func reserveName(dir, prefix string) (string, error) {
 // recoverLeftovers repairs what an interrupted run left beside parent/name: when name is
 // missing and exactly one old tree exists, the crash happened between the two renames of the
 // fallback, and the old tree goes back; every other staging or old tree is removed.
-func recoverLeftovers(parent, name string) error {
+func RecoverLeftovers(parent, name string) error {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
-		return fmt.Errorf("list leftovers: %w", relErr(err))
+		return fmt.Errorf("list leftovers: %w", fsutil.OpWithoutPath(err))
 	}
 	var olds, rest []string
 	for _, e := range entries {
 		switch {
 		case strings.HasPrefix(e.Name(), "."+name+oldInfix):
 			olds = append(olds, e.Name())
-		case strings.HasPrefix(e.Name(), "."+name+tmpInfix):
+		case strings.HasPrefix(e.Name(), "."+name+TempInfix):
 			rest = append(rest, e.Name())
 		}
 	}
@@ -238,16 +249,16 @@ func recoverLeftovers(parent, name string) error {
 			return fmt.Errorf("interrupted updates left %d old trees (%s) and no current one: rename the right one to %s", len(olds), strings.Join(olds, ", "), name)
 		}
 		if err := os.Rename(filepath.Join(parent, olds[0]), target); err != nil {
-			return fmt.Errorf("restore old tree: %w", relErr(err))
+			return fmt.Errorf("restore old tree: %w", fsutil.OpWithoutPath(err))
 		}
-		if err := syncDir(parent); err != nil {
+		if err := atomicfile.SyncDir(parent); err != nil {
 			return err
 		}
 		olds = nil
 	}
 	for _, n := range append(olds, rest...) {
 		if err := os.RemoveAll(filepath.Join(parent, n)); err != nil {
-			return fmt.Errorf("remove leftover %s: %w", n, relErr(err))
+			return fmt.Errorf("remove leftover %s: %w", n, fsutil.OpWithoutPath(err))
 		}
 	}
 	return nil
@@ -306,8 +317,8 @@ func dirUsed(dir string, files []File) bool {
 // ensureParent creates the directories above the target, refusing symbolic links below Root.
 func ensureParent(t Target) error {
 	if t.Root == "" {
-		if err := os.MkdirAll(filepath.Dir(t.osPath()), dirMode); err != nil {
-			return fmt.Errorf("create parent: %w", relErr(err))
+		if err := os.MkdirAll(filepath.Dir(t.osPath()), DirMode); err != nil {
+			return fmt.Errorf("create parent: %w", fsutil.OpWithoutPath(err))
 		}
 		return nil
 	}
@@ -318,16 +329,16 @@ func ensureParent(t Target) error {
 		shown := strings.Join(parts[:i+1], "/")
 		info, err := os.Lstat(cur)
 		if errors.Is(err, fs.ErrNotExist) {
-			if err := os.Mkdir(cur, dirMode); err != nil && !errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("create %s: %w", shown, relErr(err))
+			if err := os.Mkdir(cur, DirMode); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("create %s: %w", shown, fsutil.OpWithoutPath(err))
 			}
-			if err := os.Chmod(cur, dirMode); err != nil {
-				return fmt.Errorf("chmod %s: %w", shown, relErr(err))
+			if err := os.Chmod(cur, DirMode); err != nil {
+				return fmt.Errorf("chmod %s: %w", shown, fsutil.OpWithoutPath(err))
 			}
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("inspect %s: %w", shown, relErr(err))
+			return fmt.Errorf("inspect %s: %w", shown, fsutil.OpWithoutPath(err))
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
 			return fmt.Errorf("%s is a symbolic link: kforge does not follow links in output directories", shown)
@@ -344,7 +355,7 @@ func ensureParent(t Target) error {
 func writeTree(dir string, files []File, after func(step string) error) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return fmt.Errorf("open staging directory: %w", relErr(err))
+		return fmt.Errorf("open staging directory: %w", fsutil.OpWithoutPath(err))
 	}
 	defer root.Close()
 	syncer, err := newTreeSyncer(root)
@@ -355,10 +366,10 @@ func writeTree(dir string, files []File, after func(step string) error) error {
 	dirs := map[string]bool{".": true}
 	paths := make([]string, 0, len(files))
 	for _, f := range files {
-		if err := mkdirs(root, path.Dir(f.Path), dirs); err != nil {
+		if err := atomicfile.MkdirAllIn(root, path.Dir(f.Path), DirMode, dirs); err != nil {
 			return err
 		}
-		if err := writeFile(root, f.Path, f.Content, false); err != nil {
+		if err := atomicfile.CreateIn(root, f.Path, f.Content, atomicfile.Options{Perm: FileMode}); err != nil {
 			return err
 		}
 		paths = append(paths, f.Path)
@@ -379,90 +390,18 @@ func syncEach(root *os.Root, paths, dirs []string) error {
 	for _, p := range paths {
 		f, err := root.Open(p)
 		if err != nil {
-			return fmt.Errorf("sync %s: %w", p, relErr(err))
+			return fmt.Errorf("sync %s: %w", p, fsutil.OpWithoutPath(err))
 		}
 		err = f.Sync()
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("sync %s: %w", p, relErr(err))
+			return fmt.Errorf("sync %s: %w", p, fsutil.OpWithoutPath(err))
 		}
 	}
 	for _, d := range dirs {
-		if err := syncRootDir(root, d); err != nil {
+		if err := atomicfile.SyncDirIn(root, d); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// mkdirs creates dir and its parents below root with mode 0755, remembering them in made.
-func mkdirs(root *os.Root, dir string, made map[string]bool) error {
-	if made[dir] {
-		return nil
-	}
-	if err := mkdirs(root, path.Dir(dir), made); err != nil {
-		return err
-	}
-	if err := root.Mkdir(dir, dirMode); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("create directory %s: %w", dir, relErr(err))
-	}
-	if err := root.Chmod(dir, dirMode); err != nil {
-		return fmt.Errorf("chmod %s: %w", dir, relErr(err))
-	}
-	made[dir] = true
-	return nil
-}
-
-// writeFile creates name below root with content, mode 0644, fsynced when sync is set (a staged
-// tree is made durable as a whole by treeSyncer instead).
-func writeFile(root *os.Root, name string, content []byte, sync bool) error {
-	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", name, relErr(err))
-	}
-	_, werr := f.Write(content)
-	if werr == nil {
-		werr = f.Chmod(fileMode)
-	}
-	if werr == nil && sync {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return fmt.Errorf("write %s: %w", name, relErr(werr))
-	}
-	return nil
-}
-
-// syncRootDir fsyncs directory name below root so that its entries are durable.
-func syncRootDir(root *os.Root, name string) error {
-	d, err := root.Open(name)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", name, relErr(err))
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !syncIgnorable(err) {
-		return fmt.Errorf("sync %s: %w", name, relErr(err))
-	}
-	return nil
-}
-
-// syncDir fsyncs a directory by path.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync directory: %w", relErr(err))
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !syncIgnorable(err) {
-		return fmt.Errorf("sync directory: %w", relErr(err))
-	}
-	return nil
-}
-
-// syncIgnorable reports an fsync error that only says directories cannot be synced here.
-func syncIgnorable(err error) bool {
-	return errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP)
 }

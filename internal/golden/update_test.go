@@ -3,6 +3,7 @@ package golden
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,12 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kforge/kforge/internal/golden/goldentest"
 	"github.com/kforge/kforge/internal/testfs"
 )
 
 func TestUpdate(t *testing.T) {
 	web, api, old := deployment("web", "web:1"), deployment("api", "api:1"), deployment("old", "old:1")
-	cr := File{Path: "_cluster/clusterrole-reader.yaml", Content: manifestYAML("rbac.authorization.k8s.io/v1", "ClusterRole", "", "reader", ""), Resource: "rbac.authorization.k8s.io/ClusterRole/reader"}
+	cr := File{Path: "_cluster/clusterrole-reader.yaml", Content: goldentest.ManifestYAML("rbac.authorization.k8s.io/v1", "ClusterRole", "", "reader", ""), Resource: "rbac.authorization.k8s.io/ClusterRole/reader"}
 	tests := []struct {
 		name  string
 		disk  map[string]string // nil: no directory
@@ -101,11 +103,11 @@ func TestUpdate(t *testing.T) {
 					}
 					return
 				}
-				if got, want := readTree(t, dir), filesMap(tt.files); !equalMaps(got, want) {
-					t.Errorf("files %s, want %s", keys(got), keys(want))
+				if got, want := goldentest.ReadTree(t, dir), filesMap(tt.files); !maps.Equal(got, want) {
+					t.Errorf("files %s, want %s", goldentest.Keys(got), goldentest.Keys(want))
 				}
-				checkModes(t, dir)
-				if names := listNames(t, filepath.Join(root, "golden")); strings.Join(names, ",") != "prod" {
+				goldentest.CheckModes(t, dir)
+				if names := goldentest.ListNames(t, filepath.Join(root, "golden")); strings.Join(names, ",") != "prod" {
 					t.Errorf("golden/ holds %v, want only prod (no lock, no leftovers)", names)
 				}
 				// A second update changes nothing and does not touch the directory.
@@ -121,27 +123,6 @@ func TestUpdate(t *testing.T) {
 				checkMtimes(t, dir, past)
 			})
 		}
-	}
-}
-
-// checkModes fails when a file below dir is not 0644 or a directory not 0755.
-func checkModes(t *testing.T, dir string) {
-	t.Helper()
-	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		want := fileMode
-		if info.IsDir() {
-			want = dirMode
-		}
-		if info.Mode().Perm() != want {
-			t.Errorf("%s has mode %v, want %v", p, info.Mode().Perm(), want)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -182,12 +163,12 @@ func TestUpdateNested(t *testing.T) {
 	}
 	for _, d := range []string{"golden", "golden/inline"} {
 		info, err := os.Stat(filepath.Join(root, d))
-		if err != nil || info.Mode().Perm() != dirMode {
+		if err != nil || info.Mode().Perm() != DirMode {
 			t.Errorf("%s: %v %v", d, info, err)
 		}
 	}
-	if got := readTree(t, filepath.Join(root, "golden")); keys(got) != "inline/team-a/apps/deployment-web.yaml" {
-		t.Errorf("golden/ holds %s", keys(got))
+	if got := goldentest.ReadTree(t, filepath.Join(root, "golden")); goldentest.Keys(got) != "inline/team-a/apps/deployment-web.yaml" {
+		t.Errorf("golden/ holds %s", goldentest.Keys(got))
 	}
 }
 
@@ -230,7 +211,7 @@ func TestUpdateRejectsInvalidInput(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(t, root)
 			}
-			before := readTree(t, root)
+			before := goldentest.ReadTree(t, root)
 			_, err := Update(tgt, tt.files)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
@@ -238,8 +219,8 @@ func TestUpdateRejectsInvalidInput(t *testing.T) {
 			if strings.Contains(err.Error(), root) {
 				t.Errorf("error %q contains an absolute path", err)
 			}
-			if after := readTree(t, root); !equalMaps(before, after) {
-				t.Errorf("update wrote something: %s → %s", keys(before), keys(after))
+			if after := goldentest.ReadTree(t, root); !maps.Equal(before, after) {
+				t.Errorf("update wrote something: %s → %s", goldentest.Keys(before), goldentest.Keys(after))
 			}
 		})
 	}
@@ -276,8 +257,8 @@ func TestUpdateConcurrent(t *testing.T) {
 					errs <- err
 					return
 				}
-				if seen := filesMap(tree.Files); !equalMaps(seen, wantA) && !equalMaps(seen, wantB) {
-					errs <- fmt.Errorf("mixed tree seen: %s", keys(seen))
+				if seen := filesMap(tree.Files); !maps.Equal(seen, wantA) && !maps.Equal(seen, wantB) {
+					errs <- fmt.Errorf("mixed tree seen: %s", goldentest.Keys(seen))
 					return
 				}
 			}
@@ -288,11 +269,11 @@ func TestUpdateConcurrent(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	got := readTree(t, dir)
-	if !equalMaps(got, wantA) && !equalMaps(got, wantB) {
-		t.Errorf("final tree is mixed: %s", keys(got))
+	got := goldentest.ReadTree(t, dir)
+	if !maps.Equal(got, wantA) && !maps.Equal(got, wantB) {
+		t.Errorf("final tree is mixed: %s", goldentest.Keys(got))
 	}
-	if names := listNames(t, filepath.Join(root, "golden")); strings.Join(names, ",") != "prod" {
+	if names := goldentest.ListNames(t, filepath.Join(root, "golden")); strings.Join(names, ",") != "prod" {
 		t.Errorf("golden/ holds %v after concurrent updates", names)
 	}
 }
@@ -321,11 +302,11 @@ func TestUpdateUnchangedTakesNoLock(t *testing.T) {
 	if ch, err := Update(tgt, set); err != nil || !ch.Empty() {
 		t.Fatalf("Update = %+v, %v; want no changes", ch, err)
 	}
-	if names := listNames(t, golden); strings.Join(names, ",") != "prod" {
+	if names := goldentest.ListNames(t, golden); strings.Join(names, ",") != "prod" {
 		t.Errorf("golden/ holds %v: the leftover was not removed", names)
 	}
-	if got := readTree(t, filepath.Join(golden, "prod")); !equalMaps(got, filesMap(set)) {
-		t.Errorf("prod holds %s", keys(got))
+	if got := goldentest.ReadTree(t, filepath.Join(golden, "prod")); !maps.Equal(got, filesMap(set)) {
+		t.Errorf("prod holds %s", goldentest.Keys(got))
 	}
 }
 
@@ -361,10 +342,10 @@ func TestUpdateFailureInjection(t *testing.T) {
 			if tt.wantNew {
 				want = filesMap(newSet)
 			}
-			if got := readTree(t, filepath.Join(root, "golden", "prod")); !equalMaps(got, want) {
-				t.Errorf("tree after failure at %s: %s, want %s", tt.step, keys(got), keys(want))
+			if got := goldentest.ReadTree(t, filepath.Join(root, "golden", "prod")); !maps.Equal(got, want) {
+				t.Errorf("tree after failure at %s: %s, want %s", tt.step, goldentest.Keys(got), goldentest.Keys(want))
 			}
-			if names := listNames(t, filepath.Join(root, "golden")); strings.Join(names, ",") != "prod" {
+			if names := goldentest.ListNames(t, filepath.Join(root, "golden")); strings.Join(names, ",") != "prod" {
 				t.Errorf("golden/ holds %v after a failure", names)
 			}
 		})
@@ -422,10 +403,10 @@ func TestUpdateRecoversLeftovers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := readTree(t, filepath.Join(golden, "prod")); !equalMaps(got, filesMap(newSet)) {
-				t.Errorf("prod holds %s", keys(got))
+			if got := goldentest.ReadTree(t, filepath.Join(golden, "prod")); !maps.Equal(got, filesMap(newSet)) {
+				t.Errorf("prod holds %s", goldentest.Keys(got))
 			}
-			if names := listNames(t, golden); strings.Join(names, ",") != "README.md,prod,staging" {
+			if names := goldentest.ListNames(t, golden); strings.Join(names, ",") != "README.md,prod,staging" {
 				t.Errorf("golden/ holds %v", names)
 			}
 		})
@@ -484,8 +465,8 @@ func TestUpdateKilled(t *testing.T) {
 				if tt.want == "new" {
 					want = filesMap(crashNewSet())
 				}
-				if got := readTree(t, dir); !equalMaps(got, want) {
-					t.Fatalf("after kill prod holds %s, want the %s tree %s", keys(got), tt.want, keys(want))
+				if got := goldentest.ReadTree(t, dir); !maps.Equal(got, want) {
+					t.Fatalf("after kill prod holds %s, want the %s tree %s", goldentest.Keys(got), tt.want, goldentest.Keys(want))
 				}
 			}
 			// Reading (which recovers nothing) and then updating (which recovers first).
@@ -497,10 +478,10 @@ func TestUpdateKilled(t *testing.T) {
 			if time.Since(start) > 10*time.Second {
 				t.Error("the killed run's lock was not released")
 			}
-			if got := readTree(t, dir); !equalMaps(got, filesMap(oldSet)) {
-				t.Errorf("after recovery prod holds %s", keys(got))
+			if got := goldentest.ReadTree(t, dir); !maps.Equal(got, filesMap(oldSet)) {
+				t.Errorf("after recovery prod holds %s", goldentest.Keys(got))
 			}
-			if names := listNames(t, filepath.Join(root, "golden")); strings.Join(names, ",") != "prod" && strings.Join(names, ",") != ".kforge.lock,prod" {
+			if names := goldentest.ListNames(t, filepath.Join(root, "golden")); strings.Join(names, ",") != "prod" && strings.Join(names, ",") != ".kforge.lock,prod" {
 				t.Errorf("golden/ holds %v after recovery", names)
 			}
 		})
@@ -555,7 +536,7 @@ func TestExchange(t *testing.T) {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	if got := readTree(t, d); !equalMaps(got, want) {
+	if got := goldentest.ReadTree(t, d); !maps.Equal(got, want) {
 		t.Errorf("after exchange (%v): %v, want %v", err, got, want)
 	}
 }

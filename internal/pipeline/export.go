@@ -7,34 +7,36 @@ import (
 	"os"
 
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/export"
+	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/golden"
 )
 
 // Export renders every selected environment and writes their resources into dir (a path as the
-// user gave it, for messages) with Tanka-compatible file names (golden.Export); opts.Envs is set
+// user gave it, for messages) with Tanka-compatible file names (export.Export); opts.Envs is set
 // to the exported environments. Nothing is written when any environment fails: an export is all
 // or nothing.
-func (r *Run) Export(ctx context.Context, dir string, opts golden.ExportOptions) (golden.ExportResult, error) {
-	var files []golden.ExportFile
+func (r *Run) Export(ctx context.Context, dir string, opts export.Options) (export.Result, error) {
+	var files []export.File
 	var entrypoints []string
 	failed, err := each(ctx, r, r.exportFiles,
-		func(env environment.Environment, fs []golden.ExportFile) error {
+		func(env environment.Environment, fs []export.File) error {
 			files = append(files, fs...)
 			entrypoints = append(entrypoints, env.Spec.Metadata.Namespace)
 			return nil
 		})
 	if err != nil {
-		return golden.ExportResult{}, err
+		return export.Result{}, err
 	}
 	if failed != nil {
-		return golden.ExportResult{}, failed
+		return export.Result{}, failed
 	}
 	opts.Envs = entrypoints
-	return golden.Export(dir, files, opts)
+	return export.Export(dir, files, opts)
 }
 
 // exportFiles renders env into the files Export writes.
-func (r *Run) exportFiles(ctx context.Context, env environment.Environment) ([]golden.ExportFile, error) {
+func (r *Run) exportFiles(ctx context.Context, env environment.Environment) ([]export.File, error) {
 	rendered, err := r.renderer.Render(ctx, env)
 	if err != nil {
 		return nil, err
@@ -45,13 +47,13 @@ func (r *Run) exportFiles(ctx context.Context, env environment.Environment) ([]g
 	if err := json.Unmarshal(env.TkEnvJSON(), &tk); err != nil {
 		return nil, fmt.Errorf("export %s: encode environment: %w", env.Name, err)
 	}
-	out := make([]golden.ExportFile, len(rendered.Manifests))
+	out := make([]export.File, len(rendered.Manifests))
 	for i, m := range rendered.Manifests {
 		content, err := m.YAML()
 		if err != nil {
 			return nil, fmt.Errorf("export %s: encode %s: %w", env.Name, m.ID(), err)
 		}
-		out[i] = golden.ExportFile{
+		out[i] = export.File{
 			Object:     m.Object,
 			Content:    content,
 			Env:        tk.Env,
@@ -78,7 +80,7 @@ func (r *Run) ExportGolden(ctx context.Context, root, dir string, emit func(env 
 				return golden.Changes{}, err
 			}
 			if err := os.MkdirAll(root, 0o755); err != nil {
-				return golden.Changes{}, fmt.Errorf("export into %s: %w", dir, withoutPath(err))
+				return golden.Changes{}, fmt.Errorf("export into %s: %w", dir, fsutil.OpWithoutPath(err))
 			}
 			return golden.Update(golden.Target{Root: root, Dir: env.Slug(), Env: env.Slug()}, files)
 		}, emit)

@@ -83,7 +83,7 @@ func (r *Renderer) ReadGolden(env environment.Environment, rendered *Rendered, f
 		if m, ok := same[f.Path]; ok && bytes.Equal(byPath[f.Path], f.Content) {
 			ms = []*manifest.Manifest{m}
 		} else {
-			ms, err = manifest.ParseYAML(f.Content, path.Join(t.Dir, f.Path))
+			ms, err = golden.Parse(t, f)
 			if err != nil {
 				return Golden{}, err
 			}
@@ -103,10 +103,9 @@ func (r *Renderer) ScopeGolden(t golden.Target, tree golden.Tree) (in, out golde
 	if r.targets.Empty() {
 		return tree, golden.Tree{}
 	}
-	dir := t.Dir
 	in.Unexpected = tree.Unexpected
 	for _, f := range tree.Files {
-		ms, err := manifest.ParseYAML(f.Content, path.Join(dir, f.Path))
+		ms, err := golden.Parse(t, f)
 		selected := err != nil || len(ms) == 0
 		for _, m := range ms {
 			selected = selected || r.targets.Match(m)

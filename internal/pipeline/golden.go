@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kforge/kforge/internal/drift"
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
 )
@@ -45,7 +46,7 @@ func (r *Run) StaleGoldenDirs() ([]string, error) {
 // GoldenCheck is what CheckGolden found.
 type GoldenCheck struct {
 	// Drifts compare each environment with its golden directory, in order.
-	Drifts []golden.Drift
+	Drifts []drift.Drift
 	// Stale are the golden directories no environment owns, with Selection.All.
 	Stale []string
 }
@@ -55,16 +56,16 @@ type GoldenCheck struct {
 // golden directories. Environments that fail to render are reported together, after the others
 // ran.
 func (r *Run) CheckGolden(ctx context.Context) (GoldenCheck, error) {
-	drifts, err := r.drifts(ctx, func(t golden.Target, files []golden.File) (golden.Drift, error) {
+	drifts, err := r.drifts(ctx, func(t golden.Target, files []golden.File) (drift.Drift, error) {
 		if err := golden.ValidateFiles(files); err != nil {
-			return golden.Drift{}, fmt.Errorf("compare %s: %w", t.Dir, err)
+			return drift.Drift{}, fmt.Errorf("compare %s: %w", t.Dir, err)
 		}
 		tree, err := golden.ReadDirContent(t)
 		if err != nil {
-			return golden.Drift{}, err
+			return drift.Drift{}, err
 		}
 		selected, _ := r.renderer.ScopeGolden(t, tree)
-		return golden.DiffSets(t, selected, files), nil
+		return drift.DiffSets(t, selected, files), nil
 	})
 	if err != nil {
 		return GoldenCheck{}, err
@@ -81,8 +82,8 @@ func (r *Run) CheckGolden(ctx context.Context) (GoldenCheck, error) {
 // Diff renders every selected environment and compares it with its golden directory on disk, or
 // with base (a git ref, when not empty) as golden/ is there; with target filters, only the
 // selected resources.
-func (r *Run) Diff(ctx context.Context, base string) ([]golden.Drift, error) {
-	return r.drifts(ctx, func(t golden.Target, files []golden.File) (golden.Drift, error) {
+func (r *Run) Diff(ctx context.Context, base string) ([]drift.Drift, error) {
+	return r.drifts(ctx, func(t golden.Target, files []golden.File) (drift.Drift, error) {
 		var old golden.Tree
 		var err error
 		if base != "" {
@@ -91,27 +92,27 @@ func (r *Run) Diff(ctx context.Context, base string) ([]golden.Drift, error) {
 			old, err = golden.ReadDirContent(t)
 		}
 		if err != nil {
-			return golden.Drift{}, err
+			return drift.Drift{}, err
 		}
 		selected, _ := r.renderer.ScopeGolden(t, old)
-		return golden.DiffSets(t, selected, files), nil
+		return drift.DiffSets(t, selected, files), nil
 	})
 }
 
 // drifts renders every selected environment and compares it, through compare, with its golden
 // directory (on disk, or as another source has it). Environments that fail are reported
 // together, after the others ran.
-func (r *Run) drifts(ctx context.Context, compare func(golden.Target, []golden.File) (golden.Drift, error)) ([]golden.Drift, error) {
-	var drifts []golden.Drift
+func (r *Run) drifts(ctx context.Context, compare func(golden.Target, []golden.File) (drift.Drift, error)) ([]drift.Drift, error) {
+	var drifts []drift.Drift
 	failed, err := each(ctx, r,
-		func(ctx context.Context, env environment.Environment) (golden.Drift, error) {
+		func(ctx context.Context, env environment.Environment) (drift.Drift, error) {
 			files, err := r.renderer.Files(ctx, env)
 			if err != nil {
-				return golden.Drift{}, err
+				return drift.Drift{}, err
 			}
 			return compare(r.renderer.GoldenTarget(env), files)
 		},
-		func(_ environment.Environment, d golden.Drift) error {
+		func(_ environment.Environment, d drift.Drift) error {
 			drifts = append(drifts, d)
 			return nil
 		})
@@ -125,7 +126,7 @@ func (r *Run) drifts(ctx context.Context, compare func(golden.Target, []golden.F
 }
 
 // Drifted is the number of drifts that are not clean.
-func Drifted(drifts []golden.Drift) int {
+func Drifted(drifts []drift.Drift) int {
 	n := 0
 	for _, d := range drifts {
 		if !d.Clean() {

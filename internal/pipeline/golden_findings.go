@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/kforge/kforge/internal/drift"
 	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/manifest"
@@ -56,7 +57,7 @@ func (r *Renderer) goldenFindings(rendered *Rendered, files []golden.File, commi
 	}
 	t := committed.Target
 	selected, _ := r.ScopeGolden(t, committed.Tree)
-	fix := golden.FixHint([]string{t.EnvName()})
+	fix := drift.FixHint([]string{t.EnvName()})
 	if len(committed.Tree.Files) == 0 && len(committed.Tree.Unexpected) == 0 && len(files) > 0 {
 		// A new environment: one finding, not one per resource.
 		return []finding.Finding{{
@@ -66,26 +67,26 @@ func (r *Renderer) goldenFindings(rendered *Rendered, files []golden.File, commi
 				t.Dir, countResources(len(files)), fix),
 		}}, nil
 	}
-	drift := golden.DiffSets(t, selected, files)
+	diff := drift.DiffSets(t, selected, files)
 	var out []finding.Finding
-	for _, e := range drift.Entries {
+	for _, e := range diff.Entries {
 		f := finding.Finding{Severity: finding.SeverityError, Environment: rendered.Env.Name, File: path.Join(t.Dir, e.Path)}
 		switch e.Change {
-		case golden.Changed:
+		case drift.Changed:
 			f.RuleID = ruleGoldenChanged
 			f.Resource = resourceRef(byFile[e.Path])
 			f.Message = fmt.Sprintf("the committed file differs from what the sources render (%s); %s and commit the result", lineCounts(e.Diff), fix)
-		case golden.Added:
+		case drift.Added:
 			f.RuleID = ruleGoldenMissing
 			f.Resource = resourceRef(byFile[e.Path])
 			f.Message = fmt.Sprintf("the sources render this resource but its golden file is not committed; %s and commit the result", fix)
-		case golden.Removed:
+		case drift.Removed:
 			f.RuleID = ruleGoldenOrphan
 			if ms := committed.ByFile[e.Path]; len(ms) == 1 {
 				f.Resource = resourceRef(ms[0])
 			}
 			f.Message = fmt.Sprintf("the committed file holds a resource the sources no longer render, so it stays deployed; %s and commit the result", fix)
-		case golden.UnexpectedEntry:
+		case drift.UnexpectedEntry:
 			f.RuleID = ruleGoldenUnexpected
 			f.Message = fmt.Sprintf("%s, which does not belong in %s; %s to remove it", e.Reason, t.Dir, fix)
 		default:

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kforge/kforge/internal/drift"
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/project"
+	"github.com/kforge/kforge/internal/report"
 	"github.com/kforge/kforge/internal/testfs"
 )
 
@@ -44,13 +46,13 @@ func TestGolden(t *testing.T) {
 				}
 				return
 			}
-			drift, err := golden.Compare(target, files)
+			d, err := drift.Compare(target, files)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !drift.Clean() {
+			if !d.Clean() {
 				var b strings.Builder
-				if err := golden.WriteText(&b, []golden.Drift{drift}, golden.TextOptions{Hint: true}); err != nil {
+				if err := report.WriteDriftText(&b, []drift.Drift{d}, report.DriftTextOptions{Hint: true}); err != nil {
 					t.Fatal(err)
 				}
 				t.Errorf("%s differs from what %s renders:\n%s", target.Dir, env.Entrypoint, b.String())

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/kforge/kforge/internal/finding"
+	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/policy"
 	"github.com/kforge/kforge/internal/report"
@@ -37,12 +38,12 @@ func ReadManifests(stdin io.Reader, wd, src string) ([]*manifest.Manifest, []str
 		root := absPath(wd, src)
 		fi, err := os.Stat(root)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read manifests %s: %w", src, withoutPath(err))
+			return nil, nil, fmt.Errorf("read manifests %s: %w", src, fsutil.OpWithoutPath(err))
 		}
 		if !fi.IsDir() {
 			data, err := os.ReadFile(root)
 			if err != nil {
-				return nil, nil, fmt.Errorf("read manifests %s: %w", src, withoutPath(err))
+				return nil, nil, fmt.Errorf("read manifests %s: %w", src, fsutil.OpWithoutPath(err))
 			}
 			inputs = append(inputs, input{name: src, data: data})
 			break
@@ -61,14 +62,14 @@ func ReadManifests(stdin io.Reader, wd, src string) ([]*manifest.Manifest, []str
 			return nil
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("read manifests in %s: %w", src, withoutPath(err))
+			return nil, nil, fmt.Errorf("read manifests in %s: %w", src, fsutil.OpWithoutPath(err))
 		}
 		sort.Strings(names)
 		for _, p := range names {
 			rel, _ := filepath.Rel(root, p)
 			data, err := os.ReadFile(p)
 			if err != nil {
-				return nil, nil, fmt.Errorf("read manifests %s: %w", filepath.ToSlash(filepath.Join(src, rel)), withoutPath(err))
+				return nil, nil, fmt.Errorf("read manifests %s: %w", filepath.ToSlash(filepath.Join(src, rel)), fsutil.OpWithoutPath(err))
 			}
 			inputs = append(inputs, input{name: filepath.ToSlash(filepath.Join(src, rel)), data: data})
 		}

@@ -1,4 +1,4 @@
-package golden
+package drift
 
 import (
 	"bytes"
@@ -8,22 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/golden/goldentest"
 	"github.com/kforge/kforge/internal/testfs"
 )
-
-// newRepo makes a repository root with golden/prod holding files.
-func newRepo(t *testing.T, files map[string]string) (string, Target) {
-	t.Helper()
-	root := t.TempDir()
-	tgt := Target{Root: root, Dir: "golden/prod", Env: "prod"}
-	if files != nil {
-		if err := os.MkdirAll(filepath.Join(root, "golden", "prod"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		testfs.WriteFiles(t, filepath.Join(root, "golden", "prod"), files)
-	}
-	return root, tgt
-}
 
 func TestCompare(t *testing.T) {
 	web, api := deployment("web", "web:1"), deployment("api", "api:1")
@@ -33,17 +21,17 @@ func TestCompare(t *testing.T) {
 		name    string
 		disk    map[string]string // nil: no directory
 		setup   func(t *testing.T, dir string)
-		files   []File
+		files   []golden.File
 		want    []string // "<change> <path>"
 		diffHas []string
 	}{
-		{name: "clean", disk: filesMap([]File{web, api}), files: []File{web, api}},
-		{name: "missing directory", files: []File{web}, want: []string{"added apps/deployment-web.yaml"}},
+		{name: "clean", disk: filesMap([]golden.File{web, api}), files: []golden.File{web, api}},
+		{name: "missing directory", files: []golden.File{web}, want: []string{"added apps/deployment-web.yaml"}},
 		{name: "missing directory, nothing rendered", files: nil},
 		{
 			name:  "added removed changed",
-			disk:  filesMap([]File{web, api, old}),
-			files: []File{apiV2, web, deployment("new", "new:1")},
+			disk:  filesMap([]golden.File{web, api, old}),
+			files: []golden.File{apiV2, web, deployment("new", "new:1")},
 			want:  []string{"changed apps/deployment-api.yaml", "added apps/deployment-new.yaml", "removed apps/deployment-old.yaml"},
 			diffHas: []string{
 				"--- a/golden/prod/apps/deployment-api.yaml\n+++ b/golden/prod/apps/deployment-api.yaml\n",
@@ -68,7 +56,7 @@ func TestCompare(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			files: []File{web},
+			files: []golden.File{web},
 			want: []string{
 				"unexpected README.md", "unexpected apps/.hidden.yaml", "unexpected apps/link.yaml",
 				"unexpected apps/x.yml", "unexpected empty/", "unexpected junk/",
@@ -107,8 +95,8 @@ func TestCompare(t *testing.T) {
 }
 
 func TestCompareNamesRemovedResourceFromContent(t *testing.T) {
-	cr := File{Path: "_cluster/clusterrole-reader.yaml", Content: manifestYAML("rbac.authorization.k8s.io/v1", "ClusterRole", "", "reader", "")}
-	_, tgt := newRepo(t, filesMap([]File{cr, deployment("web", "web:1")}))
+	cr := golden.File{Path: "_cluster/clusterrole-reader.yaml", Content: goldentest.ManifestYAML("rbac.authorization.k8s.io/v1", "ClusterRole", "", "reader", "")}
+	_, tgt := newRepo(t, filesMap([]golden.File{cr, deployment("web", "web:1")}))
 	d, err := Compare(tgt, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -117,44 +105,6 @@ func TestCompareNamesRemovedResourceFromContent(t *testing.T) {
 	want := []string{"rbac.authorization.k8s.io/ClusterRole/reader", "apps/Deployment/apps/web"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("resources %v, want %v", got, want)
-	}
-}
-
-func TestCompareMasksSecrets(t *testing.T) {
-	secret := func(v string, flag bool) File {
-		return File{
-			Path:     "apps/secret-db.yaml",
-			Content:  manifestYAML("v1", "Secret", "apps", "db", "stringData:\n  password: |\n    "+v+"\n    second-line\ntype: Opaque\n"),
-			Resource: "core/Secret/apps/db",
-			Secret:   flag,
-		}
-	}
-	for _, flag := range []bool{true, false} {
-		_, tgt := newRepo(t, filesMap([]File{secret("old-password-value", false)}))
-		d, err := Compare(tgt, []File{secret("new-password-value", flag)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(d.Entries) != 1 || !d.Entries[0].Masked {
-			t.Fatalf("entries %+v, want one masked change", d.Entries)
-		}
-		diff := d.Entries[0].Diff
-		for _, leak := range []string{"old-password-value", "new-password-value", "second-line"} {
-			if strings.Contains(diff, leak) {
-				t.Errorf("diff leaks %q:\n%s", leak, diff)
-			}
-		}
-		want := "-  password: " + MaskedOld + "\n+  password: " + MaskedNew + "\n"
-		if !strings.Contains(diff, want) {
-			t.Errorf("diff lacks %q:\n%s", want, diff)
-		}
-		var buf bytes.Buffer
-		if err := WriteText(&buf, []Drift{d}, TextOptions{Hint: true}); err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(buf.String(), "password-value") {
-			t.Errorf("text report leaks the secret:\n%s", buf.String())
-		}
 	}
 }
 
@@ -169,7 +119,7 @@ func TestCompareErrors(t *testing.T) {
 		if err := os.Symlink(outside, filepath.Join(root, "golden", "prod")); err != nil {
 			t.Fatal(err)
 		}
-		_, err := Compare(Target{Root: root, Dir: "golden/prod"}, nil)
+		_, err := Compare(golden.Target{Root: root, Dir: "golden/prod"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "golden/prod is a symbolic link") {
 			t.Fatalf("err = %v, want symbolic link error", err)
 		}
@@ -182,7 +132,7 @@ func TestCompareErrors(t *testing.T) {
 		if err := os.Symlink(t.TempDir(), filepath.Join(root, "golden")); err != nil {
 			t.Fatal(err)
 		}
-		_, err := Compare(Target{Root: root, Dir: "golden/prod"}, nil)
+		_, err := Compare(golden.Target{Root: root, Dir: "golden/prod"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "golden is a symbolic link") {
 			t.Fatalf("err = %v, want symbolic link error", err)
 		}
@@ -190,21 +140,21 @@ func TestCompareErrors(t *testing.T) {
 	t.Run("environment directory is a file", func(t *testing.T) {
 		root := t.TempDir()
 		testfs.WriteFiles(t, root, map[string]string{"golden/prod": "x"})
-		_, err := Compare(Target{Root: root, Dir: "golden/prod"}, nil)
+		_, err := Compare(golden.Target{Root: root, Dir: "golden/prod"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "not a directory") {
 			t.Fatalf("err = %v, want not a directory", err)
 		}
 	})
 	t.Run("invalid rendered path", func(t *testing.T) {
 		_, tgt := newRepo(t, nil)
-		_, err := Compare(tgt, []File{{Path: "../../etc/x.yaml", Resource: "core/ConfigMap/apps/x"}})
-		var pe *PathError
+		_, err := Compare(tgt, []golden.File{{Path: "../../etc/x.yaml", Resource: "core/ConfigMap/apps/x"}})
+		var pe *golden.PathError
 		if !errors.As(err, &pe) || pe.Resource != "core/ConfigMap/apps/x" {
-			t.Fatalf("err = %v, want *PathError naming the resource", err)
+			t.Fatalf("err = %v, want *golden.PathError naming the resource", err)
 		}
 	})
 	t.Run("invalid target", func(t *testing.T) {
-		_, err := Compare(Target{Root: t.TempDir(), Dir: "../golden/prod"}, nil)
+		_, err := Compare(golden.Target{Root: t.TempDir(), Dir: "../golden/prod"}, nil)
 		if err == nil {
 			t.Fatal("want error for a target outside the root")
 		}
@@ -215,7 +165,7 @@ func TestCompareErrors(t *testing.T) {
 		if err := os.WriteFile(big, nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.Truncate(big, maxFileSize+1); err != nil {
+		if err := os.Truncate(big, golden.MaxFileSize+1); err != nil {
 			t.Fatal(err)
 		}
 		_, err := Compare(tgt, nil)
@@ -226,8 +176,8 @@ func TestCompareErrors(t *testing.T) {
 }
 
 func TestDiffSetsNoNewlineAtEnd(t *testing.T) {
-	tgt := Target{Dir: "golden/dev"}
-	d := DiffSets(tgt, Tree{Files: []File{{Path: "a.yaml", Content: []byte("kind: A\nx: 1")}}}, []File{{Path: "a.yaml", Content: []byte("kind: A\nx: 1\n")}})
+	tgt := golden.Target{Dir: "golden/dev"}
+	d := DiffSets(tgt, golden.Tree{Files: []golden.File{{Path: "a.yaml", Content: []byte("kind: A\nx: 1")}}}, []golden.File{{Path: "a.yaml", Content: []byte("kind: A\nx: 1\n")}})
 	want := "--- a/golden/dev/a.yaml\n+++ b/golden/dev/a.yaml\n@@ -1,3 +1,2 @@\n kind: A\n x: 1\n-\\ No newline at end of file\n"
 	if len(d.Entries) != 1 || d.Entries[0].Diff != want {
 		t.Errorf("diff:\n%q\nwant:\n%q", d.Entries[0].Diff, want)

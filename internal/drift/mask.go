@@ -1,4 +1,4 @@
-package golden
+package drift
 
 import (
 	"bytes"
@@ -405,15 +405,4 @@ func indent(line string) int {
 
 func blank(line string) bool {
 	return strings.TrimSpace(line) == ""
-}
-
-// looksLikeSecret reports a top-level "kind: Secret" line, for content that cannot be parsed.
-func looksLikeSecret(content []byte) bool {
-	for _, line := range bytes.Split(content, []byte("\n")) {
-		switch string(bytes.TrimRight(line, " \r")) {
-		case "kind: Secret", `kind: "Secret"`, "kind: 'Secret'":
-			return true
-		}
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package golden
+package export
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/template"
 	"text/template/parse"
+
+	"github.com/kforge/kforge/internal/golden"
 )
 
 // DefaultFormat is Tanka's default export file name template.
@@ -63,10 +65,10 @@ func (n *nameTemplate) name(obj, env map[string]any, resource string) (string, e
 	}
 	raw := buf.String()
 	if strings.Trim(raw, "/") == "" {
-		return "", &PathError{Path: raw, Resource: resource, Reason: "format produced an empty name"}
+		return "", &golden.PathError{Path: raw, Resource: resource, Reason: "format produced an empty name"}
 	}
 	p := path.Clean(strings.TrimLeft(raw+"."+n.ext, "/"))
-	if err := ValidatePath(p, resource); err != nil {
+	if err := golden.ValidatePath(p, resource); err != nil {
 		return "", err
 	}
 	return p, nil

@@ -1,25 +1,28 @@
-package golden
+package report
 
 import (
 	"fmt"
 	"html"
 	"io"
 	"strings"
+
+	"github.com/kforge/kforge/internal/drift"
+	"github.com/kforge/kforge/internal/termtext"
 )
 
 // GitHubCommentLimit is the longest pull-request comment GitHub accepts, in characters.
-const GitHubCommentLimit = 65536
+const GitHubCommentLimit = markdownLimit
 
-// minMarkdownLimit is the smallest limit honoured: room for the heading and the notice.
-const minMarkdownLimit = 1000
+// minDriftMarkdownLimit is the smallest limit honoured: room for the heading and the notice.
+const minDriftMarkdownLimit = 1000
 
-// MarkdownOptions tune [WriteMarkdown].
-type MarkdownOptions struct {
+// DriftMarkdownOptions tune [WriteDriftMarkdown].
+type DriftMarkdownOptions struct {
 	// Title is the heading of the comment; empty means "kforge diff".
 	Title string
 	// Limit is the maximum length of the output in bytes (which is never less than its length
 	// in characters); zero or anything larger than GitHubCommentLimit means GitHubCommentLimit,
-	// and anything below minMarkdownLimit means minMarkdownLimit.
+	// and anything below minDriftMarkdownLimit means minDriftMarkdownLimit.
 	Limit int
 	// Hint ends the comment with the command that brings golden/ up to date.
 	Hint bool
@@ -32,30 +35,30 @@ type mdBlock struct {
 	cutter func(budget int) (string, bool) // a shorter version of a diff block, if one fits
 }
 
-// WriteMarkdown writes the drift as a pull-request comment: a heading, one section per
+// WriteDriftMarkdown writes the drift as a pull-request comment: a heading, one section per
 // environment with drift (a table of resources and a collapsible unified diff per changed
 // resource, Secret values masked). The output never exceeds the limit: when everything does not
 // fit, the tables come first, diffs are included in order while they fit (the first one that
 // does not fit is cut), and a notice says what was left out.
-func WriteMarkdown(w io.Writer, drifts []Drift, opts MarkdownOptions) error {
+func WriteDriftMarkdown(w io.Writer, drifts []drift.Drift, opts DriftMarkdownOptions) error {
 	limit := opts.Limit
 	if limit <= 0 || limit > GitHubCommentLimit {
 		limit = GitHubCommentLimit
 	}
-	limit = max(limit, minMarkdownLimit)
+	limit = max(limit, minDriftMarkdownLimit)
 	title := opts.Title
 	if title == "" {
 		title = "kforge diff"
 	}
-	blocks := markdownBlocks(drifts, title, opts.Hint)
+	blocks := driftBlocks(drifts, title, opts.Hint)
 	_, err := io.WriteString(w, fitBlocks(blocks, limit))
 	return err
 }
 
-func markdownBlocks(drifts []Drift, title string, hint bool) []mdBlock {
+func driftBlocks(drifts []drift.Drift, title string, hint bool) []mdBlock {
 	var blocks []mdBlock
 	add := func(s string) { blocks = append(blocks, mdBlock{text: s}) }
-	add("### " + mdText(title) + "\n\n")
+	add("### " + mdPlain(title) + "\n\n")
 	var drifted []string
 	for _, d := range drifts {
 		if !d.Clean() {
@@ -74,27 +77,27 @@ func markdownBlocks(drifts []Drift, title string, hint bool) []mdBlock {
 		add("#### " + mdCode(d.Target.EnvName(), false) + " (" + mdCode(d.Target.Dir, false) + "): " + d.Summary() + "\n\n")
 		add("| | Resource | File |\n|:-:|---|---|\n")
 		for _, e := range d.Entries {
-			add(markdownRow(e))
+			add(driftRow(e))
 		}
 		add("\n")
 		for _, e := range d.Entries {
-			if e.Change != Changed {
+			if e.Change != drift.Changed {
 				continue
 			}
 			blocks = append(blocks, diffBlock(e))
 		}
 	}
 	if hint {
-		add("\nTo update: run " + mdCode(fixCommand(drifted), false) + " (or `make golden`).\n")
+		add("\nTo update: run " + mdCode(drift.FixCommand(drifted), false) + " (or `make golden`).\n")
 	}
 	return blocks
 }
 
-func markdownRow(e Entry) string {
-	sign := map[Change]string{Added: "+", Removed: "-", Changed: "~", UnexpectedEntry: "!"}[e.Change]
+func driftRow(e drift.Entry) string {
+	sign := map[drift.Change]string{drift.Added: "+", drift.Removed: "-", drift.Changed: "~", drift.UnexpectedEntry: "!"}[e.Change]
 	res := mdCode(e.Resource, true)
 	if e.Resource == "" {
-		res = "_" + mdText(e.Reason) + "_"
+		res = "_" + mdPlain(e.Reason) + "_"
 	}
 	file := mdCode(e.Path, true)
 	if e.Masked {
@@ -103,11 +106,11 @@ func markdownRow(e Entry) string {
 	return "| " + sign + " | " + res + " | " + file + " |\n"
 }
 
-func diffBlock(e Entry) mdBlock {
-	head := "<details><summary><code>" + html.EscapeString(safe(e.Name())) + "</code></summary>\n\n"
-	body := safeDiff(e.Diff)
+func diffBlock(e drift.Entry) mdBlock {
+	head := "<details><summary><code>" + html.EscapeString(termtext.Quote(e.Name())) + "</code></summary>\n\n"
+	body := termtext.QuoteLines(e.Diff)
 	if e.Reason != "" && body == "" {
-		return mdBlock{text: head + mdText(e.Reason) + "\n\n</details>\n\n", diff: true}
+		return mdBlock{text: head + mdPlain(e.Reason) + "\n\n</details>\n\n", diff: true}
 	}
 	fence := strings.Repeat("`", max(3, longestRun(body, '`')+1))
 	open, closing := fence+"diff\n", fence+"\n\n</details>\n\n"
@@ -129,7 +132,7 @@ func diffBlock(e Entry) mdBlock {
 	}
 }
 
-// fitBlocks joins blocks within limit bytes, as described on WriteMarkdown.
+// fitBlocks joins blocks within limit bytes, as described on WriteDriftMarkdown.
 func fitBlocks(blocks []mdBlock, limit int) string {
 	total := 0
 	for _, b := range blocks {
@@ -191,7 +194,7 @@ func fitBlocks(blocks []mdBlock, limit int) string {
 // mdCode renders s as a code span; inTable also escapes pipes, which GitHub would otherwise take
 // as cell separators even inside code.
 func mdCode(s string, inTable bool) string {
-	s = safe(s)
+	s = termtext.Quote(s)
 	if s == "" {
 		return ""
 	}
@@ -205,10 +208,10 @@ func mdCode(s string, inTable bool) string {
 	return fence + s + fence
 }
 
-// mdText escapes Markdown and HTML in plain text.
-func mdText(s string) string {
+// mdPlain escapes Markdown and HTML in plain text with backslashes, after quoting it like a name.
+func mdPlain(s string) string {
 	var b strings.Builder
-	for _, r := range safe(s) {
+	for _, r := range termtext.Quote(s) {
 		if strings.ContainsRune("\\`*_{}[]()<>#+-.!|~&", r) {
 			b.WriteByte('\\')
 		}

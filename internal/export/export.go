@@ -1,9 +1,12 @@
-package golden
+// Package export writes rendered manifests into a directory the way `tk export` does: file names
+// from a Tanka-compatible template, Tanka's merge strategies, and the manifest.json index that
+// maps every file to the environment that made it. The files are written through the golden
+// store's primitives: a new or replaced directory is swapped in whole, merged files are each
+// written atomically, under the lock of the directory's parent.
+package export
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +18,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/kforge/kforge/internal/atomicfile"
+	"github.com/kforge/kforge/internal/fsutil"
+	"github.com/kforge/kforge/internal/golden"
 )
 
 // manifestFile is Tanka's index of exported files: a JSON object mapping each file, relative to
@@ -48,8 +55,8 @@ func ParseMergeStrategy(s string) (MergeStrategy, error) {
 	return "", fmt.Errorf("parse merge strategy %q: want fail-on-conflicts or replace-envs", s)
 }
 
-// ExportFile is one rendered resource to export.
-type ExportFile struct {
+// File is one rendered resource to export.
+type File struct {
 	// Object is the manifest object: the data of the file name template (.kind, .metadata.name).
 	Object map[string]any
 	// Content is what is written to the file (the canonical YAML).
@@ -63,8 +70,8 @@ type ExportFile struct {
 	Resource string
 }
 
-// ExportOptions tune [Export].
-type ExportOptions struct {
+// Options tune [Export].
+type Options struct {
 	// Format is the file name template; empty means DefaultFormat.
 	Format string
 	// Extension is the file extension without the dot; empty means "yaml".
@@ -84,8 +91,8 @@ type ExportOptions struct {
 	Manifest bool
 }
 
-// ExportResult says what Export did. Paths are relative to the export directory and sorted.
-type ExportResult struct {
+// Result says what Export did. Paths are relative to the export directory and sorted.
+type Result struct {
 	// Written are the files written (manifest.json included).
 	Written []string
 	// Unchanged are files that already held the exported bytes and were left alone.
@@ -104,8 +111,8 @@ type ExportResult struct {
 // strategy, conflicts are checked before anything is written, each file is written atomically
 // (staged and renamed) and manifest.json is written last; a crash in the middle can leave some
 // files new and some old, and manifest.json still describing the previous export.
-func Export(dir string, files []ExportFile, opts ExportOptions) (ExportResult, error) {
-	var res ExportResult
+func Export(dir string, files []File, opts Options) (Result, error) {
+	var res Result
 	if opts.Replace && opts.Merge != MergeNone {
 		return res, fmt.Errorf("export into %s: replace and a merge strategy exclude each other", dir)
 	}
@@ -118,15 +125,15 @@ func Export(dir string, files []ExportFile, opts ExportOptions) (ExportResult, e
 		return res, err
 	}
 	parent, name := filepath.Dir(abs), filepath.Base(abs)
-	if err := os.MkdirAll(parent, dirMode); err != nil {
-		return res, fmt.Errorf("export into %s: create parent: %w", dir, relErr(err))
+	if err := os.MkdirAll(parent, golden.DirMode); err != nil {
+		return res, fmt.Errorf("export into %s: create parent: %w", dir, fsutil.OpWithoutPath(err))
 	}
-	lock, err := acquireLock(parent, lockTimeout)
+	release, err := golden.Lock(parent)
 	if err != nil {
 		return res, fmt.Errorf("export into %s: %w", dir, err)
 	}
-	defer lock.release()
-	if err := recoverLeftovers(parent, name); err != nil {
+	defer release()
+	if err := golden.RecoverLeftovers(parent, name); err != nil {
 		return res, fmt.Errorf("export into %s: %w", dir, err)
 	}
 	exists, empty, err := dirState(abs)
@@ -138,7 +145,7 @@ func Export(dir string, files []ExportFile, opts ExportOptions) (ExportResult, e
 	}
 	switch {
 	case opts.Replace && exists && !empty:
-		if reason := notOutput(abs, true); reason != "" {
+		if reason := golden.NotOutput(abs, manifestFile); reason != "" {
 			return res, &UnsafeDirError{Dir: dir, Reason: reason}
 		}
 	case exists && !empty:
@@ -149,9 +156,9 @@ func Export(dir string, files []ExportFile, opts ExportOptions) (ExportResult, e
 		if err != nil {
 			return res, fmt.Errorf("export into %s: encode %s: %w", dir, manifestFile, err)
 		}
-		out = append(out, File{Path: manifestFile, Content: content})
+		out = append(out, golden.File{Path: manifestFile, Content: content})
 	}
-	if err := (writer{}).replace(parent, name, exists, out); err != nil {
+	if err := golden.ReplaceDir(parent, name, exists, out); err != nil {
 		return res, fmt.Errorf("export into %s: %w", dir, err)
 	}
 	for _, f := range out {
@@ -163,12 +170,12 @@ func Export(dir string, files []ExportFile, opts ExportOptions) (ExportResult, e
 
 // exportNames names every file with the template and returns them with the manifest.json
 // index (file → entrypoint).
-func exportNames(files []ExportFile, opts ExportOptions) ([]File, map[string]string, error) {
+func exportNames(files []File, opts Options) ([]golden.File, map[string]string, error) {
 	nt, err := newNameTemplate(opts.Format, opts.Extension)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]File, 0, len(files))
+	out := make([]golden.File, 0, len(files))
 	index := make(map[string]string, len(files))
 	for _, f := range files {
 		p, err := nt.name(f.Object, f.Env, f.Resource)
@@ -176,12 +183,12 @@ func exportNames(files []ExportFile, opts ExportOptions) ([]File, map[string]str
 			return nil, nil, err
 		}
 		if p == manifestFile {
-			return nil, nil, &PathError{Path: p, Resource: f.Resource, Reason: "reserved for the export index"}
+			return nil, nil, &golden.PathError{Path: p, Resource: f.Resource, Reason: "reserved for the export index"}
 		}
-		out = append(out, File{Path: p, Content: f.Content, Resource: f.Resource})
+		out = append(out, golden.File{Path: p, Content: f.Content, Resource: f.Resource})
 		index[p] = f.Entrypoint
 	}
-	if err := ValidateFiles(out); err != nil {
+	if err := golden.ValidateFiles(out); err != nil {
 		return nil, nil, err
 	}
 	return out, index, nil
@@ -197,7 +204,7 @@ func exportDir(dir string) (string, error) {
 	if info, err := os.Lstat(abs); err == nil && info.Mode()&fs.ModeSymlink != 0 {
 		real, err := filepath.EvalSymlinks(abs)
 		if err != nil {
-			return "", fmt.Errorf("export into %s: %w", dir, relErr(err))
+			return "", fmt.Errorf("export into %s: %w", dir, fsutil.OpWithoutPath(err))
 		}
 		abs = real
 	}
@@ -214,12 +221,12 @@ func dirState(dir string) (exists, empty bool, err error) {
 		return false, true, nil
 	}
 	if err != nil {
-		return false, false, relErr(err)
+		return false, false, fsutil.OpWithoutPath(err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return false, false, relErr(err)
+		return false, false, fsutil.OpWithoutPath(err)
 	}
 	if !info.IsDir() {
 		return false, false, errors.New("not a directory")
@@ -229,17 +236,17 @@ func dirState(dir string) (exists, empty bool, err error) {
 		return true, true, nil
 	}
 	if err != nil {
-		return false, false, relErr(err)
+		return false, false, fsutil.OpWithoutPath(err)
 	}
 	return true, len(names) == 0, nil
 }
 
 // mergeInPlace adds files to a non-empty export directory.
-func mergeInPlace(dir, abs string, files []File, index map[string]string, opts ExportOptions) (ExportResult, error) {
-	var res ExportResult
+func mergeInPlace(dir, abs string, files []golden.File, index map[string]string, opts Options) (Result, error) {
+	var res Result
 	root, err := os.OpenRoot(abs)
 	if err != nil {
-		return res, fmt.Errorf("export into %s: %w", dir, relErr(err))
+		return res, fmt.Errorf("export into %s: %w", dir, fsutil.OpWithoutPath(err))
 	}
 	defer root.Close()
 	old, found, err := readIndex(root)
@@ -266,7 +273,7 @@ func mergeInPlace(dir, abs string, files []File, index map[string]string, opts E
 		if !drop[e] {
 			continue
 		}
-		if err := ValidatePath(p, ""); err != nil {
+		if err := golden.ValidatePath(p, ""); err != nil {
 			return res, fmt.Errorf("export into %s: %s lists an unsafe path: %w", dir, manifestFile, err)
 		}
 		owned[p] = true
@@ -296,7 +303,7 @@ func mergeInPlace(dir, abs string, files []File, index map[string]string, opts E
 				continue
 			}
 		}
-		if err := atomicWrite(root, f.Path, f.Content); err != nil {
+		if err := writeFile(root, f.Path, f.Content); err != nil {
 			return res, fmt.Errorf("export into %s: %w", dir, err)
 		}
 		res.Written = append(res.Written, f.Path)
@@ -306,7 +313,7 @@ func mergeInPlace(dir, abs string, files []File, index map[string]string, opts E
 			continue
 		}
 		if err := root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return res, fmt.Errorf("export into %s: remove %s: %w", dir, p, relErr(err))
+			return res, fmt.Errorf("export into %s: remove %s: %w", dir, p, fsutil.OpWithoutPath(err))
 		}
 		res.Deleted = append(res.Deleted, p)
 		pruneEmptyDirs(root, path.Dir(p))
@@ -325,12 +332,12 @@ func mergeInPlace(dir, abs string, files []File, index map[string]string, opts E
 		if err != nil {
 			return res, fmt.Errorf("export into %s: encode %s: %w", dir, manifestFile, err)
 		}
-		if err := atomicWrite(root, manifestFile, content); err != nil {
+		if err := writeFile(root, manifestFile, content); err != nil {
 			return res, fmt.Errorf("export into %s: %w", dir, err)
 		}
 		res.Written = append(res.Written, manifestFile)
 	}
-	if err := syncRootDir(root, "."); err != nil {
+	if err := atomicfile.SyncDirIn(root, "."); err != nil {
 		return res, fmt.Errorf("export into %s: %w", dir, err)
 	}
 	sort.Strings(res.Written)
@@ -346,7 +353,7 @@ func readIndex(root *os.Root) (map[string]string, bool, error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", manifestFile, relErr(err))
+		return nil, false, fmt.Errorf("read %s: %w", manifestFile, fsutil.OpWithoutPath(err))
 	}
 	var index map[string]string
 	if err := json.Unmarshal(content, &index); err != nil {
@@ -375,28 +382,12 @@ func occupied(root *os.Root, p string) string {
 	return p
 }
 
-// atomicWrite writes content to name below root through a staged file renamed into place.
-func atomicWrite(root *os.Root, name string, content []byte) error {
-	dirs := map[string]bool{".": true}
-	if err := mkdirs(root, path.Dir(name), dirs); err != nil {
-		return err
-	}
-	var suffix [6]byte
-	if _, err := rand.Read(suffix[:]); err != nil {
-		return fmt.Errorf("stage %s: %w", name, err)
-	}
-	tmp := path.Join(path.Dir(name), "."+path.Base(name)+tmpInfix+hex.EncodeToString(suffix[:]))
-	// The staged file is durable before it replaces name, so a crash leaves the old or the new
-	// content, never an empty file.
-	if err := writeFile(root, tmp, content, true); err != nil {
-		_ = root.Remove(tmp)
-		return err
-	}
-	if err := root.Rename(tmp, name); err != nil {
-		_ = root.Remove(tmp)
-		return fmt.Errorf("move %s into place: %w", name, relErr(err))
-	}
-	return nil
+// writeFile writes content to name below root through a staged file (".<name>.kforge-tmp-*",
+// which removeStagedFiles finds after a crash) that is durable before it is renamed into place.
+func writeFile(root *os.Root, name string, content []byte) error {
+	return atomicfile.WriteIn(root, name, content, atomicfile.Options{
+		Temp: "." + path.Base(name) + golden.TempInfix + "*", Perm: golden.FileMode, Sync: true,
+	})
 }
 
 // pruneEmptyDirs removes dir and its parents below root while they are empty.
@@ -410,7 +401,7 @@ func pruneEmptyDirs(root *os.Root, dir string) {
 
 // removeStagedFiles deletes files staged by an interrupted export (".<name>.kforge-tmp-*")
 // in the directories files are written to.
-func removeStagedFiles(root *os.Root, files []File) error {
+func removeStagedFiles(root *os.Root, files []golden.File) error {
 	dirs := map[string]bool{".": true}
 	for _, f := range files {
 		dirs[path.Dir(f.Path)] = true
@@ -421,12 +412,12 @@ func removeStagedFiles(root *os.Root, files []File) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("list %s: %w", d, relErr(err))
+			return fmt.Errorf("list %s: %w", d, fsutil.OpWithoutPath(err))
 		}
 		for _, e := range entries {
-			if e.Type().IsRegular() && strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), tmpInfix) {
+			if e.Type().IsRegular() && strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), golden.TempInfix) {
 				if err := root.Remove(path.Join(d, e.Name())); err != nil {
-					return fmt.Errorf("remove leftover %s: %w", path.Join(d, e.Name()), relErr(err))
+					return fmt.Errorf("remove leftover %s: %w", path.Join(d, e.Name()), fsutil.OpWithoutPath(err))
 				}
 			}
 		}

@@ -1,4 +1,9 @@
-package golden
+// Package drift compares an environment's golden directory with what was rendered for it, resource
+// by resource: which files were added, removed or changed (with a unified diff whose Secret
+// values are masked) and which entries do not belong there. A [Drift] is the model that the
+// drift printers of internal/report and the golden findings of `kforge validate --golden` are
+// made from.
+package drift
 
 import (
 	"bytes"
@@ -7,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kforge/kforge/internal/golden"
 	"github.com/pmezard/go-difflib/difflib"
 )
 
@@ -62,7 +68,7 @@ func (e Entry) Name() string {
 // Drift is the difference between one environment directory and what was rendered for it.
 type Drift struct {
 	// Target is the environment directory compared.
-	Target Target
+	Target golden.Target
 	// Entries are sorted by Path.
 	Entries []Entry
 }
@@ -98,22 +104,22 @@ func (d Drift) Summary() string {
 // Compare reads an environment directory and reports how it differs from files: per resource
 // added, removed or changed (with a unified diff, Secret values masked), plus every entry that
 // does not belong there. File paths are validated first (see [ValidateFiles]).
-func Compare(t Target, files []File) (Drift, error) {
-	if err := ValidateFiles(files); err != nil {
+func Compare(t golden.Target, files []golden.File) (Drift, error) {
+	if err := golden.ValidateFiles(files); err != nil {
 		return Drift{}, fmt.Errorf("compare %s: %w", t.Dir, err)
 	}
-	s, err := scanLocked(t)
+	tree, err := golden.ReadDirContent(t)
 	if err != nil {
 		return Drift{}, err
 	}
-	return DiffSets(t, s.tree, files), nil
+	return DiffSets(t, tree, files), nil
 }
 
-// DiffSets compares an old tree (read with [ReadDir] or [ReadGitTree], or built by the caller)
+// DiffSets compares an old tree (read with golden.ReadDir or golden.ReadGitTree, or built by the caller)
 // with newly rendered files. t names the directory in diff headers and messages.
-func DiffSets(t Target, old Tree, files []File) Drift {
+func DiffSets(t golden.Target, old golden.Tree, files []golden.File) Drift {
 	d := Drift{Target: t}
-	oldBy := make(map[string]File, len(old.Files))
+	oldBy := make(map[string]golden.File, len(old.Files))
 	for _, f := range old.Files {
 		oldBy[f.Path] = f
 	}
@@ -143,27 +149,27 @@ func DiffSets(t Target, old Tree, files []File) Drift {
 }
 
 // resourceOf returns f.Resource, or the identity its content declares.
-func resourceOf(f File) string {
+func resourceOf(f golden.File) string {
 	if f.Resource != "" {
 		return f.Resource
 	}
-	if m, ok := parseMeta(f.Content); ok {
-		return m.resourceID()
+	if m, ok := golden.ReadMeta(f.Content); ok {
+		return m.Resource
 	}
 	return ""
 }
 
-func changedEntry(t Target, o, n File) Entry {
+func changedEntry(t golden.Target, o, n golden.File) Entry {
 	e := Entry{Change: Changed, Path: n.Path, Resource: resourceOf(n)}
 	if e.Resource == "" {
 		e.Resource = resourceOf(o)
 	}
 	a, b := o.Content, n.Content
-	if o.Secret || n.Secret || looksLikeSecret(a) || looksLikeSecret(b) {
+	if o.Secret || n.Secret || golden.LooksLikeSecret(a) || golden.LooksLikeSecret(b) {
 		e.Masked = true
 		a, b = MaskSecretPair(a, b)
 	}
-	e.Diff = unifiedDiff("a/"+t.display(n.Path), "b/"+t.display(n.Path), a, b)
+	e.Diff = unifiedDiff("a/"+t.Display(n.Path), "b/"+t.Display(n.Path), a, b)
 	if e.Diff == "" {
 		e.Reason = "only the formatting of masked Secret values differs"
 	}

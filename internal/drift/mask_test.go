@@ -1,4 +1,4 @@
-package golden
+package drift
 
 import (
 	"bytes"
@@ -339,22 +339,5 @@ func TestMaskSecretHidesWeakSecrets(t *testing.T) {
 	// One-sided masking shows nothing that tells two values apart.
 	if !bytes.Equal(outs[0], outs[1]) {
 		t.Errorf("MaskSecret outputs of different values differ:\n%s\n---\n%s", outs[0], outs[1])
-	}
-}
-
-func TestLooksLikeSecret(t *testing.T) {
-	tests := []struct {
-		content string
-		want    bool
-	}{
-		{"apiVersion: v1\nkind: Secret\n", true},
-		{"kind: \"Secret\"\r\n", true},
-		{"apiVersion: v1\nkind: ConfigMap\ndata:\n  kind: Secret\n", false},
-		{"kind: SecretStore\n", false},
-	}
-	for _, tt := range tests {
-		if got := looksLikeSecret([]byte(tt.content)); got != tt.want {
-			t.Errorf("looksLikeSecret(%q) = %v, want %v", tt.content, got, tt.want)
-		}
 	}
 }
