@@ -73,11 +73,11 @@ func Dependencies(root string, jpath []string, entrypoint string) ([]string, err
 		seen[f] = true
 	}
 	for _, f := range out {
-		real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(f)))
+		resolved, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(f)))
 		if err != nil {
 			continue
 		}
-		if rel, ok := relTo(realRoot, real); ok && !seen[rel] {
+		if rel, ok := relTo(realRoot, resolved); ok && !seen[rel] {
 			seen[rel] = true
 			out = append(out, rel)
 		}

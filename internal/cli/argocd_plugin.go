@@ -62,13 +62,11 @@ func runArgoCDGenerate(ctx context.Context, streams IOStreams) error {
 			opts.sel.targets = append(opts.sel.targets, strings.TrimSpace(t))
 		}
 	}
-	for _, v := range pluginVars(streams, "KFORGE_EXT_STR_") {
-		opts.eval.extStr = append(opts.eval.extStr, v)
+	opts.eval.extStr = append(opts.eval.extStr, pluginVars(streams, "KFORGE_EXT_STR_")...)
+	opts.eval.tlaStr = append(opts.eval.tlaStr, pluginVars(streams, "KFORGE_TLA_STR_")...)
+	if _, err := fmt.Fprintf(streams.ErrOut, "kforge %s: rendering %s for Argo CD\n", Version, env); err != nil {
+		return err
 	}
-	for _, v := range pluginVars(streams, "KFORGE_TLA_STR_") {
-		opts.eval.tlaStr = append(opts.eval.tlaStr, v)
-	}
-	fmt.Fprintf(streams.ErrOut, "kforge %s: rendering %s for Argo CD\n", Version, env)
 	return runRender(ctx, streams, []string{env}, opts)
 }
 

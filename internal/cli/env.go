@@ -84,7 +84,9 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	}
 	for _, e := range envs {
 		for _, w := range e.Warnings {
-			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(w))
+			if _, err := fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(w)); err != nil {
+				return err
+			}
 		}
 	}
 	if opts.json {
@@ -106,9 +108,10 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 		return err
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSLUG\tPATH\tNAMESPACE\tSERVER\tLABELS")
+	// tabwriter buffers until Flush, whose error is returned.
+	_, _ = fmt.Fprintln(tw, "NAME\tSLUG\tPATH\tNAMESPACE\tSERVER\tLABELS")
 	for _, e := range envs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Slug(), e.Entrypoint,
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, e.Slug(), e.Entrypoint,
 			e.Spec.Spec.Namespace, e.Spec.Spec.APIServer, formatLabels(e.Spec.Metadata.Labels))
 	}
 	return tw.Flush()

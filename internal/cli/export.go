@@ -108,10 +108,12 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 		return err
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(streams.ErrOut, "Warning: %s\n", w)
+		if _, err := fmt.Fprintf(streams.ErrOut, "Warning: %s\n", w); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(streams.ErrOut, "%s: %d written, %d unchanged, %d deleted\n", dir, len(res.Written), len(res.Unchanged), len(res.Deleted))
-	return nil
+	_, err = fmt.Fprintf(streams.ErrOut, "%s: %d written, %d unchanged, %d deleted\n", dir, len(res.Written), len(res.Unchanged), len(res.Deleted))
+	return err
 }
 
 // runExportGolden writes each environment into <dir>/<slug> with the golden layout and the same
@@ -126,7 +128,7 @@ func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []
 		return err
 	}
 	return run.ExportGolden(ctx, absPath(wd, dir), dir, func(env environment.Environment, c golden.Changes) error {
-		fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", path.Join(dir, env.Slug()), len(c.Added), len(c.Changed), len(c.Removed))
-		return nil
+		_, err := fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", path.Join(dir, env.Slug()), len(c.Added), len(c.Changed), len(c.Removed))
+		return err
 	})
 }

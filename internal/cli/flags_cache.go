@@ -55,7 +55,8 @@ func (f *cacheFlags) install(streams IOStreams, opts *pipeline.Options, targets 
 	store, err := cache.Open(dir)
 	if err != nil {
 		if explicit {
-			fmt.Fprintf(streams.ErrOut, "Warning: render cache disabled: %v\n", err)
+			// Best effort: the run goes on without the cache whether or not stderr takes the warning.
+			_, _ = fmt.Fprintf(streams.ErrOut, "Warning: render cache disabled: %v\n", err)
 		}
 		return nil
 	}

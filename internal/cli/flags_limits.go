@@ -111,6 +111,7 @@ func (v isolateValue) String() string {
 	return strconv.FormatBool(!*v.inProcess)
 }
 
+// Set parses s as a boolean (pflag.Value) and stores its inverse, so --isolate=false runs in process.
 func (v isolateValue) Set(s string) error {
 	b, err := strconv.ParseBool(s)
 	if err != nil {
@@ -120,6 +121,7 @@ func (v isolateValue) Set(s string) error {
 	return nil
 }
 
+// Type reports "bool" (pflag.Value), so help shows --isolate like any other boolean flag.
 func (v isolateValue) Type() string { return "bool" }
 
 // byteSize is a flag holding a number of bytes: 1048576, 64Ki, 64KiB, 512Mi, 2Gi, 1G (10^9).
@@ -141,6 +143,7 @@ func (b *byteSize) String() string {
 	return strconv.FormatInt(int64(*b), 10)
 }
 
+// Set parses s with parseByteSize (pflag.Value), so the flag accepts units such as 64Mi or 1G.
 func (b *byteSize) Set(s string) error {
 	n, err := parseByteSize(s)
 	if err != nil {
@@ -150,6 +153,7 @@ func (b *byteSize) Set(s string) error {
 	return nil
 }
 
+// Type names the flag's value type in help output (pflag.Value).
 func (b *byteSize) Type() string { return "bytes" }
 
 // parseByteSize parses a byte count with an optional unit (and optional trailing B).

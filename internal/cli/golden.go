@@ -81,14 +81,16 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 	}
 	drifted := pipeline.Drifted(check.Drifts)
 	if drifted == 0 && len(check.Stale) == 0 {
-		fmt.Fprintf(streams.ErrOut, "golden: %s up to date\n", count(len(check.Drifts), "environment", "environments"))
-		return nil
+		_, err := fmt.Fprintf(streams.ErrOut, "golden: %s up to date\n", count(len(check.Drifts), "environment", "environments"))
+		return err
 	}
 	if err := report.WriteDriftText(streams.Out, check.Drifts, report.DriftTextOptions{Hint: true}); err != nil {
 		return err
 	}
 	for _, dir := range check.Stale {
-		fmt.Fprintf(streams.Out, "- %s: no environment renders it any more (run 'kforge golden update --all')\n", dir)
+		if _, err := fmt.Fprintf(streams.Out, "- %s: no environment renders it any more (run 'kforge golden update --all')\n", dir); err != nil {
+			return err
+		}
 	}
 	msg := "golden drift in " + count(drifted, "environment", "environments")
 	if len(check.Stale) > 0 {
@@ -104,20 +106,24 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 	}
 	stale, err := run.UpdateGolden(ctx, func(t golden.Target, c golden.Changes) error {
 		if c.Empty() {
-			fmt.Fprintf(streams.ErrOut, "%s: unchanged\n", t.Dir)
-			return nil
+			_, err := fmt.Fprintf(streams.ErrOut, "%s: unchanged\n", t.Dir)
+			return err
 		}
-		fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", t.Dir, len(c.Added), len(c.Changed), len(c.Removed))
-		return nil
+		_, err := fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", t.Dir, len(c.Added), len(c.Changed), len(c.Removed))
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	for _, dir := range stale.Removed {
-		fmt.Fprintf(streams.ErrOut, "%s: removed (no environment renders it)\n", dir)
+		if _, err := fmt.Fprintf(streams.ErrOut, "%s: removed (no environment renders it)\n", dir); err != nil {
+			return err
+		}
 	}
 	for _, msg := range stale.Ignored {
-		fmt.Fprintf(streams.ErrOut, "Warning: %s\n", msg)
+		if _, err := fmt.Fprintf(streams.ErrOut, "Warning: %s\n", msg); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -68,13 +68,14 @@ func runPolicyList(ctx context.Context, streams IOStreams, opts *policyListOptio
 		return err
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tPOLICY")
+	// tabwriter buffers until Flush, whose error is returned.
+	_, _ = fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tPOLICY")
 	for _, r := range rules {
 		where := fmt.Sprintf("%s:%d", r.File, r.Line)
 		if r.File == "" {
 			where = "(built into kforge: " + r.Package + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, where)
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, where)
 	}
 	return tw.Flush()
 }

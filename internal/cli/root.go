@@ -106,5 +106,6 @@ Exit codes:
 }
 
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "Error: %s\n", termtext.Sanitize(err.Error()))
+	// The error is already on its way to the exit code; a failed write to stderr has nowhere to go.
+	_, _ = fmt.Fprintf(w, "Error: %s\n", termtext.Sanitize(err.Error()))
 }

@@ -79,26 +79,34 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 		Parallel: sel.parallel,
 		Progress: func(total int) pipeline.Progress { return newProgress(streams.ErrOut, total) },
 		Warn: func(msg string) {
-			fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(msg))
+			// A warning has no error path: if stderr cannot take it, nothing else can either.
+			_, _ = fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(msg))
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	if affected, total, ok := run.Affected(); ok {
-		describeSelection(streams, affected, total)
+		if err := describeSelection(streams, affected, total); err != nil {
+			return nil, err
+		}
 	}
 	return run, nil
 }
 
 // describeSelection says on stderr why environments were selected.
-func describeSelection(streams IOStreams, sel affected.Selection, total int) {
+func describeSelection(streams IOStreams, sel affected.Selection, total int) error {
 	if sel.All {
-		fmt.Fprintf(streams.ErrOut, "affected: all %d environments (%s)\n", total, sel.Reason)
-		return
+		_, err := fmt.Fprintf(streams.ErrOut, "affected: all %d environments (%s)\n", total, sel.Reason)
+		return err
 	}
-	fmt.Fprintf(streams.ErrOut, "affected: %d of %d environments\n", len(sel.Envs), total)
+	if _, err := fmt.Fprintf(streams.ErrOut, "affected: %d of %d environments\n", len(sel.Envs), total); err != nil {
+		return err
+	}
 	for _, name := range sel.Envs {
-		fmt.Fprintf(streams.ErrOut, "  %s: %s\n", name, strings.Join(sel.Because[name], ", "))
+		if _, err := fmt.Fprintf(streams.ErrOut, "  %s: %s\n", name, strings.Join(sel.Because[name], ", ")); err != nil {
+			return err
+		}
 	}
+	return nil
 }

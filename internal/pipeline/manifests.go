@@ -27,8 +27,8 @@ func ReadManifests(stdin io.Reader, wd, src string) ([]*manifest.Manifest, []str
 		data []byte
 	}
 	var inputs []input
-	switch {
-	case src == "-":
+	switch src {
+	case "-":
 		data, err := io.ReadAll(stdin)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read manifests from stdin: %w", err)

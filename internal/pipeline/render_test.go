@@ -99,7 +99,7 @@ func TestEachKeepsOrderAndReportsErrors(t *testing.T) {
 		func(_ context.Context, env environment.Environment) (string, error) {
 			return env.Name + "!", nil
 		},
-		func(env environment.Environment, v string, err error) error {
+		func(_ environment.Environment, v string, err error) error {
 			if err != nil {
 				return err
 			}

@@ -43,9 +43,14 @@ type Progress interface {
 // noProgress is the Progress of a run without one.
 type noProgress struct{}
 
+// Start does nothing: a run without progress shows none.
 func (noProgress) Start(environment.Environment) {}
-func (noProgress) Done()                         {}
-func (noProgress) Finish()                       {}
+
+// Done does nothing: a run without progress shows none.
+func (noProgress) Done() {}
+
+// Finish does nothing: a run without progress shows none.
+func (noProgress) Finish() {}
 
 // Run is one command's run: a Renderer and the environments selected for it, built once by Open.
 // Its methods are the steps commands are made of (render, validate, check and update golden,

@@ -66,7 +66,7 @@ func TestGoldenSteps(t *testing.T) {
 	ctx := context.Background()
 	run := open(t, dir, pipeline.Selection{All: true})
 	var updated []string
-	if _, err := run.UpdateGolden(ctx, func(tg golden.Target, c golden.Changes) error {
+	if _, err := run.UpdateGolden(ctx, func(tg golden.Target, _ golden.Changes) error {
 		updated = append(updated, tg.Dir)
 		return nil
 	}); err != nil {

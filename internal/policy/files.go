@@ -69,8 +69,8 @@ func (e *Engine) allowedBase(dir string) string {
 			base = e.root
 		}
 	}
-	if real, err := filepath.EvalSymlinks(base); err == nil {
-		return real
+	if resolved, err := filepath.EvalSymlinks(base); err == nil {
+		return resolved
 	}
 	return base
 }
@@ -88,16 +88,16 @@ func vetFile(p, allowed string) string {
 		return fsutil.WithoutPath(err).Error()
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
-		real, err := filepath.EvalSymlinks(p)
+		resolved, err := filepath.EvalSymlinks(p)
 		if err != nil {
 			return "a symbolic link that cannot be followed: " + fsutil.WithoutPath(err).Error()
 		}
 		if allowed != "" {
-			if rel, err := filepath.Rel(allowed, real); err != nil || !filepath.IsLocal(rel) {
+			if rel, err := filepath.Rel(allowed, resolved); err != nil || !filepath.IsLocal(rel) {
 				return "a symbolic link leading outside the repository is not read"
 			}
 		}
-		if fi, err = os.Stat(real); err != nil {
+		if fi, err = os.Stat(resolved); err != nil {
 			return fsutil.WithoutPath(err).Error()
 		}
 	}

@@ -318,7 +318,7 @@ func (e *Engine) annotationError(a *ast.Annotations, msg string) *Error {
 // with file and line, the rest KindLoad errors with repository-relative paths.
 func (e *Engine) loadError(err error) error {
 	list := []error{err}
-	if le, ok := err.(loader.Errors); ok {
+	if le, ok := errors.AsType[loader.Errors](err); ok {
 		list = le
 	}
 	var out Errors

@@ -89,17 +89,17 @@ const maxConfigBytes = 1 << 20
 // repository, whose keys would show in error messages.
 func readConfig(root string) ([]byte, error) {
 	fail := func(msg string) error { return &ConfigError{File: ConfigFile, Message: msg} }
-	real, err := filepath.EvalSymlinks(filepath.Join(root, ConfigFile))
+	resolved, err := filepath.EvalSymlinks(filepath.Join(root, ConfigFile))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fail("cannot be read: it is a symbolic link to a file that does not exist")
 		}
 		return nil, fail("cannot be read: " + fsutil.WithoutPath(err).Error())
 	}
-	if rel, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(rel) {
+	if rel, err := filepath.Rel(root, resolved); err != nil || !filepath.IsLocal(rel) {
 		return nil, fail("must not be a symbolic link leading outside the repository")
 	}
-	fi, err := os.Stat(real)
+	fi, err := os.Stat(resolved)
 	if err != nil {
 		return nil, fail("cannot be read: " + fsutil.WithoutPath(err).Error())
 	}
@@ -109,11 +109,11 @@ func readConfig(root string) ([]byte, error) {
 	if fi.Size() > maxConfigBytes {
 		return nil, fail(fmt.Sprintf("is %d bytes, more than a configuration file may be (%d)", fi.Size(), maxConfigBytes))
 	}
-	f, err := os.Open(real)
+	f, err := os.Open(resolved)
 	if err != nil {
 		return nil, fail("cannot be read: " + fsutil.WithoutPath(err).Error())
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: a Close error loses nothing
 	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
 	if err != nil {
 		return nil, fail("cannot be read: " + fsutil.WithoutPath(err).Error())

@@ -183,7 +183,6 @@ func fitBlocks(blocks []mdBlock, limit int) string {
 		if b.cutter != nil {
 			if s, ok := b.cutter(budget - used); ok {
 				out[i] = s
-				used += len(s)
 			}
 		}
 		break
