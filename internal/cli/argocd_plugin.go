@@ -68,7 +68,7 @@ func runArgoCDGenerate(ctx context.Context, streams IOStreams) error {
 	for _, v := range pluginVars(streams, "KFORGE_TLA_STR_") {
 		opts.eval.tlaStr = append(opts.eval.tlaStr, v)
 	}
-	fmt.Fprintf(streams.ErrOut, "kforge %s: rendering %s for Argo CD\n", Version, env)
+	fmt.Fprintf(streams.ErrOut, "kforge %s: rendering %s for Argo CD\n", kforgeVersion(), env)
 	return runRender(ctx, streams, []string{env}, opts)
 }
 

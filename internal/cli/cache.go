@@ -63,7 +63,7 @@ func (f *cacheFlags) install(streams IOStreams, r *pipeline.Renderer, next pipel
 		}
 		return nil
 	}
-	version := Version
+	version := kforgeVersion()
 	if exe, err := os.Executable(); err == nil {
 		if id, err := cache.BuildID(exe); err == nil {
 			version += " " + id

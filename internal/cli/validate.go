@@ -518,5 +518,5 @@ func newReport(engine *policy.Engine, schemas *schema.Validator) report.Report {
 	if schemas != nil {
 		rules = append(rules, schemaRules()...)
 	}
-	return report.Report{Tool: "kforge", Version: Version, Rules: rules}
+	return report.Report{Tool: "kforge", Version: kforgeVersion(), Rules: rules}
 }
