@@ -6,7 +6,7 @@ FUZZTIME ?= 30
 
 .DEFAULT_GOAL := help
 
-.PHONY: help schemas build render test lint fmt golden verify bench bench-fixture fuzz clean
+.PHONY: help schemas build dist render test lint fmt golden verify bench bench-fixture fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,6 +16,9 @@ schemas: ## regenerate the committed schema data (internal/schema/generated) fro
 
 build: ## build bin/kforge
 	$(GO) build -o $(BIN) ./cmd/kforge
+
+dist: ## reproducible release archives for linux, darwin, windows x amd64, arm64 and SHA256SUMS in bin/release/ (VERSION=v1.2.3)
+	GO=$(GO) hack/dist.sh
 
 render: build ## render every environment into dist/<env>/ and validate it against the policies
 	./$(BIN) export dist $(ENVS) --layout golden && ./$(BIN) validate $(ENVS)
