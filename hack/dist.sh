@@ -8,6 +8,7 @@
 # an empty build id, the version passed with -X, GOFLAGS and the per-architecture levels fixed, the
 # version-control stamp taken from the commit (its hash and time, not the build's), and archive
 # entries with a fixed time (SOURCE_DATE_EPOCH, default the commit's time), owner and mode.
+# To check it, run it in two clones of the same commit and compare their SHA256SUMS.
 #
 # Environment: VERSION (default: git describe --tags --always --dirty), SOURCE_DATE_EPOCH,
 # PLATFORMS (default: the six os/arch pairs), GO (default: go). Needs git, GNU tar and touch (on
