@@ -6,7 +6,7 @@ FUZZTIME ?= 30
 
 .DEFAULT_GOAL := help
 
-.PHONY: help schemas generate build render test lint fmt golden verify bench bench-fixture fuzz clean
+.PHONY: help schemas generate build dist render test lint fmt golden verify bench bench-fixture fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -19,6 +19,9 @@ generate: ## regenerate policies/data.json from policies/data.jsonnet and the ti
 
 build: ## build bin/kforge
 	$(GO) build -o $(BIN) ./cmd/kforge
+
+dist: ## reproducible release archives for linux, darwin, windows x amd64, arm64 and SHA256SUMS in bin/release/ (VERSION=v1.2.3)
+	GO=$(GO) hack/dist.sh
 
 render: build ## render every environment into dist/<env>/ and validate it against the policies
 	./$(BIN) export dist $(ENVS) --layout golden && ./$(BIN) validate $(ENVS)

@@ -64,7 +64,7 @@ func runArgoCDGenerate(ctx context.Context, streams IOStreams) error {
 	}
 	opts.eval.extStr = append(opts.eval.extStr, pluginVars(streams, "KFORGE_EXT_STR_")...)
 	opts.eval.tlaStr = append(opts.eval.tlaStr, pluginVars(streams, "KFORGE_TLA_STR_")...)
-	if _, err := fmt.Fprintf(streams.ErrOut, "kforge %s: rendering %s for Argo CD\n", Version, env); err != nil {
+	if _, err := fmt.Fprintf(streams.ErrOut, "kforge %s: rendering %s for Argo CD\n", kforgeVersion(), env); err != nil {
 		return err
 	}
 	return runRender(ctx, streams, []string{env}, opts)

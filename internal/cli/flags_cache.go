@@ -60,7 +60,7 @@ func (f *cacheFlags) install(streams IOStreams, opts *pipeline.Options, targets 
 		}
 		return nil
 	}
-	version := Version
+	version := kforgeVersion()
 	if exe, err := os.Executable(); err == nil {
 		if id, err := cache.BuildID(exe); err == nil {
 			version += " " + id

@@ -93,6 +93,7 @@ Exit codes:
 		newArgoCDPluginCmd(streams),
 		newWorkerCmd(streams),
 	)
+	addVersionFlag(root)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

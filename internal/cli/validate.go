@@ -101,7 +101,7 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	if err != nil {
 		return err
 	}
-	rep := report.Report{Tool: "kforge", Version: Version, Rules: pipeline.Rules(engine, schemas != nil, opts.golden)}
+	rep := report.Report{Tool: "kforge", Version: kforgeVersion(), Rules: pipeline.Rules(engine, schemas != nil, opts.golden)}
 	rep.Environments, err = run.Validate(ctx, pipeline.ValidateOptions{Policies: engine, Schemas: schemas, Golden: opts.golden})
 	if err != nil {
 		// The environments that could not be validated make the run invalid; the report of the
@@ -154,7 +154,7 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 	if err != nil {
 		return err
 	}
-	rep := report.Report{Tool: "kforge", Version: Version, Rules: pipeline.Rules(engine, schemas != nil, false)}
+	rep := report.Report{Tool: "kforge", Version: kforgeVersion(), Rules: pipeline.Rules(engine, schemas != nil, false)}
 	rep.Environments = []report.EnvironmentResult{res}
 	return opts.report.write(streams, wd, rep)
 }

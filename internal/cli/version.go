@@ -1,41 +1,40 @@
 package cli
 
 import (
-	"fmt"
-	"runtime/debug"
-
+	"github.com/kforge/kforge/internal/buildinfo"
 	"github.com/spf13/cobra"
 )
 
-// Version is kforge's version, set at build time with
-// -ldflags "-X github.com/kforge/kforge/internal/cli.Version=v1.2.3"; it is part of every cache key.
-var Version = "dev"
+// Version overrides the version kforge reports, set at build time with
+// -ldflags "-X github.com/kforge/kforge/internal/cli.Version=v1.2.3" (make dist does); left at
+// "dev", the main module's version from the build information is reported. The reported version is
+// part of every cache key.
+var Version = buildinfo.DevVersion
+
+// kforgeVersion is the version kforge reports: the -X override, else the module version, else "dev".
+func kforgeVersion() string {
+	return buildinfo.Read(Version).Version
+}
 
 func newVersionCmd(streams IOStreams) *cobra.Command {
 	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print kforge's version and the versions of its engines",
-		Example: "  kforge version",
+		Use:   "version",
+		Short: "Print kforge's version, its revision and the versions of its engines",
+		Long: `Prints "kforge <version>", then the commit the binary was built from (revision, its time, and
+whether the working tree had uncommitted changes: "unknown" for a build without version-control
+information), the Go version and the go-jsonnet and OPA versions compiled in. kforge --version
+prints the same.`,
+		Example: "  kforge version\n  kforge version | awk '$1 == \"revision\" {print $2}'",
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintf(streams.Out, "kforge %s\n%s", Version, engineVersions())
-			return err
+			return buildinfo.Read(Version).Write(streams.Out)
 		},
 	}
 }
 
-// engineVersions lists the go-jsonnet and OPA module versions compiled into the binary.
-func engineVersions() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	out := fmt.Sprintf("go %s\n", info.GoVersion)
-	for _, dep := range info.Deps {
-		switch dep.Path {
-		case "github.com/google/go-jsonnet", "github.com/open-policy-agent/opa":
-			out += fmt.Sprintf("%s %s\n", dep.Path, dep.Version)
-		}
-	}
-	return out
+// addVersionFlag gives root a --version flag printing what `kforge version` prints: cobra prints
+// root.Version through the version template, so root.Version holds the whole text.
+func addVersionFlag(root *cobra.Command) {
+	root.Version = buildinfo.Read(Version).String()
+	root.SetVersionTemplate("{{.Version}}")
 }
