@@ -154,7 +154,7 @@ func SyncDirIn(root *os.Root, name string) error {
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", name, fsutil.OpWithoutPath(err))
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	if err := d.Sync(); err != nil && !syncIgnorable(err) {
 		return fmt.Errorf("sync %s: %w", name, fsutil.OpWithoutPath(err))
 	}
@@ -167,7 +167,7 @@ func SyncDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("sync directory: %w", fsutil.OpWithoutPath(err))
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	if err := d.Sync(); err != nil && !syncIgnorable(err) {
 		return fmt.Errorf("sync directory: %w", fsutil.OpWithoutPath(err))
 	}

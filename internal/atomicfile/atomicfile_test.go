@@ -53,7 +53,7 @@ func TestWriteIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }()
 	for _, content := range []string{"old", "new"} {
 		if err := WriteIn(root, "a/b/c.yaml", []byte(content), Options{Temp: ".c.yaml.kforge-tmp-*", Perm: 0o644, Sync: true}); err != nil {
 			t.Fatal(err)

@@ -23,7 +23,7 @@ func FixCommand(envs []string) string {
 // shellWord returns s, double-quoted when it holds anything but safe characters.
 func shellWord(s string) string {
 	for _, r := range s {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_./:@+=", r)) {
+		if !shellSafe(r) {
 			return strconv.Quote(s)
 		}
 	}
@@ -31,4 +31,9 @@ func shellWord(s string) string {
 		return `""`
 	}
 	return s
+}
+
+// shellSafe reports whether r needs no quoting in a shell word.
+func shellSafe(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_./:@+=", r)
 }

@@ -202,11 +202,11 @@ func exportDir(dir string) (string, error) {
 		return "", fmt.Errorf("export into %s: %w", dir, err)
 	}
 	if info, err := os.Lstat(abs); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-		real, err := filepath.EvalSymlinks(abs)
+		resolved, err := filepath.EvalSymlinks(abs)
 		if err != nil {
 			return "", fmt.Errorf("export into %s: %w", dir, fsutil.OpWithoutPath(err))
 		}
-		abs = real
+		abs = resolved
 	}
 	if strings.Contains(filepath.Base(abs), ".kforge-") {
 		return "", fmt.Errorf("export into %s: directory names containing \".kforge-\" are reserved", dir)
@@ -223,7 +223,7 @@ func dirState(dir string) (exists, empty bool, err error) {
 	if err != nil {
 		return false, false, fsutil.OpWithoutPath(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	info, err := f.Stat()
 	if err != nil {
 		return false, false, fsutil.OpWithoutPath(err)
@@ -248,7 +248,7 @@ func mergeInPlace(dir, abs string, files []golden.File, index map[string]string,
 	if err != nil {
 		return res, fmt.Errorf("export into %s: %w", dir, fsutil.OpWithoutPath(err))
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }()
 	old, found, err := readIndex(root)
 	if err != nil {
 		return res, fmt.Errorf("export into %s: %w", dir, err)

@@ -232,15 +232,15 @@ func TestExportReplace(t *testing.T) {
 }
 
 func TestExportFollowsSymlinkedDir(t *testing.T) {
-	real := t.TempDir()
+	target := t.TempDir()
 	link := filepath.Join(t.TempDir(), "link")
-	if err := os.Symlink(real, link); err != nil {
+	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Export(link, []File{exportFile("prod", "v1", "ConfigMap", "apps", "x")}, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := goldentest.Keys(goldentest.ReadTree(t, real)); got != "v1.ConfigMap-x.yaml" {
+	if got := goldentest.Keys(goldentest.ReadTree(t, target)); got != "v1.ConfigMap-x.yaml" {
 		t.Errorf("real dir holds %s", got)
 	}
 	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {

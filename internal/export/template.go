@@ -49,7 +49,7 @@ func newNameTemplate(format, ext string) (*nameTemplate, error) {
 	}
 	for _, tt := range t.Templates() {
 		if tt.Tree != nil {
-			noSlashInValues(tt.Tree.Root)
+			noSlashInValues(tt.Root)
 		}
 	}
 	return &nameTemplate{tmpl: t, ext: ext}, nil
@@ -116,7 +116,7 @@ func nameFuncs() template.FuncMap {
 		"trim":       strings.TrimSpace,
 		"trimPrefix": func(prefix, s string) string { return strings.TrimPrefix(s, prefix) },
 		"trimSuffix": func(suffix, s string) string { return strings.TrimSuffix(s, suffix) },
-		"replace":    func(old, new, s string) string { return strings.ReplaceAll(s, old, new) },
+		"replace":    func(from, to, s string) string { return strings.ReplaceAll(s, from, to) },
 		"default": func(def any, v ...any) any {
 			if len(v) == 0 || v[0] == nil || v[0] == "" {
 				return def

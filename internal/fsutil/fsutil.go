@@ -29,8 +29,8 @@ func FileType(m fs.FileMode) string {
 // its cause ("no such file or directory"), so callers can name the file repository-relative
 // themselves. Other errors are returned unchanged.
 func WithoutPath(err error) error {
-	if _, cause, ok := split(err); ok {
-		return cause
+	if pe := split(err); pe != nil {
+		return pe.Err
 	}
 	return err
 }
@@ -38,22 +38,22 @@ func WithoutPath(err error) error {
 // OpWithoutPath is WithoutPath keeping the failed operation: "open: no such file or
 // directory". The result wraps the cause.
 func OpWithoutPath(err error) error {
-	if op, cause, ok := split(err); ok {
-		return fmt.Errorf("%s: %w", op, cause)
+	if pe := split(err); pe != nil {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
 	return err
 }
 
 // split returns the operation and cause of the first *fs.PathError or *os.LinkError in err's
-// chain.
-func split(err error) (op string, cause error, ok bool) {
+// chain as an *fs.PathError without a path, or nil when the chain holds neither.
+func split(err error) *fs.PathError {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return pe.Op, pe.Err, true
+		return &fs.PathError{Op: pe.Op, Err: pe.Err}
 	}
 	var le *os.LinkError
 	if errors.As(err, &le) {
-		return le.Op, le.Err, true
+		return &fs.PathError{Op: le.Op, Err: le.Err}
 	}
-	return "", nil, false
+	return nil
 }

@@ -173,7 +173,7 @@ func readAt(dirfd int, name string) ([]byte, fs.FileMode, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("open: %w", err)
 	}
-	defer unix.Close(fd)
+	defer func() { _ = unix.Close(fd) }()
 	var st unix.Stat_t
 	if err := retryEINTR(func() error { return unix.Fstat(fd, &st) }); err != nil {
 		return nil, 0, fmt.Errorf("stat: %w", err)

@@ -64,7 +64,7 @@ func readLimited(root *os.Root, p string) ([]byte, fs.FileMode, error) {
 	if err != nil {
 		return nil, 0, fsutil.OpWithoutPath(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	info, err := f.Stat()
 	if err != nil {
 		return nil, 0, fsutil.OpWithoutPath(err)

@@ -17,12 +17,12 @@ func openDirFiles(t *testing.T, dir string) dirFiles {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { root.Close() })
+	t.Cleanup(func() { _ = root.Close() })
 	d, err := root.Open(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
+	t.Cleanup(func() { _ = d.Close() })
 	df, err := newDirFiles(d, root, ".")
 	if err != nil {
 		t.Fatal(err)

@@ -18,10 +18,6 @@ const lockName = ".kforge.lock"
 // lockTimeout is how long a run waits for another run's lock before giving up.
 const lockTimeout = 2 * time.Minute
 
-// staleAfter is the age after which an O_EXCL lock file is taken to be left by a crashed run
-// (the flock lock, used where available, is released by the kernel when its holder dies).
-const staleAfter = 10 * time.Minute
-
 // errLockBusy is returned when another run holds the lock for longer than the timeout.
 var errLockBusy = errors.New("another kforge run holds the lock " + lockName + " beside it; try again when it has finished")
 

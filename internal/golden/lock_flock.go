@@ -29,12 +29,12 @@ func platformLock(path string, timeout time.Duration) (*fileLock, error) {
 				break
 			}
 			if !b.next() {
-				f.Close()
+				_ = f.Close()
 				return nil, errLockBusy
 			}
 		}
 		if err != nil {
-			f.Close()
+			_ = f.Close()
 			return nil, fmt.Errorf("lock: %w", err)
 		}
 		if sameFile(f, path) {
@@ -44,7 +44,7 @@ func platformLock(path string, timeout time.Duration) (*fileLock, error) {
 				_ = f.Close()
 			}}, nil
 		}
-		f.Close()
+		_ = f.Close()
 	}
 }
 

@@ -17,7 +17,7 @@ func TestLocks(t *testing.T) {
 		name    string
 		acquire func(dir string, timeout time.Duration) (*fileLock, error)
 	}{
-		{"platform", func(dir string, timeout time.Duration) (*fileLock, error) { return acquireLock(dir, timeout) }},
+		{"platform", acquireLock},
 		{"excl", func(dir string, timeout time.Duration) (*fileLock, error) {
 			return exclLock(filepath.Join(dir, lockName), timeout, time.Hour)
 		}},
@@ -103,7 +103,11 @@ func TestReadWithoutLockOnReadOnlyParent(t *testing.T) {
 	if err := os.Chmod(golden, 0o555); err != nil {
 		t.Fatal(err)
 	}
-	defer os.Chmod(golden, 0o755)
+	t.Cleanup(func() {
+		if err := os.Chmod(golden, 0o755); err != nil {
+			t.Error(err)
+		}
+	})
 	tree, err := ReadDir(tgt)
 	if err != nil || len(tree.Files) != 1 {
 		t.Fatalf("ReadDir in a read-only golden/ = %v, %v", tree, err)

@@ -89,7 +89,7 @@ func scan(t Target) (scanResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("read %s: %w", t.Dir, fsutil.OpWithoutPath(err))
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }()
 	info, err := root.Stat(".")
 	if err != nil {
 		return res, fmt.Errorf("read %s: %w", t.Dir, fsutil.OpWithoutPath(err))
@@ -160,7 +160,7 @@ func (w *walker) walk(rel string) (bool, error) {
 		return false, fmt.Errorf("read %s: %w", w.t.Display(rel), fsutil.OpWithoutPath(err))
 	}
 	// d stays open while its entries are listed and read: they are opened relative to it.
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	files, err := newDirFiles(d, w.root, rel)
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", w.t.Display(rel), err)

@@ -3,4 +3,4 @@
 package golden
 
 // exchange is not available outside Linux; Update renames the old tree aside instead.
-func exchange(a, b string) error { return errNoExchange }
+func exchange(_, _ string) error { return errNoExchange }

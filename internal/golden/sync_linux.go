@@ -46,4 +46,4 @@ func (s *treeSyncer) sync(root *os.Root, paths, dirs []string) error {
 }
 
 // close releases the directory.
-func (s *treeSyncer) close() { s.dir.Close() }
+func (s *treeSyncer) close() { _ = s.dir.Close() }

@@ -17,7 +17,7 @@ func TestSyncEach(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }()
 	if err := syncEach(root, []string{"apps/a.yaml", "b.yaml"}, []string{"apps", "."}); err != nil {
 		t.Fatalf("syncEach: %v", err)
 	}
@@ -34,7 +34,7 @@ func TestTreeSyncer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }()
 	s, err := newTreeSyncer(root)
 	if err != nil {
 		t.Fatal(err)

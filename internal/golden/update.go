@@ -185,7 +185,7 @@ func (w writer) swap(parent, name, tmp string, exists bool) error {
 	}
 	restore := func(cause error) error {
 		if rerr := os.Rename(old, target); rerr != nil {
-			return fmt.Errorf("%w (and restoring the old tree failed: %v; the next update restores it)", cause, fsutil.OpWithoutPath(rerr))
+			return fmt.Errorf("%w (and restoring the old tree failed: %w; the next update restores it)", cause, fsutil.OpWithoutPath(rerr))
 		}
 		return cause
 	}
@@ -226,9 +226,12 @@ func reserveName(dir, prefix string) (string, error) {
 	return p, nil
 }
 
-// recoverLeftovers repairs what an interrupted run left beside parent/name: when name is
+// RecoverLeftovers repairs what an interrupted run left beside parent/name: when name is
 // missing and exactly one old tree exists, the crash happened between the two renames of the
-// fallback, and the old tree goes back; every other staging or old tree is removed.
+// fallback, and the old tree goes back; every other staging or old tree is removed. The caller
+// holds the lock of parent ([Lock]); [Update] and the exporter call it before writing into
+// parent/name, so an interrupted run leaves neither a half-swapped tree nor stray staging
+// directories behind.
 func RecoverLeftovers(parent, name string) error {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
@@ -357,7 +360,7 @@ func writeTree(dir string, files []File, after func(step string) error) error {
 	if err != nil {
 		return fmt.Errorf("open staging directory: %w", fsutil.OpWithoutPath(err))
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }()
 	syncer, err := newTreeSyncer(root)
 	if err != nil {
 		return err
@@ -393,7 +396,8 @@ func syncEach(root *os.Root, paths, dirs []string) error {
 			return fmt.Errorf("sync %s: %w", p, fsutil.OpWithoutPath(err))
 		}
 		err = f.Sync()
-		f.Close()
+		// Sync has reported the write-back errors; closing the read-only descriptor adds none.
+		_ = f.Close()
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", p, fsutil.OpWithoutPath(err))
 		}

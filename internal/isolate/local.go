@@ -42,8 +42,8 @@ func (l Local) Evaluate(ctx context.Context, opts jsonnet.Options, filename, cod
 		if o.err != nil {
 			return jsonnet.Result{}, o.err
 		}
-		if max := l.Limits.MaxOutputBytes; max > 0 && int64(len(o.res.JSON)) > max {
-			return jsonnet.Result{}, &LimitError{Limit: LimitMaxOutputBytes, File: filename, Max: max, Used: int64(len(o.res.JSON))}
+		if limit := l.Limits.MaxOutputBytes; limit > 0 && int64(len(o.res.JSON)) > limit {
+			return jsonnet.Result{}, &LimitError{Limit: LimitMaxOutputBytes, File: filename, Max: limit, Used: int64(len(o.res.JSON))}
 		}
 		return o.res, nil
 	case <-expired:

@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 		_, _ = os.Stdin.Read(buf)
 		go func() {
 			var m map[string]int
-			m["x"]++ // a nil map write: an unrecovered runtime panic with a goroutine dump
+			m["x"]++ //nolint:staticcheck // a nil map write on purpose: an unrecovered runtime panic with a goroutine dump, the crash TestPoolWorkerCrash checks
 		}()
 		select {}
 	case envName:
@@ -328,7 +328,7 @@ func TestPoolIdleWorkersStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := NewPool(Config{Executable: exe, Args: []string{workerName}, Size: 1, IdleTimeout: 50 * time.Millisecond})
-	defer p.Close()
+	defer func() { _ = p.Close() }()
 	if _, err := p.Evaluate(context.Background(), testOptions(t), "environments/ok/main.jsonnet", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +396,7 @@ func TestWorkerEnvironmentIsMinimal(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := NewPool(Config{Executable: exe, Args: []string{envName}, Env: tt.env})
-			defer p.Close()
+			defer func() { _ = p.Close() }()
 			_, err := p.Evaluate(context.Background(), testOptions(t), "environments/ok/main.jsonnet", "")
 			if err == nil || !strings.HasSuffix(err.Error(), tt.want) {
 				t.Fatalf("error = %v, want it to end with %q", err, tt.want)

@@ -123,7 +123,8 @@ func TestWireErrorDecode(t *testing.T) {
 			if errors.As(got, &gotL) != errors.As(tt.err, &wantL) || !reflect.DeepEqual(gotL, wantL) {
 				t.Errorf("limit error = %#v, want %#v", gotL, wantL)
 			}
-			if _, isRemote := got.(*remoteError); isRemote == tt.same {
+			var re *remoteError
+			if errors.As(got, &re) == tt.same {
 				t.Errorf("decoded as %T", got)
 			}
 		})

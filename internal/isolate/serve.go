@@ -122,13 +122,13 @@ func (w *traceWriter) Write(p []byte) (int, error) {
 }
 
 // watchMemory samples the process's memory until the returned function is called. It sets the
-// runtime's soft memory limit a little below max, so the collector works hard before the limit
-// is reached, and reports an evaluation whose memory stays above max after a forced collection.
-func (s *server) watchMemory(seq uint64, max int64) (stop func()) {
-	if max <= 0 {
+// runtime's soft memory limit a little below limit, so the collector works hard before limit is
+// reached, and reports an evaluation whose memory stays above limit after a forced collection.
+func (s *server) watchMemory(seq uint64, limit int64) (stop func()) {
+	if limit <= 0 {
 		return func() {}
 	}
-	previous := debug.SetMemoryLimit(max - max/10)
+	previous := debug.SetMemoryLimit(limit - limit/10)
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -143,18 +143,18 @@ func (s *server) watchMemory(seq uint64, max int64) (stop func()) {
 				return
 			case <-tick.C:
 			}
-			if used := memoryInUse(samples); used <= max {
+			if used := memoryInUse(samples); used <= limit {
 				continue
 			}
 			runtime.GC()
 			used := memoryInUse(samples)
-			if used <= max {
+			if used <= limit {
 				continue
 			}
 			// The evaluation goes on in another goroutine; only the end of the process stops
 			// it. Tell the parent, then make Serve return.
 			_ = s.send(response{Seq: seq, Memory: used})
-			s.exceeded <- &MemoryError{Used: used, Max: max}
+			s.exceeded <- &MemoryError{Used: used, Max: limit}
 			return
 		}
 	}()

@@ -48,8 +48,8 @@ func startWorker(cfg Config) (*worker, error) {
 	}
 	outR, outW, err := os.Pipe()
 	if err != nil {
-		inR.Close()
-		inW.Close()
+		_ = inR.Close()
+		_ = inW.Close()
 		return nil, fmt.Errorf("start evaluation worker: %w", err)
 	}
 	env := cfg.Env
@@ -83,11 +83,12 @@ func startWorker(cfg Config) (*worker, error) {
 		close(w.exited)
 	}()
 	err = <-started
-	inR.Close()
-	outW.Close()
+	// The child has its own copies of these ends (or never started); the parent's are done.
+	_ = inR.Close()
+	_ = outW.Close()
 	if err != nil {
-		inW.Close()
-		outR.Close()
+		_ = inW.Close()
+		_ = outR.Close()
 		// Without the executable's absolute path: messages name no path outside the repository.
 		return nil, fmt.Errorf("start evaluation worker: %w", fsutil.WithoutPath(err))
 	}
@@ -97,7 +98,7 @@ func startWorker(cfg Config) (*worker, error) {
 
 // read decodes frames until the worker's output ends, then closes frames.
 func (w *worker) read(r *os.File) {
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	defer close(w.frames)
 	dec := gob.NewDecoder(bufio.NewReader(r))
 	for {
@@ -228,7 +229,7 @@ func (w *worker) kill() {
 	if w.cmd.Process != nil {
 		_ = w.cmd.Process.Kill()
 	}
-	w.stdin.Close()
+	_ = w.stdin.Close()
 	go func() {
 		for range w.frames {
 		}
@@ -238,7 +239,7 @@ func (w *worker) kill() {
 // stop closes the worker's input, which makes an idle worker exit; one that does not exit
 // within exitGrace is killed.
 func (w *worker) stop() {
-	w.stdin.Close()
+	_ = w.stdin.Close()
 	go func() {
 		select {
 		case <-w.exited:

@@ -615,10 +615,10 @@ func (c *formatCode) render(val any, width, prec float64) (string, bool) {
 	if width < -formatMaxWidth || width > formatMaxWidth || (c.hasPrec && (prec < 0 || prec > formatMaxPrecision)) {
 		return "", false
 	}
-	s, ok := "%", true
+	s := "%"
 	if c.conv != '%' {
-		s, ok = c.convert(val, width, prec)
-		if !ok {
+		var ok bool
+		if s, ok = c.convert(val, width, prec); !ok {
 			return "", false
 		}
 	}

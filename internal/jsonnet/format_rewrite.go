@@ -397,7 +397,7 @@ func (s *siteGen) buildDynamic(a, b ast.Node) ast.Node {
 	kind := s.index(s.index(steps, i), s.num(1))
 	elem := s.v(fmtVarElem)
 	// The check of one step: dispatch on its kind.
-	var check ast.Node = s.check(checkNumber, elem)
+	check := s.check(checkNumber, elem)
 	for _, k := range []byte{checkChar, checkString, checkPrecision, checkWidth} {
 		check = s.cond(s.bin(ast.BopManifestEqual, kind, s.str(string(k))), s.check(k, elem), check)
 	}
@@ -597,8 +597,7 @@ func newFormatHook(g *gojsonnet.VM) *formatHook {
 // to, unless it was rewritten already. Only .jsonnet and .libsonnet files are rewritten: the
 // importer cannot tell import from importstr, and other files are usually data.
 func (h *formatHook) imported(importedFrom, importedPath, foundAt string) {
-	if h == nil || h.busy || h.done[foundAt] ||
-		!(strings.HasSuffix(foundAt, ".jsonnet") || strings.HasSuffix(foundAt, ".libsonnet")) {
+	if h == nil || h.busy || h.done[foundAt] || !isJsonnetSource(foundAt) {
 		return
 	}
 	h.done[foundAt] = true
@@ -608,4 +607,9 @@ func (h *formatHook) imported(importedFrom, importedPath, foundAt string) {
 	if err == nil {
 		h.rewriter.rewriteInPlace(node)
 	}
+}
+
+// isJsonnetSource reports whether path names a .jsonnet or .libsonnet file.
+func isJsonnetSource(path string) bool {
+	return strings.HasSuffix(path, ".jsonnet") || strings.HasSuffix(path, ".libsonnet")
 }

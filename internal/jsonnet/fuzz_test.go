@@ -2,6 +2,7 @@ package jsonnet
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -71,7 +72,8 @@ func FuzzParseYAML(f *testing.F) {
 		res, err := vm.EvaluateSnippet("fuzz.jsonnet", "std.native('parseYaml')(std.extVar('y'))")
 		if err != nil {
 			// The function accepted the text; only Jsonnet's own limits may refuse its value.
-			if je, ok := err.(*Error); !ok || !strings.Contains(je.Message, "max stack frames exceeded") {
+			var je *Error
+			if !errors.As(err, &je) || !strings.Contains(je.Message, "max stack frames exceeded") {
 				t.Fatalf("evaluation failed where the function succeeded: %v", err)
 			}
 			return

@@ -306,18 +306,18 @@ func newSandbox(root string) (*sandbox, error) {
 		return nil, errors.New("repository root must be an absolute path")
 	}
 	root = filepath.Clean(root)
-	real, err := filepath.EvalSymlinks(root)
+	resolved, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return nil, fmt.Errorf("resolve repository root: %w", fsutil.WithoutPath(err))
 	}
-	info, err := os.Stat(real)
+	info, err := os.Stat(resolved)
 	if err != nil {
 		return nil, fmt.Errorf("stat repository root: %w", fsutil.WithoutPath(err))
 	}
 	if !info.IsDir() {
 		return nil, errors.New("repository root is not a directory")
 	}
-	return &sandbox{root: root, realRoot: real, files: make(map[string]*fileEntry)}, nil
+	return &sandbox{root: root, realRoot: resolved, files: make(map[string]*fileEntry)}, nil
 }
 
 // relPath turns p (repository-relative, or absolute under the root as given or as resolved)

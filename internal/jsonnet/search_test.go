@@ -58,7 +58,7 @@ func TestSearchImport(t *testing.T) {
 			var e *Error
 			switch {
 			case tt.err != nil:
-				if err != tt.err {
+				if !errors.Is(err, tt.err) {
 					t.Errorf("error = %v, want the probe's", err)
 				}
 			case tt.kind != "":

@@ -2,6 +2,7 @@ package jsonnet
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -43,7 +44,8 @@ func outcomeOf(t *testing.T, c sessionCase, eval func(Options, string, string) (
 	out := sessionOutcome{json: res.JSON, reads: res.Reads, trace: trace.String()}
 	if err != nil {
 		out.text = err.Error()
-		if e, ok := err.(*Error); ok {
+		var e *Error
+		if errors.As(err, &e) {
 			out.err = e
 		}
 	}

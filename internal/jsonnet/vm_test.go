@@ -358,13 +358,13 @@ func TestOptionsMapsAreCopied(t *testing.T) {
 }
 
 func TestSymlinkedRoot(t *testing.T) {
-	real := copyTree(t, "repo")
+	repo := copyTree(t, "repo")
 	link := filepath.Join(t.TempDir(), "link")
-	if err := os.Symlink(real, link); err != nil {
+	if err := os.Symlink(repo, link); err != nil {
 		t.Skipf("symlinks not supported here: %v", err)
 	}
 	vm := newTestVM(t, Options{Root: link, JPath: []string{"lib"}})
-	for _, p := range []string{"environments/a/main.jsonnet", filepath.Join(link, "environments/a/main.jsonnet"), filepath.Join(real, "environments/a/main.jsonnet")} {
+	for _, p := range []string{"environments/a/main.jsonnet", filepath.Join(link, "environments/a/main.jsonnet"), filepath.Join(repo, "environments/a/main.jsonnet")} {
 		res, err := vm.EvaluateFile(p)
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
