@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -17,9 +16,9 @@ func TestVersion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the kforge binary")
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		t.Skipf("no go command: %v", err)
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("find the go command: %v", err)
 	}
 	exe := filepath.Join(t.TempDir(), "kforge")
 	if runtime.GOOS == "windows" {
