@@ -19,14 +19,14 @@ mapfile -t rego_dirs < <(git ls-files --cached --others --exclude-standard 'poli
   | xargs -r -n1 dirname | sort -u)
 
 # Go. `fmt` covers every file, also those built only on other platforms; `run` type-checks the
-# packages of this platform and runs the linters on them.
+# packages of this platform and runs the linters on them (other checkouts may lint at the same time).
 golangci_lint() { go tool -modfile=hack/tools/go.mod golangci-lint "$@"; }
 if $fix; then
-  golangci_lint run --fix ./... || fail "golangci-lint run --fix: findings left to fix by hand"
+  golangci_lint run --allow-parallel-runners --fix ./... || fail "golangci-lint run --fix: findings left to fix by hand"
   golangci_lint fmt
 else
   golangci_lint fmt --diff || fail "Go not gofmt-clean (run 'make fmt')"
-  golangci_lint run ./... || fail "golangci-lint run"
+  golangci_lint run --allow-parallel-runners ./... || fail "golangci-lint run"
 fi
 
 # Jsonnet.
