@@ -124,7 +124,7 @@ func (r *Run) validateEnvironment(ctx context.Context, env environment.Environme
 	// from the render cache.
 	var findings []finding.Finding
 	if opts.Schemas != nil {
-		err = Memoize(r.renderer, rendered.Output, "schema-findings/v1 "+opts.Schemas.Fingerprint(), env, &findings, func() error {
+		err = Memoize(r.renderer, rendered.Output, "schema-findings/v2 "+opts.Schemas.Fingerprint(), env, &findings, func() error {
 			findings, err = SchemaFindings(ctx, opts.Schemas, env.Name, in.Resources, in.Files)
 			return err
 		})
