@@ -138,6 +138,7 @@ func (r *Run) validateEnvironment(ctx context.Context, env environment.Environme
 		return report.EnvironmentResult{}, err
 	}
 	findings = append(findings, policyFindings...)
+	locateFindings(findings, rendered, r.renderer.GoldenTarget(env).Dir, files, r.origins)
 	if opts.Golden {
 		drift, err := r.renderer.goldenFindings(rendered, files, committed)
 		if err != nil {
