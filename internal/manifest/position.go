@@ -29,8 +29,8 @@ func ParseFieldPath(s string) (FieldPath, error) {
 		i = 1
 	}
 	for i < len(s) {
-		switch c := s[i]; {
-		case c == '[':
+		switch s[i] {
+		case '[':
 			if i+1 < len(s) && s[i+1] == '"' {
 				q, err := strconv.QuotedPrefix(s[i+1:])
 				if err != nil || !strings.HasPrefix(s[i+1+len(q):], "]") {
@@ -47,7 +47,7 @@ func ParseFieldPath(s string) (FieldPath, error) {
 				out = append(out, s[i+1:i+end])
 				i += end + 1
 			}
-		case c == '.':
+		case '.':
 			if i+1 >= len(s) || s[i+1] == '.' || s[i+1] == '[' {
 				return nil, fmt.Errorf("parse field path %q: empty name at byte %d", s, i)
 			}
