@@ -33,6 +33,10 @@ type Finding struct {
 	// Related are further places that explain the finding, such as the
 	// Jsonnet lines that produced a value.
 	Related []Location `json:"related,omitempty"`
+	// FieldPath is the field of Resource the finding is about, as reports write paths
+	// ("spec.http[0].route[1].weight"); empty when the finding names no field. The pipeline
+	// turns it into Line and Column in the resource's golden file.
+	FieldPath string `json:"fieldPath,omitempty"`
 }
 
 // Location is where the finding points: File, Line and Column.

@@ -9,6 +9,9 @@ type Location struct {
 	// Line and Column are 1-based; 0 when unknown.
 	Line   int `json:"line,omitempty"`
 	Column int `json:"column,omitempty"`
+	// Message says what a related location is, e.g. "set at" for the Jsonnet line that set
+	// the value a finding is about.
+	Message string `json:"message,omitempty"`
 }
 
 // String renders "file", "file:line" or "file:line:column", as far as known.

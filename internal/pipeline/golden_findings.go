@@ -68,6 +68,14 @@ func (r *Renderer) goldenFindings(rendered *Rendered, files []golden.File, commi
 		}}, nil
 	}
 	diff := drift.DiffSets(t, selected, files)
+	committedContent := make(map[string][]byte, len(committed.Tree.Files))
+	for _, f := range committed.Tree.Files {
+		committedContent[f.Path] = f.Content
+	}
+	renderedContent := make(map[string][]byte, len(files))
+	for _, f := range files {
+		renderedContent[f.Path] = f.Content
+	}
 	var out []finding.Finding
 	for _, e := range diff.Entries {
 		f := finding.Finding{Severity: finding.SeverityError, Environment: rendered.Env.Name, File: path.Join(t.Dir, e.Path)}
@@ -76,6 +84,7 @@ func (r *Renderer) goldenFindings(rendered *Rendered, files []golden.File, commi
 			f.RuleID = ruleGoldenChanged
 			f.Resource = resourceRef(byFile[e.Path])
 			f.Message = fmt.Sprintf("the committed file differs from what the sources render (%s); %s and commit the result", lineCounts(e.Diff), fix)
+			f.Line = firstChangedLine(committedContent[e.Path], renderedContent[e.Path])
 		case drift.Added:
 			f.RuleID = ruleGoldenMissing
 			f.Resource = resourceRef(byFile[e.Path])
@@ -86,6 +95,10 @@ func (r *Renderer) goldenFindings(rendered *Rendered, files []golden.File, commi
 				f.Resource = resourceRef(ms[0])
 			}
 			f.Message = fmt.Sprintf("the committed file holds a resource the sources no longer render, so it stays deployed; %s and commit the result", fix)
+			if pos, err := manifest.ParsePositions(committedContent[e.Path]); err == nil {
+				at, _ := pos.Locate(metadataName)
+				f.Line, f.Column = at.Line, at.Column
+			}
 		case drift.UnexpectedEntry:
 			f.RuleID = ruleGoldenUnexpected
 			f.Message = fmt.Sprintf("%s, which does not belong in %s; %s to remove it", e.Reason, t.Dir, fix)

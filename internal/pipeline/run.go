@@ -7,6 +7,7 @@ import (
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/origin"
 	"github.com/kforge/kforge/internal/project"
 )
 
@@ -74,12 +75,16 @@ type Run struct {
 	// without --since or --changed-files.
 	affected *affected.Selection
 	total    int
+	// origins finds the Jsonnet literal behind a finding's value (the "set at" hint); it parses
+	// each file the environments read once per run.
+	origins *origin.Index
 }
 
 // Open builds the Renderer of opts and selects the environments of the run.
 func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 	r := &Run{
 		renderer: NewRenderer(opts.Options),
+		origins:  origin.New(opts.Project.Root),
 		all:      opts.Selection.All,
 		parallel: opts.Parallel,
 		progress: opts.Progress,

@@ -124,7 +124,7 @@ func (r *Run) validateEnvironment(ctx context.Context, env environment.Environme
 	// from the render cache.
 	var findings []finding.Finding
 	if opts.Schemas != nil {
-		err = Memoize(r.renderer, rendered.Output, "schema-findings/v1 "+opts.Schemas.Fingerprint(), env, &findings, func() error {
+		err = Memoize(r.renderer, rendered.Output, "schema-findings/v2 "+opts.Schemas.Fingerprint(), env, &findings, func() error {
 			findings, err = SchemaFindings(ctx, opts.Schemas, env.Name, in.Resources, in.Files)
 			return err
 		})
@@ -138,6 +138,7 @@ func (r *Run) validateEnvironment(ctx context.Context, env environment.Environme
 		return report.EnvironmentResult{}, err
 	}
 	findings = append(findings, policyFindings...)
+	locateFindings(findings, rendered, r.renderer.GoldenTarget(env).Dir, files, r.origins)
 	if opts.Golden {
 		drift, err := r.renderer.goldenFindings(rendered, files, committed)
 		if err != nil {

@@ -245,6 +245,14 @@ func (e *Engine) kforgeFindings(rr *reportingRule, set any, in Input, files *fil
 					f.Resource.Namespace, _ = md["namespace"].(string)
 				}
 			}
+			if p, present := v["path"]; present {
+				fp, ok := fieldPath(p)
+				if !ok {
+					return nil, &Error{Kind: KindRuntime, File: rr.rule.File, Line: rr.rule.Line, Environment: in.Environment.Name,
+						Message: fmt.Sprintf("%s: a finding's path must be a string or an array of strings and numbers, got %s", rr.rule.ID, compact(p))}
+				}
+				f.FieldPath = fp
+			}
 			if id, ok := v["id"].(string); ok && id != "" && id != f.RuleID {
 				f.RuleID = id
 				if r, known := e.byID[id]; known {

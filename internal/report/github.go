@@ -47,12 +47,13 @@ func WriteGitHub(w io.Writer, r Report, opts Options) error {
 			if f.File != "" {
 				props = append(props, "file="+githubProperty(f.File))
 			}
+			props = append(props, githubPosition(f)...)
 			title := f.RuleID
 			if f.Title != "" {
 				title += " " + f.Title
 			}
 			props = append(props, "title="+githubProperty(title))
-			fmt.Fprintf(bw, "::%s %s::%s\n", cmd, strings.Join(props, ","), githubData(githubMessage(f)))
+			fmt.Fprintf(bw, "::%s %s::%s\n", cmd, strings.Join(props, ","), githubData(githubMessage(f)+relatedSuffix(f)))
 		}
 	}
 	if len(rest) > 0 {

@@ -68,6 +68,9 @@ func WriteMarkdown(w io.Writer, r Report, opts Options) error {
 			if f.File != "" {
 				msg += "<br>" + mdCell(f.File)
 			}
+			for _, n := range relatedNotes(f) {
+				msg += "<br>" + mdCell(n)
+			}
 			row := fmt.Sprintf("| %s | %s | %s | %s |", severityBadge(f.Severity), mdCell(f.RuleID), mdCell(subject(f)), msg)
 			if !m.line(row, closing) {
 				break

@@ -47,8 +47,8 @@ func sampleReport() Report {
 			{
 				Name: "environments/prod", Tier: "prod", Entrypoint: "environments/prod/main.jsonnet", Resources: 212,
 				Findings: []finding.Finding{
-					{RuleID: "KF-SAMPLING-005", Severity: "warning", Title: "Bare traceidratio sampler", Message: "OTEL_TRACES_SAMPLER is traceidratio; use parentbased_traceidratio", Environment: "environments/prod", Resource: rollout, File: "golden/prod/apps/rollout-esign-service.yaml", Source: "policies/sampling/sampling.rego"},
-					{RuleID: "KF-CANARY-003", Severity: "error", Title: "Canary weight within the tier cap", Message: "canary weight 20 exceeds the prod cap of 10", Environment: "environments/prod", Resource: vsOrder, File: "golden/prod/apps/virtualservice-order-service.yaml", Source: "policies/canary/canary.rego"},
+					{RuleID: "KF-SAMPLING-005", Severity: "warning", Title: "Bare traceidratio sampler", Message: "OTEL_TRACES_SAMPLER is traceidratio; use parentbased_traceidratio", Environment: "environments/prod", Resource: rollout, File: "golden/prod/apps/rollout-esign-service.yaml", Line: 31, Source: "policies/sampling/sampling.rego"},
+					{RuleID: "KF-CANARY-003", Severity: "error", Title: "Canary weight within the tier cap", Message: "canary weight 20 exceeds the prod cap of 10", Environment: "environments/prod", Resource: vsOrder, File: "golden/prod/apps/virtualservice-order-service.yaml", Line: 23, Column: 9, Source: "policies/canary/canary.rego", Related: []finding.Location{{File: "environments/prod/main.jsonnet", Line: 4, Column: 5, Message: "set at"}}},
 					{RuleID: "KF-K8S-010", Severity: "info", Title: "Recommended labels", Message: "missing label app.kubernetes.io/part-of", Environment: "environments/prod", Resource: ns, File: "golden/prod/_cluster/namespace-apps.yaml", Source: "policies/kubernetes/kubernetes.rego"},
 					{RuleID: "KF-CANARY-004", Severity: "error", Title: "Rollout first canary step within the tier cap", Message: "first setWeight 25 exceeds the prod cap of 10", Environment: "environments/prod", Resource: rollout, File: "golden/prod/apps/rollout-esign-service.yaml", Source: "policies/canary/canary.rego"},
 				},

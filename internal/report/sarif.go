@@ -66,7 +66,7 @@ func WriteSARIF(w io.Writer, r Report, _ Options) error {
 			if f.File != "" {
 				loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
 					WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.File).WithURIBaseID("%SRCROOT%")).
-					WithRegion(sarif.NewRegion().WithStartLine(1)))
+					WithRegion(sarifRegion(f)))
 			}
 			ll := sarif.NewLogicalLocation().WithKind("resource").WithFullyQualifiedName(logicalName(f))
 			if f.Resource.Name != "" {
@@ -74,6 +74,9 @@ func WriteSARIF(w io.Writer, r Report, _ Options) error {
 			}
 			loc.AddLogicalLocation(ll)
 			res.AddLocation(loc)
+			if related := sarifRelated(f); len(related) > 0 {
+				res.WithRelatedLocations(related)
+			}
 		}
 	}
 	log := sarif.NewReport()

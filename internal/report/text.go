@@ -65,6 +65,9 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 			if f.File != "" {
 				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "at "+termtext.Sanitize(f.File)))
 			}
+			for _, n := range relatedNotes(f) {
+				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, termtext.Sanitize(n)))
+			}
 		}
 	}
 	s := r.Summary()

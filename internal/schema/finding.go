@@ -92,5 +92,6 @@ func (f Finding) Outcome(environment, file string) finding.Finding {
 	return finding.Finding{
 		RuleID: f.RuleID, Severity: f.Severity, Title: f.Title, Message: f.Message,
 		Environment: environment, Resource: f.Resource, File: file, Source: f.Schema,
+		FieldPath: f.FieldPath,
 	}
 }

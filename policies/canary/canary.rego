@@ -143,7 +143,7 @@ _steps(ro) := object.get(ro, ["spec", "strategy", "canary", "steps"], [])
 deny contains finding if {
 	some w in _weights
 	not _valid_weight(w.value)
-	finding := lib.finding(w.obj, sprintf("%s is %v; a traffic weight must be an integer from 0 to 100", [w.path, w.value]))
+	finding := lib.finding_at(w.obj, w.path, sprintf("%s is %v; a traffic weight must be an integer from 0 to 100", [w.path, w.value]))
 }
 
 _weights contains {"obj": d.vs, "path": sprintf("%s.weight", [d.path]), "value": d.dest.weight} if {
@@ -173,7 +173,7 @@ deny contains finding if {
 	_explicitly_weighted(dests)
 	weights := [_weight(d) | some d in dests]
 	sum(weights) != 100
-	finding := lib.finding(r.vs, sprintf("%s route weights %v sum to %v; they must sum to exactly 100", [r.label, weights, sum(weights)]))
+	finding := lib.finding_at(r.vs, r.path, sprintf("%s route weights %v sum to %v; they must sum to exactly 100", [r.label, weights, sum(weights)]))
 }
 
 _explicitly_weighted(dests) if count(dests) > 1
@@ -200,7 +200,7 @@ deny contains finding if {
 	weight := _weight(d.dest)
 	cap := lib.tier_limits.canary_cap
 	weight > cap
-	finding := lib.finding(d.vs, sprintf("%s.weight sends %v%% to canary subset %q; the %s tier caps canary traffic at %v%%", [d.path, weight, d.subset, lib.tier, cap]))
+	finding := lib.finding_at(d.vs, sprintf("%s.weight", [d.path]), sprintf("%s.weight sends %v%% to canary subset %q; the %s tier caps canary traffic at %v%%", [d.path, weight, d.subset, lib.tier, cap]))
 }
 
 # METADATA
@@ -217,10 +217,10 @@ deny contains finding if {
 	first := _first_set_weight(ro)
 	cap := lib.tier_limits.canary_cap
 	first.weight > cap
-	finding := lib.finding(ro, sprintf("%s; the %s tier caps the first canary step at %v%%", [first.desc, lib.tier, cap]))
+	finding := lib.finding_at(ro, first.path, sprintf("%s; the %s tier caps the first canary step at %v%%", [first.desc, lib.tier, cap]))
 }
 
-_first_set_weight(ro) := {"desc": desc, "weight": weight} if {
+_first_set_weight(ro) := {"desc": desc, "weight": weight, "path": sprintf("spec.strategy.canary.steps[%d].setWeight", [i])} if {
 	indexes := [i | some i, step in _steps(ro); is_number(step.setWeight)]
 	count(indexes) > 0
 	i := min(indexes)
@@ -229,6 +229,7 @@ _first_set_weight(ro) := {"desc": desc, "weight": weight} if {
 } else := {
 	"desc": "spec.strategy.canary.steps has no setWeight step, so the first step shifts 100%",
 	"weight": 100,
+	"path": "spec.strategy.canary.steps",
 }
 
 # METADATA
@@ -250,7 +251,7 @@ deny contains finding if {
 	some j, default_route in http
 	j < i
 	_default_route(default_route)
-	finding := lib.finding(vs, sprintf("header-matched route %s comes after the default route %s and never matches; move it before spec.http[%d]", [_route_label("http", i, route), _route_label("http", j, default_route), j]))
+	finding := lib.finding_at(vs, sprintf("spec.http[%d]", [i]), sprintf("header-matched route %s comes after the default route %s and never matches; move it before spec.http[%d]", [_route_label("http", i, route), _route_label("http", j, default_route), j]))
 }
 
 _default_route(route) if _catch_all(route)
@@ -278,7 +279,7 @@ deny contains finding if {
 	_routes_to_canary(r.route)
 	share := _canary_share(r.route)
 	share != 100
-	finding := lib.finding(r.vs, sprintf("header-matched route %s sends %v%% to the canary subset; it must send 100%%", [r.label, share]))
+	finding := lib.finding_at(r.vs, r.path, sprintf("header-matched route %s sends %v%% to the canary subset; it must send 100%%", [r.label, share]))
 }
 
 # METADATA
@@ -293,21 +294,21 @@ deny contains finding if {
 #   severity: error
 deny contains finding if {
 	some problem in _subset_problems
-	finding := lib.finding(problem.obj, problem.msg)
+	finding := lib.finding_at(problem.obj, problem.path, problem.msg)
 }
 
 _dr_host(dr) := lib.fqdn(object.get(dr, ["spec", "host"], ""), lib.namespace(dr))
 
 _dr_subset_names(dr) := {s.name | some s in object.get(dr, ["spec", "subsets"], [])}
 
-_subset_problems contains {"obj": d.vs, "msg": msg} if {
+_subset_problems contains {"obj": d.vs, "path": sprintf("%s.destination.subset", [d.path]), "msg": msg} if {
 	some d in _current_destinations
 	d.subset != ""
 	count({dr | some dr in _destination_rules; _dr_host(dr) == d.host}) == 0
 	msg := sprintf("%s.destination.subset is %q, but no DestinationRule is rendered for host %s", [d.path, d.subset, d.host])
 }
 
-_subset_problems contains {"obj": d.vs, "msg": msg} if {
+_subset_problems contains {"obj": d.vs, "path": sprintf("%s.destination.subset", [d.path]), "msg": msg} if {
 	some d in _current_destinations
 	d.subset != ""
 	drs := {dr | some dr in _destination_rules; _dr_host(dr) == d.host}
@@ -332,13 +333,13 @@ _rollout_dr(ro, dr_name) := {dr |
 	lib.namespace(dr) == lib.namespace(ro)
 }
 
-_subset_problems contains {"obj": ref.ro, "msg": msg} if {
+_subset_problems contains {"obj": ref.ro, "path": "spec.strategy.canary.trafficRouting.istio.destinationRule.name", "msg": msg} if {
 	some ref in _rollout_dr_refs
 	count(_rollout_dr(ref.ro, ref.dr_name)) == 0
 	msg := sprintf("spec.strategy.canary.trafficRouting.istio.destinationRule.name is %q, but no such DestinationRule is rendered in namespace %s", [ref.dr_name, lib.namespace(ref.ro)])
 }
 
-_subset_problems contains {"obj": ref.ro, "msg": msg} if {
+_subset_problems contains {"obj": ref.ro, "path": sprintf("spec.strategy.canary.trafficRouting.istio.destinationRule.%s", [ref.field]), "msg": msg} if {
 	some ref in _rollout_dr_refs
 	some dr in _rollout_dr(ref.ro, ref.dr_name)
 	not ref.subset in _dr_subset_names(dr)
@@ -359,7 +360,7 @@ deny contains finding if {
 	some ref in _referenced_subsets
 	selector := object.get(ref.subset, "labels", {})
 	not _selects_pods(ref.dr, selector)
-	finding := lib.finding(ref.dr, sprintf("spec.subsets[%d] (%s) selects labels %v, but no rendered Deployment, StatefulSet or Rollout in namespace %s has pods with those labels", [ref.index, ref.subset.name, selector, lib.namespace(ref.dr)]))
+	finding := lib.finding_at(ref.dr, sprintf("spec.subsets[%d]", [ref.index]), sprintf("spec.subsets[%d] (%s) selects labels %v, but no rendered Deployment, StatefulSet or Rollout in namespace %s has pods with those labels", [ref.index, ref.subset.name, selector, lib.namespace(ref.dr)]))
 }
 
 _referenced_subsets contains {"dr": dr, "index": i, "subset": subset} if {
@@ -402,7 +403,7 @@ deny contains finding if {
 	some i, metric in object.get(t, ["spec", "metrics"], [])
 	object.get(metric, "successCondition", "") == ""
 	object.get(metric, "failureCondition", "") == ""
-	finding := lib.finding(t, sprintf("spec.metrics[%d] (%s) has neither successCondition nor failureCondition", [i, object.get(metric, "name", "")]))
+	finding := lib.finding_at(t, sprintf("spec.metrics[%d]", [i]), sprintf("spec.metrics[%d] (%s) has neither successCondition nor failureCondition", [i, object.get(metric, "name", "")]))
 }
 
 # _canary_services are the services that run a canary: hosts a VirtualService

@@ -183,14 +183,14 @@ test_weights_in_range_allowed if {
 
 test_weight_out_of_range_denied if {
 	canary.deny == {
-		{"msg": "spec.strategy.canary.steps[4].setWeight is -5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_rollout)},
+		{"msg": "spec.strategy.canary.steps[4].setWeight is -5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_rollout), "path": "spec.strategy.canary.steps[4].setWeight"},
 	} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/4/setWeight", "value": -5}]))
 }
 
 test_fractional_weight_denied if {
 	canary.deny == {
-		{"msg": "spec.http[1].route[0].weight is 87.5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_vs_order)},
-		{"msg": "spec.http[1].route[1].weight is 12.5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_vs_order)},
+		{"msg": "spec.http[1].route[0].weight is 87.5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_vs_order), "path": "spec.http[1].route[0].weight"},
+		{"msg": "spec.http[1].route[1].weight is 12.5; a traffic weight must be an integer from 0 to 100", "resource": _ref(_vs_order), "path": "spec.http[1].route[1].weight"},
 	} with input as _input("dev", _patched([
 		{"op": "replace", "path": "/order_vs/spec/http/1/route/0/weight", "value": 87.5},
 		{"op": "replace", "path": "/order_vs/spec/http/1/route/1/weight", "value": 12.5},
@@ -210,6 +210,7 @@ test_weights_not_summing_to_100_denied if {
 	canary.deny == {{
 		"msg": "spec.http[1] (primary) route weights [95, 4] sum to 99; they must sum to exactly 100",
 		"resource": _ref(_vs_order),
+		"path": "spec.http[1]",
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/order_vs/spec/http/1/route/1/weight", "value": 4}]))
 }
 
@@ -230,6 +231,7 @@ test_canary_weight_above_cap_denied if {
 	canary.deny == {{
 		"msg": "spec.http[1].route[1].weight sends 15% to canary subset \"canary\"; the prod tier caps canary traffic at 10%",
 		"resource": _ref(_vs_order),
+		"path": "spec.http[1].route[1].weight",
 	}} with input as _input("prod", _patched([
 		{"op": "replace", "path": "/order_vs/spec/http/1/route/0/weight", "value": 85},
 		{"op": "replace", "path": "/order_vs/spec/http/1/route/1/weight", "value": 15},
@@ -251,6 +253,7 @@ test_rollout_first_step_above_cap_denied if {
 	canary.deny == {{
 		"msg": "spec.strategy.canary.steps[1].setWeight is 20%; the prod tier caps the first canary step at 10%",
 		"resource": _ref(_rollout),
+		"path": "spec.strategy.canary.steps[1].setWeight",
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/1/setWeight", "value": 20}]))
 }
 
@@ -258,6 +261,7 @@ test_rollout_without_set_weight_denied if {
 	canary.deny == {{
 		"msg": "spec.strategy.canary.steps has no setWeight step, so the first step shifts 100%; the staging tier caps the first canary step at 50%",
 		"resource": _ref(_rollout),
+		"path": "spec.strategy.canary.steps",
 	}} with input as _input("staging", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps", "value": [{"pause": {}}]}]))
 }
 
@@ -267,6 +271,7 @@ test_header_route_after_default_denied if {
 	canary.deny == {{
 		"msg": "header-matched route spec.http[1] (canary-header) comes after the default route spec.http[0] (primary) and never matches; move it before spec.http[0]",
 		"resource": _ref(_vs_order),
+		"path": "spec.http[1]",
 	}} with input as _input("prod", _patched([
 		{"op": "replace", "path": "/order_vs/spec/http", "value": [_vs_order.spec.http[1], _vs_order.spec.http[0]]},
 	]))
@@ -285,6 +290,7 @@ test_header_route_partial_canary_denied if {
 	canary.deny == {{
 		"msg": "header-matched route spec.http[0] (canary-header) sends 50% to the canary subset; it must send 100%",
 		"resource": _ref(_vs_order),
+		"path": "spec.http[0]",
 	}} with input as _input("prod", _patched([{
 		"op": "replace", "path": "/order_vs/spec/http/0/route",
 		"value": [
@@ -300,6 +306,7 @@ test_unknown_vs_subset_denied if {
 	canary.deny == {{
 		"msg": "spec.http[0].route[0].destination.subset \"preview\" is not defined for host order-service.apps.svc.cluster.local in DestinationRule apps/order-service (subsets [\"canary\", \"stable\"])",
 		"resource": _ref(_vs_order),
+		"path": "spec.http[0].route[0].destination.subset",
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/order_vs/spec/http/0/route/0/destination/subset", "value": "preview"}]))
 }
 
@@ -314,6 +321,7 @@ test_missing_destination_rule_denied if {
 	canary.deny == {{
 		"msg": "spec.http[0].route[0].destination.subset is \"stable\", but no DestinationRule is rendered for host esign-service.other.svc.cluster.local",
 		"resource": _ref(_vs_esign),
+		"path": "spec.http[0].route[0].destination.subset",
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_vs/spec/http/0/route/0/destination/host", "value": "esign-service.other"}]))
 }
 
@@ -321,6 +329,7 @@ test_rollout_unknown_subset_denied if {
 	canary.deny == {{
 		"msg": "spec.strategy.canary.trafficRouting.istio.destinationRule.stableSubsetName \"main\" is not a subset of DestinationRule apps/esign-service (subsets [\"canary\", \"stable\"])",
 		"resource": _ref(_rollout),
+		"path": "spec.strategy.canary.trafficRouting.istio.destinationRule.stableSubsetName",
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/trafficRouting/istio/destinationRule/stableSubsetName", "value": "main"}]))
 }
 
@@ -329,6 +338,7 @@ test_rollout_missing_destination_rule_denied if {
 		{
 			"msg": "spec.strategy.canary.trafficRouting.istio.destinationRule.name is \"esign\", but no such DestinationRule is rendered in namespace apps",
 			"resource": _ref(_rollout),
+			"path": "spec.strategy.canary.trafficRouting.istio.destinationRule.name",
 		},
 	} with input as _input("prod", _patched([{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/trafficRouting/istio/destinationRule/name", "value": "esign"}]))
 }
@@ -339,6 +349,7 @@ test_subset_without_pods_denied if {
 	canary.deny == {{
 		"msg": "spec.subsets[1] (canary) selects labels {\"app\": \"order-service\", \"version\": \"v2.0\"}, but no rendered Deployment, StatefulSet or Rollout in namespace apps has pods with those labels",
 		"resource": _ref(_base.order_dr),
+		"path": "spec.subsets[1]",
 	}} with input as _input("prod", _patched([{"op": "replace", "path": "/order_dr/spec/subsets/1/labels/version", "value": "v2.0"}]))
 }
 
@@ -359,6 +370,7 @@ test_metric_without_condition_denied if {
 	canary.deny == {{
 		"msg": "spec.metrics[2] (throughput) has neither successCondition nor failureCondition",
 		"resource": _ref(_base.order_analysis),
+		"path": "spec.metrics[2]",
 	}} with input as _input("prod", _patched([{
 		"op": "add", "path": "/order_analysis/spec/metrics/-",
 		"value": {"name": "throughput", "provider": {"prometheus": {"query": "q"}}},

@@ -26,6 +26,13 @@ resource_ref(obj) := {
 # finding builds a finding for obj.
 finding(obj, msg) := {"msg": msg, "resource": resource_ref(obj)}
 
+# finding_at builds a finding for obj about one of its fields: path is the
+# field's path as messages write it ("spec.http[0].route[1].weight") or an
+# array of keys and indexes (["spec", "http", 0, "route", 1, "weight"]).
+# kforge reports the finding at that field's line in the golden file (at the
+# nearest enclosing field that exists, when the field itself is missing).
+finding_at(obj, path, msg) := {"msg": msg, "resource": resource_ref(obj), "path": path}
+
 # show renders a value for messages: strings quoted, the rest as JSON.
 show(x) := sprintf("%q", [x]) if {
 	is_string(x)
@@ -118,8 +125,25 @@ containers(obj) := {entry |
 		"container": container,
 		"field": field,
 		"path": sprintf("%s.%s[%d] (%s)", [pod_spec_path(obj), field, i, object.get(container, "name", "")]),
+		"field_path": sprintf("%s.%s[%d]", [pod_spec_path(obj), field, i]),
 	}
 }
+
+# env_path is the field path of the value a containers entry gives an
+# environment variable (its last definition, as env_value): ".value" of the
+# env entry, or the entry itself when it has no literal value; the
+# container's path when the variable is not declared.
+env_path(entry, var) := path if {
+	indexes := [i | some i, e in object.get(entry.container, "env", []); e.name == var]
+	count(indexes) > 0
+	j := indexes[count(indexes) - 1]
+	suffix := _env_value_suffix(entry.container.env[j])
+	path := sprintf("%s.env[%d]%s", [entry.field_path, j, suffix])
+} else := entry.field_path
+
+_env_value_suffix(e) := ".value" if is_string(e.value)
+
+else := ""
 
 # env_value is the literal value of a container's environment variable (the
 # last definition wins, as in Kubernetes); undefined when unset or valueFrom.

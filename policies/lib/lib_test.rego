@@ -71,6 +71,21 @@ test_containers if {
 	paths == {"spec.template.spec.containers[0] (web)", "spec.template.spec.initContainers[0] (init)"}
 }
 
+test_field_paths if {
+	field_paths := {c.field_path | some c in lib.containers(_deployment)}
+	field_paths == {"spec.template.spec.containers[0]", "spec.template.spec.initContainers[0]"}
+	some entry in lib.containers(_deployment)
+	entry.field == "containers"
+	lib.env_path(entry, "X") == "spec.template.spec.containers[0].env[1].value"
+	lib.env_path(entry, "Y") == "spec.template.spec.containers[0].env[2]"
+	lib.env_path(entry, "Z") == "spec.template.spec.containers[0]"
+}
+
+test_finding_at if {
+	lib.finding_at(_deployment, "spec.replicas", "m") == {"msg": "m", "resource": lib.resource_ref(_deployment), "path": "spec.replicas"}
+	lib.finding_at(_deployment, ["spec", "replicas"], "m").path == ["spec", "replicas"]
+}
+
 test_env_value_last_wins if {
 	c := _deployment.spec.template.spec.containers[0]
 	lib.env_value(c, "X") == "2"

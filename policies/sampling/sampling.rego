@@ -23,7 +23,7 @@ _samplers := {
 _ratio_samplers := {"traceidratio", "parentbased_traceidratio"}
 
 # _sdk_containers are the containers configured through OTEL_* variables.
-_sdk_containers contains {"obj": obj, "path": c.path, "container": c.container} if {
+_sdk_containers contains {"obj": obj, "path": c.path, "field_path": c.field_path, "container": c.container} if {
 	some obj in lib.workloads
 	some c in lib.containers(obj)
 	some e in object.get(c.container, "env", [])
@@ -62,6 +62,13 @@ _ratio(c) := 1 if {
 	_sampler(c) in _ratio_samplers
 }
 
+# _ratio_path is the field that sets an SDK container's sampling ratio: the
+# ratio argument of a ratio sampler when declared, else the sampler.
+_ratio_path(s) := lib.env_path(s, "OTEL_TRACES_SAMPLER_ARG") if {
+	_sampler(s.container) in _ratio_samplers
+	lib.env_declared(s.container, "OTEL_TRACES_SAMPLER_ARG")
+} else := lib.env_path(s, "OTEL_TRACES_SAMPLER")
+
 _ratio_desc(c) := sprintf("%s with OTEL_TRACES_SAMPLER_ARG=%s", [_sampler_desc(c), lib.env_value(c, "OTEL_TRACES_SAMPLER_ARG")]) if {
 	_sampler(c) in _ratio_samplers
 	_valid_arg(c)
@@ -83,7 +90,7 @@ deny contains finding if {
 	some s in _sdk_containers
 	value := lib.env_value(s.container, "OTEL_TRACES_SAMPLER")
 	not value in _samplers
-	finding := lib.finding(s.obj, sprintf("%s env OTEL_TRACES_SAMPLER is %q; it must be one of %s", [s.path, value, concat(", ", sort(_samplers))]))
+	finding := lib.finding_at(s.obj, lib.env_path(s, "OTEL_TRACES_SAMPLER"), sprintf("%s env OTEL_TRACES_SAMPLER is %q; it must be one of %s", [s.path, value, concat(", ", sort(_samplers))]))
 }
 
 # METADATA
@@ -101,7 +108,7 @@ deny contains finding if {
 	sampler := lib.env_value(s.container, "OTEL_TRACES_SAMPLER")
 	sampler in _ratio_samplers
 	not _valid_arg(s.container)
-	finding := lib.finding(s.obj, sprintf("%s env OTEL_TRACES_SAMPLER_ARG is %s with OTEL_TRACES_SAMPLER=%s; it must be a number in [0, 1] or the SDK samples everything", [s.path, _arg_desc(s.container), sampler]))
+	finding := lib.finding_at(s.obj, lib.env_path(s, "OTEL_TRACES_SAMPLER_ARG"), sprintf("%s env OTEL_TRACES_SAMPLER_ARG is %s with OTEL_TRACES_SAMPLER=%s; it must be a number in [0, 1] or the SDK samples everything", [s.path, _arg_desc(s.container), sampler]))
 }
 
 _arg_desc(c) := sprintf("%q", [lib.env_value(c, "OTEL_TRACES_SAMPLER_ARG")]) if {
@@ -123,7 +130,7 @@ deny contains finding if {
 	some s in _sdk_containers
 	sampler := _sampler(s.container)
 	not startswith(sampler, "parentbased_")
-	finding := lib.finding(s.obj, sprintf("%s env OTEL_TRACES_SAMPLER is %q; the %s tier requires a parent-based sampler (parentbased_traceidratio)", [s.path, sampler, lib.tier]))
+	finding := lib.finding_at(s.obj, lib.env_path(s, "OTEL_TRACES_SAMPLER"), sprintf("%s env OTEL_TRACES_SAMPLER is %q; the %s tier requires a parent-based sampler (parentbased_traceidratio)", [s.path, sampler, lib.tier]))
 }
 
 # METADATA
@@ -141,7 +148,7 @@ deny contains finding if {
 	ratio := _ratio(s.container)
 	cap := lib.tier_limits.sampling_cap
 	ratio > cap
-	finding := lib.finding(s.obj, sprintf("%s samples %v of traces (%s); the %s tier caps sampling at %v", [s.path, ratio, _ratio_desc(s.container), lib.tier, cap]))
+	finding := lib.finding_at(s.obj, _ratio_path(s), sprintf("%s samples %v of traces (%s); the %s tier caps sampling at %v", [s.path, ratio, _ratio_desc(s.container), lib.tier, cap]))
 }
 
 # METADATA
@@ -156,7 +163,7 @@ deny contains finding if {
 warn contains finding if {
 	some s in _sdk_containers
 	lib.env_value(s.container, "OTEL_TRACES_SAMPLER") == "traceidratio"
-	finding := lib.finding(s.obj, sprintf("%s env OTEL_TRACES_SAMPLER is \"traceidratio\", which ignores the parent's sampling decision and breaks traces across services; use parentbased_traceidratio", [s.path]))
+	finding := lib.finding_at(s.obj, lib.env_path(s, "OTEL_TRACES_SAMPLER"), sprintf("%s env OTEL_TRACES_SAMPLER is \"traceidratio\", which ignores the parent's sampling decision and breaks traces across services; use parentbased_traceidratio", [s.path]))
 }
 
 # _collector_configs are OpenTelemetry Collector configuration files embedded
@@ -200,7 +207,7 @@ else := {}
 deny contains finding if {
 	some p in _percentages
 	not _valid_percentage(p.value)
-	finding := lib.finding(p.entry.resource, sprintf("%s is %v; it must be a number from 0 to 100", [p.path, p.value]))
+	finding := lib.finding_at(p.entry.resource, ["data", p.entry.key], sprintf("%s is %v; it must be a number from 0 to 100", [p.path, p.value]))
 }
 
 _valid_percentage(value) if {
@@ -223,7 +230,7 @@ deny contains finding if {
 	_valid_percentage(p.value)
 	want := lib.tier_limits.collector_sampling_percentage
 	p.value != want
-	finding := lib.finding(p.entry.resource, sprintf("%s is %v; the %s tier samples %v%% in the collector", [p.path, p.value, lib.tier, want]))
+	finding := lib.finding_at(p.entry.resource, ["data", p.entry.key], sprintf("%s is %v; the %s tier samples %v%% in the collector", [p.path, p.value, lib.tier, want]))
 }
 
 _tail_samplers contains {"entry": entry, "id": component_id, "cfg": _object_or_empty(cfg)} if {
@@ -249,7 +256,7 @@ _keeps_errors(cfg) if {
 deny contains finding if {
 	some t in _tail_samplers
 	not _keeps_errors(t.cfg)
-	finding := lib.finding(t.entry.resource, sprintf("%s has no policy of type status_code with status_codes [ERROR]; error traces may be dropped", [_config_path(t.entry, sprintf("processors.%s.policies", [t.id]))]))
+	finding := lib.finding_at(t.entry.resource, ["data", t.entry.key], sprintf("%s has no policy of type status_code with status_codes [ERROR]; error traces may be dropped", [_config_path(t.entry, sprintf("processors.%s.policies", [t.id]))]))
 }
 
 # _mounts are the workloads that mount a ConfigMap, with their replica count.
@@ -317,7 +324,7 @@ deny contains finding if {
 	some mount in _mounts(t.entry.resource)
 	mount.replicas.count > 1
 	not _trace_id_load_balancing
-	finding := lib.finding(t.entry.resource, sprintf("%s tail-samples with more than one collector replica (%s), but no collector in front routes spans by trace ID; add a loadbalancing exporter with routing_key traceID", [_config_path(t.entry, sprintf("processors.%s", [t.id])), mount.replicas.desc]))
+	finding := lib.finding_at(t.entry.resource, ["data", t.entry.key], sprintf("%s tail-samples with more than one collector replica (%s), but no collector in front routes spans by trace ID; add a loadbalancing exporter with routing_key traceID", [_config_path(t.entry, sprintf("processors.%s", [t.id])), mount.replicas.desc]))
 }
 
 _dapr_configurations contains cfg if {
@@ -374,5 +381,5 @@ _dapr_rate_problems contains {"cfg": cfg, "msg": msg} if {
 #   severity: error
 deny contains finding if {
 	some problem in _dapr_rate_problems
-	finding := lib.finding(problem.cfg, problem.msg)
+	finding := lib.finding_at(problem.cfg, "spec.tracing.samplingRate", problem.msg)
 }

@@ -137,6 +137,7 @@ test_unknown_sampler_denied if {
 	sampling.deny == {{
 		"msg": sprintf("%s env OTEL_TRACES_SAMPLER is \"ratio\"; it must be one of always_off, always_on, jaeger_remote, parentbased_always_off, parentbased_always_on, parentbased_jaeger_remote, parentbased_traceidratio, traceidratio, xray", [_container_path]),
 		"resource": _app_ref,
+		"path": "spec.template.spec.containers[0].env[2].value",
 	}} with input as _with("dev", {"app": _app(_sdk_env("ratio", "0.5")), "dapr": _dapr_config("1")})
 }
 
@@ -154,6 +155,7 @@ test_ratio_out_of_range_denied if {
 	sampling.deny == {{
 		"msg": sprintf("%s env OTEL_TRACES_SAMPLER_ARG is \"10\" with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
 		"resource": _app_ref,
+		"path": "spec.template.spec.containers[0].env[3].value",
 	}} with input as _with("dev", {"app": _app(_sdk_env("parentbased_traceidratio", "10")), "dapr": _dapr_config("1")})
 }
 
@@ -161,6 +163,7 @@ test_ratio_not_a_number_denied if {
 	sampling.deny == {{
 		"msg": sprintf("%s env OTEL_TRACES_SAMPLER_ARG is \"10%%\" with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
 		"resource": _app_ref,
+		"path": "spec.template.spec.containers[0].env[3].value",
 	}} with input as _with("dev", {"app": _app(_sdk_env("parentbased_traceidratio", "10%")), "dapr": _dapr_config("1")})
 }
 
@@ -169,6 +172,7 @@ test_ratio_missing_denied if {
 	sampling.deny == {{
 		"msg": sprintf("%s env OTEL_TRACES_SAMPLER_ARG is not set with OTEL_TRACES_SAMPLER=parentbased_traceidratio; it must be a number in [0, 1] or the SDK samples everything", [_container_path]),
 		"resource": _app_ref,
+		"path": "spec.template.spec.containers[0]",
 	}} with input as _with("dev", {"app": _app(env), "dapr": _dapr_config("1")})
 }
 
@@ -183,6 +187,7 @@ test_prod_bare_ratio_sampler_denied if {
 	sampling.deny == {{
 		"msg": sprintf("%s env OTEL_TRACES_SAMPLER is \"traceidratio\"; the prod tier requires a parent-based sampler (parentbased_traceidratio)", [_container_path]),
 		"resource": _app_ref,
+		"path": "spec.template.spec.containers[0].env[2].value",
 	}} with input as _with("prod", {"app": _app(_sdk_env("traceidratio", "0.1"))})
 }
 
@@ -201,14 +206,18 @@ test_prod_always_on_denied if {
 		{
 			"msg": sprintf("%s env OTEL_TRACES_SAMPLER is \"always_on\"; the prod tier requires a parent-based sampler (parentbased_traceidratio)", [_container_path]),
 			"resource": _app_ref,
+			"path": "spec.template.spec.containers[0].env[2].value",
 		},
 		{
 			"msg": sprintf("%s samples 1 of traces (OTEL_TRACES_SAMPLER=always_on); the prod tier caps sampling at 0.1", [_container_path]),
 			"resource": _app_ref,
+			"path": "spec.template.spec.containers[0].env[2].value",
 		},
 		{
 			"msg": sprintf("spec.tracing.samplingRate is \"0.1\", but Deployment apps/order-service %s samples 1 (OTEL_TRACES_SAMPLER=always_on); the sidecar must sample like the app", [_container_path]),
 			"resource": _ref(_base.dapr),
+			"path": "spec.tracing.samplingRate",
+			"path": "spec.tracing.samplingRate",
 		},
 	} with input as _with("prod", {"app": _app(_sdk_env("always_on", ""))})
 }
@@ -217,6 +226,7 @@ test_prod_ratio_above_cap_denied if {
 	sampling.deny == {{
 		"msg": sprintf("%s samples 0.2 of traces (OTEL_TRACES_SAMPLER=parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.2); the prod tier caps sampling at 0.1", [_container_path]),
 		"resource": _app_ref,
+		"path": "spec.template.spec.containers[0].env[3].value",
 	}} with input as _with("prod", {"app": _app(_sdk_env("parentbased_traceidratio", "0.2")), "dapr": _dapr_config("0.2")})
 }
 
@@ -225,6 +235,7 @@ test_prod_default_sampler_denied if {
 	sampling.deny == {{
 		"msg": sprintf("%s samples 1 of traces (OTEL_TRACES_SAMPLER unset, so the SDK default parentbased_always_on); the prod tier caps sampling at 0.1", [_container_path]),
 		"resource": _app_ref,
+		"path": "spec.template.spec.containers[0]",
 	}} with input as _with("prod", {"app": _app(env), "dapr": _dapr_config("1")})
 }
 
@@ -238,6 +249,7 @@ test_bare_traceidratio_warned if {
 	sampling.warn == {{
 		"msg": sprintf("%s env OTEL_TRACES_SAMPLER is \"traceidratio\", which ignores the parent's sampling decision and breaks traces across services; use parentbased_traceidratio", [_container_path]),
 		"resource": _app_ref,
+		"path": "spec.template.spec.containers[0].env[2].value",
 	}} with input as _with("dev", {"app": _app(_sdk_env("traceidratio", "1"))})
 }
 
@@ -253,6 +265,7 @@ test_collector_percentage_out_of_range_denied if {
 	sampling.deny == {{
 		"msg": "data[\"collector.yaml\"].processors.probabilistic_sampler.sampling_percentage is 150; it must be a number from 0 to 100",
 		"resource": _cm_ref,
+		"path": ["data", "collector.yaml"],
 	}} with input as _with("prod", {"collector_config": _collector_with([{"op": "replace", "path": "/processors/probabilistic_sampler/sampling_percentage", "value": 150}])})
 }
 
@@ -260,6 +273,7 @@ test_collector_percentage_missing_denied if {
 	sampling.deny == {{
 		"msg": "data[\"collector.yaml\"].processors.probabilistic_sampler/traces.sampling_percentage is null; it must be a number from 0 to 100",
 		"resource": _cm_ref,
+		"path": ["data", "collector.yaml"],
 	}} with input as _with("prod", {"collector_config": _collector_with([
 		{"op": "remove", "path": "/processors/probabilistic_sampler"},
 		{"op": "add", "path": "/processors/probabilistic_sampler~1traces", "value": null},
@@ -276,6 +290,7 @@ test_collector_percentage_mismatch_denied if {
 	sampling.deny == {{
 		"msg": "data[\"collector.yaml\"].processors.probabilistic_sampler.sampling_percentage is 50; the prod tier samples 10% in the collector",
 		"resource": _cm_ref,
+		"path": ["data", "collector.yaml"],
 	}} with input as _with("prod", {"collector_config": _collector_with([{"op": "replace", "path": "/processors/probabilistic_sampler/sampling_percentage", "value": 50}])})
 }
 
@@ -301,6 +316,7 @@ test_tail_sampling_without_error_policy_denied if {
 	sampling.deny == {{
 		"msg": "data[\"collector.yaml\"].processors.tail_sampling/slow.policies has no policy of type status_code with status_codes [ERROR]; error traces may be dropped",
 		"resource": _cm_ref,
+		"path": ["data", "collector.yaml"],
 	}} with input as _with("prod", {
 		"collector_config": _collector_with([{"op": "add", "path": "/processors/tail_sampling~1slow", "value": {"policies": policies}}]),
 		"collector": _collector_deployment(1, "otel-collector-config"),
@@ -313,6 +329,7 @@ test_replicated_tail_sampling_without_load_balancing_denied if {
 	sampling.deny == {{
 		"msg": "data[\"collector.yaml\"].processors.tail_sampling tail-samples with more than one collector replica (Deployment observability/otel-collector-config has spec.replicas 2), but no collector in front routes spans by trace ID; add a loadbalancing exporter with routing_key traceID",
 		"resource": _cm_ref,
+		"path": ["data", "collector.yaml"],
 	}} with input as _with("prod", {"collector_config": _collector_with([{"op": "add", "path": "/processors/tail_sampling", "value": _tail_sampling}])})
 }
 
@@ -365,6 +382,8 @@ test_dapr_rate_mismatch_denied if {
 	sampling.deny == {{
 		"msg": sprintf("spec.tracing.samplingRate is \"1\", but Deployment apps/order-service %s samples 0.1 (OTEL_TRACES_SAMPLER=parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.1); the sidecar must sample like the app", [_container_path]),
 		"resource": _ref(_base.dapr),
+		"path": "spec.tracing.samplingRate",
+		"path": "spec.tracing.samplingRate",
 	}} with input as _with("prod", {"dapr": _dapr_config("1")})
 }
 
@@ -372,6 +391,7 @@ test_dapr_rate_unused_configuration_denied if {
 	sampling.deny == {{
 		"msg": "spec.tracing.samplingRate is \"0.5\"; no rendered app uses this Configuration, and the prod tier's SDK sampling ratio is 0.1",
 		"resource": _ref(_base.dapr),
+		"path": "spec.tracing.samplingRate",
 	}} with input as _input("prod", {"dapr": _dapr_config("0.5")})
 }
 
@@ -383,5 +403,6 @@ test_dapr_rate_not_a_number_denied if {
 	sampling.deny == {{
 		"msg": "spec.tracing.samplingRate is ten percent; it must be a number equal to the SDK sampling ratio",
 		"resource": _ref(_base.dapr),
+		"path": "spec.tracing.samplingRate",
 	}} with input as _with("prod", {"dapr": _dapr_config("ten percent")})
 }
