@@ -57,7 +57,7 @@ func WriteGitHub(w io.Writer, r Report, opts Options) error {
 }
 
 // writeAnnotation prints one finding as a workflow command.
-func writeAnnotation(w io.Writer, f finding.Finding) {
+func writeAnnotation(w *bufio.Writer, f finding.Finding) {
 	var props []string
 	if f.File != "" {
 		props = append(props, "file="+githubProperty(f.File))
@@ -83,7 +83,7 @@ func writeAnnotation(w io.Writer, f finding.Finding) {
 // ::stop-commands::TOKEN ... ::TOKEN::, the way GitHub documents for
 // untrusted output. TOKEN is the SHA-256 of the lines themselves: the output
 // stays deterministic, and no text can contain the token that ends it.
-func writeLogLines(w io.Writer, fs []finding.Finding) {
+func writeLogLines(w *bufio.Writer, fs []finding.Finding) {
 	var b strings.Builder
 	for _, f := range fs {
 		text := fmt.Sprintf("%s %s %s", f.Severity, f.RuleID, githubMessage(f))

@@ -57,11 +57,11 @@ func splitAnnotations(fs []finding.Finding, limit int) (annotated, rest []findin
 	used := map[string]int{}
 	for _, f := range fs {
 		kind := githubCommand(f.Severity)
-		max := limit
+		budget := limit
 		if kind == "notice" {
-			max = noticeLimit
+			budget = noticeLimit
 		}
-		if used[kind] >= max {
+		if used[kind] >= budget {
 			rest = append(rest, f)
 			continue
 		}
