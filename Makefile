@@ -29,7 +29,7 @@ render: build ## render every environment into dist/<env>/ and validate it again
 test: ## go vet and every test (Go, Jsonnet, Rego, CLI scripts, golden files) with the race detector
 	$(GO) vet ./... && $(GO) test -race ./...
 
-lint: ## check formatting and lint Go (golangci-lint, .golangci.yml), Jsonnet and Rego (opa check --strict)
+lint: ## check formatting and lint Go (golangci-lint, .golangci.yml), Jsonnet, Rego (opa check --strict) and the workflows in docs/ (actionlint)
 	hack/lint.sh
 
 fmt: ## format Go, Jsonnet and Rego in place

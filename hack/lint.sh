@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Checks (or, with --fix, applies) the formatting and lint rules of every language in the
 # repository: Go (golangci-lint with .golangci.yml: gofmt and the linters), Jsonnet (jsonnetfmt
-# and jsonnet-lint from go-jsonnet) and Rego (opa fmt and opa check --strict). The tools are
-# pinned in go.mod's tool block, except golangci-lint, which is pinned in hack/tools/go.mod: its
-# dependencies cannot share a module graph with OPA's (see that file). A fresh machine needs
-# only Go.
+# and jsonnet-lint from go-jsonnet), Rego (opa fmt and opa check --strict) and the GitHub Actions
+# workflows under docs/ (actionlint, which also runs shellcheck on their scripts when shellcheck
+# is installed). The tools are pinned in go.mod's tool block, except golangci-lint, pinned in
+# hack/tools/go.mod, and actionlint, pinned in hack/tools/actionlint/go.mod: their dependencies
+# cannot share a module graph with OPA's or with each other (see those files). A fresh machine
+# needs only Go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,8 @@ mapfile -t jsonnet_files < <(git ls-files --cached --others --exclude-standard '
   | grep -v -e '^vendor-jsonnet/' -e '/testdata/' || true)
 mapfile -t rego_dirs < <(git ls-files --cached --others --exclude-standard 'policies/*.rego' \
   | xargs -r -n1 dirname | sort -u)
+mapfile -t workflow_files < <(git ls-files --cached --others --exclude-standard 'docs/*.yaml' 'docs/*.yml' \
+  | xargs -r grep -l -E '^jobs:' || true)
 
 # Go. `fmt` covers every file, also those built only on other platforms; `run` type-checks the
 # packages of this platform and runs the linters on them (other checkouts may lint at the same time).
@@ -52,6 +56,12 @@ if [ "${#rego_dirs[@]}" -gt 0 ]; then
     [ -z "$out" ] || fail "Rego not opa-fmt-clean (run 'make fmt'):"$'\n'"$out"
   fi
   go tool opa check --strict policies || fail "opa check --strict policies"
+fi
+
+# GitHub Actions workflows. The examples under docs/ are not in .github/workflows, where
+# actionlint looks by itself, so every YAML file under docs/ with a top-level jobs: key is named.
+if [ "${#workflow_files[@]}" -gt 0 ]; then
+  go tool -modfile=hack/tools/actionlint/go.mod actionlint "${workflow_files[@]}" || fail "actionlint"
 fi
 
 exit $status

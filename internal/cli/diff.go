@@ -20,6 +20,8 @@ type diffOptions struct {
 	output string
 	// exitZero exits 0 even when there are differences.
 	exitZero bool
+	// pathPrefix is --path-prefix, for -o markdown.
+	pathPrefix pathPrefixFlag
 }
 
 func newDiffCmd(streams IOStreams) *cobra.Command {
@@ -46,6 +48,7 @@ characters. Exits 1 when there are differences (0 with --exit-zero).`,
 	cmd.Flags().StringVar(&opts.base, "base", "", "compare with golden/ at this git ref instead of the working tree's golden/")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text or markdown")
 	cmd.Flags().BoolVar(&opts.exitZero, "exit-zero", false, "exit 0 even when there are differences")
+	opts.pathPrefix.addFlag(cmd.Flags(), "-o markdown")
 	return cmd
 }
 
@@ -63,7 +66,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 		if opts.base != "" {
 			title = fmt.Sprintf("kforge diff against %s", opts.base)
 		}
-		err = report.WriteDriftMarkdown(streams.Out, drifts, report.DriftMarkdownOptions{Title: title})
+		err = report.WriteDriftMarkdown(streams.Out, drifts, report.DriftMarkdownOptions{Title: title, PathPrefix: opts.pathPrefix.resolve(run.Project().Root)})
 	} else {
 		err = report.WriteDriftText(streams.Out, drifts, report.DriftTextOptions{ShowClean: true})
 	}

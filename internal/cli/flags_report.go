@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -21,12 +22,18 @@ type reportFlags struct {
 	files []string
 	// failOn is the lowest severity that fails the run: error or warning.
 	failOn string
+	// pathPrefix is --path-prefix.
+	pathPrefix pathPrefixFlag
+	// root is the directory the report's paths are relative to (kforge's root, or the working
+	// directory for --manifests); its place in the git work tree is the default --path-prefix.
+	root string
 }
 
 func (f *reportFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.output, "output", "o", report.FormatText, "report format on stdout: "+strings.Join(report.Formats(), ", "))
 	fs.StringArrayVar(&f.files, "report", nil, "also write a report to a file, as format=path (repeatable), e.g. sarif=kforge.sarif")
 	fs.StringVar(&f.failOn, "fail-on", string(finding.SeverityError), "lowest severity that makes the run fail (exit 1): error or warning")
+	f.pathPrefix.addFlag(fs, "github, sarif and markdown reports")
 }
 
 func (f *reportFlags) validate() error {
@@ -57,14 +64,15 @@ func validFormat(format string) bool {
 // write prints r on streams.Out and into every --report file, then turns the counts into the
 // command's result: a findings error (exit 1) when anything at or above --fail-on was found.
 func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error {
-	opts := report.Options{Color: streams.useColor(streams.Out), FailOnWarning: finding.Severity(f.failOn) == finding.SeverityWarning}
+	opts := report.Options{Color: streams.useColor(streams.Out), FailOnWarning: finding.Severity(f.failOn) == finding.SeverityWarning,
+		PathPrefix: f.pathPrefix.resolve(cmp.Or(f.root, wd)), ReportFiles: f.reportFiles()}
 	if err := report.Write(streams.Out, f.output, r, opts); err != nil {
 		return fmt.Errorf("write %s report: %w", f.output, err)
 	}
 	for _, spec := range f.files {
 		format, file, _ := strings.Cut(spec, "=")
 		if err := atomicfile.Write(absPath(wd, file), atomicfile.Options{Perm: 0o644}, func(w io.Writer) error {
-			return report.Write(w, format, r, report.Options{FailOnWarning: opts.FailOnWarning})
+			return report.Write(w, format, r, report.Options{FailOnWarning: opts.FailOnWarning, PathPrefix: opts.PathPrefix})
 		}); err != nil {
 			return fmt.Errorf("write %s report %s: %w", format, file, fsutil.OpWithoutPath(err))
 		}

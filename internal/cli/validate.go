@@ -101,6 +101,7 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	if err != nil {
 		return err
 	}
+	opts.report.root = run.Project().Root
 	rep := report.Report{Tool: "kforge", Version: kforgeVersion(), Rules: pipeline.Rules(engine, schemas != nil, opts.golden)}
 	rep.Environments, err = run.Validate(ctx, pipeline.ValidateOptions{Policies: engine, Schemas: schemas, Golden: opts.golden})
 	if err != nil {

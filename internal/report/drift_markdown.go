@@ -26,6 +26,8 @@ type DriftMarkdownOptions struct {
 	Limit int
 	// Hint ends the comment with the command that brings golden/ up to date.
 	Hint bool
+	// PathPrefix is prepended to the golden directories named, as in [Options].
+	PathPrefix string
 }
 
 // mdBlock is one piece of the comment; diffs may be left out or cut when space runs out.
@@ -50,12 +52,12 @@ func WriteDriftMarkdown(w io.Writer, drifts []drift.Drift, opts DriftMarkdownOpt
 	if title == "" {
 		title = "kforge diff"
 	}
-	blocks := driftBlocks(drifts, title, opts.Hint)
+	blocks := driftBlocks(drifts, title, opts.Hint, opts.PathPrefix)
 	_, err := io.WriteString(w, fitBlocks(blocks, limit))
 	return err
 }
 
-func driftBlocks(drifts []drift.Drift, title string, hint bool) []mdBlock {
+func driftBlocks(drifts []drift.Drift, title string, hint bool, prefix string) []mdBlock {
 	var blocks []mdBlock
 	add := func(s string) { blocks = append(blocks, mdBlock{text: s}) }
 	add("### " + mdPlain(title) + "\n\n")
@@ -74,7 +76,7 @@ func driftBlocks(drifts []drift.Drift, title string, hint bool) []mdBlock {
 		if d.Clean() {
 			continue
 		}
-		add("#### " + mdCode(d.Target.EnvName(), false) + " (" + mdCode(d.Target.Dir, false) + "): " + d.Summary() + "\n\n")
+		add("#### " + mdCode(d.Target.EnvName(), false) + " (" + mdCode(prefixPath(prefix, d.Target.Dir), false) + "): " + d.Summary() + "\n\n")
 		add("| | Resource | File |\n|:-:|---|---|\n")
 		for _, e := range d.Entries {
 			add(driftRow(e))

@@ -46,10 +46,13 @@ func addFuzzSeeds(f *testing.F) {
 	f.Add("e", "r", "t", "%25%0A%0D%3A%2C", "%", "k", "n", uint8(2))
 }
 
-// FuzzGitHubAnnotations checks that no finding can inject a workflow command: every line of
-// the github format is one the writer meant (an annotation per annotated finding, then plain
-// lines), carries no carriage return, and an annotation's properties hold no unescaped ':' or
-// ','; decoding the message gives the finding's text back.
+// FuzzGitHubAnnotations checks that no finding can inject a workflow command. It reads the
+// output as the Actions runner does: outside a ::stop-commands:: section every line that is a
+// command (after leading white space) is one the writer meant, an annotation per annotated
+// finding whose properties hold no unescaped ':' or ',', and the final notice; inside the
+// section only its exact end token counts, and each finding left out is one line (its
+// continuation lines indented). No raw carriage return appears; decoding an annotation's message
+// gives the finding's text back, and a plain line shows the text as it is.
 func FuzzGitHubAnnotations(f *testing.F) {
 	addFuzzSeeds(f)
 	annotation := regexp.MustCompile(`^::(error|warning|notice) ([^:]*)::(.*)$`)
@@ -65,42 +68,83 @@ func FuzzGitHubAnnotations(f *testing.F) {
 				t.Fatalf("raw carriage return in\n%q", out)
 			}
 			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-			annotated := 0
+			annotated, notices, plain, stops := 0, 0, 0, 0
+			var section strings.Builder
+			token := ""
 			for _, l := range lines {
-				if strings.HasPrefix(l, "::") {
-					annotated++
-					m := annotation.FindStringSubmatch(l)
-					if m == nil {
-						t.Fatalf("malformed annotation %q", l)
+				if token != "" {
+					if l == "::"+token+"::" {
+						token = ""
+						continue
 					}
-					for _, prop := range strings.Split(m[2], ",") {
-						if k, _, ok := strings.Cut(prop, "="); !ok || (k != "file" && k != "title") {
-							t.Fatalf("injected property %q in %q", prop, l)
-						}
+					section.WriteString(l + "\n")
+					switch {
+					case strings.HasPrefix(l, "    "):
+					case strings.HasPrefix(l, "  ") && l != "  " && l[2] != ' ':
+						plain++
+					default:
+						t.Fatalf("stray line %q in the plain section:\n%s", l, out)
+					}
+					continue
+				}
+				trimmed := strings.TrimLeft(l, " \t")
+				if !strings.HasPrefix(trimmed, "::") {
+					if !strings.HasPrefix(l, "kforge: ") {
+						t.Fatalf("unexpected line %q:\n%s", l, out)
+					}
+					continue
+				}
+				if tok, ok := strings.CutPrefix(l, "::stop-commands::"); ok {
+					token = tok
+					stops++
+					continue
+				}
+				if strings.HasPrefix(l, "::notice::kforge: ") {
+					notices++
+					continue
+				}
+				annotated++
+				m := annotation.FindStringSubmatch(l)
+				if m == nil {
+					t.Fatalf("malformed annotation %q", l)
+				}
+				for _, prop := range strings.Split(m[2], ",") {
+					if k, _, ok := strings.Cut(prop, "="); !ok || (k != "file" && k != "line" && k != "col" && k != "title") {
+						t.Fatalf("injected property %q in %q", prop, l)
 					}
 				}
 			}
-			// Each severity gets at most 3 annotations; the rest are plain lines.
-			want := 0
-			counts := r.Summary().Counts
-			for _, c := range []int{counts.Errors, counts.Warnings, counts.Infos} {
-				want += min(c, 3)
+			if token != "" {
+				t.Fatalf("plain section not ended:\n%s", out)
 			}
+			// Each kind gets at most 3 annotations (notices 2 when one is kept for the final
+			// notice); the rest are plain lines in one section, and one notice says so.
+			counts := r.Summary().Counts
+			noticeLimit := 3
+			if counts.Errors > 3 || counts.Warnings > 3 || counts.Infos > 3 {
+				noticeLimit = 2
+			}
+			want := min(counts.Errors, 3) + min(counts.Warnings, 3) + min(counts.Infos, noticeLimit)
 			if annotated != want {
 				t.Fatalf("%d annotation lines, want %d:\n%s", annotated, want, out)
 			}
-			wantLines := want + 1
-			if rest := n - want; rest > 0 {
-				wantLines += 1 + rest
+			rest := n - want
+			if plain != rest || notices != boolInt(rest > 0) || stops != boolInt(rest > 0) {
+				t.Fatalf("%d plain findings, %d notices, %d sections; want %d left out:\n%s", plain, notices, stops, rest, out)
 			}
-			if len(lines) != wantLines {
-				t.Fatalf("%d lines, want %d (a message added lines?):\n%s", len(lines), wantLines, out)
-			}
+			fs := annotationOrder(r.normalized())
 			if n == 1 {
 				m := annotation.FindStringSubmatch(lines[0])
 				unescaped := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%").Replace(m[3])
-				if wantMsg := termtext.Escape(githubMessage(r.normalized().Environments[0].Findings[0])); unescaped != wantMsg {
+				if wantMsg := termtext.Escape(githubMessage(fs[0])); unescaped != wantMsg {
 					t.Fatalf("message decodes to %q, want %q", unescaped, wantMsg)
+				}
+			}
+			if rest > 0 {
+				last := fs[len(fs)-1]
+				shown := strings.ReplaceAll(termtext.Sanitize(githubMessage(last)), "\n", "\n    ")
+				if !strings.Contains(section.String(), shown) {
+					t.Fatalf("plain section lacks %q:\n%s", shown, out)
 				}
 			}
 		}

@@ -23,9 +23,9 @@ const markdownReserve = 512
 // GitHub's comment limit): findings that do not fit are left out and a
 // notice says how many. Table cells escape |, <, >, &, backticks and
 // backslashes, and turn newlines into <br>, so no message can break the table
-// or inject HTML.
+// or inject HTML. Paths are prefixed with opts.PathPrefix.
 func WriteMarkdown(w io.Writer, r Report, opts Options) error {
-	r = r.normalized()
+	r = r.normalized().withPathPrefix(opts.PathPrefix)
 	limit := opts.MaxMarkdownBytes
 	if limit <= 0 {
 		limit = markdownLimit

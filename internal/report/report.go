@@ -111,6 +111,14 @@ type Options struct {
 	// MaxMarkdownBytes caps the markdown output; zero means 65,536, GitHub's
 	// limit for a comment body.
 	MaxMarkdownBytes int
+	// PathPrefix is prepended to every repository-relative path in SARIF,
+	// GitHub annotations and Markdown: kforge's root relative to the root of
+	// the git work tree (e.g. "deploy"), empty when they are the same.
+	PathPrefix string
+	// ReportFiles name the files the full report is also written to (the
+	// --report files); the github format's final notice points at them when
+	// some findings could not be annotated.
+	ReportFiles []string
 }
 
 // The output formats.

@@ -229,12 +229,14 @@ func TestGitHubLimits(t *testing.T) {
 		name                      string
 		max                       int
 		errors, warnings, notices int
-		all                       string
+		all, notice               string
 	}{
 		{name: "default limit of 10", max: 0, errors: 10, warnings: 10, notices: 1,
-			all: "kforge: 3 errors, 3 warnings not annotated (annotations are limited to 10 of each kind per step):\n"},
+			all:    "kforge: 3 errors, 3 warnings not annotated (annotations are limited to 10 of each kind per step):\n",
+			notice: "::notice::kforge: 6 findings not annotated (GitHub shows 10 annotations of each kind per step): the job log lists them\n"},
 		{name: "limit of 2", max: 2, errors: 2, warnings: 2, notices: 1,
-			all: "kforge: 11 errors, 11 warnings not annotated (annotations are limited to 2 of each kind per step):\n"},
+			all:    "kforge: 11 errors, 11 warnings not annotated (annotations are limited to 2 of each kind per step):\n",
+			notice: "::notice::kforge: 22 findings not annotated (GitHub shows 2 annotations of each kind per step): the job log lists them\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -251,8 +253,8 @@ func TestGitHubLimits(t *testing.T) {
 			if !strings.Contains(out, tt.all) {
 				t.Errorf("no summary of the rest %q in:\n%s", tt.all, out)
 			}
-			if !strings.HasSuffix(out, "kforge: 1 environment, 30 resources: 13 errors, 13 warnings, 1 info\n") {
-				t.Errorf("no final summary line in:\n%s", out)
+			if !strings.HasSuffix(out, "kforge: 1 environment, 30 resources: 13 errors, 13 warnings, 1 info\n"+tt.notice) {
+				t.Errorf("no summary line and final notice in:\n%s", out)
 			}
 			// Every finding is in the output, annotated or listed.
 			for i := range 13 {

@@ -24,14 +24,15 @@ const sarifFingerprintKey = "kforgeFinding/v1"
 //   - Each finding is a result with that ruleId, its level, the message
 //     "environment: resource: message", a location whose artifact is the
 //     resource's golden file or the environment's entrypoint (relative to
-//     %SRCROOT%), a logical location naming the resource, and a partial
+//     %SRCROOT%, the root of the git work tree: opts.PathPrefix leads from
+//     there to kforge's root), a logical location naming the resource, and a partial
 //     fingerprint: a SHA-256 of rule id, environment and resource, so a
 //     finding keeps its identity while its message or file changes.
 //
 // The document ends with a newline, like every format.
-func WriteSARIF(w io.Writer, r Report, _ Options) error {
-	r = r.normalized()
-	run := sarif.NewRun()
+func WriteSARIF(w io.Writer, r Report, opts Options) error {
+	r = r.normalized().withPathPrefix(opts.PathPrefix)
+	run := sarif.NewRun().WithOriginalUriBaseIds(sarifBaseIDs())
 	driver := sarif.NewToolComponent().WithName(r.Tool)
 	if r.Version != "" {
 		driver.WithVersion(r.Version)
