@@ -46,6 +46,7 @@ func WriteGitHub(w io.Writer, r Report, opts Options) error {
 			var props []string
 			if f.File != "" {
 				props = append(props, "file="+githubProperty(f.File))
+				props = append(props, githubLineProps(f)...)
 			}
 			title := f.RuleID
 			if f.Title != "" {
@@ -81,7 +82,7 @@ func githubCommand(severity finding.Severity) string {
 
 // githubMessage is "environment: resource: message".
 func githubMessage(f finding.Finding) string {
-	s := f.Environment + ": "
+	s := environmentsText(f) + ": "
 	if res := f.Resource.String(); res != "" {
 		s += res + ": "
 	}

@@ -35,7 +35,7 @@ func WriteMarkdown(w io.Writer, r Report, opts Options) error {
 
 	status := "✅ passed"
 	switch {
-	case s.Errors > 0:
+	case s.Errors > 0 || r.Failed() || (opts.FailOnWarning && s.Warnings > 0):
 		status = "❌ failed"
 	case s.Warnings > 0:
 		status = "⚠️ passed with warnings"
@@ -47,7 +47,7 @@ func WriteMarkdown(w io.Writer, r Report, opts Options) error {
 	}
 	for _, e := range r.Environments {
 		c := e.Counts()
-		m.line(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |", mdCell(e.Name), mdCell(e.Tier), e.Resources, c.Errors, c.Warnings, c.Infos), "")
+		m.line(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |", mdCell(e.Name)+mdNotValidated(e), mdCell(e.Tier), e.Resources, c.Errors, c.Warnings, c.Infos), "")
 	}
 
 	const closing = "\n</details>\n"
@@ -66,7 +66,10 @@ func WriteMarkdown(w io.Writer, r Report, opts Options) error {
 				msg = "**" + mdCell(f.Title) + "**: " + msg
 			}
 			if f.File != "" {
-				msg += "<br>" + mdCell(f.File)
+				msg += "<br>" + mdCell(f.Location().String())
+			}
+			if len(f.Environments) > 1 {
+				msg += "<br>Environments: " + mdCell(environmentsText(f))
 			}
 			row := fmt.Sprintf("| %s | %s | %s | %s |", severityBadge(f.Severity), mdCell(f.RuleID), mdCell(subject(f)), msg)
 			if !m.line(row, closing) {

@@ -28,6 +28,10 @@ const sarifFingerprintKey = "kforgeFinding/v1"
 //     fingerprint: a SHA-256 of rule id, environment and resource, so a
 //     finding keeps its identity while its message or file changes.
 //
+// When an environment could not be validated (a KF-RUN-* finding), the run has an invocation
+// with executionSuccessful false and a toolExecutionNotification per run failure, so a
+// consumer does not take the missing results of that environment for fixed alerts.
+//
 // The document ends with a newline, like every format.
 func WriteSARIF(w io.Writer, r Report, _ Options) error {
 	r = r.normalized()
@@ -66,7 +70,7 @@ func WriteSARIF(w io.Writer, r Report, _ Options) error {
 			if f.File != "" {
 				loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
 					WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.File).WithURIBaseID("%SRCROOT%")).
-					WithRegion(sarif.NewRegion().WithStartLine(1)))
+					WithRegion(sarifRegion(f)))
 			}
 			ll := sarif.NewLogicalLocation().WithKind("resource").WithFullyQualifiedName(logicalName(f))
 			if f.Resource.Name != "" {
@@ -75,6 +79,9 @@ func WriteSARIF(w io.Writer, r Report, _ Options) error {
 			loc.AddLogicalLocation(ll)
 			res.AddLocation(loc)
 		}
+	}
+	if inv := sarifInvocation(r); inv != nil {
+		run.AddInvocation(inv)
 	}
 	log := sarif.NewReport()
 	log.AddRun(run)

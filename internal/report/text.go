@@ -51,7 +51,7 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 		if c.Total() == 0 {
 			status = paint(ansiGreen, status)
 		}
-		fmt.Fprintf(bw, "%s: %s, %s\n", paint(ansiBold, header), plural(e.Resources, "resource"), status)
+		fmt.Fprintf(bw, "%s: %s, %s\n", paint(ansiBold, header), resourcesText(e), status)
 		for _, f := range e.Findings {
 			sev := fmt.Sprintf("%-7s", f.Severity)
 			fmt.Fprintf(bw, "  %s  %s  %s\n", paint(severityColor(f.Severity), sev), termtext.Sanitize(f.RuleID), termtext.Sanitize(subject(f)))
@@ -63,7 +63,10 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 				fmt.Fprintf(bw, "           %s\n", line)
 			}
 			if f.File != "" {
-				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "at "+termtext.Sanitize(f.File)))
+				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "at "+termtext.Sanitize(f.Location().String())))
+			}
+			if len(f.Environments) > 1 {
+				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "in "+termtext.Sanitize(environmentsText(f))))
 			}
 		}
 	}
