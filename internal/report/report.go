@@ -176,7 +176,7 @@ func (r Report) normalized() Report {
 		e.Findings = slices.Clone(e.Findings)
 		for j := range e.Findings {
 			f := &e.Findings[j]
-			if f.File == "" {
+			if f.File == "" && len(f.Environments) <= 1 {
 				f.File = e.Entrypoint
 			}
 			if f.Environment == "" {
