@@ -234,7 +234,11 @@ func summaryText(s Summary) string {
 	if s.NotValidated > 0 {
 		envs += fmt.Sprintf(" (%d not validated)", s.NotValidated)
 	}
-	return fmt.Sprintf("%s, %s: %s", envs, plural(s.Resources, "resource"), countsText(s.Counts))
+	counts := countsText(s.Counts)
+	if s.NotValidated > 0 && s.Total() == 0 {
+		counts = "run failed"
+	}
+	return fmt.Sprintf("%s, %s: %s", envs, plural(s.Resources, "resource"), counts)
 }
 
 // subject names what a finding is about: the resource, or the environment.

@@ -122,6 +122,10 @@ func fingerprint(f finding.Finding) string {
 	if f.Resource.IsZero() {
 		parts = append(parts, f.File)
 	}
+	if IsRunFailure(f) {
+		// Two errors of one broken policy file are two alerts.
+		parts = append(parts, f.Location().String(), f.Message)
+	}
 	h := sha256.New()
 	for _, s := range parts {
 		h.Write([]byte(s))

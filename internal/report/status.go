@@ -181,3 +181,13 @@ func mdNotValidated(e EnvironmentResult) string {
 	}
 	return ""
 }
+
+// envCountsText is countsText of the environment's findings, or "run failed" for an
+// environment that could not be validated and has no finding to show for it.
+func envCountsText(e EnvironmentResult) string {
+	c := e.Counts()
+	if c.Total() == 0 && e.notValidated() {
+		return "run failed"
+	}
+	return countsText(c)
+}

@@ -47,8 +47,8 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 		if e.Tier != "" {
 			header += " (" + termtext.Sanitize(e.Tier) + ")"
 		}
-		status := countsText(c)
-		if c.Total() == 0 {
+		status := envCountsText(e)
+		if c.Total() == 0 && !e.notValidated() {
 			status = paint(ansiGreen, status)
 		}
 		fmt.Fprintf(bw, "%s: %s, %s\n", paint(ansiBold, header), resourcesText(e), status)
@@ -73,7 +73,7 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 	s := r.Summary()
 	line := summaryText(s)
 	switch {
-	case s.Errors > 0:
+	case s.Errors > 0 || s.NotValidated > 0:
 		line = paint(ansiRed, line)
 	case s.Warnings > 0:
 		line = paint(ansiYellow, line)
