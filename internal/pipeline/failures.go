@@ -137,10 +137,54 @@ type envFailure struct {
 	err error
 }
 
-// isRunFailure reports whether err stops one environment only, to be reported as a run failure:
-// anything but the run being cancelled.
-func isRunFailure(err error) bool {
+// stopsOneEnvironment reports whether err stops one environment only, to be reported as a run
+// failure: anything but the run being cancelled.
+func stopsOneEnvironment(err error) bool {
 	return !errors.Is(err, context.Canceled)
+}
+
+// failureGroup is one distinct failure and the environments it stopped, in run order.
+type failureGroup struct {
+	finding finding.Finding
+	first   envFailure
+	envs    []string
+}
+
+// groupFailures groups the failed environments (in run order) by their run failure: the same
+// rule, message and location is one group, whose finding lists every environment
+// (Environments) when there are several. byEnv maps each environment to its group.
+func groupFailures(fails []envFailure) (groups []*failureGroup, byEnv map[string]*failureGroup) {
+	byKey := map[string]*failureGroup{}
+	byEnv = map[string]*failureGroup{}
+	for _, fl := range fails {
+		f := failureFinding(fl.env.Name, fl.env.Entrypoint, fl.err)
+		k := strings.Join([]string{f.RuleID, f.Message, f.Location().String()}, "\x00")
+		g := byKey[k]
+		if g == nil {
+			g = &failureGroup{finding: f, first: fl}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		g.envs = append(g.envs, fl.env.Name)
+		byEnv[fl.env.Name] = g
+	}
+	for _, g := range groups {
+		if len(g.envs) > 1 {
+			g.finding.Environments = slices.Sorted(slices.Values(g.envs))
+		}
+	}
+	return groups, byEnv
+}
+
+// joinFailures joins the errors of the failed environments, each distinct error once with the
+// environments it stopped ([EnvironmentsError]).
+func joinFailures(fails []envFailure) error {
+	groups, _ := groupFailures(fails)
+	errs := make([]error, 0, len(groups))
+	for _, g := range groups {
+		errs = append(errs, &EnvironmentsError{Environments: g.finding.Environments, First: g.first.env.Name, Err: g.first.err})
+	}
+	return errors.Join(errs...)
 }
 
 // failureResults turns the failed environments (in run order) into report results with status
@@ -148,43 +192,17 @@ func isRunFailure(err error) bool {
 // environments is one finding listing them all (Environments), held by each of them. err joins
 // one error per distinct failure, naming all its environments.
 func failureResults(fails []envFailure) (map[string]report.EnvironmentResult, error) {
-	type group struct {
-		finding finding.Finding
-		first   envFailure
-		envs    []string
-	}
-	var groups []*group
-	byKey := map[string]*group{}
-	keyOf := map[string]*group{}
-	for _, fl := range fails {
-		f := failureFinding(fl.env.Name, fl.env.Entrypoint, fl.err)
-		k := strings.Join([]string{f.RuleID, f.Message, f.Location().String()}, "\x00")
-		g := byKey[k]
-		if g == nil {
-			g = &group{finding: f, first: fl}
-			byKey[k] = g
-			groups = append(groups, g)
-		}
-		g.envs = append(g.envs, fl.env.Name)
-		keyOf[fl.env.Name] = g
-	}
-	errs := make([]error, 0, len(groups))
-	for _, g := range groups {
-		if len(g.envs) > 1 {
-			g.finding.Environments = slices.Sorted(slices.Values(g.envs))
-		}
-		errs = append(errs, &EnvironmentsError{Environments: g.finding.Environments, First: g.first.env.Name, Err: g.first.err})
-	}
+	_, byEnv := groupFailures(fails)
 	results := make(map[string]report.EnvironmentResult, len(fails))
 	for _, fl := range fails {
-		f := keyOf[fl.env.Name].finding
+		f := byEnv[fl.env.Name].finding
 		f.Environment = fl.env.Name
 		results[fl.env.Name] = report.EnvironmentResult{
 			Name: fl.env.Name, Tier: fl.env.Tier(), Entrypoint: fl.env.Entrypoint,
 			Status: report.StatusError, Findings: []finding.Finding{f},
 		}
 	}
-	return results, errors.Join(errs...)
+	return results, joinFailures(fails)
 }
 
 // EnvironmentsError is one error that stopped one or more environments, printed once with the
@@ -232,10 +250,12 @@ func PolicyLoadResults(envs []environment.Environment, err error) []report.Envir
 func policyLoadResults(names []string, base func(i int) report.EnvironmentResult, err error) []report.EnvironmentResult {
 	var perrs []*policy.Error
 	var list policy.Errors
-	if errors.As(err, &list) {
+	var one *policy.Error
+	switch {
+	case errors.As(err, &list):
 		perrs = list
-	} else if pe := (*policy.Error)(nil); errors.As(err, &pe) {
-		perrs = []*policy.Error{pe}
+	case errors.As(err, &one):
+		perrs = []*policy.Error{one}
 	}
 	var fs []finding.Finding
 	for _, pe := range perrs {

@@ -118,7 +118,7 @@ type Manifests struct {
 // result has status error and the run failure (KF-RUN-*) as its finding, and err says why.
 func ValidateManifests(ctx context.Context, ms Manifests, policies *policy.Engine, schemas *schema.Validator) (report.EnvironmentResult, error) {
 	res, err := validateManifests(ctx, ms, policies, schemas)
-	if err != nil && isRunFailure(err) {
+	if err != nil && stopsOneEnvironment(err) {
 		f := failureFinding(ms.EnvName, ms.Source, err)
 		res = report.EnvironmentResult{Name: ms.EnvName, Tier: ms.Tier, Entrypoint: ms.Source,
 			Status: report.StatusError, Findings: []finding.Finding{f}}

@@ -87,7 +87,7 @@ func (r *Run) Validate(ctx context.Context, opts ValidateOptions) ([]report.Envi
 	failed, err := each(ctx, r,
 		func(ctx context.Context, env environment.Environment) (outcome, error) {
 			res, err := r.validateEnvironment(ctx, env, opts)
-			if err != nil && !isRunFailure(err) {
+			if err != nil && !stopsOneEnvironment(err) {
 				return outcome{}, err
 			}
 			return outcome{res: res, err: err}, nil
