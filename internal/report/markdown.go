@@ -19,7 +19,8 @@ const markdownReserve = 512
 // WriteMarkdown renders the report as a pull-request comment: a heading with
 // the totals, a summary table with one row per environment, then, per
 // environment with findings, a collapsible section with a table of its
-// findings. The output stays under opts.MaxMarkdownBytes (default 65,536,
+// findings. A run that could not validate an environment (a KF-RUN-* finding) is "❌ failed"
+// and the table marks the environment "not validated". The output stays under opts.MaxMarkdownBytes (default 65,536,
 // GitHub's comment limit): findings that do not fit are left out and a
 // notice says how many. Table cells escape |, <, >, &, backticks and
 // backslashes, and turn newlines into <br>, so no message can break the table
