@@ -101,7 +101,7 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 		return err
 	}
 	engine, err := opts.policy.load(ctx, run.Project(), wd)
-	if isPolicyLoadFailure(err) {
+	if isPolicyLoadFailure(err) && len(run.Envs()) > 0 {
 		// No environment can be validated: the report says so for each of them.
 		rep := report.Report{Tool: "kforge", Version: Version, Environments: pipeline.PolicyLoadResults(run.Envs(), err)}
 		return writeFailedReport(streams, wd, opts, rep, err)
