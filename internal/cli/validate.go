@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/policy"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/report"
 )
@@ -49,8 +50,14 @@ gives a pull-request pipeline every check with one render per environment.
 --manifests validates already-rendered YAML from any source (helm template, kustomize build) with
 --env-name and --tier as the environment's context.
 
+An environment that cannot be validated — it does not render, a limit stops it, a policy does
+not compile or fails at run time — is a run failure (KF-RUN-001..004) in every report format,
+located at the Jsonnet or policy line, and the report is printed all the same. The same error in
+several environments (a shared library) is reported once, with the list of environments.
+
 Exit codes: 0 clean (warnings allowed unless --fail-on warning), 1 findings, 2 invalid input or a
-policy that does not compile.`,
+run failure (an environment that does not render, a policy that does not compile or fails, a
+limit).`,
 		Example: `  kforge validate --all
   kforge validate prod -o github --report sarif=kforge.sarif
   kforge validate --all -o markdown > comment.md
@@ -94,6 +101,11 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 		return err
 	}
 	engine, err := opts.policy.load(ctx, run.Project(), wd)
+	if isPolicyLoadFailure(err) && len(run.Envs()) > 0 {
+		// No environment can be validated: the report says so for each of them.
+		rep := report.Report{Tool: "kforge", Version: Version, Environments: pipeline.PolicyLoadResults(run.Envs(), err)}
+		return writeFailedReport(streams, wd, opts, rep, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -105,16 +117,32 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	rep := report.Report{Tool: "kforge", Version: kforgeVersion(), Rules: pipeline.Rules(engine, schemas != nil, opts.golden)}
 	rep.Environments, err = run.Validate(ctx, pipeline.ValidateOptions{Policies: engine, Schemas: schemas, Golden: opts.golden})
 	if err != nil {
-		// The environments that could not be validated make the run invalid; the report of the
-		// others is still printed so one broken environment does not hide the rest.
+		// The environments that could not be validated are in the report as run failures (and
+		// make the run invalid); the others are reported as usual, so one broken environment
+		// does not hide the rest.
 		if len(rep.Environments) > 0 {
-			if werr := opts.report.write(streams, wd, rep); werr != nil && ExitCode(werr) != ExitFindings {
-				err = errors.Join(err, werr)
-			}
+			return writeFailedReport(streams, wd, opts, rep, err)
 		}
 		return err
 	}
 	return opts.report.write(streams, wd, rep)
+}
+
+// isPolicyLoadFailure reports whether err is a policy that failed to load or compile, which the
+// report shows as a run failure (KF-RUN-002), rather than a usage error such as no policies.
+func isPolicyLoadFailure(err error) bool {
+	kind := policy.KindOf(err)
+	return kind == policy.KindLoad || kind == policy.KindCompile
+}
+
+// writeFailedReport prints the report of a run that could not validate everything and returns
+// err, the run's error (exit 2), joined with any error writing the report.
+func writeFailedReport(streams IOStreams, wd string, opts *validateOptions, rep report.Report, err error) error {
+	rep.Rules = append(rep.Rules, pipeline.RunRulesUsed(rep.Environments)...)
+	if werr := opts.report.write(streams, wd, rep); werr != nil && ExitCode(werr) != ExitFindings {
+		err = errors.Join(err, werr)
+	}
+	return err
 }
 
 func runValidateManifests(ctx context.Context, streams IOStreams, opts *validateOptions) error {
@@ -141,7 +169,13 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 	if err != nil {
 		return err
 	}
+	input := pipeline.Manifests{Manifests: ms, Files: files, Source: opts.manifests, EnvName: opts.envName, Tier: opts.tier}
 	engine, err := opts.policy.load(ctx, proj, wd)
+	if isPolicyLoadFailure(err) {
+		rep := report.Report{Tool: "kforge", Version: Version,
+			Environments: []report.EnvironmentResult{pipeline.ManifestsPolicyLoadResult(input, err)}}
+		return writeFailedReport(streams, wd, opts, rep, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -149,13 +183,14 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 	if err != nil {
 		return err
 	}
-	res, err := pipeline.ValidateManifests(ctx, pipeline.Manifests{
-		Manifests: ms, Files: files, Source: opts.manifests, EnvName: opts.envName, Tier: opts.tier,
-	}, engine, schemas)
-	if err != nil {
-		return err
-	}
+	res, err := pipeline.ValidateManifests(ctx, input, engine, schemas)
 	rep := report.Report{Tool: "kforge", Version: kforgeVersion(), Rules: pipeline.Rules(engine, schemas != nil, false)}
 	rep.Environments = []report.EnvironmentResult{res}
+	if err != nil {
+		if res.Name != "" {
+			return writeFailedReport(streams, wd, opts, rep, err)
+		}
+		return err
+	}
 	return opts.report.write(streams, wd, rep)
 }

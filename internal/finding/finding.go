@@ -37,6 +37,10 @@ type Finding struct {
 	// ("spec.http[0].route[1].weight"); empty when the finding names no field. The pipeline
 	// turns it into Line and Column in the resource's golden file.
 	FieldPath string `json:"fieldPath,omitempty"`
+	// Environments are the environments an outcome affects when one finding stands for the
+	// same outcome in several of them (an evaluation error in a shared library, a policy that
+	// does not compile), sorted; empty when it is about Environment alone.
+	Environments []string `json:"environments,omitempty"`
 }
 
 // Location is where the finding points: File, Line and Column.
@@ -46,7 +50,8 @@ func (f Finding) Location() Location {
 
 // Equal reports whether a and b are the same finding, field for field.
 func Equal(a, b Finding) bool {
-	return Compare(a, b) == 0 && a.Severity == b.Severity && a.Title == b.Title && slices.Equal(a.Related, b.Related)
+	return Compare(a, b) == 0 && a.Severity == b.Severity && a.Title == b.Title && slices.Equal(a.Related, b.Related) &&
+		slices.Equal(a.Environments, b.Environments)
 }
 
 // Compare is the order reports list findings in: by severity (most severe

@@ -114,8 +114,19 @@ type Manifests struct {
 }
 
 // ValidateManifests checks ms against the schemas (nil: none) and the policies, as Validate does
-// for a rendered environment.
+// for a rendered environment. When they cannot be checked (a policy fails at run time), the
+// result has status error and the run failure (KF-RUN-*) as its finding, and err says why.
 func ValidateManifests(ctx context.Context, ms Manifests, policies *policy.Engine, schemas *schema.Validator) (report.EnvironmentResult, error) {
+	res, err := validateManifests(ctx, ms, policies, schemas)
+	if err != nil && stopsOneEnvironment(err) {
+		f := failureFinding(ms.EnvName, ms.Source, err)
+		res = report.EnvironmentResult{Name: ms.EnvName, Tier: ms.Tier, Entrypoint: ms.Source,
+			Status: report.StatusError, Findings: []finding.Finding{f}}
+	}
+	return res, err
+}
+
+func validateManifests(ctx context.Context, ms Manifests, policies *policy.Engine, schemas *schema.Validator) (report.EnvironmentResult, error) {
 	in := policy.Input{
 		Environment: policy.EnvInfo{Name: ms.EnvName, Tier: ms.Tier},
 		Resources:   Objects(ms.Manifests),

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
@@ -128,7 +127,8 @@ func (r *Run) Affected() (sel affected.Selection, total int, ok bool) {
 
 // each runs work for every selected environment through Each, with the run's workers and
 // progress, and hands each result to emit in order. failed joins the errors of work, after
-// every environment ran; err is an error of emit or the context's, which stops the run.
+// every environment ran, the same error in several environments once with their list
+// ([EnvironmentsError]); err is an error of emit or the context's, which stops the run.
 func each[T any](ctx context.Context, r *Run,
 	work func(context.Context, environment.Environment) (T, error),
 	emit func(environment.Environment, T) error,
@@ -138,7 +138,7 @@ func each[T any](ctx context.Context, r *Run,
 		p = r.progress(len(r.envs))
 	}
 	defer p.Finish()
-	var errs []error
+	var fails []envFailure
 	err = Each(ctx, r.parallel, r.envs,
 		func(ctx context.Context, env environment.Environment) (T, error) {
 			p.Start(env)
@@ -147,7 +147,7 @@ func each[T any](ctx context.Context, r *Run,
 		},
 		func(env environment.Environment, v T, err error) error {
 			if err != nil {
-				errs = append(errs, err)
+				fails = append(fails, envFailure{env: env, err: err})
 				return nil
 			}
 			return emit(env, v)
@@ -155,5 +155,5 @@ func each[T any](ctx context.Context, r *Run,
 	if err != nil {
 		return nil, err
 	}
-	return errors.Join(errs...), nil
+	return joinFailures(fails), nil
 }

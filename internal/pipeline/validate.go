@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 
@@ -66,8 +67,10 @@ type ValidateOptions struct {
 
 // Validate renders every selected environment and checks it against the schemas and the
 // policies (and with opts.Golden its golden directory), in one pass. It returns a result per
-// environment that could be validated, in order; the environments that could not be make err
-// the join of their errors, and the results of the others are returned with it so that one
+// environment, in order. An environment that could not be validated (it did not render, a
+// limit stopped it, a policy failed on it) has status error and a run failure (KF-RUN-*) as its
+// finding, and makes err the join of the errors, each distinct error once with the
+// environments it stopped ([EnvironmentsError]); the results are returned with it so that one
 // broken environment does not hide the rest. Any other error returns no result.
 func (r *Run) Validate(ctx context.Context, opts ValidateOptions) ([]report.EnvironmentResult, error) {
 	if opts.Golden {
@@ -75,17 +78,39 @@ func (r *Run) Validate(ctx context.Context, opts ValidateOptions) ([]report.Envi
 			return nil, err
 		}
 	}
-	var results []report.EnvironmentResult
+	type outcome struct {
+		res report.EnvironmentResult
+		err error
+	}
+	var outcomes []outcome
+	var fails []envFailure
 	failed, err := each(ctx, r,
-		func(ctx context.Context, env environment.Environment) (report.EnvironmentResult, error) {
-			return r.validateEnvironment(ctx, env, opts)
+		func(ctx context.Context, env environment.Environment) (outcome, error) {
+			res, err := r.validateEnvironment(ctx, env, opts)
+			if err != nil && !stopsOneEnvironment(err) {
+				return outcome{}, err
+			}
+			return outcome{res: res, err: err}, nil
 		},
-		func(_ environment.Environment, res report.EnvironmentResult) error {
-			results = append(results, res)
+		func(env environment.Environment, o outcome) error {
+			if o.err != nil {
+				fails = append(fails, envFailure{env: env, err: o.err})
+				o.res.Name = env.Name
+			}
+			outcomes = append(outcomes, o)
 			return nil
 		})
 	if err != nil {
 		return nil, err
+	}
+	failedResults, runErr := failureResults(fails)
+	failed = errors.Join(failed, runErr)
+	results := make([]report.EnvironmentResult, 0, len(outcomes))
+	for _, o := range outcomes {
+		if o.err != nil {
+			o.res = failedResults[o.res.Name]
+		}
+		results = append(results, o.res)
 	}
 	if opts.Golden && r.all {
 		stale, err := r.StaleGoldenDirs()

@@ -114,7 +114,7 @@ func githubCommand(severity finding.Severity) string {
 
 // githubMessage is "environment: resource: message".
 func githubMessage(f finding.Finding) string {
-	s := f.Environment + ": "
+	s := environmentsText(f) + ": "
 	if res := f.Resource.String(); res != "" {
 		s += res + ": "
 	}

@@ -25,6 +25,7 @@ func annotationOrder(r Report) []finding.Finding {
 			finding.CompareSeverity(a.Severity, b.Severity),
 			cmp.Compare(annotationClass(a.RuleID), annotationClass(b.RuleID)),
 			cmp.Compare(a.File, b.File),
+			cmp.Compare(causeRank(a), causeRank(b)),
 			cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Column, b.Column),
 		)
@@ -69,4 +70,13 @@ func splitAnnotations(fs []finding.Finding, limit int) (annotated, rest []findin
 		annotated = append(annotated, f)
 	}
 	return annotated, rest
+}
+
+// causeRank puts schema findings (0) before the other findings (1) on the same file: a schema
+// violation is the root cause of the policy findings it sets off.
+func causeRank(f finding.Finding) int {
+	if isSchema(f) {
+		return 0
+	}
+	return 1
 }

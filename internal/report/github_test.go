@@ -48,7 +48,7 @@ func TestGitHubAnnotationOrder(t *testing.T) {
 	if !strings.Contains(buf.String(), "\n::warning file=golden/prod/w.yaml,title=KF-GOLDEN-001::environments/prod: a warning\n") {
 		t.Error("the warning is not annotated: errors must not use up the warnings' budget")
 	}
-	wantEnd := "kforge: 1 environment, 20 resources: 14 errors, 1 warning\n" +
+	wantEnd := "kforge: 1 environment (1 not validated), 20 resources: 14 errors, 1 warning\n" +
 		"::notice::kforge: 4 findings not annotated (GitHub shows 10 annotations of each kind per step): the job log lists them; the full report is in kforge.sarif\n"
 	if !strings.HasSuffix(buf.String(), wantEnd) {
 		t.Errorf("output does not end with\n%s\ngot:\n%s", wantEnd, buf.String())

@@ -20,7 +20,7 @@ const JSONSchemaVersion = 1
 //	{
 //	  "schemaVersion": 1,
 //	  "tool": {"name": "kforge", "version": "v0.3.0"},
-//	  "summary": {"environments": 2, "resources": 215, "findings": 3,
+//	  "summary": {"environments": 2, "notValidated": 0, "resources": 215, "findings": 3,
 //	              "errors": 2, "warnings": 1, "infos": 0},
 //	  "environments": [
 //	    {
@@ -28,6 +28,7 @@ const JSONSchemaVersion = 1
 //	      "tier": "prod",
 //	      "entrypoint": "environments/prod/main.jsonnet",
 //	      "resources": 212,                       // manifests validated
+//	      "status": "failed",                     // passed | failed | error (not validated)
 //	      "summary": {"findings": 3, "errors": 2, "warnings": 1, "infos": 0},
 //	      "findings": [
 //	        {
@@ -38,7 +39,8 @@ const JSONSchemaVersion = 1
 //	          "resource": {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
 //	                       "namespace": "apps", "name": "order-service"},
 //	          "file": "golden/prod/apps/virtualservice-order-service.yaml",
-//	          "policy": "policies/canary/canary.rego"
+//	          "policy": "policies/canary/canary.rego",
+//	          "environments": ["environments/prod"] // all the environments it affects
 //	        }
 //	      ]
 //	    }
@@ -53,13 +55,13 @@ const JSONSchemaVersion = 1
 // "file" is where the resource comes from (its golden file, else the
 // environment's entrypoint); "policy" is the .rego file of the rule. All
 // paths are repository-relative with forward slashes.
-func WriteJSON(w io.Writer, r Report, _ Options) error {
+func WriteJSON(w io.Writer, r Report, opts Options) error {
 	r = r.normalized()
 	s := r.Summary()
 	doc := jsonReport{
 		SchemaVersion: JSONSchemaVersion,
 		Tool:          jsonTool{Name: r.Tool, Version: r.Version},
-		Summary:       jsonSummary{Environments: s.Environments, Resources: s.Resources, Findings: s.Total(), Counts: s.Counts},
+		Summary:       jsonSummary{Environments: s.Environments, NotValidated: s.NotValidated, Resources: s.Resources, Findings: s.Total(), Counts: s.Counts},
 		Environments:  make([]jsonEnvironment, 0, len(r.Environments)),
 		Rules:         append(make([]finding.Rule, 0, len(r.Rules)), r.Rules...),
 	}
@@ -70,18 +72,20 @@ func WriteJSON(w io.Writer, r Report, _ Options) error {
 			Tier:       e.Tier,
 			Entrypoint: e.Entrypoint,
 			Resources:  e.Resources,
+			Status:     e.status(opts.FailOnWarning),
 			Summary:    jsonEnvSummary{Findings: c.Total(), Counts: c},
 			Findings:   make([]jsonFinding, 0, len(e.Findings)),
 		}
 		for _, f := range e.Findings {
 			je.Findings = append(je.Findings, jsonFinding{
-				RuleID:   f.RuleID,
-				Severity: f.Severity,
-				Title:    f.Title,
-				Message:  f.Message,
-				Resource: jsonResource(f.Resource),
-				File:     f.File,
-				Policy:   f.Source,
+				RuleID:       f.RuleID,
+				Severity:     f.Severity,
+				Title:        f.Title,
+				Message:      f.Message,
+				Resource:     jsonResource(f.Resource),
+				File:         f.File,
+				Policy:       f.Source,
+				Environments: jsonEnvironments(f),
 			})
 		}
 		doc.Environments = append(doc.Environments, je)
@@ -110,6 +114,7 @@ type jsonTool struct {
 
 type jsonSummary struct {
 	Environments int `json:"environments"`
+	NotValidated int `json:"notValidated"`
 	Resources    int `json:"resources"`
 	Findings     int `json:"findings"`
 	Counts
@@ -125,18 +130,20 @@ type jsonEnvironment struct {
 	Tier       string         `json:"tier"`
 	Entrypoint string         `json:"entrypoint"`
 	Resources  int            `json:"resources"`
+	Status     string         `json:"status"`
 	Summary    jsonEnvSummary `json:"summary"`
 	Findings   []jsonFinding  `json:"findings"`
 }
 
 type jsonFinding struct {
-	RuleID   string           `json:"ruleId"`
-	Severity finding.Severity `json:"severity"`
-	Title    string           `json:"title"`
-	Message  string           `json:"message"`
-	Resource jsonResource     `json:"resource"`
-	File     string           `json:"file"`
-	Policy   string           `json:"policy"`
+	RuleID       string           `json:"ruleId"`
+	Severity     finding.Severity `json:"severity"`
+	Title        string           `json:"title"`
+	Message      string           `json:"message"`
+	Resource     jsonResource     `json:"resource"`
+	File         string           `json:"file"`
+	Policy       string           `json:"policy"`
+	Environments []string         `json:"environments"`
 }
 
 type jsonResource struct {

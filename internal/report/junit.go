@@ -14,7 +14,8 @@ import (
 // per environment and, in it, a testcase per rule and resource that has
 // findings ("KF-CANARY-003 VirtualService apps/order-service") plus one
 // passing testcase per catalogue rule with no finding in the environment.
-// Errors are failures; warnings and info are printed in system-out of a
+// An environment that could not be validated has a failing testcase per run failure
+// (KF-RUN-*) and its other rules are skipped. Errors are failures; warnings and info are printed in system-out of a
 // passing testcase, or are failures too with opts.FailOnWarning (warnings
 // only). No timestamps or durations are written, so output is reproducible.
 func WriteJUnit(w io.Writer, r Report, opts Options) error {
@@ -27,7 +28,7 @@ func WriteJUnit(w io.Writer, r Report, opts Options) error {
 		}
 		groups := map[string][]finding.Finding{}
 		var keys []junitKey
-		for _, f := range e.Findings {
+		for _, f := range e.all() {
 			k := junitKey{rule: f.RuleID, resource: f.Resource}
 			id := k.String()
 			if _, ok := groups[id]; !ok {
@@ -40,7 +41,7 @@ func WriteJUnit(w io.Writer, r Report, opts Options) error {
 			failing[k.rule] = true
 		}
 		for _, rule := range r.Rules {
-			if !failing[rule.ID] {
+			if !failing[rule.ID] && !IsRunFailure(finding.Finding{RuleID: rule.ID}) {
 				keys = append(keys, junitKey{rule: rule.ID})
 			}
 		}
@@ -48,6 +49,11 @@ func WriteJUnit(w io.Writer, r Report, opts Options) error {
 		for _, k := range keys {
 			tc := junitCase{ClassName: e.Name, Name: k.String()}
 			fs := groups[k.String()]
+			if len(fs) == 0 && e.notValidated() {
+				// A rule checked nothing in an environment that could not be validated.
+				tc.Skipped = &junitSkipped{Message: "environment not validated"}
+				suite.Skipped++
+			}
 			var failure, notes []string
 			for _, f := range fs {
 				text := junitText(f)
@@ -109,7 +115,10 @@ func junitText(f finding.Finding) string {
 	}
 	lines = append(lines, f.Message)
 	if f.File != "" {
-		lines = append(lines, "file: "+f.File)
+		lines = append(lines, "file: "+f.Location().String())
+	}
+	if len(f.Environments) > 1 {
+		lines = append(lines, "environments: "+environmentsText(f))
 	}
 	if f.Source != "" {
 		lines = append(lines, "policy: "+f.Source)
@@ -148,6 +157,7 @@ type junitCase struct {
 	ClassName string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
 
@@ -155,4 +165,8 @@ type junitFailure struct {
 	Type    string `xml:"type,attr"`
 	Message string `xml:"message,attr"`
 	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }

@@ -19,7 +19,8 @@ const markdownReserve = 512
 // WriteMarkdown renders the report as a pull-request comment: a heading with
 // the totals, a summary table with one row per environment, then, per
 // environment with findings, a collapsible section with a table of its
-// findings. The output stays under opts.MaxMarkdownBytes (default 65,536,
+// findings. A run that could not validate an environment (a KF-RUN-* finding) is "❌ failed"
+// and the table marks the environment "not validated". The output stays under opts.MaxMarkdownBytes (default 65,536,
 // GitHub's comment limit): findings that do not fit are left out and a
 // notice says how many. Table cells escape |, <, >, &, backticks and
 // backslashes, and turn newlines into <br>, so no message can break the table
@@ -35,7 +36,7 @@ func WriteMarkdown(w io.Writer, r Report, opts Options) error {
 
 	status := "✅ passed"
 	switch {
-	case s.Errors > 0:
+	case s.Errors > 0 || r.Failed() || (opts.FailOnWarning && s.Warnings > 0):
 		status = "❌ failed"
 	case s.Warnings > 0:
 		status = "⚠️ passed with warnings"
@@ -47,7 +48,7 @@ func WriteMarkdown(w io.Writer, r Report, opts Options) error {
 	}
 	for _, e := range r.Environments {
 		c := e.Counts()
-		m.line(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |", mdCell(e.Name), mdCell(e.Tier), e.Resources, c.Errors, c.Warnings, c.Infos), "")
+		m.line(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |", mdCell(e.Name)+mdNotValidated(e), mdCell(e.Tier), e.Resources, c.Errors, c.Warnings, c.Infos), "")
 	}
 
 	const closing = "\n</details>\n"
@@ -66,7 +67,10 @@ func WriteMarkdown(w io.Writer, r Report, opts Options) error {
 				msg = "**" + mdCell(f.Title) + "**: " + msg
 			}
 			if f.File != "" {
-				msg += "<br>" + mdCell(f.File)
+				msg += "<br>" + mdCell(f.Location().String())
+			}
+			if len(f.Environments) > 1 {
+				msg += "<br>Environments: " + mdCell(environmentsText(f))
 			}
 			for _, n := range relatedNotes(f) {
 				msg += "<br>" + mdCell(n)

@@ -40,8 +40,14 @@ type EnvironmentResult struct {
 	Entrypoint string
 	// Resources is the number of manifests validated.
 	Resources int
-	// Findings are the environment's findings: policies, schemas, golden drift.
+	// Findings are the environment's findings: policies, schemas, golden drift, and the run
+	// failures (KF-RUN-*) that kept it from being validated.
 	Findings []finding.Finding
+	// Status is StatusPassed, StatusFailed or StatusError; empty derives it from Findings.
+	Status string
+	// shared are findings of this environment that an earlier environment of the report holds
+	// too (one outcome with several Environments): counted here, printed there.
+	shared []finding.Finding
 }
 
 // Counts tallies findings by severity.
@@ -75,23 +81,30 @@ func (c *Counts) addAll(fs []finding.Finding) {
 // Counts tallies the environment's findings.
 func (e EnvironmentResult) Counts() Counts {
 	var c Counts
-	c.addAll(e.Findings)
+	c.addAll(e.all())
 	return c
 }
 
 // Summary totals a report.
 type Summary struct {
 	Environments int
+	// NotValidated is the number of environments that could not be validated (status error).
+	NotValidated int
 	Resources    int
 	Counts
 }
 
-// Summary totals the report's environments, resources and findings.
+// Summary totals the report's environments, resources and findings; a finding several
+// environments share counts once.
 func (r Report) Summary() Summary {
+	r = r.normalized()
 	s := Summary{Environments: len(r.Environments)}
 	for _, e := range r.Environments {
 		s.Resources += e.Resources
 		s.addAll(e.Findings)
+		if e.notValidated() {
+			s.NotValidated++
+		}
 	}
 	return s
 }
@@ -171,11 +184,15 @@ func (r Report) normalized() Report {
 		e.Findings = slices.Clone(e.Findings)
 		for j := range e.Findings {
 			f := &e.Findings[j]
-			if f.File == "" {
+			if f.File == "" && len(f.Environments) <= 1 {
 				f.File = e.Entrypoint
 			}
 			if f.Environment == "" {
 				f.Environment = e.Name
+			}
+			if len(f.Environments) > 1 {
+				f.Environments = slices.Clone(f.Environments)
+				slices.Sort(f.Environments)
 			}
 			if !known[f.RuleID] {
 				known[f.RuleID] = true
@@ -183,9 +200,11 @@ func (r Report) normalized() Report {
 			}
 		}
 		finding.Sort(e.Findings)
+		e.Findings = rootCausesFirst(e.Findings)
 		out.Environments[i] = e
 	}
 	slices.SortStableFunc(out.Environments, func(a, b EnvironmentResult) int { return cmp.Compare(a.Name, b.Name) })
+	dedupeShared(out.Environments)
 	slices.SortStableFunc(out.Rules, func(a, b finding.Rule) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
@@ -216,9 +235,18 @@ func countsText(c Counts) string {
 	return strings.Join(parts, ", ")
 }
 
-// summaryText renders "2 environments, 215 resources: 2 errors, 1 warning".
+// summaryText renders "2 environments, 215 resources: 2 errors, 1 warning", or
+// "3 environments (1 not validated), ..." when some could not be validated.
 func summaryText(s Summary) string {
-	return fmt.Sprintf("%s, %s: %s", plural(s.Environments, "environment"), plural(s.Resources, "resource"), countsText(s.Counts))
+	envs := plural(s.Environments, "environment")
+	if s.NotValidated > 0 {
+		envs += fmt.Sprintf(" (%d not validated)", s.NotValidated)
+	}
+	counts := countsText(s.Counts)
+	if s.NotValidated > 0 && s.Total() == 0 {
+		counts = "run failed"
+	}
+	return fmt.Sprintf("%s, %s: %s", envs, plural(s.Resources, "resource"), counts)
 }
 
 // subject names what a finding is about: the resource, or the environment.

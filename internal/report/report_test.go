@@ -84,6 +84,33 @@ func hostileReport() Report {
 	}
 }
 
+// failedReport has run failures: a Jsonnet error in a library that two environments share
+// (one finding with both environments, listed under each of them), a policy that failed at
+// run time in a third, and a schema finding printed before the policy finding it sets off.
+func failedReport() Report {
+	lib := finding.Finding{RuleID: "KF-RUN-001", Severity: "error", Title: "Environment renders",
+		Message: "replicas must be a number", File: "lib/app.libsonnet", Line: 3, Column: 5,
+		Environments: []string{"environments/prod", "environments/dev"}}
+	dev, prod := lib, lib
+	dev.Environment, prod.Environment = "environments/dev", "environments/prod"
+	deploy := finding.ResourceRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "apps", Name: "web"}
+	return Report{
+		Tool: "kforge", Version: "v0.1.0",
+		Environments: []EnvironmentResult{
+			{Name: "environments/prod", Tier: "prod", Entrypoint: "environments/prod/main.jsonnet", Status: StatusError, Findings: []finding.Finding{prod}},
+			{Name: "environments/dev", Tier: "dev", Entrypoint: "environments/dev/main.jsonnet", Status: StatusError, Findings: []finding.Finding{dev}},
+			{Name: "environments/staging", Tier: "staging", Entrypoint: "environments/staging/main.jsonnet", Status: StatusError, Findings: []finding.Finding{
+				{RuleID: "KF-RUN-003", Severity: "error", Title: "Policies evaluate", Message: "eval_conflict_error: rule data.kforge.x.kind produced conflicting values",
+					Environment: "environments/staging", File: "policies/x/x.rego", Line: 5, Column: 1, Source: "policies/x/x.rego"},
+			}},
+			{Name: "environments/qa", Tier: "dev", Entrypoint: "environments/qa/main.jsonnet", Resources: 2, Findings: []finding.Finding{
+				{RuleID: "KF-CANARY-003", Severity: "error", Message: "replicas exceed the cap", Environment: "environments/qa", Resource: deploy, File: "golden/qa/apps/deployment-web.yaml"},
+				{RuleID: "KF-SCHEMA-002", Severity: "error", Message: "spec.replicas: expected integer, got string", Environment: "environments/qa", Resource: deploy, File: "golden/qa/apps/deployment-web.yaml", Line: 9, Column: 13},
+			}},
+		},
+	}
+}
+
 func emptyReport() Report {
 	return Report{Tool: "kforge", Version: "v0.1.0"}
 }
@@ -96,6 +123,7 @@ func TestWriters(t *testing.T) {
 		{"sample", sampleReport()},
 		{"hostile", hostileReport()},
 		{"empty", emptyReport()},
+		{"failed", failedReport()},
 	}
 	formats := []struct {
 		format string

@@ -29,6 +29,10 @@ const sarifFingerprintKey = "kforgeFinding/v1"
 //     fingerprint: a SHA-256 of rule id, environment and resource, so a
 //     finding keeps its identity while its message or file changes.
 //
+// When an environment could not be validated (a KF-RUN-* finding), the run has an invocation
+// with executionSuccessful false and a toolExecutionNotification per run failure, so a
+// consumer does not take the missing results of that environment for fixed alerts.
+//
 // The document ends with a newline, like every format.
 func WriteSARIF(w io.Writer, r Report, opts Options) error {
 	r = r.normalized().withPathPrefix(opts.PathPrefix)
@@ -80,6 +84,9 @@ func WriteSARIF(w io.Writer, r Report, opts Options) error {
 			}
 		}
 	}
+	if inv := sarifInvocation(r); inv != nil {
+		run.AddInvocation(inv)
+	}
 	log := sarif.NewReport()
 	log.AddRun(run)
 	if err := log.PrettyWrite(w); err != nil {
@@ -118,6 +125,10 @@ func fingerprint(f finding.Finding) string {
 	parts := []string{f.RuleID, f.Environment, f.Resource.APIVersion, f.Resource.Kind, f.Resource.Namespace, f.Resource.Name}
 	if f.Resource.IsZero() {
 		parts = append(parts, f.File)
+	}
+	if IsRunFailure(f) {
+		// Two errors of one broken policy file are two alerts.
+		parts = append(parts, f.Location().String(), f.Message)
 	}
 	h := sha256.New()
 	for _, s := range parts {

@@ -47,11 +47,11 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 		if e.Tier != "" {
 			header += " (" + termtext.Sanitize(e.Tier) + ")"
 		}
-		status := countsText(c)
-		if c.Total() == 0 {
+		status := envCountsText(e)
+		if c.Total() == 0 && !e.notValidated() {
 			status = paint(ansiGreen, status)
 		}
-		fmt.Fprintf(bw, "%s: %s, %s\n", paint(ansiBold, header), plural(e.Resources, "resource"), status)
+		fmt.Fprintf(bw, "%s: %s, %s\n", paint(ansiBold, header), resourcesText(e), status)
 		for _, f := range e.Findings {
 			sev := fmt.Sprintf("%-7s", f.Severity)
 			fmt.Fprintf(bw, "  %s  %s  %s\n", paint(severityColor(f.Severity), sev), termtext.Sanitize(f.RuleID), termtext.Sanitize(subject(f)))
@@ -63,7 +63,10 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 				fmt.Fprintf(bw, "           %s\n", line)
 			}
 			if f.File != "" {
-				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "at "+termtext.Sanitize(f.File)))
+				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "at "+termtext.Sanitize(f.Location().String())))
+			}
+			if len(f.Environments) > 1 {
+				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, "in "+termtext.Sanitize(environmentsText(f))))
 			}
 			for _, n := range relatedNotes(f) {
 				fmt.Fprintf(bw, "           %s\n", paint(ansiDim, termtext.Sanitize(n)))
@@ -73,7 +76,7 @@ func WriteText(w io.Writer, r Report, opts Options) error {
 	s := r.Summary()
 	line := summaryText(s)
 	switch {
-	case s.Errors > 0:
+	case s.Errors > 0 || s.NotValidated > 0:
 		line = paint(ansiRed, line)
 	case s.Warnings > 0:
 		line = paint(ansiYellow, line)
