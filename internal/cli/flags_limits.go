@@ -2,9 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -58,47 +56,23 @@ func (f *limitFlags) apply(l *project.Limits) error {
 	case f.parseYAMLMaxNodes < 0:
 		return usageErrorf("--parse-yaml-max-nodes must not be negative, got %d", f.parseYAMLMaxNodes)
 	}
-	if f.evalTimeout > 0 {
-		l.EvalTimeout = f.evalTimeout
-	}
-	if f.policyTimeout > 0 {
-		l.PolicyTimeout = f.policyTimeout
-	}
-	if f.maxOutputBytes > 0 {
-		l.MaxOutputBytes = int64(f.maxOutputBytes)
-	}
-	if f.maxMemory > 0 {
-		l.MaxMemory = int64(f.maxMemory)
-	}
-	if f.parseYAMLMaxBytes > 0 {
-		l.ParseYAMLMaxBytes = int64(f.parseYAMLMaxBytes)
-	}
-	if f.parseYAMLMaxNodes > 0 {
-		l.ParseYAMLMaxNodes = int64(f.parseYAMLMaxNodes)
-	}
+	*l = l.Override(project.Limits{EvalTimeout: f.evalTimeout, PolicyTimeout: f.policyTimeout,
+		MaxOutputBytes: int64(f.maxOutputBytes), MaxMemory: int64(f.maxMemory),
+		ParseYAMLMaxBytes: int64(f.parseYAMLMaxBytes), ParseYAMLMaxNodes: int64(f.parseYAMLMaxNodes)})
 	return nil
 }
 
 // evaluator returns the evaluator enforcing l: a pool of up to parallel kforge worker processes
-// (0: one per core), or with --isolate=false the in-process evaluator, which cannot stop an
-// evaluation and does not bound memory.
+// (0: one per core), or with --isolate=false the in-process evaluator.
 func (f *limitFlags) evaluator(streams IOStreams, l project.Limits, parallel int) (jsonnet.Evaluator, error) {
-	limits := isolate.Limits{EvalTimeout: l.EvalTimeout, MaxOutputBytes: l.MaxOutputBytes, MaxMemory: l.MaxMemory}
-	if f.inProcess {
-		return isolate.Local{Limits: limits, Eval: jsonnet.NewInProcess()}, nil
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("find the kforge executable to run evaluation workers (or pass --isolate=false): %w", err)
-	}
 	// Args[0] is "kforge" whatever the executable is called: tests dispatch on it.
-	return isolate.NewPool(isolate.Config{
-		Executable: exe,
-		Args:       []string{"kforge", workerCommand},
-		Env:        isolate.WorkerEnv(streams.environ()),
-		Size:       parallel,
-		Limits:     limits,
-	}), nil
+	return isolate.New(isolate.Config{
+		Args:      []string{"kforge", workerCommand},
+		Env:       isolate.WorkerEnv(streams.environ()),
+		Size:      parallel,
+		Limits:    isolate.Limits{EvalTimeout: l.EvalTimeout, MaxOutputBytes: l.MaxOutputBytes, MaxMemory: l.MaxMemory},
+		InProcess: f.inProcess,
+	})
 }
 
 // isolateValue is the --isolate flag, stored inverted so the zero limitFlags isolates.
@@ -127,15 +101,6 @@ func (v isolateValue) Type() string { return "bool" }
 // byteSize is a flag holding a number of bytes: 1048576, 64Ki, 64KiB, 512Mi, 2Gi, 1G (10^9).
 type byteSize int64
 
-// byteUnits maps size suffixes to their multipliers.
-var byteUnits = []struct {
-	suffix string
-	mult   int64
-}{
-	{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"Ti", 1 << 40},
-	{"K", 1e3}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12},
-}
-
 func (b *byteSize) String() string {
 	if *b == 0 {
 		return ""
@@ -143,9 +108,9 @@ func (b *byteSize) String() string {
 	return strconv.FormatInt(int64(*b), 10)
 }
 
-// Set parses s with parseByteSize (pflag.Value), so the flag accepts units such as 64Mi or 1G.
+// Set parses s with project.ParseByteSize (pflag.Value), so the flag accepts units such as 64Mi or 1G.
 func (b *byteSize) Set(s string) error {
-	n, err := parseByteSize(s)
+	n, err := project.ParseByteSize(s)
 	if err != nil {
 		return err
 	}
@@ -155,26 +120,3 @@ func (b *byteSize) Set(s string) error {
 
 // Type names the flag's value type in help output (pflag.Value).
 func (b *byteSize) Type() string { return "bytes" }
-
-// parseByteSize parses a byte count with an optional unit (and optional trailing B).
-func parseByteSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	if len(t) > 1 {
-		t = strings.TrimSuffix(t, "B")
-	}
-	mult := int64(1)
-	for _, u := range byteUnits {
-		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
-			t, mult = rest, u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a size such as 1048576, 64Mi or 2Gi", s)
-	}
-	if n > (1<<63-1)/mult {
-		return 0, fmt.Errorf("%q is too large", s)
-	}
-	return n * mult, nil
-}

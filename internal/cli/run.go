@@ -77,7 +77,7 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 			PoliciesMatter: sel.policiesMatter, GoldenMatters: sel.goldenMatters,
 		},
 		Parallel: sel.parallel,
-		Progress: func(total int) pipeline.Progress { return newProgress(streams.ErrOut, total) },
+		Progress: pipeline.TerminalProgress(streams.ErrOut),
 		Warn: func(msg string) {
 			// A warning has no error path: if stderr cannot take it, nothing else can either.
 			_, _ = fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(msg))

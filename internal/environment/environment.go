@@ -129,6 +129,20 @@ func (e Environment) TkEnvJSON() []byte {
 	return out
 }
 
+// ListJSON encodes envs the way `tk env list --json` prints them: an indented array of the
+// environment objects, each as TkEnvJSON's "env" holds it.
+func ListJSON(envs []Environment) ([]byte, error) {
+	specs := make([]Spec, len(envs))
+	for i, e := range envs {
+		specs[i] = e.Spec
+	}
+	out, err := json.MarshalIndent(specs, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode environments: %w", err)
+	}
+	return out, nil
+}
+
 // DefaultLabelFields are the fields whose values make up the
 // tanka.dev/environment label when spec.tankaEnvLabelFromFields is empty.
 func DefaultLabelFields() []string {

@@ -44,6 +44,39 @@ func TestTkEnvJSON(t *testing.T) {
 	}
 }
 
+func TestListJSON(t *testing.T) {
+	p := openRepo(t, "repo")
+	envs, err := List(p, ".", fileEval(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ListJSON(envs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each element is the "env" of the environment's TkEnvJSON, indented as a whole.
+	objects := make([]json.RawMessage, len(envs))
+	for i, e := range envs {
+		var tk struct {
+			Env json.RawMessage `json:"env"`
+		}
+		if err := json.Unmarshal(e.TkEnvJSON(), &tk); err != nil {
+			t.Fatal(err)
+		}
+		objects[i] = tk.Env
+	}
+	want, err := json.MarshalIndent(objects, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("ListJSON =\n%s\nwant\n%s", got, want)
+	}
+	if empty, err := ListJSON(nil); err != nil || string(empty) != "[]" {
+		t.Errorf("ListJSON(nil) = %s, %v; want []", empty, err)
+	}
+}
+
 func TestEnvLabel(t *testing.T) {
 	tests := []struct {
 		name string

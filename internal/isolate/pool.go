@@ -44,6 +44,9 @@ type Config struct {
 	// IdleTimeout is how long an idle worker is kept for the next evaluation before it is
 	// stopped; 0 means DefaultIdleTimeout.
 	IdleTimeout time.Duration
+	// InProcess makes New return the in-process Local evaluator instead of a Pool
+	// (--isolate=false); the fields about worker processes are then unused.
+	InProcess bool
 }
 
 // Pool runs evaluations in worker processes under Limits. It implements jsonnet.Evaluator and

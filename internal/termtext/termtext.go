@@ -11,9 +11,12 @@ package termtext
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/term"
 )
 
 // IsControl reports whether r must not reach a terminal as is: a C0 control
@@ -110,4 +113,10 @@ func (u writer) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// IsTerminal reports whether w is a terminal, where progress displays and colours may be shown.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
