@@ -2,18 +2,16 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kforge/kforge/internal/environment"
-	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/pipeline"
-	"github.com/kforge/kforge/internal/termtext"
 )
 
 func newEnvCmd(streams IOStreams) *cobra.Command {
@@ -68,41 +66,26 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 		}
 		dir = rel
 	}
-	jopts := jsonnet.Options{Root: proj.Root, TraceOut: termtext.NewWriter(streams.ErrOut)}
-	if err := opts.eval.apply(&jopts, streams.lookupEnv, wd); err != nil {
-		return err
-	}
 	// Inline entrypoints are evaluated under kforge.yaml's limits, in worker processes.
-	var limits limitFlags
-	evaluator, err := limits.evaluator(streams, proj.Config.Limits, 0)
+	ropts, err := rendererOptions(streams, proj, wd, selectFlags{}, opts.eval)
 	if err != nil {
 		return err
 	}
-	envs, err := pipeline.NewRenderer(pipeline.Options{Project: proj, Jsonnet: jopts, Evaluator: evaluator}).Environments(ctx, dir)
+	envs, err := pipeline.NewRenderer(ropts).Environments(ctx, dir)
 	if err != nil {
 		return err
 	}
 	for _, e := range envs {
 		for _, w := range e.Warnings {
-			if _, err := fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(w)); err != nil {
+			if err := streams.warn(w); err != nil {
 				return err
 			}
 		}
 	}
 	if opts.json {
-		objects := make([]json.RawMessage, 0, len(envs))
-		for _, e := range envs {
-			var tk struct {
-				Env json.RawMessage `json:"env"`
-			}
-			if err := json.Unmarshal(e.TkEnvJSON(), &tk); err != nil {
-				return fmt.Errorf("encode environment %s: %w", e.Name, err)
-			}
-			objects = append(objects, tk.Env)
-		}
-		out, err := json.MarshalIndent(objects, "", "  ")
+		out, err := environment.ListJSON(envs)
 		if err != nil {
-			return fmt.Errorf("encode environments: %w", err)
+			return err
 		}
 		_, err = fmt.Fprintf(streams.Out, "%s\n", out)
 		return err
@@ -119,14 +102,9 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 
 // formatLabels prints labels as sorted key=value pairs.
 func formatLabels(labels map[string]string) string {
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	pairs := make([]string, len(keys))
-	for i, k := range keys {
-		pairs[i] = k + "=" + labels[k]
+	pairs := make([]string, 0, len(labels))
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		pairs = append(pairs, k+"="+labels[k])
 	}
 	return strings.Join(pairs, ",")
 }

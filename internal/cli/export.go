@@ -52,14 +52,7 @@ exported environments (it needs manifest.json from an earlier export).`,
   kforge export dist --all --layout golden`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch opts.layout {
-			case "tanka":
-				return runExport(cmd.Context(), streams, args[0], args[1:], opts)
-			case "golden":
-				return runExportGolden(cmd.Context(), streams, args[0], args[1:], opts)
-			default:
-				return usageErrorf("unknown --layout %q: use tanka or golden", opts.layout)
-			}
+			return runExport(cmd.Context(), streams, args[0], args[1:], opts)
 		},
 	}
 	opts.sel.addFlags(cmd.Flags())
@@ -74,13 +67,23 @@ exported environments (it needs manifest.json from an earlier export).`,
 	return cmd
 }
 
+// runExport writes the environments into dir: with the tanka layout through export.Options, with
+// the golden layout into <dir>/<slug> by the same atomic, lock-protected writer as `kforge golden
+// update`.
 func runExport(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
-	merge, err := export.ParseMergeStrategy(opts.merge)
-	if err != nil {
-		return usageErrorf("%w", err)
-	}
-	if opts.replace && merge != export.MergeNone {
-		return usageErrorf("--replace and --merge-strategy exclude each other")
+	var merge export.MergeStrategy
+	switch opts.layout {
+	case "tanka":
+		var err error
+		if merge, err = export.ParseMergeStrategy(opts.merge); err != nil {
+			return usageErrorf("%w", err)
+		}
+		if opts.replace && merge != export.MergeNone {
+			return usageErrorf("--replace and --merge-strategy exclude each other")
+		}
+	case "golden":
+	default:
+		return usageErrorf("unknown --layout %q: use tanka or golden", opts.layout)
 	}
 	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
@@ -89,6 +92,12 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	wd, err := streams.workDir()
 	if err != nil {
 		return err
+	}
+	if opts.layout == "golden" {
+		return run.ExportGolden(ctx, absPath(wd, dir), dir, func(env environment.Environment, c golden.Changes) error {
+			_, err := fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", path.Join(dir, env.Slug()), len(c.Added), len(c.Changed), len(c.Removed))
+			return err
+		})
 	}
 	// Export names its directory in messages as it is given: pass the user's relative path when
 	// it resolves against the process's directory, so that no message shows an absolute path.
@@ -114,21 +123,4 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	}
 	_, err = fmt.Fprintf(streams.ErrOut, "%s: %d written, %d unchanged, %d deleted\n", dir, len(res.Written), len(res.Unchanged), len(res.Deleted))
 	return err
-}
-
-// runExportGolden writes each environment into <dir>/<slug> with the golden layout and the same
-// atomic, lock-protected writer as `kforge golden update`.
-func runExportGolden(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
-	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
-	if err != nil {
-		return err
-	}
-	wd, err := streams.workDir()
-	if err != nil {
-		return err
-	}
-	return run.ExportGolden(ctx, absPath(wd, dir), dir, func(env environment.Environment, c golden.Changes) error {
-		_, err := fmt.Fprintf(streams.ErrOut, "%s: %d added, %d changed, %d removed\n", path.Join(dir, env.Slug()), len(c.Added), len(c.Changed), len(c.Removed))
-		return err
-	})
 }

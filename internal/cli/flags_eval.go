@@ -34,33 +34,28 @@ func (f *evalFlags) addFlags(fs *pflag.FlagSet) {
 // apply parses the flag values into opts, whose Root must be set. lookupEnv resolves bare -V/-A
 // names; workDir resolves relative file paths of the *-file flags, as Tanka does.
 func (f *evalFlags) apply(opts *jsonnet.Options, lookupEnv func(string) (string, bool), workDir string) error {
-	values := []struct {
+	vars := []struct {
 		kind  jsonnet.VarKind
 		specs []string
+		file  bool
 	}{
-		{jsonnet.VarExtStr, f.extStr}, {jsonnet.VarExtCode, f.extCode},
-		{jsonnet.VarTLAStr, f.tlaStr}, {jsonnet.VarTLACode, f.tlaCode},
+		{jsonnet.VarExtStr, f.extStr, false}, {jsonnet.VarExtCode, f.extCode, false},
+		{jsonnet.VarTLAStr, f.tlaStr, false}, {jsonnet.VarTLACode, f.tlaCode, false},
+		{jsonnet.VarExtStr, f.extStrFile, true}, {jsonnet.VarExtCode, f.extCodeFile, true},
+		{jsonnet.VarTLAStr, f.tlaStrFile, true}, {jsonnet.VarTLACode, f.tlaCodeFile, true},
 	}
-	for _, v := range values {
+	for _, v := range vars {
 		for _, spec := range v.specs {
-			if err := opts.ParseVar(v.kind, spec, lookupEnv); err != nil {
-				return usageErrorf("%w", err)
+			var err error
+			if !v.file {
+				err = opts.ParseVar(v.kind, spec, lookupEnv)
+			} else {
+				if name, file, ok := strings.Cut(spec, "="); ok && !filepath.IsAbs(file) {
+					spec = name + "=" + filepath.Join(workDir, file)
+				}
+				err = opts.ParseVarFile(v.kind, spec)
 			}
-		}
-	}
-	files := []struct {
-		kind  jsonnet.VarKind
-		specs []string
-	}{
-		{jsonnet.VarExtStr, f.extStrFile}, {jsonnet.VarExtCode, f.extCodeFile},
-		{jsonnet.VarTLAStr, f.tlaStrFile}, {jsonnet.VarTLACode, f.tlaCodeFile},
-	}
-	for _, v := range files {
-		for _, spec := range v.specs {
-			if name, file, ok := strings.Cut(spec, "="); ok && !filepath.IsAbs(file) {
-				spec = name + "=" + filepath.Join(workDir, file)
-			}
-			if err := opts.ParseVarFile(v.kind, spec); err != nil {
+			if err != nil {
 				return usageErrorf("%w", err)
 			}
 		}

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"context"
-	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kforge/kforge/internal/environment"
-	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/manifest"
 )
 
@@ -64,19 +61,5 @@ func runRender(ctx context.Context, streams IOStreams, args []string, opts *rend
 		}
 		return manifest.WriteJSON(streams.Out, all)
 	}
-	first := true
-	return run.RenderFiles(ctx, func(_ environment.Environment, files []golden.File) error {
-		for _, f := range files {
-			if !first {
-				if _, err := io.WriteString(streams.Out, "---\n"); err != nil {
-					return err
-				}
-			}
-			first = false
-			if _, err := streams.Out.Write(f.Content); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return run.WriteYAML(ctx, streams.Out)
 }

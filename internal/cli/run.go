@@ -51,22 +51,10 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	if err != nil {
 		return nil, err
 	}
-	opts := jsonnet.Options{Root: proj.Root, TraceOut: termtext.NewWriter(streams.ErrOut)}
-	if err := ev.apply(&opts, streams.lookupEnv, wd); err != nil {
-		return nil, err
-	}
-	filter, err := manifest.ParseTargets(sel.targets)
-	if err != nil {
-		return nil, usageErrorf("%w", err)
-	}
-	if err := sel.limits.apply(&proj.Config.Limits); err != nil {
-		return nil, err
-	}
-	evaluator, err := sel.limits.evaluator(streams, proj.Config.Limits, sel.parallel)
+	ropts, err := rendererOptions(streams, proj, wd, sel, ev)
 	if err != nil {
 		return nil, err
 	}
-	ropts := pipeline.Options{Project: proj, Jsonnet: opts, Targets: filter, Evaluator: evaluator}
 	ce := sel.cache.install(streams, &ropts, sel.targets)
 	run, err := pipeline.Open(ctx, pipeline.RunOptions{
 		Options: ropts,
@@ -78,10 +66,8 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 		},
 		Parallel: sel.parallel,
 		Progress: pipeline.TerminalProgress(streams.ErrOut),
-		Warn: func(msg string) {
-			// A warning has no error path: if stderr cannot take it, nothing else can either.
-			_, _ = fmt.Fprintf(streams.ErrOut, "Warning: %s\n", termtext.Sanitize(msg))
-		},
+		// A warning has no error path: if stderr cannot take it, nothing else can either.
+		Warn: func(msg string) { _ = streams.warn(msg) },
 	})
 	if err != nil {
 		return nil, err
@@ -92,6 +78,33 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 		}
 	}
 	return run, nil
+}
+
+// rendererOptions are the Renderer options the flags ask for: Jsonnet's variables, the target
+// filters, and the evaluator enforcing kforge.yaml's limits overridden by the limit flags.
+func rendererOptions(streams IOStreams, proj *project.Project, wd string, sel selectFlags, ev evalFlags) (pipeline.Options, error) {
+	opts := jsonnet.Options{Root: proj.Root, TraceOut: termtext.NewWriter(streams.ErrOut)}
+	if err := ev.apply(&opts, streams.lookupEnv, wd); err != nil {
+		return pipeline.Options{}, err
+	}
+	filter, err := manifest.ParseTargets(sel.targets)
+	if err != nil {
+		return pipeline.Options{}, usageErrorf("%w", err)
+	}
+	if err := sel.limits.apply(&proj.Config.Limits); err != nil {
+		return pipeline.Options{}, err
+	}
+	evaluator, err := sel.limits.evaluator(streams, proj.Config.Limits, sel.parallel)
+	if err != nil {
+		return pipeline.Options{}, err
+	}
+	return pipeline.Options{Project: proj, Jsonnet: opts, Targets: filter, Evaluator: evaluator}, nil
+}
+
+// warn prints msg on stderr as a warning, sanitized.
+func (s IOStreams) warn(msg string) error {
+	_, err := fmt.Fprintf(s.ErrOut, "Warning: %s\n", termtext.Sanitize(msg))
+	return err
 }
 
 // describeSelection says on stderr why environments were selected.
