@@ -33,26 +33,16 @@ type goldenOptions struct {
 }
 
 func newGoldenCheckCmd(streams IOStreams) *cobra.Command {
-	opts := &goldenOptions{}
-	opts.sel.goldenMatters = true
-	cmd := &cobra.Command{
+	return newGoldenStepCmd(streams, runGoldenCheck, &cobra.Command{
 		Use:   "check [<env>...] [--all]",
 		Short: "Fail (exit 1) when golden/ differs from what the sources render, with a diff per resource",
 		Example: `  kforge golden check --all
   kforge golden check prod`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGoldenCheck(cmd.Context(), streams, args, opts)
-		},
-	}
-	opts.sel.addFlags(cmd.Flags())
-	opts.eval.addFlags(cmd.Flags())
-	return cmd
+	})
 }
 
 func newGoldenUpdateCmd(streams IOStreams) *cobra.Command {
-	opts := &goldenOptions{}
-	opts.sel.goldenMatters = true
-	cmd := &cobra.Command{
+	return newGoldenStepCmd(streams, runGoldenUpdate, &cobra.Command{
 		Use:   "update [<env>...] [--all]",
 		Short: "Rewrite golden/ from the sources, atomically per environment",
 		Long: `Update renders each environment into a temporary directory beside golden/<env> and swaps
@@ -61,9 +51,16 @@ directory byte-identical. Files of removed resources disappear; with --all, dire
 environments that no longer exist are removed too. A second run changes nothing.`,
 		Example: `  kforge golden update --all
   kforge golden update prod staging`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGoldenUpdate(cmd.Context(), streams, args, opts)
-		},
+	})
+}
+
+// newGoldenStepCmd completes cmd, `golden check` or `golden update`, with the selection and
+// evaluation flags and run.
+func newGoldenStepCmd(streams IOStreams, run func(context.Context, IOStreams, []string, *goldenOptions) error, cmd *cobra.Command) *cobra.Command {
+	opts := &goldenOptions{}
+	opts.sel.goldenMatters = true
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		return run(c.Context(), streams, args, opts)
 	}
 	opts.sel.addFlags(cmd.Flags())
 	opts.eval.addFlags(cmd.Flags())
