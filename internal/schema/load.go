@@ -31,6 +31,11 @@ type Options struct {
 	// JSON, multi-document streams and v1 Lists allowed; other documents are ignored. They take
 	// precedence over the embedded definitions of the same group and kind.
 	CRDDirs []string
+	// SchemaLocations are directories (read recursively) or files of CustomResourceDefinitions
+	// (like CRDDirs) and of kubeconform-style JSON schemas, told apart by content. A JSON schema
+	// validates the kinds its file name covers, in precedence over every definition; later
+	// locations win. A location without anything usable is an error.
+	SchemaLocations []string
 	// Root is the absolute repository root: CRD paths in errors and findings are shown relative
 	// to it. Empty shows them as given.
 	Root string
@@ -42,9 +47,12 @@ type Options struct {
 // of each kind is built on first use and shared. Load one per run.
 type Validator struct {
 	shared *shared
-	// crds maps a group and kind to its definition: embedded, kforge's own, --crds, and for a
-	// Validator returned by AddCRDs, the environment's. Never modified after construction.
+	// crds maps a group and kind to its definition: embedded, kforge's own, --crds, schema
+	// locations, and for a Validator returned by AddCRDs, the environment's. Never modified
+	// after construction.
 	crds map[groupKind]*crdEntry
+	// jsonSchemas are the JSON schemas of the schema locations, in the order read.
+	jsonSchemas []*jsonSchemaEntry
 }
 
 // groupKind identifies a kind in an API group ("" for the core group).
@@ -227,6 +235,16 @@ func Load(opts Options) (*Validator, error) {
 			v.crds[groupKind{e.group, e.kind}] = e
 		}
 	}
+	for _, loc := range opts.SchemaLocations {
+		crds, schemas, err := readSchemaLocation(loc, opts.Root)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range crds {
+			v.crds[groupKind{e.group, e.kind}] = e
+		}
+		v.jsonSchemas = append(v.jsonSchemas, schemas...)
+	}
 	for _, e := range v.crds {
 		e.caches = &sh.caches
 	}
@@ -245,6 +263,9 @@ func (v *Validator) Fingerprint() string {
 		if e.sha256 != "" {
 			keys = append(keys, gk.String()+"="+e.sha256)
 		}
+	}
+	for _, e := range v.jsonSchemas {
+		keys = append(keys, "json-schema "+e.source+"="+e.sha256)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
