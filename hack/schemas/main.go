@@ -82,7 +82,7 @@ func run(w io.Writer, force bool) error {
 	// Best effort: tmp is gone after the rename, and after a failure the run's own error is reported.
 	defer func() { _ = os.RemoveAll(tmp) }()
 
-	g := &generator{dir: tmp, mods: mods, licenses: map[string]string{}, crdNames: map[string]string{}}
+	g := &generator{dir: tmp, mods: mods, licenses: map[string]string{}, crdNames: map[string]string{}, blobs: map[string]bool{}}
 	idx := schemadata.Index{Format: schemadata.FormatVersion, Key: key}
 	for _, rel := range kubeReleases() {
 		kv, err := g.kubernetes(rel)
@@ -296,6 +296,7 @@ type generator struct {
 	sources  []schemadata.Source
 	licenses map[string]string // module@version → licence file, relative to dir
 	crdNames map[string]string // CRD name → source, to reject duplicates
+	blobs    map[string]bool   // hashes of the blobs written
 }
 
 func (g *generator) module(path, version string) (module, error) {
@@ -310,17 +311,24 @@ func (g *generator) module(path, version string) (module, error) {
 // documents only list versions and are skipped.
 var openAPIFile = regexp.MustCompile(`^(?:api__(v[0-9a-z]+)|apis__([a-z0-9.-]+)__(v[0-9a-z]+))_openapi\.json$`)
 
+// kubernetes stores the definitions of one release. The documents of a release repeat shared
+// definitions (PodSpec, ObjectMeta) and each release changes a few of them, so whole documents
+// would rarely be shared between releases: the definitions of all documents are merged (a name
+// means one definition within a release) and stored grouped by Go package, each package as one
+// content-addressed blob that every release with identical definitions points at.
 func (g *generator) kubernetes(rel kubeRelease) (schemadata.KubeVersion, error) {
 	m, err := g.module(kubernetesModule, rel.version)
 	if err != nil {
 		return schemadata.KubeVersion{}, err
 	}
-	kv := schemadata.KubeVersion{Minor: rel.minor, Release: rel.version, Documents: map[string]string{}, Kinds: map[string]map[string]string{}}
+	kv := schemadata.KubeVersion{Minor: rel.minor, Release: rel.version, Documents: map[string][]string{}, Kinds: map[string]map[string]string{}}
 	const specDir = "api/openapi-spec/v3"
 	entries, err := os.ReadDir(filepath.Join(m.Dir, filepath.FromSlash(specDir)))
 	if err != nil {
 		return kv, fmt.Errorf("read %s@%s/%s: %w", m.Path, m.Version, specDir, err)
 	}
+	defs := map[string]json.RawMessage{} // definition name → stripped schema
+	packagesOf := map[string][]string{}  // group version → packages its document draws on
 	for _, e := range entries {
 		sub := openAPIFile.FindStringSubmatch(e.Name())
 		if sub == nil {
@@ -335,21 +343,66 @@ func (g *generator) kubernetes(rel kubeRelease) (schemadata.KubeVersion, error) 
 		if err != nil {
 			return kv, err
 		}
-		doc, kinds, err := schemasOf(data, gv)
+		schemas, kinds, err := schemasOf(data, gv)
 		if err != nil {
 			return kv, fmt.Errorf("read %s@%s/%s: %w", m.Path, m.Version, src, err)
 		}
-		rel := path.Join("kubernetes", rel.minor, strings.ReplaceAll(gv, "/", "_")+".json.gz")
-		if err := g.writeGzip(rel, doc); err != nil {
-			return kv, err
+		pkgs := map[string]bool{}
+		for name, raw := range schemas {
+			if prev, ok := defs[name]; ok && !bytes.Equal(prev, raw) {
+				return kv, fmt.Errorf("read %s@%s/%s: definition %s differs from the one of another document", m.Path, m.Version, src, name)
+			}
+			defs[name] = raw
+			pkgs[packageOf(name)] = true
 		}
-		kv.Documents[gv] = rel
+		packagesOf[gv] = sortedKeys(pkgs)
 		kv.Kinds[gv] = kinds
 	}
-	if len(kv.Documents) == 0 {
+	if len(packagesOf) == 0 {
 		return kv, fmt.Errorf("%s@%s/%s holds no OpenAPI documents", m.Path, m.Version, specDir)
 	}
+	byPackage := map[string]map[string]json.RawMessage{}
+	for name, raw := range defs {
+		p := packageOf(name)
+		if byPackage[p] == nil {
+			byPackage[p] = map[string]json.RawMessage{}
+		}
+		byPackage[p][name] = raw
+	}
+	blobOf := map[string]string{}
+	for p, schemas := range byPackage {
+		doc, err := json.Marshal(map[string]any{"components": map[string]any{"schemas": schemas}})
+		if err != nil {
+			return kv, fmt.Errorf("encode %s of %s@%s: %w", p, m.Path, m.Version, err)
+		}
+		if blobOf[p], err = g.writeBlob(doc); err != nil {
+			return kv, err
+		}
+	}
+	for gv, pkgs := range packagesOf {
+		for _, p := range pkgs {
+			kv.Documents[gv] = append(kv.Documents[gv], blobOf[p])
+		}
+	}
 	return kv, nil
+}
+
+// packageOf is the Go package part of a definition name: "io.k8s.api.core.v1" for
+// "io.k8s.api.core.v1.PodSpec".
+func packageOf(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // crdHeader is the part of a CustomResourceDefinition the index records.
@@ -452,11 +505,11 @@ func (g *generator) splitCRDs(origin string, data []byte) ([]schemadata.CRD, err
 		if err != nil {
 			return nil, fmt.Errorf("read %s document %d: %w", origin, n, err)
 		}
-		rel := path.Join("crds", h.Metadata.Name+".json.gz")
-		if err := g.writeGzip(rel, compact); err != nil {
+		blob, err := g.writeBlob(compact)
+		if err != nil {
 			return nil, err
 		}
-		c := schemadata.CRD{Name: h.Metadata.Name, Group: h.Spec.Group, Kind: h.Spec.Names.Kind, File: rel, Source: origin}
+		c := schemadata.CRD{Name: h.Metadata.Name, Group: h.Spec.Group, Kind: h.Spec.Names.Kind, Blob: blob, Source: origin}
 		for _, v := range h.Spec.Versions {
 			c.Versions = append(c.Versions, v.Name)
 		}
@@ -521,6 +574,17 @@ func (g *generator) write(rel string, data []byte) error {
 	return nil
 }
 
+// writeBlob stores data once, gzip-compressed under the hash of its content, and returns the
+// hash. Writing the same content again (another release, another document) writes nothing.
+func (g *generator) writeBlob(data []byte) (string, error) {
+	hash := schemadata.Hash(data)
+	if g.blobs[hash] {
+		return hash, nil
+	}
+	g.blobs[hash] = true
+	return hash, g.writeGzip(schemadata.BlobFile(hash), data)
+}
+
 // writeGzip writes data gzip-compressed, with an empty header so the bytes depend on data only.
 func (g *generator) writeGzip(rel string, data []byte) error {
 	var buf bytes.Buffer
@@ -559,9 +623,10 @@ func decodeJSON(data []byte) (any, error) {
 	return v, nil
 }
 
-// schemasOf keeps the component schemas of an OpenAPI v3 document, without description texts,
-// and lists the kinds of group version gv with the name of their schema.
-func schemasOf(data []byte, gv string) ([]byte, map[string]string, error) {
+// schemasOf keeps the component schemas of an OpenAPI v3 document, without what validation of
+// built-in kinds never reads (see builtinOnly), and lists the kinds of group version gv with the
+// name of their schema.
+func schemasOf(data []byte, gv string) (map[string]json.RawMessage, map[string]string, error) {
 	v, err := decodeJSON(data)
 	if err != nil {
 		return nil, nil, err
@@ -577,6 +642,7 @@ func schemasOf(data []byte, gv string) ([]byte, map[string]string, error) {
 		group, version = "", gv
 	}
 	kinds := map[string]string{}
+	out := make(map[string]json.RawMessage, len(schemas))
 	for name, sch := range schemas {
 		m, _ := sch.(map[string]any)
 		gvks, _ := m["x-kubernetes-group-version-kind"].([]any)
@@ -588,11 +654,21 @@ func schemasOf(data []byte, gv string) ([]byte, map[string]string, error) {
 				}
 			}
 		}
-		stripSchema(sch)
+		stripSchema(sch, builtinOnly...)
+		raw, err := json.Marshal(sch)
+		if err != nil {
+			return nil, nil, fmt.Errorf("encode %s: %w", name, err)
+		}
+		out[name] = raw
 	}
-	out, err := json.Marshal(map[string]any{"components": map[string]any{"schemas": schemas}})
-	return out, kinds, err
+	return out, kinds, nil
 }
+
+// builtinOnly are the keywords of built-in schemas that validation ignores (internal/schema's
+// resolver drops them): Go code defaults built-in kinds, and the rest is merge strategy and
+// metadata. Without them, a definition is the same in every document and in more releases.
+var builtinOnly = []string{"default", "x-kubernetes-group-version-kind", "x-kubernetes-patch-merge-key",
+	"x-kubernetes-patch-strategy", "x-kubernetes-unions"}
 
 // stripCRD drops the description texts of every version's schema of a definition.
 func stripCRD(data []byte) ([]byte, error) {
@@ -613,35 +689,39 @@ func stripCRD(data []byte) ([]byte, error) {
 	return json.Marshal(crd)
 }
 
-// stripSchema removes description texts from a JSON schema, visiting only the places that hold
-// schemas: a property named "description", defaults, enums and examples are data and stay.
-func stripSchema(v any) {
+// stripSchema removes description texts and the keywords drop from a JSON schema, visiting only
+// the places that hold schemas: a property named "description", defaults, enums and examples are
+// data and stay.
+func stripSchema(v any, drop ...string) {
 	s, ok := v.(map[string]any)
 	if !ok {
 		return
 	}
 	delete(s, "description")
+	for _, k := range drop {
+		delete(s, k)
+	}
 	for _, key := range []string{"properties", "patternProperties", "definitions"} {
 		if m, ok := s[key].(map[string]any); ok {
 			for _, sub := range m {
-				stripSchema(sub)
+				stripSchema(sub, drop...)
 			}
 		}
 	}
 	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
 		if l, ok := s[key].([]any); ok {
 			for _, sub := range l {
-				stripSchema(sub)
+				stripSchema(sub, drop...)
 			}
 		}
 	}
 	for _, key := range []string{"items", "additionalProperties", "not", "additionalItems"} {
 		switch sub := s[key].(type) {
 		case map[string]any:
-			stripSchema(sub)
+			stripSchema(sub, drop...)
 		case []any:
 			for _, x := range sub {
-				stripSchema(x)
+				stripSchema(x, drop...)
 			}
 		}
 	}

@@ -22,6 +22,10 @@ const kubernetesModule = "k8s.io/kubernetes"
 // of each minor version that the module proxy serves.
 func kubeReleases() []kubeRelease {
 	return []kubeRelease{
+		{minor: "1.29", version: "v1.29.6"},
+		{minor: "1.30", version: "v1.30.14"},
+		{minor: "1.31", version: "v1.31.14"},
+		{minor: "1.32", version: "v1.32.13"},
 		{minor: "1.33", version: "v1.33.13"},
 		{minor: "1.34", version: "v1.34.4"},
 		{minor: "1.35", version: "v1.35.4"},

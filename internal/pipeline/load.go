@@ -79,6 +79,9 @@ type SchemaOptions struct {
 	KubeVersion string
 	// CRDs are extra CustomResourceDefinition files or directories.
 	CRDs []string
+	// SchemaLocations are extra schema directories or files (CRDs, kubeconform-style JSON
+	// schemas), after kforge.yaml's schemaLocations.
+	SchemaLocations []string
 	// Strict makes a kind without a schema an error.
 	Strict bool
 }
@@ -91,11 +94,17 @@ func LoadSchemas(o SchemaOptions) (*schema.Validator, error) {
 		if opts.KubernetesVersion == "" {
 			opts.KubernetesVersion = p.Config.KubernetesVersion
 		}
+		for _, loc := range p.Config.SchemaLocations {
+			opts.SchemaLocations = append(opts.SchemaLocations, filepath.Join(p.Root, filepath.FromSlash(loc)))
+		}
 	} else {
 		opts.Root = o.WorkDir
 	}
 	for _, dir := range o.CRDs {
 		opts.CRDDirs = append(opts.CRDDirs, absPath(o.WorkDir, dir))
+	}
+	for _, loc := range o.SchemaLocations {
+		opts.SchemaLocations = append(opts.SchemaLocations, absPath(o.WorkDir, loc))
 	}
 	v, err := schema.Load(opts)
 	if err != nil {

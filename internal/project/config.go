@@ -53,6 +53,9 @@ type Config struct {
 	// manifests target ("1.33"); empty leaves the choice to the schema
 	// validator, whose default is schema.DefaultKubernetesVersion.
 	KubernetesVersion string `json:"kubernetesVersion"`
+	// SchemaLocations lists extra schema directories or files (none): CRD
+	// YAML or kubeconform-style JSON schemas, read like --schema-location.
+	SchemaLocations []string `json:"schemaLocations"`
 	// Limits bounds evaluation and validation.
 	Limits Limits `json:"limits"`
 }
@@ -137,6 +140,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 		"golden":            pathKey(func(c *Config) *string { return &c.Golden }, false),
 		"policies":          decodePolicies,
 		"kubernetesVersion": decodeKubernetesVersion,
+		"schemaLocations":   decodeSchemaLocations,
 		"limits":            decodeLimits,
 	}
 	for _, key := range sortedKeys(top) {
@@ -270,6 +274,25 @@ func decodeKubernetesVersion(c *Config, key string, raw json.RawMessage) error {
 		return &ConfigError{Key: key, Message: fmt.Sprintf("%q is not a \"major.minor\" version such as \"1.33\"", s)}
 	}
 	c.KubernetesVersion = m[1] + "." + m[2]
+	return nil
+}
+
+func decodeSchemaLocations(c *Config, key string, raw json.RawMessage) error {
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil || list == nil {
+		return &ConfigError{Key: key, Message: "must be a list of repository-relative directories or files, found " + jsonKind(raw)}
+	}
+	out := make([]string, 0, len(list))
+	for i, s := range list {
+		p, err := cleanRepoPath(s, false)
+		if err != nil {
+			return &ConfigError{Key: fmt.Sprintf("%s[%d]", key, i), Message: err.Error()}
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	c.SchemaLocations = out
 	return nil
 }
 

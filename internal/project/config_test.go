@@ -44,6 +44,7 @@ limits:
 		{name: "explicit empty policies", yaml: "policies: []\n", want: withDefaults(func(c *Config) { c.Policies = []string{} })},
 		{name: "environments at the root", yaml: "environments: .\n", want: withDefaults(func(c *Config) { c.Environments = "." })},
 		{name: "v-prefixed version", yaml: "kubernetesVersion: v1.31\n", want: withDefaults(func(c *Config) { c.KubernetesVersion = "1.31" })},
+		{name: "schema locations", yaml: "schemaLocations: [schemas/json, ./crds/, crds]\n", want: withDefaults(func(c *Config) { c.SchemaLocations = []string{"schemas/json", "crds"} })},
 		{name: "zero limit keeps the default", yaml: "limits:\n  maxStack: 0\n", want: DefaultConfig()},
 	}
 	for _, tt := range tests {
@@ -65,7 +66,8 @@ func TestParseConfigErrors(t *testing.T) {
 		yaml string
 		want string
 	}{
-		{name: "unknown key", yaml: "lib: lib\nvendr: x\n", want: "kforge.yaml:2: vendr: unknown key (known keys: environments, golden, kubernetesVersion, lib, limits, policies, vendor)"},
+		{name: "unknown key", yaml: "lib: lib\nvendr: x\n", want: "kforge.yaml:2: vendr: unknown key (known keys: environments, golden, kubernetesVersion, lib, limits, policies, schemaLocations, vendor)"},
+		{name: "schema location outside", yaml: "schemaLocations: [../schemas]\n", want: "kforge.yaml:1: schemaLocations[0]: \"../schemas\" must stay inside the repository"},
 		{name: "unknown limits key", yaml: "limits:\n  maxStak: 3\n", want: "kforge.yaml:2: limits.maxStak: unknown key (known keys: evalTimeout, maxMemory, maxOutputBytes, maxStack, parseYamlMaxBytes, parseYamlMaxNodes, policyTimeout)"},
 		{name: "bad YAML", yaml: "lib: lib\nvendor: [a\n", want: "kforge.yaml:2: invalid YAML: did not find expected ',' or ']'"},
 		{name: "bad indentation", yaml: "lib: a\n  vendor: b\n", want: "kforge.yaml:2: invalid YAML: mapping values are not allowed in this context"},

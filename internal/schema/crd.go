@@ -306,5 +306,5 @@ func (v *Validator) AddCRDs(env string, objs []map[string]any) (*Validator, erro
 		e.caches = &v.shared.caches
 		crds[groupKind{e.group, e.kind}] = e
 	}
-	return &Validator{shared: v.shared, crds: crds}, nil
+	return &Validator{shared: v.shared, crds: crds, jsonSchemas: v.jsonSchemas}, nil
 }

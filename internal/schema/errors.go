@@ -49,3 +49,19 @@ func (e *CRDError) Error() string {
 
 // Unwrap returns the cause.
 func (e *CRDError) Unwrap() error { return e.Err }
+
+// LocationError reports a schema location (--schema-location, schemaLocations in kforge.yaml)
+// kforge cannot use: missing, unreadable, holding nothing usable, or a malformed JSON schema.
+type LocationError struct {
+	// Path is the location or the file in it, repository-relative when inside the repository.
+	Path string
+	// Err is the cause.
+	Err error
+}
+
+func (e *LocationError) Error() string {
+	return fmt.Sprintf("schema location %s: %v", e.Path, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *LocationError) Unwrap() error { return e.Err }

@@ -42,6 +42,9 @@ type kindValidator struct {
 	// quantities says whether the schema may have quantity nodes (built-in kinds), so that
 	// custom resources skip that walk.
 	quantities bool
+	// jsonSchema, when set, is a JSON schema from a schema location: the kube-openapi validator
+	// checks objects against it alone (no pruning, lists or CEL: JSON schemas have none).
+	jsonSchema *spec.Schema
 }
 
 // lazyKind builds a kindValidator on first use, once, whichever goroutine asks first.
@@ -138,6 +141,12 @@ func (k *kindValidator) check(ctx context.Context, res finding.ResourceRef, data
 	var out []Finding
 	add := func(id, path, msg string) {
 		out = append(out, newFinding(id, finding.SeverityError, res, k.source, path, msg))
+	}
+	if k.jsonSchema != nil {
+		for _, f := range classifyResult(newOpenAPIValidator(k.jsonSchema, "").Validate(data).Errors, data) {
+			add(f.id, f.path, f.msg)
+		}
+		return out
 	}
 	for _, u := range pruneUnknown(data, k.tree, nil, true) {
 		add(RuleUnknownField, u.path, u.message())

@@ -31,6 +31,11 @@ type Options struct {
 	// JSON, multi-document streams and v1 Lists allowed; other documents are ignored. They take
 	// precedence over the embedded definitions of the same group and kind.
 	CRDDirs []string
+	// SchemaLocations are directories (read recursively) or files of CustomResourceDefinitions
+	// (like CRDDirs) and of kubeconform-style JSON schemas, told apart by content. A JSON schema
+	// validates the kinds its file name covers, in precedence over every definition; later
+	// locations win. A location without anything usable is an error.
+	SchemaLocations []string
 	// Root is the absolute repository root: CRD paths in errors and findings are shown relative
 	// to it. Empty shows them as given.
 	Root string
@@ -42,9 +47,12 @@ type Options struct {
 // of each kind is built on first use and shared. Load one per run.
 type Validator struct {
 	shared *shared
-	// crds maps a group and kind to its definition: embedded, kforge's own, --crds, and for a
-	// Validator returned by AddCRDs, the environment's. Never modified after construction.
+	// crds maps a group and kind to its definition: embedded, kforge's own, --crds, schema
+	// locations, and for a Validator returned by AddCRDs, the environment's. Never modified
+	// after construction.
 	crds map[groupKind]*crdEntry
+	// jsonSchemas are the JSON schemas of the schema locations, in the order read.
+	jsonSchemas []*jsonSchemaEntry
 }
 
 // groupKind identifies a kind in an API group ("" for the core group).
@@ -73,16 +81,20 @@ type shared struct {
 	meta lazyKind
 	// caches hold compiled CEL rules and patterns shared between kinds.
 	caches caches
+	// blobs holds the parsed blobs of built-in definitions.
+	blobs blobCache
 
 	mu       sync.Mutex
 	builtins map[string]*lazyKind // "apps/v1/Deployment" → validator
 }
 
-// lazyDoc parses one gzip-compressed OpenAPI document on first use.
+// lazyDoc parses the OpenAPI document of one group version on first use: the union of the
+// definitions of its blobs.
 type lazyDoc struct {
 	once  sync.Once
-	file  string
+	blobs []string
 	kinds map[string]string
+	cache *blobCache
 	doc   *openAPIDoc
 	err   error
 
@@ -113,17 +125,62 @@ func (d *lazyDoc) kindStructural(kind string) (*structuralschema.Structural, err
 
 func (d *lazyDoc) get() (*openAPIDoc, error) {
 	d.once.Do(func() {
-		data, err := readGzip(generated, path.Join("generated", d.file))
-		if err != nil {
-			d.err = &DataError{Reason: fmt.Sprintf("is incomplete (%s: %v)", d.file, err)}
-			return
+		schemas := map[string]json.RawMessage{}
+		for _, hash := range d.blobs {
+			defs, err := d.cache.get(hash)
+			if err != nil {
+				d.err = err
+				return
+			}
+			for name, raw := range defs {
+				schemas[name] = raw
+			}
 		}
-		d.doc, d.err = parseOpenAPIDoc(data, d.kinds)
-		if d.err != nil {
-			d.err = &DataError{Reason: fmt.Sprintf("is unreadable (%s: %v)", d.file, d.err)}
-		}
+		d.doc = &openAPIDoc{schemas: schemas, kinds: d.kinds}
 	})
 	return d.doc, d.err
+}
+
+// blobCache parses each blob of built-in definitions once: the blob of a package (core v1)
+// serves the documents of many group versions.
+type blobCache struct {
+	mu    sync.Mutex
+	blobs map[string]*lazyBlob
+}
+
+type lazyBlob struct {
+	once sync.Once
+	defs map[string]json.RawMessage
+	err  error
+}
+
+// get returns the component schemas of the blob named hash. Callers must not modify them.
+func (c *blobCache) get(hash string) (map[string]json.RawMessage, error) {
+	c.mu.Lock()
+	if c.blobs == nil {
+		c.blobs = map[string]*lazyBlob{}
+	}
+	b, ok := c.blobs[hash]
+	if !ok {
+		b = &lazyBlob{}
+		c.blobs[hash] = b
+	}
+	c.mu.Unlock()
+	b.once.Do(func() {
+		file := schemadata.BlobFile(hash)
+		data, err := readGzip(generated, path.Join("generated", file))
+		if err != nil {
+			b.err = &DataError{Reason: fmt.Sprintf("is incomplete (%s: %v)", file, err)}
+			return
+		}
+		doc, err := parseOpenAPIDoc(data, nil)
+		if err != nil {
+			b.err = &DataError{Reason: fmt.Sprintf("is unreadable (%s: %v)", file, err)}
+			return
+		}
+		b.defs = doc.schemas
+	})
+	return b.defs, b.err
 }
 
 // Load reads the schema index and the CustomResourceDefinitions of opts.CRDDirs. Schemas
@@ -149,8 +206,8 @@ func Load(opts Options) (*Validator, error) {
 	if !found {
 		return nil, &VersionError{Version: want, Supported: supported}
 	}
-	for gv, file := range sh.kube.Documents {
-		sh.docs[gv] = &lazyDoc{file: file, kinds: sh.kube.Kinds[gv]}
+	for gv, blobs := range sh.kube.Documents {
+		sh.docs[gv] = &lazyDoc{blobs: blobs, kinds: sh.kube.Kinds[gv], cache: &sh.blobs}
 		g, ver := splitGroupVersion(gv)
 		sh.groups[g] = append(sh.groups[g], ver)
 	}
@@ -164,7 +221,9 @@ func Load(opts Options) (*Validator, error) {
 		c := c
 		v.crds[groupKind{c.Group, c.Kind}] = &crdEntry{
 			name: c.Name, group: c.Group, kind: c.Kind, source: c.Source,
-			load: func() ([]byte, error) { return readGzip(generated, path.Join("generated", c.File)) },
+			load: func() ([]byte, error) {
+				return readGzip(generated, path.Join("generated", schemadata.BlobFile(c.Blob)))
+			},
 		}
 	}
 	for _, dir := range opts.CRDDirs {
@@ -175,6 +234,16 @@ func Load(opts Options) (*Validator, error) {
 		for _, e := range entries {
 			v.crds[groupKind{e.group, e.kind}] = e
 		}
+	}
+	for _, loc := range opts.SchemaLocations {
+		crds, schemas, err := readSchemaLocation(loc, opts.Root)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range crds {
+			v.crds[groupKind{e.group, e.kind}] = e
+		}
+		v.jsonSchemas = append(v.jsonSchemas, schemas...)
 	}
 	for _, e := range v.crds {
 		e.caches = &sh.caches
@@ -194,6 +263,9 @@ func (v *Validator) Fingerprint() string {
 		if e.sha256 != "" {
 			keys = append(keys, gk.String()+"="+e.sha256)
 		}
+	}
+	for _, e := range v.jsonSchemas {
+		keys = append(keys, "json-schema "+e.source+"="+e.sha256)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {

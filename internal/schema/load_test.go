@@ -36,7 +36,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"unknown Kubernetes version", schema.Options{KubernetesVersion: "1.20"},
 			func(err error) bool { var e *schema.VersionError; return errors.As(err, &e) },
-			"no schemas for Kubernetes 1.20: kforge has 1.33, 1.34, 1.35, 1.36, 1.37 (set kubernetesVersion in kforge.yaml or --kube-version)"},
+			"no schemas for Kubernetes 1.20: kforge has 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36, 1.37 (set kubernetesVersion in kforge.yaml or --kube-version)"},
 		{"missing CRD directory", schema.Options{CRDDirs: []string{filepath.Join(root, "testdata", "nope")}, Root: root},
 			func(err error) bool { var e *schema.CRDError; return errors.As(err, &e) },
 			"testdata/nope: no such file or directory"},
@@ -65,8 +65,8 @@ func TestKubernetesVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(versions) == 0 || versions[0] != "1.33" {
-		t.Fatalf("supported versions %v, want 1.33 first", versions)
+	if len(versions) == 0 || versions[0] != "1.29" || versions[len(versions)-1] != "1.37" {
+		t.Fatalf("supported versions %v, want 1.29 to 1.37", versions)
 	}
 	for _, ver := range append(versions, "v1.34", "") {
 		t.Run("version "+ver, func(t *testing.T) {
@@ -74,7 +74,7 @@ func TestKubernetesVersions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.HasPrefix(v.KubernetesRelease(), "v1.3") {
+			if !strings.HasPrefix(v.KubernetesRelease(), "v1.") {
 				t.Errorf("release %q", v.KubernetesRelease())
 			}
 			checkFindings(t, v.Validate(loadObject(t, "deployment")), nil)
@@ -82,6 +82,22 @@ func TestKubernetesVersions(t *testing.T) {
 			set("spec.replica", "2")(t, bad)
 			checkFindings(t, v.Validate(bad), []want{{schema.RuleUnknownField, "spec.replica", "unknown field"}})
 		})
+	}
+}
+
+// TestVersionsDiffer checks that each version validates against its own schemas: pod-level
+// resources (PodSpec.resources) exist since Kubernetes 1.32.
+func TestVersionsDiffer(t *testing.T) {
+	obj := loadObject(t, "deployment")
+	set("spec.template.spec.resources", map[string]any{"limits": map[string]any{"cpu": "1"}})(t, obj)
+	old := loadValidator(t, schema.Options{KubernetesVersion: "1.29"})
+	if old.KubernetesRelease() != "v1.29.6" {
+		t.Errorf("1.29 release %q", old.KubernetesRelease())
+	}
+	checkFindings(t, old.Validate(obj), []want{{schema.RuleUnknownField, "spec.template.spec.resources", "unknown field"}})
+	checkFindings(t, loadValidator(t, schema.Options{KubernetesVersion: "1.37"}).Validate(obj), nil)
+	if old.Fingerprint() == loadValidator(t, schema.Options{KubernetesVersion: "1.37"}).Fingerprint() {
+		t.Error("1.29 and 1.37 have one fingerprint")
 	}
 }
 

@@ -59,6 +59,13 @@ func classifyResult(errs []error, data map[string]any) []classified {
 			switch e.Code() {
 			case openapierrors.RequiredFailCode:
 				out = append(out, classified{RuleRequired, path, shown + ": required field is missing"})
+			case openapierrors.UnallowedPropertyCode:
+				// additionalProperties: false, in JSON schemas from a schema location.
+				key := fmt.Sprint(e.Value)
+				var b strings.Builder
+				b.WriteString(path)
+				writeKey(&b, key)
+				out = append(out, classified{RuleUnknownField, b.String(), fmt.Sprintf("%s: unknown field %q", b.String(), key)})
 			case openapierrors.InvalidTypeCode:
 				want := ""
 				if m := typeInMessage.FindStringSubmatch(e.Error()); m != nil {

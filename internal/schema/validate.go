@@ -126,6 +126,13 @@ func (v *Validator) lookup(res finding.ResourceRef) (*kindValidator, []Finding) 
 		noSchemaSeverity = finding.SeverityError
 	}
 
+	if e, ok := v.lookupJSONSchema(group, version, res.Kind); ok {
+		kv, err := e.validator.get()
+		if err != nil {
+			return fail(RuleNoSchema, finding.SeverityError, fmt.Sprintf("cannot use the schema of %s %s from %s: %v", res.APIVersion, res.Kind, e.source, err))
+		}
+		return kv, nil
+	}
 	if _, builtinGroup := sh.groups[group]; builtinGroup {
 		kv, err := sh.builtin(res.APIVersion, res.Kind)
 		if err != nil {

@@ -3,12 +3,34 @@
 // both the generator and the validator can use it before the data exists.
 package schemadata
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"path"
+)
+
 // FormatVersion is the version of the layout below. The generator writes it into the index and
-// the validator refuses data of another version, asking for `make schemas`.
-const FormatVersion = 2
+// the validator refuses data of another version, asking for `make schemas`. Format 3 stores
+// every distinct document once, content-addressed (BlobFile), and the index points at hashes.
+const FormatVersion = 3
 
 // Dir is the generated directory, relative to the repository root.
 const Dir = "internal/schema/generated"
+
+// BlobDir holds the gzip-compressed JSON documents inside Dir, each named by the Hash of its
+// uncompressed content, so a document that several Kubernetes releases share is stored once.
+const BlobDir = "blobs"
+
+// Hash is the name of a blob holding data: the first 128 bits of its SHA-256, in hex.
+func Hash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
+}
+
+// BlobFile is the path, relative to Dir, of the blob named hash.
+func BlobFile(hash string) string {
+	return path.Join(BlobDir, hash+".json.gz")
+}
 
 // IndexFile and SourcesFile are the names of the index and of the sources record inside Dir.
 const (
@@ -35,10 +57,12 @@ type KubeVersion struct {
 	Minor string `json:"minor"`
 	// Release is the k8s.io/kubernetes module version the documents come from ("v1.33.13").
 	Release string `json:"release"`
-	// Documents maps an API group version ("v1", "apps/v1") to its gzip-compressed OpenAPI v3
-	// document, a path relative to Dir. A document keeps components.schemas only, without
-	// description texts: what validation reads.
-	Documents map[string]string `json:"documents"`
+	// Documents maps an API group version ("v1", "apps/v1") to the blobs that together hold
+	// the definitions its OpenAPI v3 document has: one blob per Go package of definitions
+	// ("io.k8s.api.core.v1"), each an OpenAPI document with components.schemas only, without
+	// description texts and keywords validation ignores. A definition name is unique within a
+	// release.
+	Documents map[string][]string `json:"documents"`
 	// Kinds maps an API group version to its kinds and the name of each kind's component schema
 	// ("Deployment" → "io.k8s.api.apps.v1.Deployment").
 	Kinds map[string]map[string]string `json:"kinds"`
@@ -54,8 +78,8 @@ type CRD struct {
 	Kind  string `json:"kind"`
 	// Versions are the names of its versions, in the CRD's order.
 	Versions []string `json:"versions"`
-	// File is the path of the gzip-compressed JSON relative to Dir.
-	File string `json:"file"`
+	// Blob is the hash of the blob holding its JSON (BlobFile).
+	Blob string `json:"blob"`
 	// Source is "module@version/path" of the file the definition was taken from.
 	Source string `json:"source"`
 }
