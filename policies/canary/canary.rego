@@ -262,12 +262,33 @@ _default_route(route) if {
 	_routes_to_canary(route)
 }
 
+# _canary_hosts are the hosts that run a canary: a rendered DestinationRule
+# for the host defines a canary subset, or a VirtualService route names one.
+_canary_hosts contains _dr_host(dr) if {
+	some dr in _destination_rules
+	some subset in object.get(dr, ["spec", "subsets"], [])
+	subset.name in _canary_subsets
+}
+
+_canary_hosts contains d.host if {
+	some d in _current_destinations
+	d.subset in _canary_subsets
+}
+
+# _to_canary_host holds for a route with a destination on a canary host.
+_to_canary_host(r) if {
+	some dest in object.get(r.route, "route", [])
+	lib.fqdn(object.get(dest, ["destination", "host"], ""), lib.namespace(r.vs)) in _canary_hosts
+}
+
 # METADATA
-# title: Header-matched canary routes send all traffic to the canary
+# title: Header-matched routes send all traffic to the canary
 # description: >-
-#   A header-matched VirtualService route that targets a canary subset must
-#   send it 100% of the matched traffic, so testers reach the canary every
-#   time.
+#   A header-matched VirtualService http route to a host that runs a canary
+#   (its DestinationRule defines a canary subset, or a route names one) is
+#   the canary-by-header route: it must send 100% of the matched traffic to
+#   a canary subset, so testers reach the canary every time. A header route
+#   to the stable subset, or one that splits, hides the canary from them.
 # scope: rule
 # custom:
 #   id: KF-CANARY-006
@@ -276,7 +297,7 @@ deny contains finding if {
 	some r in _current_routes
 	r.proto == "http"
 	_header_route(r.route)
-	_routes_to_canary(r.route)
+	_to_canary_host(r)
 	share := _canary_share(r.route)
 	share != 100
 	finding := lib.finding_at(r.vs, r.path, sprintf("header-matched route %s sends %v%% to the canary subset; it must send 100%%", [r.label, share]))
@@ -407,10 +428,12 @@ deny contains finding if {
 }
 
 # _canary_services are the services that run a canary: hosts a VirtualService
-# splits to a canary subset, and canary Rollouts.
+# splits to a canary subset (unless a canary Rollout manages that
+# VirtualService: the Rollout is the canary then), and canary Rollouts.
 _canary_services contains {"name": name, "namespace": ns, "obj": d.vs, "refs": set()} if {
 	some d in _current_destinations
 	d.subset in _canary_subsets
+	not _rollout_managed(d.vs)
 	parts := split(d.host, ".")
 	count(parts) == 5
 	endswith(d.host, ".svc.cluster.local")
@@ -423,16 +446,44 @@ _canary_services contains {"name": name, "namespace": lib.namespace(ro), "obj": 
 	name := object.get(lib.labels(ro), "app.kubernetes.io/name", lib.name(ro))
 }
 
-# _template_refs are the analysis templates a Rollout runs (steps and background).
-_template_refs(ro) := {{"name": ref.templateName, "cluster": object.get(ref, "clusterScope", false)} |
-	some analysis in _rollout_analyses(ro)
-	some ref in object.get(analysis, "templates", [])
+# _rollout_managed holds for a VirtualService a canary Rollout's Istio
+# traffic routing names.
+_rollout_managed(vs) if {
+	some r in _rollout_vs_refs
+	r.ref.name == lib.name(vs)
+	lib.namespace(r.ro) == lib.namespace(vs)
 }
 
-_rollout_analyses(ro) := array.concat(
-	[step.analysis | some step in _steps(ro); is_object(step.analysis)],
-	[a | a := ro.spec.strategy.canary.analysis; is_object(a)],
-)
+# _analysis_refs are the templates a Rollout's analysis steps and background
+# analysis name, each with the field path of its name.
+_analysis_refs(ro) := {ref |
+	some a in _rollout_analyses(ro)
+	some ref in _named_templates(a)
+}
+
+# _rollout_analyses are a Rollout's analysis steps and its background
+# analysis, with their field paths.
+_rollout_analyses(ro) := {{"path": sprintf("spec.strategy.canary.steps[%d].analysis", [i]), "analysis": step.analysis} |
+	some i, step in _steps(ro)
+	is_object(step.analysis)
+} | {{"path": "spec.strategy.canary.analysis", "analysis": a} |
+	a := ro.spec.strategy.canary.analysis
+	is_object(a)
+}
+
+# _named_templates reads templates[].templateName and the older single
+# templateName of one analysis.
+_named_templates(a) := {_template_ref(ref, sprintf("%s.templates[%d].templateName", [a.path, k])) |
+	some k, ref in object.get(a.analysis, "templates", [])
+	is_string(object.get(ref, "templateName", null))
+} | {_template_ref(a.analysis, sprintf("%s.templateName", [a.path])) |
+	is_string(object.get(a.analysis, "templateName", null))
+}
+
+_template_ref(ref, path) := {"name": ref.templateName, "cluster": object.get(ref, "clusterScope", false) == true, "path": path}
+
+# _template_refs are the analysis templates a Rollout runs (steps and background).
+_template_refs(ro) := {{"name": ref.name, "cluster": ref.cluster} | some ref in _analysis_refs(ro)}
 
 _template_matches(t, ref, ns) if {
 	not ref.cluster
@@ -447,34 +498,64 @@ _template_matches(t, ref, _) if {
 	lib.name(t) == ref.name
 }
 
-# _rollback_templates are the templates that guard a canary service: the
-# ones labelled with its app.kubernetes.io/name and the ones a Rollout runs.
-_rollback_templates(svc) := {t |
+# _labelled_templates are the AnalysisTemplates in a service's namespace
+# labelled with its app.kubernetes.io/name.
+_labelled_templates(svc) := {t |
 	some t in _analysis_templates
 	lib.namespace(t) == svc.namespace
 	object.get(lib.labels(t), "app.kubernetes.io/name", "") == svc.name
-} | {t |
+}
+
+# _rollback_templates are the templates that guard a canary service: for a
+# canary Rollout the rendered ones it runs (a labelled template that nothing
+# runs never rolls it back), for a Git-driven canary the labelled ones.
+_rollback_templates(svc) := {t |
 	some ref in svc.refs
 	some t in _analysis_templates
 	_template_matches(t, ref, svc.namespace)
-}
+} if {
+	svc.obj.kind == "Rollout"
+} else := _labelled_templates(svc)
 
 # METADATA
 # title: Every canary has a rollback analysis
 # description: >-
-#   Every canary service (a VirtualService splitting to a canary subset, or a
-#   canary Rollout) needs an AnalysisTemplate in its namespace labelled
-#   app.kubernetes.io/name=<service>, or run by the Rollout, so a
-#   regression rolls the canary back.
+#   A canary Rollout must run a rollback analysis: an analysis step in
+#   spec.strategy.canary.steps or a background spec.strategy.canary.analysis
+#   naming an AnalysisTemplate (KF-CANARY-011 checks it is rendered,
+#   KF-CANARY-012 and KF-CANARY-013 its latency and error-rate checks). A
+#   Git-driven canary (a VirtualService splitting to a canary subset that no
+#   Rollout manages) needs an AnalysisTemplate in its namespace labelled
+#   app.kubernetes.io/name=<service>. Without one a regression is never
+#   rolled back.
 # scope: rule
 # custom:
 #   id: KF-CANARY-010
 #   severity: error
 deny contains finding if {
-	some svc in _canary_services
-	count(_rollback_templates(svc)) == 0
-	finding := lib.finding(svc.obj, sprintf("canary service %s has no rollback AnalysisTemplate (none in namespace %s labelled app.kubernetes.io/name=%s or run by its Rollout)", [svc.name, svc.namespace, svc.name]))
+	some finding in _missing_rollback_analysis
 }
+
+_missing_rollback_analysis contains finding if {
+	some svc in _canary_services
+	svc.obj.kind != "Rollout"
+	count(_rollback_templates(svc)) == 0
+	finding := lib.finding(svc.obj, sprintf("canary service %s has no rollback AnalysisTemplate (none in namespace %s labelled app.kubernetes.io/name=%s)", [svc.name, svc.namespace, svc.name]))
+}
+
+_missing_rollback_analysis contains finding if {
+	some svc in _canary_services
+	svc.obj.kind == "Rollout"
+	count(svc.refs) == 0
+	msg := sprintf("spec.strategy.canary runs no rollback analysis: no analysis step in spec.strategy.canary.steps and no spec.strategy.canary.analysis names a template%s", [_unrun_hint(svc)])
+	finding := lib.finding_at(svc.obj, "spec.strategy.canary", msg)
+}
+
+# _unrun_hint names the labelled templates nothing runs, the likely fix.
+_unrun_hint(svc) := sprintf(" (%s is labelled app.kubernetes.io/name=%s, but nothing runs it)", [concat(", ", sort([lib.describe(t) | some t in labelled])), svc.name]) if {
+	labelled := _labelled_templates(svc)
+	count(labelled) > 0
+} else := ""
 
 # METADATA
 # title: Rollout analysis templates are rendered
@@ -488,9 +569,10 @@ deny contains finding if {
 #   severity: error
 deny contains finding if {
 	some ro in _rollouts
-	some ref in _template_refs(ro)
-	count({t | some t in _analysis_templates; _template_matches(t, ref, lib.namespace(ro))}) == 0
-	finding := lib.finding(ro, sprintf("analysis template %q is not rendered (%s)", [ref.name, _ref_scope(ref, lib.namespace(ro))]))
+	some ref in _analysis_refs(ro)
+	ns := lib.namespace(ro)
+	count({t | some t in _analysis_templates; _template_matches(t, ref, ns)}) == 0
+	finding := lib.finding_at(ro, ref.path, sprintf("analysis template %q is not rendered (%s)", [ref.name, _ref_scope(ref, ns)]))
 }
 
 _ref_scope(ref, _) := "looked for a ClusterAnalysisTemplate" if {
@@ -564,8 +646,9 @@ _in_range(x, bounds) if {
 # METADATA
 # title: Rollback latency ratio threshold in range
 # description: >-
-#   The rollback analysis of every canary service has a latency metric whose
-#   canary/stable p95 ratio threshold lies in (1.0, 1.5]
+#   The rollback analysis of every canary service (the templates a canary
+#   Rollout runs; for a Git-driven canary the labelled ones) has a latency
+#   metric whose canary/stable p95 ratio threshold lies in (1.0, 1.5]
 #   (data.kforge.settings.canary.latency_ratio): at 1.0 or below it rolls
 #   back on noise, above 1.5 it lets real regressions through.
 # scope: rule
@@ -581,8 +664,10 @@ deny contains finding if {
 # METADATA
 # title: Rollback error-rate delta threshold in range
 # description: >-
-#   The rollback analysis of every canary service has an error-rate metric
-#   whose canary-minus-stable delta threshold lies in (0, 0.01]
+#   The rollback analysis of every canary service (the templates a canary
+#   Rollout runs; for a Git-driven canary the labelled ones) has an
+#   error-rate metric whose canary-minus-stable delta threshold lies in
+#   (0, 0.01]
 #   (data.kforge.settings.canary.error_rate_delta).
 # scope: rule
 # custom:

@@ -300,14 +300,73 @@ test_header_route_partial_canary_denied if {
 	}]))
 }
 
+test_header_route_to_stable_denied if {
+	canary.deny == {{
+		"msg": "header-matched route spec.http[0] (canary-header) sends 0% to the canary subset; it must send 100%",
+		"resource": _ref(_vs_order),
+		"path": "spec.http[0]",
+	}} with input as _input("prod", _patched([{
+		"op": "replace", "path": "/order_vs/spec/http/0/route",
+		"value": [{"destination": {"host": "order-service.apps.svc.cluster.local", "subset": "stable"}, "weight": 100}],
+	}]))
+}
+
+# The host runs a canary (its DestinationRule defines the canary subset) even
+# when no route sends it traffic.
+test_header_route_to_stable_without_canary_split_denied if {
+	canary.deny == {{
+		"msg": "header-matched route spec.http[0] (canary-header) sends 0% to the canary subset; it must send 100%",
+		"resource": _ref(_vs_order),
+		"path": "spec.http[0]",
+	}} with input as _input("prod", _patched([
+		{"op": "replace", "path": "/order_vs/spec/http/0/route", "value": [{"destination": {"host": "order-service", "subset": "stable"}}]},
+		{"op": "replace", "path": "/order_vs/spec/http/1/route", "value": [{"destination": {"host": "order-service", "subset": "stable"}, "weight": 100}]},
+	]))
+}
+
+test_header_route_to_canary_allowed if {
+	count(canary.deny) == 0 with input as _input("prod", _patched([{
+		"op": "replace", "path": "/order_vs/spec/http/0/route",
+		"value": [
+			{"destination": {"host": "order-service", "subset": "stable"}, "weight": 0},
+			{"destination": {"host": "order-service", "subset": "canary"}, "weight": 100},
+		],
+	}]))
+}
+
+# Header routing to a host that runs no canary is not a canary route.
+test_header_route_to_host_without_canary_allowed if {
+	search_vs := {
+		"apiVersion": "networking.istio.io/v1",
+		"kind": "VirtualService",
+		"metadata": {"name": "search", "namespace": "apps"},
+		"spec": {
+			"hosts": ["search"],
+			"http": [
+				{"name": "v2", "match": [{"headers": {"x-api-version": {"exact": "2"}}}], "route": [{"destination": {"host": "search-v2"}}]},
+				{"name": "primary", "route": [{"destination": {"host": "search"}}]},
+			],
+		},
+	}
+	count(canary.deny) == 0 with input as _input("prod", array.concat(_resources(_base), [search_vs]))
+}
+
 # KF-CANARY-007
 
 test_unknown_vs_subset_denied if {
-	canary.deny == {{
-		"msg": "spec.http[0].route[0].destination.subset \"preview\" is not defined for host order-service.apps.svc.cluster.local in DestinationRule apps/order-service (subsets [\"canary\", \"stable\"])",
-		"resource": _ref(_vs_order),
-		"path": "spec.http[0].route[0].destination.subset",
-	}} with input as _input("prod", _patched([{"op": "replace", "path": "/order_vs/spec/http/0/route/0/destination/subset", "value": "preview"}]))
+	canary.deny == {
+		{
+			"msg": "spec.http[0].route[0].destination.subset \"preview\" is not defined for host order-service.apps.svc.cluster.local in DestinationRule apps/order-service (subsets [\"canary\", \"stable\"])",
+			"resource": _ref(_vs_order),
+			"path": "spec.http[0].route[0].destination.subset",
+		},
+		# The header route no longer reaches a canary subset (KF-CANARY-006).
+		{
+			"msg": "header-matched route spec.http[0] (canary-header) sends 0% to the canary subset; it must send 100%",
+			"resource": _ref(_vs_order),
+			"path": "spec.http[0]",
+		},
+	} with input as _input("prod", _patched([{"op": "replace", "path": "/order_vs/spec/http/0/route/0/destination/subset", "value": "preview"}]))
 }
 
 test_short_host_resolves_to_destination_rule_allowed if {
@@ -385,7 +444,7 @@ test_metric_with_failure_condition_only_allowed if {
 
 test_canary_without_rollback_analysis_denied if {
 	canary.deny == {{
-		"msg": "canary service order-service has no rollback AnalysisTemplate (none in namespace apps labelled app.kubernetes.io/name=order-service or run by its Rollout)",
+		"msg": "canary service order-service has no rollback AnalysisTemplate (none in namespace apps labelled app.kubernetes.io/name=order-service)",
 		"resource": _ref(_vs_order),
 	}} with input as _input("prod", _patched([{"op": "remove", "path": "/order_analysis"}]))
 }
@@ -397,12 +456,107 @@ test_rollout_analysis_by_reference_allowed if {
 	]))
 }
 
+# A Rollout-managed VirtualService is the Rollout's canary: the templates
+# the Rollout runs guard it, whatever their labels.
+test_rollout_managed_vs_needs_no_labelled_template_allowed if {
+	count(canary.deny) == 0 with input as _input("prod", _patched([{"op": "remove", "path": "/esign_analysis/metadata/labels"}]))
+}
+
+test_rollout_analysis_step_only_allowed if {
+	count(canary.deny) == 0 with input as _input("prod", _patched([{"op": "remove", "path": "/esign_rollout/spec/strategy/canary/analysis"}]))
+}
+
+test_rollout_background_analysis_only_allowed if {
+	count(canary.deny) == 0 with input as _input("prod", _patched([{"op": "remove", "path": "/esign_rollout/spec/strategy/canary/steps/3"}]))
+}
+
+test_rollout_single_template_name_allowed if {
+	count(canary.deny) == 0 with input as _input("prod", _patched([
+		{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/3/analysis", "value": {"templateName": "esign-service-canary-analysis"}},
+		{"op": "remove", "path": "/esign_rollout/spec/strategy/canary/analysis"},
+	]))
+}
+
+test_rollout_cluster_template_with_checks_allowed if {
+	cluster_template := json.patch(_analysis("esign-service"), [
+		{"op": "replace", "path": "/kind", "value": "ClusterAnalysisTemplate"},
+		{"op": "replace", "path": "/metadata", "value": {"name": "canary-analysis"}},
+	])
+	ref := [{"templateName": "canary-analysis", "clusterScope": true}]
+	count(canary.deny) == 0 with input as _input("prod", array.concat(
+		_patched([
+			{"op": "remove", "path": "/esign_analysis"},
+			{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/3/analysis/templates", "value": ref},
+			{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/analysis/templates", "value": ref},
+		]),
+		[cluster_template],
+	))
+}
+
+_without_rollout_analysis := [
+	{"op": "remove", "path": "/esign_rollout/spec/strategy/canary/analysis"},
+	{"op": "remove", "path": "/esign_rollout/spec/strategy/canary/steps/3"},
+]
+
+# A labelled AnalysisTemplate that nothing runs is no rollback analysis.
+test_rollout_without_analysis_denied if {
+	canary.deny == {{
+		"msg": "spec.strategy.canary runs no rollback analysis: no analysis step in spec.strategy.canary.steps and no spec.strategy.canary.analysis names a template (AnalysisTemplate apps/esign-service-canary-analysis is labelled app.kubernetes.io/name=esign-service, but nothing runs it)",
+		"resource": _ref(_rollout),
+		"path": "spec.strategy.canary",
+	}} with input as _input("prod", _patched(_without_rollout_analysis))
+}
+
+test_rollout_without_analysis_or_template_denied if {
+	canary.deny == {{
+		"msg": "spec.strategy.canary runs no rollback analysis: no analysis step in spec.strategy.canary.steps and no spec.strategy.canary.analysis names a template",
+		"resource": _ref(_rollout),
+		"path": "spec.strategy.canary",
+	}} with input as _input("prod", _patched(array.concat(_without_rollout_analysis, [{"op": "remove", "path": "/esign_analysis"}])))
+}
+
+test_rollout_analysis_without_templates_denied if {
+	count(canary.deny) == 1 with input as _input("prod", _patched([
+		{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/analysis/templates", "value": []},
+		{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/3/analysis/templates", "value": []},
+	]))
+}
+
+# The templates a Rollout runs must carry the latency and error-rate checks;
+# a labelled template with them does not stand in for the ones it runs.
+test_rollout_analysis_without_checks_denied if {
+	smoke := {
+		"apiVersion": "argoproj.io/v1alpha1",
+		"kind": "AnalysisTemplate",
+		"metadata": {"name": "esign-smoke", "namespace": "apps"},
+		"spec": {"metrics": [{"name": "smoke", "successCondition": "result[0] == 1", "provider": {"web": {"url": "http://esign-service/healthz"}}}]},
+	}
+	ref := [{"templateName": "esign-smoke"}]
+	canary.deny == {
+		{
+			"msg": "the rollback analysis of canary service esign-service (AnalysisTemplate apps/esign-smoke) has no latency ratio metric (no spec.metrics[].name matching (?i)latency)",
+			"resource": _ref(smoke),
+		},
+		{
+			"msg": "the rollback analysis of canary service esign-service (AnalysisTemplate apps/esign-smoke) has no error-rate delta metric (no spec.metrics[].name matching (?i)error)",
+			"resource": _ref(smoke),
+		},
+	} with input as _input("prod", array.concat(
+		_patched([
+			{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/3/analysis/templates", "value": ref},
+			{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/analysis/templates", "value": ref},
+		]),
+		[smoke],
+	))
+}
+
 # KF-CANARY-011
 
 test_rollout_missing_template_denied if {
 	canary.deny == {{
 		"msg": "analysis template \"esign-smoke\" is not rendered (looked for an AnalysisTemplate in namespace apps)",
 		"resource": _ref(_rollout),
+		"path": "spec.strategy.canary.analysis.templates[1].templateName",
 	}} with input as _input("prod", _patched([{"op": "add", "path": "/esign_rollout/spec/strategy/canary/analysis/templates/-", "value": {"templateName": "esign-smoke"}}]))
 }
 
@@ -410,6 +564,7 @@ test_rollout_cluster_template_denied if {
 	canary.deny == {{
 		"msg": "analysis template \"esign-smoke\" is not rendered (looked for a ClusterAnalysisTemplate)",
 		"resource": _ref(_rollout),
+		"path": "spec.strategy.canary.analysis.templates[1].templateName",
 	}} with input as _input("prod", _patched([{
 		"op": "add", "path": "/esign_rollout/spec/strategy/canary/analysis/templates/-",
 		"value": {"templateName": "esign-smoke", "clusterScope": true},
@@ -425,6 +580,24 @@ test_rollout_cluster_template_allowed if {
 		}]),
 		[cluster_template],
 	))
+}
+
+test_rollout_analysis_templates_not_rendered_denied if {
+	canary.deny == {
+		{
+			"msg": "analysis template \"esign-canary\" is not rendered (looked for an AnalysisTemplate in namespace apps)",
+			"resource": _ref(_rollout),
+			"path": "spec.strategy.canary.steps[3].analysis.templates[0].templateName",
+		},
+		{
+			"msg": "analysis template \"esign-canary\" is not rendered (looked for an AnalysisTemplate in namespace apps)",
+			"resource": _ref(_rollout),
+			"path": "spec.strategy.canary.analysis.templates[0].templateName",
+		},
+	} with input as _input("prod", _patched([
+		{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/steps/3/analysis/templates/0/templateName", "value": "esign-canary"},
+		{"op": "replace", "path": "/esign_rollout/spec/strategy/canary/analysis/templates/0/templateName", "value": "esign-canary"},
+	]))
 }
 
 # KF-CANARY-012
