@@ -144,11 +144,7 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	if err := e.checkFiles(policyPaths, paths[len(policyPaths):]); err != nil {
 		return nil, err
 	}
-	result, err := loader.NewFileLoader().
-		WithProcessAnnotation(true).
-		WithRegoVersion(version).
-		WithCapabilities(caps).
-		Filtered(paths, policyFileFilter)
+	result, err := loadFiles(paths, version, caps)
 	if err != nil {
 		return nil, e.loadError(err)
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -51,5 +52,18 @@ func TestParseRegoVersion(t *testing.T) {
 		if _, err := ParseRegoVersion(v); err != nil {
 			t.Errorf("ParseRegoVersion(%q): %v", v, err)
 		}
+	}
+}
+
+// TestRegoV0BesideV1 loads a v0 directory next to kforge-style v1 policies with RegoV0: each
+// file is read in the syntax it parses in.
+func TestRegoV0BesideV1(t *testing.T) {
+	e := load(t, []string{"kforge", "rego_v0"}, nil, Options{RegoVersion: RegoV0})
+	var ids []string
+	for _, r := range e.Rules() {
+		ids = append(ids, r.ID)
+	}
+	if !slices.Contains(ids, "main.deny") || len(ids) < 2 {
+		t.Errorf("rules = %v, want main.deny and the kforge rules", ids)
 	}
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/cover"
-	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
@@ -118,11 +117,7 @@ func RunTests(ctx context.Context, dirs []string, opts TestOptions) (TestReport,
 	if err := e.checkDirs(dirs, paths); err != nil {
 		return TestReport{}, err
 	}
-	result, err := loader.NewFileLoader().
-		WithProcessAnnotation(true).
-		WithRegoVersion(version).
-		WithCapabilities(caps).
-		Filtered(paths, policyFileFilter)
+	result, err := loadFiles(paths, version, caps)
 	if err != nil {
 		return TestReport{}, e.loadError(err)
 	}
