@@ -1,9 +1,10 @@
 // Package report renders the result of a validation run: one model
 // ([Report]) and one writer per output format, each in its own file —
-// text, json, github, sarif, junit, markdown, and conftest's tap and table. Writers are pure functions of
-// the report and their [Options]: they sort what they print, read no
-// environment variables and write only to the io.Writer they are given, so
-// the same report always renders to the same bytes.
+// text, json, github, sarif, junit, markdown, and conftest's tap and table.
+// Writers are pure functions of the report and their [Options]: they sort
+// what they print, read no environment variables and write only to the
+// io.Writer they are given, so the same report always renders to the same
+// bytes.
 package report
 
 import (
