@@ -15,9 +15,10 @@ func newPolicyCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "policy",
 		Short:   "Inspect the Rego policies",
-		Example: `  kforge policy list`,
+		Example: `  kforge policy list
+  kforge policy test --coverage`,
 	}
-	cmd.AddCommand(newPolicyListCmd(streams))
+	cmd.AddCommand(newPolicyListCmd(streams), newPolicyTestCmd(streams))
 	return cmd
 }
 
