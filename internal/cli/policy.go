@@ -13,8 +13,8 @@ import (
 
 func newPolicyCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "policy",
-		Short:   "Inspect the Rego policies",
+		Use:   "policy",
+		Short: "Inspect the Rego policies",
 		Example: `  kforge policy list
   kforge policy test --coverage`,
 	}
