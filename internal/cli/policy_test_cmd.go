@@ -86,7 +86,7 @@ func runPolicyTest(ctx context.Context, streams IOStreams, dirs []string, opts *
 		return err
 	}
 	if passed, failed, _ := rep.Counts(); failed > 0 {
-		return findingsErrorf("%s of %s failed", count(failed, "test", "tests"), count(passed+failed, "test", "tests"))
+		return findingsErrorf("%d of %s failed", failed, count(passed+failed, "test", "tests"))
 	}
 	return nil
 }
