@@ -40,7 +40,7 @@ Exit codes: 0 every test passed, 1 a test failed or errored, 2 a policy that doe
 invalid input.`,
 		Example: `  kforge policy test
   kforge policy test policies --coverage
-  kforge policy test ./conftest-policies --rego-version v0 -o json`,
+  kforge policy test policies --rego-version v0 -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPolicyTest(cmd.Context(), streams, args, opts)
 		},
