@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -126,12 +127,10 @@ func writePolicyTests(streams IOStreams, rep policy.TestReport) error {
 	for _, r := range rep.Results {
 		width = max(width, len(r.Package)+1+len(r.Name))
 	}
-	w := streams.Out
+	w := bufio.NewWriter(streams.Out)
 	for _, r := range rep.Results {
 		name := r.Package + "." + r.Name
-		if _, err := fmt.Fprintf(w, "%-5s  %-*s  %s:%d\n", strings.ToUpper(r.Status), width, name, r.File, r.Line); err != nil {
-			return err
-		}
+		fmt.Fprintf(w, "%-5s  %-*s  %s:%d\n", strings.ToUpper(r.Status), width, name, r.File, r.Line)
 		if r.Status == policy.TestPass || r.Status == policy.TestSkip {
 			continue
 		}
@@ -166,6 +165,6 @@ func writePolicyTests(streams IOStreams, rep policy.TestReport) error {
 	if skipped > 0 {
 		summary += fmt.Sprintf(", %d skipped", skipped)
 	}
-	_, err := fmt.Fprintln(w, summary)
-	return err
+	fmt.Fprintln(w, summary)
+	return w.Flush()
 }

@@ -39,7 +39,7 @@ func TestRegoVersionErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("Load succeeded")
 			}
-			asError(t, err, tt.kind)
+			_ = asError(t, err, tt.kind)
 			if !strings.Contains(err.Error(), tt.contains) {
 				t.Errorf("error %q does not contain %q", err, tt.contains)
 			}
