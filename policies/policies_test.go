@@ -9,66 +9,38 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/kforge/kforge/internal/policy"
 )
 
 // TestRego runs every test_ rule of every _test.rego file (with data.json
-// loaded as data), one Go subtest per Rego test.
+// loaded as data) through the runner of `kforge policy test`, one Go subtest
+// per Rego test.
 func TestRego(t *testing.T) {
-	ctx := context.Background()
-	modules, store, err := tester.Load([]string{"."}, nil)
-	if err != nil {
-		t.Fatalf("load policies: %v", err)
-	}
-	compiler := ast.NewCompiler().WithStrict(true).WithDefaultRegoVersion(ast.RegoV1)
-	ch, err := tester.NewRunner().
-		SetCompiler(compiler).
-		SetStore(store).
-		SetModules(modules).
-		RaiseBuiltinErrors(true).
-		SetParallel(1).
-		RunTests(ctx, nil)
+	rep, err := policy.RunTests(context.Background(), []string{"."}, policy.TestOptions{})
 	if err != nil {
 		t.Fatalf("run rego tests: %v", err)
 	}
-	var results []*tester.Result
-	for r := range ch {
-		results = append(results, r)
-	}
-	if len(results) == 0 {
+	if len(rep.Results) == 0 {
 		t.Fatal("no rego tests found")
 	}
-	sort.Slice(results, func(i, j int) bool {
-		return testName(results[i]) < testName(results[j])
-	})
-	for _, r := range results {
-		t.Run(testName(r), func(t *testing.T) {
-			switch {
-			case r.Error != nil:
-				t.Fatalf("%s: error: %v", location(r), r.Error)
-			case r.Fail:
-				t.Fatalf("%s: failed", location(r))
-			case r.Skip:
-				t.Fatalf("%s: skipped tests are not allowed", location(r))
+	for _, r := range rep.Results {
+		t.Run(r.Package+"."+r.Name, func(t *testing.T) {
+			where := fmt.Sprintf("%s:%d", r.File, r.Line)
+			switch r.Status {
+			case policy.TestError:
+				t.Fatalf("%s: error: %s", where, r.Message)
+			case policy.TestFail:
+				t.Fatalf("%s: %s", where, r.Message)
+			case policy.TestSkip:
+				t.Fatalf("%s: skipped tests are not allowed", where)
 			}
 		})
 	}
-}
-
-func testName(r *tester.Result) string {
-	return strings.TrimPrefix(r.Package, "data.") + "." + r.Name
-}
-
-func location(r *tester.Result) string {
-	if r.Location == nil {
-		return testName(r)
-	}
-	return fmt.Sprintf("%s:%d", filepath.ToSlash(r.Location.File), r.Location.Row)
 }
 
 // rule is one reporting rule body and its METADATA.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -24,21 +25,41 @@ type policyFlags struct {
 	allNamespaces bool
 	// noBuiltin skips the repository's own policy directories.
 	noBuiltin bool
+	// regoVersion is the Rego syntax of the policies: v1 (default) or v0.
+	regoVersion string
 }
 
 func (f *policyFlags) addFlags(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&f.policies, "policy", nil, "extra Rego policy directory (repeatable), added to the repository's policies/")
-	fs.StringArrayVar(&f.data, "data", nil, "extra data file (JSON or YAML) for the policies (repeatable)")
-	fs.StringArrayVar(&f.namespaces, "namespace", nil, "conftest-style package to evaluate (repeatable; default main)")
+	fs.StringArrayVarP(&f.policies, "policy", "p", nil, "extra Rego policy directory (repeatable), added to the repository's policies/")
+	fs.StringArrayVarP(&f.data, "data", "d", nil, "extra data file (JSON or YAML) for the policies (repeatable)")
+	fs.StringArrayVarP(&f.namespaces, "namespace", "n", nil, "conftest-style package to evaluate (repeatable; default main)")
 	fs.BoolVar(&f.allNamespaces, "all-namespaces", false, "evaluate every conftest-style package")
 	fs.BoolVar(&f.noBuiltin, "no-builtin-policies", false, "skip the repository's own policy directories")
+	addRegoVersionFlag(fs, &f.regoVersion)
+}
+
+// addRegoVersionFlag adds --rego-version, conftest's flag for the syntax of the policies.
+func addRegoVersionFlag(fs *pflag.FlagSet, v *string) {
+	fs.StringVar(v, "rego-version", policy.RegoV1, "Rego syntax of the policies: "+strings.Join(policy.RegoVersions(), " or ")+" (v0 runs pre-1.0 policies unchanged)")
+}
+
+// checkRegoVersion rejects a --rego-version other than v1 or v0 as a usage error.
+func checkRegoVersion(v string) error {
+	if _, err := policy.ParseRegoVersion(v); err != nil {
+		return usageErrorf("--rego-version: %w", err)
+	}
+	return nil
 }
 
 // load compiles the policies. proj may be nil (validating manifests outside a repository).
 func (f *policyFlags) load(ctx context.Context, proj *project.Project, wd string) (*policy.Engine, error) {
+	if err := checkRegoVersion(f.regoVersion); err != nil {
+		return nil, err
+	}
 	engine, err := pipeline.LoadPolicies(ctx, pipeline.PolicyOptions{
 		Project: proj, WorkDir: wd, Dirs: f.policies, Data: f.data,
 		Namespaces: f.namespaces, AllNamespaces: f.allNamespaces, NoBuiltin: f.noBuiltin,
+		RegoVersion: f.regoVersion,
 	})
 	if errors.Is(err, pipeline.ErrNoPolicies) {
 		return nil, usageErrorf("%w", err)

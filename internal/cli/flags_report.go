@@ -22,6 +22,10 @@ type reportFlags struct {
 	files []string
 	// failOn is the lowest severity that fails the run: error or warning.
 	failOn string
+	// failOnWarn is conftest's --fail-on-warn, the same as --fail-on warning.
+	failOnWarn bool
+	// noFail is conftest's --no-fail: findings never fail the run (a run failure still does).
+	noFail bool
 	// pathPrefix is --path-prefix.
 	pathPrefix pathPrefixFlag
 	// root is the directory the report's paths are relative to (kforge's root, or the working
@@ -33,6 +37,8 @@ func (f *reportFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.output, "output", "o", report.FormatText, "report format on stdout: "+strings.Join(report.Formats(), ", "))
 	fs.StringArrayVar(&f.files, "report", nil, "also write a report to a file, as format=path (repeatable), e.g. sarif=kforge.sarif")
 	fs.StringVar(&f.failOn, "fail-on", string(finding.SeverityError), "lowest severity that makes the run fail (exit 1): error or warning")
+	fs.BoolVar(&f.failOnWarn, "fail-on-warn", false, "warnings fail the run too (exit 1): the same as --fail-on warning")
+	fs.BoolVar(&f.noFail, "no-fail", false, "exit 0 whatever the findings (a run failure or invalid input still exits 2)")
 	f.pathPrefix.addFlag(fs, "github, sarif and markdown reports")
 }
 
@@ -49,6 +55,9 @@ func (f *reportFlags) validate() error {
 	if sev := finding.Severity(f.failOn); sev != finding.SeverityError && sev != finding.SeverityWarning {
 		return usageErrorf("--fail-on %q: use error or warning", f.failOn)
 	}
+	if f.failOnWarn {
+		f.failOn = string(finding.SeverityWarning)
+	}
 	return nil
 }
 
@@ -62,7 +71,8 @@ func validFormat(format string) bool {
 }
 
 // write prints r on streams.Out and into every --report file, then turns the counts into the
-// command's result: a findings error (exit 1) when anything at or above --fail-on was found.
+// command's result: a findings error (exit 1) when anything at or above --fail-on was found,
+// unless --no-fail (which never hides a run failure: the caller returns that as exit 2).
 func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error {
 	opts := report.Options{Color: streams.useColor(streams.Out), FailOnWarning: finding.Severity(f.failOn) == finding.SeverityWarning,
 		PathPrefix: f.pathPrefix.resolve(cmp.Or(f.root, wd)), ReportFiles: f.reportFiles()}
@@ -78,6 +88,9 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 		}
 	}
 	s := r.Summary()
+	if f.noFail && !r.Failed() {
+		return nil
+	}
 	if s.Errors > 0 || (finding.Severity(f.failOn) == finding.SeverityWarning && s.Warnings > 0) {
 		return findingsErrorf("%s and %s in %s", count(s.Errors, "error", "errors"), count(s.Warnings, "warning", "warnings"), count(s.Environments, "environment", "environments"))
 	}

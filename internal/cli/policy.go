@@ -13,11 +13,12 @@ import (
 
 func newPolicyCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "policy",
-		Short:   "Inspect the Rego policies",
-		Example: `  kforge policy list`,
+		Use:   "policy",
+		Short: "Inspect the Rego policies",
+		Example: `  kforge policy list
+  kforge policy test --coverage`,
 	}
-	cmd.AddCommand(newPolicyListCmd(streams))
+	cmd.AddCommand(newPolicyListCmd(streams), newPolicyTestCmd(streams))
 	return cmd
 }
 

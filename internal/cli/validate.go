@@ -55,13 +55,17 @@ not compile or fails at run time — is a run failure (KF-RUN-001..004) in every
 located at the Jsonnet or policy line, and the report is printed all the same. The same error in
 several environments (a shared library) is reported once, with the list of environments.
 
-Exit codes: 0 clean (warnings allowed unless --fail-on warning), 1 findings, 2 invalid input or a
-run failure (an environment that does not render, a policy that does not compile or fails, a
-limit).`,
+conftest's flags mean what they mean there: -p/--policy, -d/--data, -n/--namespace,
+--all-namespaces, --fail-on-warn, --no-fail, --rego-version v0|v1, -o tap and -o table.
+
+Exit codes: 0 clean (warnings allowed unless --fail-on warning or --fail-on-warn; any findings
+with --no-fail), 1 findings, 2 invalid input or a run failure (an environment that does not
+render, a policy that does not compile or fails, a limit).`,
 		Example: `  kforge validate --all
   kforge validate prod -o github --report sarif=kforge.sarif
   kforge validate --all -o markdown > comment.md
   kforge validate --all --golden -o github --report sarif=kforge.sarif
+  kforge validate --all -o tap --fail-on-warn
   helm template ./chart | kforge validate --manifests - --tier prod --policy ~/conftest-policies`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.report.validate(); err != nil {

@@ -29,6 +29,8 @@ type PolicyOptions struct {
 	AllNamespaces bool
 	// NoBuiltin skips the repository's own policy directories.
 	NoBuiltin bool
+	// RegoVersion is the Rego syntax of the policies: v1 (or empty) or v0 (policy.RegoV0).
+	RegoVersion string
 }
 
 // ErrNoPolicies is returned by LoadPolicies when there is no policy directory to load.
@@ -37,7 +39,7 @@ var ErrNoPolicies = errors.New("no policies to evaluate")
 // LoadPolicies compiles the policies, once per run.
 func LoadPolicies(ctx context.Context, o PolicyOptions) (*policy.Engine, error) {
 	var dirs []string
-	opts := policy.Options{Namespaces: o.Namespaces, AllNamespaces: o.AllNamespaces}
+	opts := policy.Options{Namespaces: o.Namespaces, AllNamespaces: o.AllNamespaces, RegoVersion: o.RegoVersion}
 	if p := o.Project; p != nil {
 		opts.Root = p.Root
 		opts.Timeout = p.Config.Limits.PolicyTimeout

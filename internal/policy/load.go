@@ -64,6 +64,8 @@ type Options struct {
 	// Timeout bounds the evaluation of one environment; zero means
 	// DefaultTimeout, a negative value means no limit.
 	Timeout time.Duration
+	// RegoVersion is the syntax the policies are written in: RegoV1 (or empty) or RegoV0.
+	RegoVersion string
 }
 
 // Engine holds compiled policies and the prepared queries that evaluate them.
@@ -118,6 +120,10 @@ type reportingRule struct {
 // the policy gives it. A policy directory that does not exist, or holds no
 // .rego file, is a KindLoad error naming it.
 func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) (*Engine, error) {
+	version, err := ParseRegoVersion(opts.RegoVersion)
+	if err != nil {
+		return nil, &Error{Kind: KindLoad, Message: err.Error(), Err: err}
+	}
 	caps, removed := capabilities()
 	e := &Engine{root: opts.Root, timeout: opts.Timeout}
 	if e.timeout == 0 {
@@ -138,11 +144,7 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	if err := e.checkFiles(policyPaths, paths[len(policyPaths):]); err != nil {
 		return nil, err
 	}
-	result, err := loader.NewFileLoader().
-		WithProcessAnnotation(true).
-		WithRegoVersion(ast.RegoV1).
-		WithCapabilities(caps).
-		Filtered(paths, policyFileFilter)
+	result, err := loadFiles(paths, version, caps)
 	if err != nil {
 		return nil, e.loadError(err)
 	}
@@ -158,7 +160,7 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	e.names = privateNames(plan)
 
 	compiler := ast.NewCompiler().
-		WithStrict(true).
+		WithStrict(strictFor(version)).
 		WithCapabilities(caps).
 		WithEnablePrintStatements(false)
 	compiler.Compile(modules)

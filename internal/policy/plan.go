@@ -361,7 +361,7 @@ func (e *Engine) astError(ae *ast.Error, removed []string) *Error {
 	msg := ae.Code + ": " + e.relText(e.userNames(ae.Message))
 	switch {
 	case ae.Code == ast.ParseErr && strings.Contains(ae.Message, "keyword is required"):
-		msg += " (kforge reads Rego v1; `opa fmt --v0-v1 -w` converts older policies)"
+		msg += " (kforge reads Rego v1: pass --rego-version v0 for older policies, or convert them with `opa fmt --v0-v1 -w`)"
 	case strings.HasPrefix(ae.Message, "undefined function "):
 		if fn := strings.TrimPrefix(ae.Message, "undefined function "); slices.Contains(removed, fn) {
 			msg += fmt.Sprintf(" (kforge policies may not use network, clock, randomness or environment built-ins: %s)", strings.Join(removed, ", "))

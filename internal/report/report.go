@@ -1,9 +1,10 @@
 // Package report renders the result of a validation run: one model
 // ([Report]) and one writer per output format, each in its own file —
-// text, json, github, sarif, junit and markdown. Writers are pure functions of
-// the report and their [Options]: they sort what they print, read no
-// environment variables and write only to the io.Writer they are given, so
-// the same report always renders to the same bytes.
+// text, json, github, sarif, junit, markdown, and conftest's tap and table.
+// Writers are pure functions of the report and their [Options]: they sort
+// what they print, read no environment variables and write only to the
+// io.Writer they are given, so the same report always renders to the same
+// bytes.
 package report
 
 import (
@@ -142,11 +143,13 @@ const (
 	FormatSARIF    = "sarif"
 	FormatJUnit    = "junit"
 	FormatMarkdown = "markdown"
+	FormatTAP      = "tap"
+	FormatTable    = "table"
 )
 
 // Formats lists the output formats Write accepts.
 func Formats() []string {
-	return []string{FormatText, FormatJSON, FormatGitHub, FormatSARIF, FormatJUnit, FormatMarkdown}
+	return []string{FormatText, FormatJSON, FormatGitHub, FormatSARIF, FormatJUnit, FormatMarkdown, FormatTAP, FormatTable}
 }
 
 // Write renders r in the named format.
@@ -164,6 +167,10 @@ func Write(w io.Writer, format string, r Report, opts Options) error {
 		return WriteJUnit(w, r, opts)
 	case FormatMarkdown:
 		return WriteMarkdown(w, r, opts)
+	case FormatTAP:
+		return WriteTAP(w, r, opts)
+	case FormatTable:
+		return WriteTable(w, r, opts)
 	}
 	return fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 }

@@ -141,6 +141,8 @@ func TestWriters(t *testing.T) {
 		{FormatGitHub, "txt", Options{MaxAnnotations: 1}, "-limit1"},
 		{FormatMarkdown, "md", Options{}, ""},
 		{FormatMarkdown, "md", Options{MaxMarkdownBytes: 1500}, "-truncated"},
+		{FormatTAP, "tap", Options{}, ""},
+		{FormatTable, "txt", Options{}, ""},
 	}
 	for _, r := range reports {
 		for _, f := range formats {

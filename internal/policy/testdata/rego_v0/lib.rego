@@ -1,0 +1,3 @@
+package lib
+
+reason = "v0 syntax runs unchanged"
