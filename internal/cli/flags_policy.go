@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 
 	"github.com/spf13/pflag"
@@ -22,8 +21,10 @@ type policyFlags struct {
 	namespaces []string
 	// allNamespaces evaluates every conftest-style package.
 	allNamespaces bool
-	// noBuiltin skips the repository's own policy directories.
+	// noBuiltin skips the built-in pack and the repository's own policy directories.
 	noBuiltin bool
+	// noPolicies evaluates no policy: the run checks schemas only.
+	noPolicies bool
 }
 
 func (f *policyFlags) addFlags(fs *pflag.FlagSet) {
@@ -31,19 +32,19 @@ func (f *policyFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.data, "data", nil, "extra data file (JSON or YAML) for the policies (repeatable)")
 	fs.StringArrayVar(&f.namespaces, "namespace", nil, "conftest-style package to evaluate (repeatable; default main)")
 	fs.BoolVar(&f.allNamespaces, "all-namespaces", false, "evaluate every conftest-style package")
-	fs.BoolVar(&f.noBuiltin, "no-builtin-policies", false, "skip the repository's own policy directories")
+	fs.BoolVar(&f.noBuiltin, "no-builtin-policies", false, "skip the built-in policy pack and the repository's own policy directories: only --policy directories")
+	fs.BoolVar(&f.noPolicies, "no-policies", false, "evaluate no policy: check schemas only")
 }
 
 // load compiles the policies. proj may be nil (validating manifests outside a repository).
 func (f *policyFlags) load(ctx context.Context, proj *project.Project, wd string) (*policy.Engine, error) {
-	engine, err := pipeline.LoadPolicies(ctx, pipeline.PolicyOptions{
-		Project: proj, WorkDir: wd, Dirs: f.policies, Data: f.data,
-		Namespaces: f.namespaces, AllNamespaces: f.allNamespaces, NoBuiltin: f.noBuiltin,
-	})
-	if errors.Is(err, pipeline.ErrNoPolicies) {
-		return nil, usageErrorf("%w", err)
+	if f.noPolicies && (len(f.policies) > 0 || len(f.data) > 0) {
+		return nil, usageErrorf("--no-policies evaluates no policy: drop --policy and --data")
 	}
-	return engine, err
+	return pipeline.LoadPolicies(ctx, pipeline.PolicyOptions{
+		Project: proj, WorkDir: wd, Dirs: f.policies, Data: f.data,
+		Namespaces: f.namespaces, AllNamespaces: f.allNamespaces, NoBuiltin: f.noBuiltin, None: f.noPolicies,
+	})
 }
 
 func absPath(wd, p string) string {

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -69,18 +70,40 @@ func sharesPackage(mine, theirs map[string]*ast.Module) bool {
 	return false
 }
 
-// mergeDocuments adds the built-in pack's data to the loaded data; a top-level key both define
-// is an error naming it.
+// mergeDocuments adds the built-in pack's data to the loaded data, object by object; a value
+// both define differently is an error naming its path.
 func mergeDocuments(docs, builtin map[string]any) (map[string]any, error) {
 	out := maps.Clone(docs)
 	if out == nil {
 		out = map[string]any{}
 	}
-	for k, v := range builtin {
-		if _, dup := out[k]; dup {
-			return nil, &Error{Kind: KindLoad, Message: fmt.Sprintf("data.%s is defined both by the policy data files and by the built-in policies; turn the built-in pack off (kforge.yaml policy.builtin: false) or rename the key", k)}
-		}
-		out[k] = v
+	if err := mergeInto(out, builtin, "data"); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+func mergeInto(dst, src map[string]any, at string) error {
+	for k, v := range src {
+		here := at + "." + k
+		cur, dup := dst[k]
+		if !dup {
+			dst[k] = v
+			continue
+		}
+		cm, curIsMap := cur.(map[string]any)
+		vm, vIsMap := v.(map[string]any)
+		if curIsMap && vIsMap {
+			merged := maps.Clone(cm)
+			if err := mergeInto(merged, vm, here); err != nil {
+				return err
+			}
+			dst[k] = merged
+			continue
+		}
+		if !reflect.DeepEqual(cur, v) {
+			return &Error{Kind: KindLoad, Message: fmt.Sprintf("%s is defined both by the policy data files and by the built-in policies; turn the built-in pack off (kforge.yaml policy.builtin: false) or rename the key", here)}
+		}
+	}
+	return nil
 }

@@ -238,8 +238,11 @@ func (e *Engine) catalogue() {
 
 // Rules returns the rule catalogue sorted by id, for the rule descriptors of
 // reports: disabled rules left out, severity overrides applied, and the
-// KF-POLICY rules when kforge.yaml declares exceptions.
+// KF-POLICY rules when kforge.yaml declares exceptions. A nil engine has none.
 func (e *Engine) Rules() []finding.Rule {
+	if e == nil {
+		return nil
+	}
 	var out []finding.Rule
 	for _, r := range e.rules {
 		if e.settings.disabled[r.ID] {

@@ -55,6 +55,8 @@ type Config struct {
 	KubernetesVersion string `json:"kubernetesVersion"`
 	// Limits bounds evaluation and validation.
 	Limits Limits `json:"limits"`
+	// Policy configures the built-in policy pack and every loaded rule.
+	Policy PolicyConfig `json:"policy"`
 }
 
 // Limits bounds the resources one environment may use. This package only
@@ -91,6 +93,7 @@ func DefaultConfig() Config {
 		Policies:     []string{DefaultPolicies},
 		Golden:       DefaultGolden,
 		Limits:       DefaultLimits(),
+		Policy:       DefaultPolicyConfig(),
 	}
 }
 
@@ -138,6 +141,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 		"policies":          decodePolicies,
 		"kubernetesVersion": decodeKubernetesVersion,
 		"limits":            decodeLimits,
+		"policy":            decodePolicy,
 	}
 	for _, key := range sortedKeys(top) {
 		if isNull(top[key]) {
@@ -158,6 +162,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 			return cfg, err
 		}
 	}
+	exceptionLines(data, cfg.Policy.Exceptions)
 	return cfg, nil
 }
 
