@@ -157,6 +157,11 @@ func ParseConfig(file string, data []byte) (Config, error) {
 			if errors.As(err, &ce) {
 				ce.File = file
 				ce.Line = keyLine(data, lastSegment(ce.Key))
+				if n := exceptionIndex(ce.Key); n >= 0 {
+					xs := make([]PolicyException, n+1)
+					exceptionLines(data, xs)
+					ce.Line = cmpOr(xs[n].Line, ce.Line)
+				}
 				return cfg, ce
 			}
 			return cfg, err

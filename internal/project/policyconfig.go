@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -188,4 +190,26 @@ func exceptionLines(data []byte, xs []PolicyException) {
 			n++
 		}
 	}
+}
+
+var exceptionIndexRE = regexp.MustCompile(`^policy\.exceptions\[(\d+)\]`)
+
+// exceptionIndex is the index of the exception a key names, -1 when it names none.
+func exceptionIndex(key string) int {
+	m := exceptionIndexRE.FindStringSubmatch(key)
+	if m == nil {
+		return -1
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n > 10000 {
+		return -1
+	}
+	return n
+}
+
+func cmpOr(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
 }
