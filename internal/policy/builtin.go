@@ -28,6 +28,7 @@ type prefixFS struct {
 	fsys   fs.FS
 }
 
+// Open implements fs.FS: the prefix itself is the pack's root.
 func (p prefixFS) Open(name string) (fs.File, error) {
 	if name == p.prefix {
 		return p.fsys.Open(".")
