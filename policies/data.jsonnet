@@ -19,6 +19,8 @@ local limits(row) = {
   dapr_min_idle_conns: row.dapr.minIdleConns,
   raft_min_members: row.limits.raftMinMembers,
   raft_require_odd: row.limits.raftOddMembers,
+  // Read by kforge, not by a rule: hygiene rules are errors, not warnings, in this tier.
+  strict_hygiene: row.limits.strictHygiene,
 };
 
 {

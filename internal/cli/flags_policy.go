@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 
@@ -23,10 +22,12 @@ type policyFlags struct {
 	namespaces []string
 	// allNamespaces evaluates every conftest-style package.
 	allNamespaces bool
-	// noBuiltin skips the repository's own policy directories.
+	// noBuiltin skips the built-in pack and the repository's own policy directories.
 	noBuiltin bool
 	// regoVersion is the Rego syntax of the policies: v1 (default) or v0.
 	regoVersion string
+	// noPolicies evaluates no policy: the run checks schemas only.
+	noPolicies bool
 }
 
 func (f *policyFlags) addFlags(fs *pflag.FlagSet) {
@@ -34,7 +35,8 @@ func (f *policyFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.data, "data", "d", nil, "extra data file (JSON or YAML) for the policies (repeatable)")
 	fs.StringArrayVarP(&f.namespaces, "namespace", "n", nil, "conftest-style package to evaluate (repeatable; default main)")
 	fs.BoolVar(&f.allNamespaces, "all-namespaces", false, "evaluate every conftest-style package")
-	fs.BoolVar(&f.noBuiltin, "no-builtin-policies", false, "skip the repository's own policy directories")
+	fs.BoolVar(&f.noBuiltin, "no-builtin-policies", false, "skip the built-in policy pack and the repository's own policy directories: only --policy directories")
+	fs.BoolVar(&f.noPolicies, "no-policies", false, "evaluate no policy: check schemas only")
 	addRegoVersionFlag(fs, &f.regoVersion)
 }
 
@@ -56,15 +58,14 @@ func (f *policyFlags) load(ctx context.Context, proj *project.Project, wd string
 	if err := checkRegoVersion(f.regoVersion); err != nil {
 		return nil, err
 	}
-	engine, err := pipeline.LoadPolicies(ctx, pipeline.PolicyOptions{
+	if f.noPolicies && (len(f.policies) > 0 || len(f.data) > 0) {
+		return nil, usageErrorf("--no-policies evaluates no policy: drop --policy and --data")
+	}
+	return pipeline.LoadPolicies(ctx, pipeline.PolicyOptions{
 		Project: proj, WorkDir: wd, Dirs: f.policies, Data: f.data,
-		Namespaces: f.namespaces, AllNamespaces: f.allNamespaces, NoBuiltin: f.noBuiltin,
+		Namespaces: f.namespaces, AllNamespaces: f.allNamespaces, NoBuiltin: f.noBuiltin, None: f.noPolicies,
 		RegoVersion: f.regoVersion,
 	})
-	if errors.Is(err, pipeline.ErrNoPolicies) {
-		return nil, usageErrorf("%w", err)
-	}
-	return engine, err
 }
 
 func absPath(wd, p string) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kforge/kforge/internal/pipeline"
+	"github.com/kforge/kforge/internal/policy"
 )
 
 func newPolicyCmd(streams IOStreams) *cobra.Command {
@@ -33,7 +34,12 @@ func newPolicyListCmd(streams IOStreams) *cobra.Command {
 	opts := &policyListOptions{}
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "Print the rule catalogue (id, severity, title) from the policies' METADATA",
+		Short: "Print the rule catalogue (id, severity, state, source, title) from the policies' METADATA",
+		Long: `List prints every rule the validation would load: the built-in pack (source builtin), the
+repository's policy directories and --policy directories, then the schema checks. SEVERITY is
+the severity findings get (kforge.yaml policy.severity applied); STATE is enabled, disabled
+(policy.disable), "severity overridden", or hygiene (an opinion: a warning unless the
+environment's tier sets strict_hygiene in the policy data).`,
 		Example: `  kforge policy list
   kforge policy list --policy ./conftest-policies --json`,
 		Args: cobra.NoArgs,
@@ -59,7 +65,10 @@ func runPolicyList(ctx context.Context, streams IOStreams, opts *policyListOptio
 	if err != nil {
 		return err
 	}
-	rules := pipeline.Rules(engine, true, false)
+	rules := engine.Catalogue()
+	for _, r := range pipeline.Rules(nil, true, false) {
+		rules = append(rules, policy.RuleState{Rule: r, Source: "kforge", State: "enabled"})
+	}
 	if opts.json {
 		out, err := json.MarshalIndent(rules, "", "  ")
 		if err != nil {
@@ -70,13 +79,13 @@ func runPolicyList(ctx context.Context, streams IOStreams, opts *policyListOptio
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
 	// tabwriter buffers until Flush, whose error is returned.
-	_, _ = fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tPOLICY")
+	_, _ = fmt.Fprintln(tw, "ID\tSEVERITY\tSTATE\tSOURCE\tTITLE\tPOLICY")
 	for _, r := range rules {
 		where := fmt.Sprintf("%s:%d", r.File, r.Line)
 		if r.File == "" {
 			where = "(built into kforge: " + r.Package + ")"
 		}
-		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, where)
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.State, r.Source, r.Title, where)
 	}
 	return tw.Flush()
 }

@@ -36,8 +36,10 @@ func newValidateCmd(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate [<env>...] [--all] | --manifests <file|dir|->",
 		Short: "Render environments and check them against their schemas and the Rego policies (and golden/ with --golden)",
-		Long: `Validate renders each environment and evaluates the policies of the repository (kforge.yaml
-'policies', default policies/) plus any --policy directory against it. kforge-style packages
+		Long: `Validate renders each environment and evaluates kforge's built-in policy pack, the policies of
+the repository (kforge.yaml 'policies', default policies/) and any --policy directory against
+it; kforge.yaml 'policy' configures the pack and the rules. With no policy at all (or
+--no-policies) it checks schemas only. kforge-style packages
 (package kforge.*) see one environment at a time as input: {environment, resources, previous},
 where previous is what golden/<env> holds now. conftest-style packages (package main, or those
 named with --namespace) see one manifest at a time, exactly as conftest does.

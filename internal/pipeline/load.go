@@ -2,14 +2,15 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/policy"
 	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/schema"
+	"github.com/kforge/kforge/policies"
 )
 
 // PolicyOptions choose the policies of a validation.
@@ -19,7 +20,8 @@ type PolicyOptions struct {
 	// WorkDir is the directory Dirs and Data are resolved against, and outside a repository the
 	// one paths are reported relative to.
 	WorkDir string
-	// Dirs are extra policy directories, added to the repository's (kforge.yaml `policies`).
+	// Dirs are extra policy directories, added to the built-in pack and the repository's
+	// (kforge.yaml `policies`).
 	Dirs []string
 	// Data are extra JSON or YAML data files mounted at the root of data.
 	Data []string
@@ -27,22 +29,28 @@ type PolicyOptions struct {
 	Namespaces []string
 	// AllNamespaces evaluates every conftest-style package.
 	AllNamespaces bool
-	// NoBuiltin skips the repository's own policy directories.
+	// NoBuiltin skips the built-in pack and the repository's own policy directories: only Dirs
+	// are evaluated.
 	NoBuiltin bool
 	// RegoVersion is the Rego syntax of the policies: v1 (or empty) or v0 (policy.RegoV0).
 	RegoVersion string
+	// None evaluates no policy at all: the run checks schemas only.
+	None bool
 }
 
-// ErrNoPolicies is returned by LoadPolicies when there is no policy directory to load.
-var ErrNoPolicies = errors.New("no policies to evaluate")
-
-// LoadPolicies compiles the policies, once per run.
+// LoadPolicies compiles the policies, once per run: the built-in pack (unless kforge.yaml
+// turns it off, or a policy directory declares one of its packages, as this repository's
+// policies/ does), the repository's policy directories and Dirs. No policy at all is not an
+// error: the engine then finds nothing and the run checks schemas only.
 func LoadPolicies(ctx context.Context, o PolicyOptions) (*policy.Engine, error) {
 	var dirs []string
 	opts := policy.Options{Namespaces: o.Namespaces, AllNamespaces: o.AllNamespaces, RegoVersion: o.RegoVersion}
+	builtin := !o.NoBuiltin
 	if p := o.Project; p != nil {
 		opts.Root = p.Root
 		opts.Timeout = p.Config.Limits.PolicyTimeout
+		opts.Settings = PolicySettings(p.Config.Policy)
+		builtin = builtin && p.Config.Policy.Builtin
 		if !o.NoBuiltin {
 			for _, d := range p.Config.Policies {
 				if fi, err := os.Stat(p.Abs(d)); err == nil && fi.IsDir() {
@@ -54,6 +62,12 @@ func LoadPolicies(ctx context.Context, o PolicyOptions) (*policy.Engine, error) 
 		// Outside a repository, paths are reported relative to the working directory.
 		opts.Root = o.WorkDir
 	}
+	if o.None {
+		return policy.Load(ctx, nil, nil, policy.Options{Root: opts.Root})
+	}
+	if builtin {
+		opts.Builtin = policies.FS
+	}
 	for _, d := range o.Dirs {
 		dirs = append(dirs, absPath(o.WorkDir, d))
 	}
@@ -61,13 +75,30 @@ func LoadPolicies(ctx context.Context, o PolicyOptions) (*policy.Engine, error) 
 	for i, d := range o.Data {
 		data[i] = absPath(o.WorkDir, d)
 	}
-	if len(dirs) == 0 {
-		if o.NoBuiltin {
-			return nil, fmt.Errorf("%w: --no-builtin-policies needs --policy DIR", ErrNoPolicies)
-		}
-		return nil, fmt.Errorf("%w: the repository has no policies/ directory; pass --policy DIR", ErrNoPolicies)
-	}
 	return policy.Load(ctx, dirs, data, opts)
+}
+
+// PolicySettings converts kforge.yaml's `policy` key into the engine's settings.
+func PolicySettings(c project.PolicyConfig) policy.Settings {
+	s := policy.Settings{
+		Disable: c.Disable,
+		Tiers:   policy.Tiers{Label: c.Tiers.Label, Default: c.Tiers.Default},
+		File:    project.ConfigFile,
+	}
+	if len(c.Severity) > 0 {
+		s.Severity = make(map[string]finding.Severity, len(c.Severity))
+		for id, sev := range c.Severity {
+			s.Severity[id] = finding.Severity(sev)
+		}
+	}
+	for _, p := range c.Tiers.Patterns {
+		s.Tiers.Patterns = append(s.Tiers.Patterns, policy.TierPattern{Match: p.Match, Tier: p.Tier})
+	}
+	for _, x := range c.Exceptions {
+		s.Exceptions = append(s.Exceptions, policy.Exception{Rule: x.Rule, Resources: x.Resources,
+			Environments: x.Environments, Reason: x.Reason, Expires: x.ExpiresOn, Line: x.Line})
+	}
+	return s
 }
 
 // SchemaOptions choose the schemas objects are validated against.

@@ -142,6 +142,11 @@ func validateManifests(ctx context.Context, ms Manifests, policies *policy.Engin
 		return report.EnvironmentResult{}, err
 	}
 	findings = append(findings, policyFindings...)
+	// Expired exceptions of kforge.yaml (whether one waives nothing needs every environment).
+	for _, f := range policies.SettingsFindings(false) {
+		f.Environment = ms.EnvName
+		findings = append(findings, f)
+	}
 	finding.Sort(findings)
 	return report.EnvironmentResult{
 		Name: ms.EnvName, Tier: ms.Tier, Entrypoint: ms.Source,

@@ -10,6 +10,7 @@ import (
 	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/manifest"
 	"github.com/kforge/kforge/internal/policy"
+	"github.com/kforge/kforge/internal/project"
 	"github.com/kforge/kforge/internal/report"
 	"github.com/kforge/kforge/internal/schema"
 )
@@ -111,6 +112,13 @@ func (r *Run) Validate(ctx context.Context, opts ValidateOptions) ([]report.Envi
 			o.res = failedResults[o.res.Name]
 		}
 		results = append(results, o.res)
+	}
+	// Expired exceptions, and with every environment evaluated the ones that waived nothing.
+	if fs := opts.Policies.SettingsFindings(r.all); len(fs) > 0 {
+		for i := range fs {
+			fs[i].Environment = project.ConfigFile
+		}
+		results = append(results, report.EnvironmentResult{Name: project.ConfigFile, Findings: fs})
 	}
 	if opts.Golden && r.all {
 		stale, err := r.StaleGoldenDirs()

@@ -55,6 +55,7 @@ type Input struct {
 // without a string msg) yields a [KindRuntime] error naming the .rego file
 // and line.
 func (e *Engine) Evaluate(ctx context.Context, in Input) ([]finding.Finding, error) {
+	in.Environment.Tier = e.settings.tier(in.Environment)
 	parent := ctx
 	if e.timeout > 0 {
 		var cancel context.CancelFunc
@@ -101,6 +102,7 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]finding.Finding, err
 			findings = append(findings, fs...)
 		}
 	}
+	findings = e.settings.apply(findings, in.Environment, e.hygiene)
 	finding.Sort(findings)
 	return dedupe(findings), nil
 }

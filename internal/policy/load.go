@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,6 +67,13 @@ type Options struct {
 	Timeout time.Duration
 	// RegoVersion is the syntax the policies are written in: RegoV1 (or empty) or RegoV0.
 	RegoVersion string
+	// Builtin is the built-in policy pack (policies.FS), loaded with the directories unless
+	// one of them declares one of its packages (a repository carrying its own copy of the
+	// pack); nil loads none.
+	Builtin fs.FS
+	// Settings disable rules, override severities, map environments to tiers and waive
+	// findings (kforge.yaml `policy`).
+	Settings Settings
 }
 
 // Engine holds compiled policies and the prepared queries that evaluate them.
@@ -87,6 +95,16 @@ type Engine struct {
 	// names turns the private names of copied rule bodies back into the
 	// policy's own rule names in error messages.
 	names *strings.Replacer
+
+	// settings apply kforge.yaml's `policy` to findings and the catalogue.
+	settings *settings
+	// hygiene holds the ids of the hygiene rules (METADATA custom.hygiene: true): warnings
+	// unless the environment's tier asks for them as errors.
+	hygiene map[string]bool
+	// builtin reports whether the built-in pack was loaded.
+	builtin bool
+	// dirs are the policy directories as reported (repository-relative when inside it).
+	dirs []string
 }
 
 // Style names the two kinds of policy package the engine understands.
@@ -103,10 +121,11 @@ type reportingRule struct {
 	binding  string // query variable holding the body's results
 	ref      ast.Ref
 	rule     finding.Rule // catalogue entry for this body
+	hygiene  bool         // METADATA custom.hygiene: an opinion, a warning unless the tier is strict
 	excepted string       // conftest: query variable of the exception check for this rule name
 }
 
-// Load reads every .rego file under dirs (recursively, tests included, hidden
+// Load reads the built-in pack (Options.Builtin) and every .rego file under dirs (recursively, tests included, hidden
 // directories skipped), the data.json/data.yaml files among them and the
 // dataFiles, compiles them once and prepares the queries Evaluate runs.
 //
@@ -118,7 +137,8 @@ type reportingRule struct {
 // A policy that does not parse or compile yields [Errors] of KindCompile, one
 // per problem, each naming the .rego file and line and the rule by the name
 // the policy gives it. A policy directory that does not exist, or holds no
-// .rego file, is a KindLoad error naming it.
+// .rego file but holds data files, is a KindLoad error naming it. No policy at all gives an
+// engine that finds nothing.
 func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) (*Engine, error) {
 	version, err := ParseRegoVersion(opts.RegoVersion)
 	if err != nil {
@@ -133,6 +153,7 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	policyPaths := make([]string, len(dirs))
 	for i, d := range dirs {
 		policyPaths[i] = e.abs(d)
+		e.dirs = append(e.dirs, e.rel(policyPaths[i]))
 	}
 	if err := e.checkDirs(dirs, policyPaths); err != nil {
 		return nil, err
@@ -153,6 +174,21 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 	}
 
 	modules := result.ParsedModules()
+	documents := result.Documents
+	if opts.Builtin != nil {
+		bm, bd, err := e.loadBuiltin(opts.Builtin, caps)
+		if err != nil {
+			return nil, err
+		}
+		if !sharesPackage(modules, bm) {
+			e.builtin = true
+			maps.Copy(modules, bm)
+			if documents, err = mergeDocuments(documents, bd); err != nil {
+				return nil, err
+			}
+		}
+	}
+	e.settings = newSettings(opts.Settings, documents)
 	plan, err := e.plan(modules, opts)
 	if err != nil {
 		return nil, err
@@ -171,7 +207,7 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 		return nil, err
 	}
 
-	store := inmem.NewFromObjectWithOpts(result.Documents, inmem.OptReturnASTValuesOnRead(true))
+	store := inmem.NewFromObjectWithOpts(documents, inmem.OptReturnASTValuesOnRead(true))
 	if len(e.kforgeRules) > 0 {
 		pq, err := e.prepare(ctx, compiler, store, caps, kforgeQuery(e.kforgeRules))
 		if err != nil {
@@ -214,8 +250,9 @@ func (e *Engine) checkDirs(dirs, paths []string) error {
 }
 
 // checkModules reports every policy directory from which no .rego file was
-// loaded (hidden subdirectories are skipped), so that a mistyped or empty
-// --policy directory is never silently ignored.
+// loaded although it holds files (hidden subdirectories are skipped), so
+// that a mistaken --policy directory is not silently ignored. An empty
+// directory is no policy, not an error.
 func (e *Engine) checkModules(dirs, paths []string, modules map[string]*loader.RegoFile) error {
 	var errs Errors
 	for i, p := range paths {
@@ -226,7 +263,7 @@ func (e *Engine) checkModules(dirs, paths []string, modules map[string]*loader.R
 				break
 			}
 		}
-		if !found {
+		if !found && holdsFiles(p) {
 			errs = append(errs, &Error{Kind: KindLoad, Message: "no .rego files in " + e.rel(dirs[i])})
 		}
 	}
@@ -234,6 +271,23 @@ func (e *Engine) checkModules(dirs, paths []string, modules map[string]*loader.R
 		return errs.simplify()
 	}
 	return nil
+}
+
+// holdsFiles reports whether dir holds a file outside hidden directories: a directory of files
+// without a policy is a mistake (a wrong path), where an empty directory is merely no policy.
+func holdsFiles(dir string) bool {
+	found := false
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if err == nil && !d.IsDir() {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
 }
 
 // within reports whether file is dir itself or lies below it.

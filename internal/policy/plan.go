@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -182,6 +183,9 @@ func (e *Engine) describe(c *ast.Compiler, bodies []*plannedBody) error {
 				}
 				id = s
 			}
+			if v, ok := a.Custom["hygiene"]; ok && own {
+				rr.hygiene = v == true
+			}
 			if v, ok := a.Custom["severity"]; ok && severity == "" {
 				s, _ := v.(string)
 				if !finding.Severity(s).Valid() {
@@ -224,12 +228,85 @@ func (e *Engine) catalogue() {
 	for i := range e.rules {
 		e.byID[e.rules[i].ID] = &e.rules[i]
 	}
+	e.hygiene = map[string]bool{}
+	for _, rr := range e.kforgeRules {
+		if rr.hygiene {
+			e.hygiene[rr.rule.ID] = true
+		}
+	}
 }
 
-// Rules returns the rule catalogue sorted by id, for `kforge policy list` and
-// the rule descriptors of reports.
+// Rules returns the rule catalogue sorted by id, for the rule descriptors of
+// reports: disabled rules left out, severity overrides applied, and the
+// KF-POLICY rules when kforge.yaml declares exceptions. A nil engine has none.
 func (e *Engine) Rules() []finding.Rule {
-	return slices.Clone(e.rules)
+	if e == nil {
+		return nil
+	}
+	var out []finding.Rule
+	for _, r := range e.rules {
+		if e.settings.disabled[r.ID] {
+			continue
+		}
+		if sev, ok := e.settings.Severity[r.ID]; ok {
+			r.Severity = sev
+		}
+		out = append(out, r)
+	}
+	if len(e.settings.Exceptions) > 0 {
+		out = append(out, settingsRules()...)
+	}
+	return out
+}
+
+// RuleState is one entry of `kforge policy list`: a rule, where it comes from and its state.
+type RuleState struct {
+	finding.Rule
+	// Source is "builtin" for the built-in pack, else the rule's policy directory.
+	Source string `json:"source"`
+	// State is "enabled", "disabled", "severity overridden" or, for a hygiene rule,
+	// "hygiene" (a warning unless the environment's tier is strict).
+	State string `json:"state"`
+}
+
+// Catalogue returns every loaded rule with its source and state, sorted by id.
+func (e *Engine) Catalogue() []RuleState {
+	out := make([]RuleState, 0, len(e.rules))
+	for _, r := range e.rules {
+		s := RuleState{Rule: r, Source: path.Dir(r.File), State: "enabled"}
+		if IsBuiltin(r.File) {
+			s.Source = "builtin"
+		}
+		for _, d := range e.dirs {
+			if d == "." || strings.HasPrefix(r.File, d+"/") {
+				s.Source = d
+				break
+			}
+		}
+		switch sev, overridden := e.settings.Severity[r.ID]; {
+		case e.settings.disabled[r.ID]:
+			s.State = "disabled"
+		case overridden:
+			s.Severity, s.State = sev, "severity overridden"
+		case e.hygiene[r.ID]:
+			s.State = "hygiene"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Builtin reports whether the built-in pack was loaded (it is skipped when a policy directory
+// declares one of its packages).
+func (e *Engine) Builtin() bool {
+	return e.builtin
+}
+
+// SettingsFindings reports the expired exceptions (KF-POLICY-001) and, when complete (every
+// environment was evaluated), the exceptions that waived nothing (KF-POLICY-002). Call it
+// after the run's evaluations.
+func (e *Engine) SettingsFindings(complete bool) []finding.Finding {
+	return e.settings.findings(complete)
 }
 
 // kforgeQuery binds every kforge rule body's finding set to its variable.

@@ -58,6 +58,8 @@ type Config struct {
 	SchemaLocations []string `json:"schemaLocations"`
 	// Limits bounds evaluation and validation.
 	Limits Limits `json:"limits"`
+	// Policy configures the built-in policy pack and every loaded rule.
+	Policy PolicyConfig `json:"policy"`
 }
 
 // Limits bounds the resources one environment may use. This package only
@@ -94,6 +96,7 @@ func DefaultConfig() Config {
 		Policies:     []string{DefaultPolicies},
 		Golden:       DefaultGolden,
 		Limits:       DefaultLimits(),
+		Policy:       DefaultPolicyConfig(),
 	}
 }
 
@@ -142,6 +145,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 		"kubernetesVersion": decodeKubernetesVersion,
 		"schemaLocations":   decodeSchemaLocations,
 		"limits":            decodeLimits,
+		"policy":            decodePolicy,
 	}
 	for _, key := range sortedKeys(top) {
 		if isNull(top[key]) {
@@ -157,11 +161,17 @@ func ParseConfig(file string, data []byte) (Config, error) {
 			if errors.As(err, &ce) {
 				ce.File = file
 				ce.Line = keyLine(data, lastSegment(ce.Key))
+				if n := exceptionIndex(ce.Key); n >= 0 {
+					xs := make([]PolicyException, n+1)
+					exceptionLines(data, xs)
+					ce.Line = cmpOr(xs[n].Line, ce.Line)
+				}
 				return cfg, ce
 			}
 			return cfg, err
 		}
 	}
+	exceptionLines(data, cfg.Policy.Exceptions)
 	return cfg, nil
 }
 

@@ -40,7 +40,30 @@ limits:
 			Lib: "jsonnet/lib", Vendor: "vendor-jsonnet", Environments: "envs",
 			Policies: []string{"policies", "extra/policies"}, Golden: "out/golden", KubernetesVersion: "1.30",
 			Limits: Limits{MaxStack: 1000, MaxOutputBytes: 1 << 20, EvalTimeout: 90 * time.Second, PolicyTimeout: 10 * time.Second, ParseYAMLMaxBytes: 4096, ParseYAMLMaxNodes: 500, MaxMemory: 512 << 20},
+			Policy: DefaultPolicyConfig(),
 		}},
+		{name: "policy", yaml: `
+policy:
+  builtin: false
+  disable: [KF-K8S-003]
+  severity: {KF-CANARY-002: warning}
+  tiers:
+    label: stage
+    patterns:
+      - {match: "environments/prod-*", tier: prod}
+    default: dev
+  exceptions:
+    - rule: KF-K8S-001
+      resources: "Deployment/apps/*"
+      environments: ["environments/dev"]
+      reason: vendor image
+      expires: "2030-01-31"
+`, want: withDefaults(func(c *Config) {
+			c.Policy = PolicyConfig{Disable: []string{"KF-K8S-003"}, Severity: map[string]string{"KF-CANARY-002": "warning"},
+				Tiers: TierConfig{Label: "stage", Patterns: []TierPattern{{Match: "environments/prod-*", Tier: "prod"}}, Default: "dev"},
+				Exceptions: []PolicyException{{Rule: "KF-K8S-001", Resources: "Deployment/apps/*", Environments: []string{"environments/dev"},
+					Reason: "vendor image", Expires: "2030-01-31", ExpiresOn: time.Date(2030, 1, 31, 0, 0, 0, 0, time.UTC), Line: 12}}}
+		})},
 		{name: "explicit empty policies", yaml: "policies: []\n", want: withDefaults(func(c *Config) { c.Policies = []string{} })},
 		{name: "environments at the root", yaml: "environments: .\n", want: withDefaults(func(c *Config) { c.Environments = "." })},
 		{name: "v-prefixed version", yaml: "kubernetesVersion: v1.31\n", want: withDefaults(func(c *Config) { c.KubernetesVersion = "1.31" })},
@@ -66,8 +89,12 @@ func TestParseConfigErrors(t *testing.T) {
 		yaml string
 		want string
 	}{
-		{name: "unknown key", yaml: "lib: lib\nvendr: x\n", want: "kforge.yaml:2: vendr: unknown key (known keys: environments, golden, kubernetesVersion, lib, limits, policies, schemaLocations, vendor)"},
+		{name: "unknown key", yaml: "lib: lib\nvendr: x\n", want: "kforge.yaml:2: vendr: unknown key (known keys: environments, golden, kubernetesVersion, lib, limits, policies, policy, schemaLocations, vendor)"},
 		{name: "schema location outside", yaml: "schemaLocations: [../schemas]\n", want: "kforge.yaml:1: schemaLocations[0]: \"../schemas\" must stay inside the repository"},
+		{name: "unknown policy key", yaml: "policy:\n  disabled: [X]\n", want: "kforge.yaml:2: policy.disabled: unknown key (known keys: builtin, disable, exceptions, severity, tiers; tiers: label, patterns, default; exceptions: rule, resources, environments, reason, expires)"},
+		{name: "bad severity", yaml: "policy:\n  severity: {KF-K8S-003: fatal}\n", want: "kforge.yaml:2: policy.severity: KF-K8S-003: \"fatal\" is not one of error, warning, info"},
+		{name: "exception without a reason", yaml: "policy:\n  exceptions:\n    - rule: KF-K8S-003\n", want: "kforge.yaml:3: policy.exceptions[0].reason: must say why the finding is accepted"},
+		{name: "bad expiry", yaml: "policy:\n  exceptions:\n    - {rule: KF-K8S-003, reason: x, expires: soon}\n", want: "kforge.yaml:3: policy.exceptions[0].expires: \"soon\" is not a date such as 2026-12-31"},
 		{name: "unknown limits key", yaml: "limits:\n  maxStak: 3\n", want: "kforge.yaml:2: limits.maxStak: unknown key (known keys: evalTimeout, maxMemory, maxOutputBytes, maxStack, parseYamlMaxBytes, parseYamlMaxNodes, policyTimeout)"},
 		{name: "bad YAML", yaml: "lib: lib\nvendor: [a\n", want: "kforge.yaml:2: invalid YAML: did not find expected ',' or ']'"},
 		{name: "bad indentation", yaml: "lib: a\n  vendor: b\n", want: "kforge.yaml:2: invalid YAML: mapping values are not allowed in this context"},

@@ -37,6 +37,9 @@
       parentBasedSampling: false,
       raftMinMembers: 1,
       raftOddMembers: true,
+      // Hygiene opinions (probes, labels, resources: policy rules marked hygiene) are errors
+      // here rather than warnings.
+      strictHygiene: false,
     },
   },
 
@@ -64,6 +67,9 @@
       parentBasedSampling: false,
       raftMinMembers: 3,
       raftOddMembers: true,
+      // Hygiene opinions (probes, labels, resources: policy rules marked hygiene) are errors
+      // here rather than warnings.
+      strictHygiene: false,
     },
   },
 
@@ -91,6 +97,9 @@
       parentBasedSampling: true,
       raftMinMembers: 3,
       raftOddMembers: true,
+      // Hygiene opinions (probes, labels, resources: policy rules marked hygiene) are errors
+      // here rather than warnings.
+      strictHygiene: true,
     },
   },
 }

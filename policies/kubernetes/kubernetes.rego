@@ -64,6 +64,7 @@ _has_resource(container, kind, name) if object.get(container, ["resources", kind
 # custom:
 #   id: KF-K8S-002
 #   severity: error
+#   hygiene: true
 deny contains finding if {
 	some x in _containers
 	x.c.field != "ephemeralContainers"
@@ -82,6 +83,7 @@ deny contains finding if {
 # custom:
 #   id: KF-K8S-003
 #   severity: error
+#   hygiene: true
 deny contains finding if {
 	some x in _containers
 	x.obj.kind in lib.long_running_kinds
@@ -124,6 +126,7 @@ _missing_labels(labels, wanted) := [name |
 # custom:
 #   id: KF-K8S-004
 #   severity: error
+#   hygiene: true
 deny contains finding if {
 	some set in _label_sets
 	missing := _missing_labels(set.labels, _settings.required_labels)
