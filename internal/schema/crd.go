@@ -213,23 +213,9 @@ func readCRDPath(p, root string) ([]*crdEntry, error) {
 	if err != nil {
 		return nil, &CRDError{Source: show(p), Err: errors.New("no such file or directory")}
 	}
-	var files []string
-	if fi.IsDir() {
-		err := filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && isManifestFile(f) {
-				files = append(files, f)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, &CRDError{Source: show(p), Err: err}
-		}
-		sort.Strings(files)
-	} else {
-		files = []string{p}
+	files, err := manifestFiles(p, fi)
+	if err != nil {
+		return nil, &CRDError{Source: show(p), Err: err}
 	}
 	var out []*crdEntry
 	for _, f := range files {
@@ -307,4 +293,23 @@ func (v *Validator) AddCRDs(env string, objs []map[string]any) (*Validator, erro
 		crds[groupKind{e.group, e.kind}] = e
 	}
 	return &Validator{shared: v.shared, crds: crds, jsonSchemas: v.jsonSchemas}, nil
+}
+
+// manifestFiles lists the YAML and JSON files below p, sorted, or p itself when it is a file.
+func manifestFiles(p string, fi fs.FileInfo) ([]string, error) {
+	if !fi.IsDir() {
+		return []string{p}, nil
+	}
+	var files []string
+	err := filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isManifestFile(f) {
+			files = append(files, f)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
 }

@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"k8s.io/kube-openapi/pkg/validation/spec"
@@ -73,23 +71,9 @@ func readSchemaLocation(p, root string) ([]*crdEntry, []*jsonSchemaEntry, error)
 	if err != nil {
 		return nil, nil, &LocationError{Path: show(p), Err: errors.New("no such file or directory")}
 	}
-	var files []string
-	if fi.IsDir() {
-		err := filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && isManifestFile(f) {
-				files = append(files, f)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, &LocationError{Path: show(p), Err: err}
-		}
-		sort.Strings(files)
-	} else {
-		files = []string{p}
+	files, err := manifestFiles(p, fi)
+	if err != nil {
+		return nil, nil, &LocationError{Path: show(p), Err: err}
 	}
 	var crds []*crdEntry
 	var schemas []*jsonSchemaEntry
