@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"encoding/json"
 	"fmt"
+	"path"
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
@@ -40,6 +41,12 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 		}
 		return nil
 	})
+	if err == nil && !r.targets.Empty() {
+		// Files served from the memo were not filtered in this run: count them as matches.
+		for _, f := range files {
+			r.targets.MatchKindName(f.Kind + "/" + path.Base(f.Resource))
+		}
+	}
 	return files, err
 }
 
