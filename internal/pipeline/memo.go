@@ -30,7 +30,7 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
 	var files []golden.File
-	err = Memoize(r, []byte(res.JSON), "golden-files/v1", env, &files, func() error {
+	err = Memoize(r, []byte(res.JSON), "golden-files/v2", env, &files, func() error {
 		ms, err := manifest.Extract([]byte(res.JSON), Settings(env))
 		if err != nil {
 			return fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
