@@ -96,21 +96,21 @@ func TestFileNamesErrors(t *testing.T) {
 }
 
 func TestPortableComponent(t *testing.T) {
-	for in, want := range map[string]string{
-		"clusterrole-system:aggregated-metrics-reader.yaml": "clusterrole-system%3Aaggregated-metrics-reader.yaml",
-		"deployment-web.yaml":                               "deployment-web.yaml",
-		`a<b>c"d\e|f?g*h%i`:                                 "a%3Cb%3Ec%22d%5Ce%7Cf%3Fg%2Ah%25i",
-		"tab\there":                                         "tab%09here",
-		"trailing.":                                         "trailing%2E",
-		"trailing ":                                         "trailing%20",
-		"con":                                               "co%6E",
-		"CON.core-x.yaml":                                   "CO%4E.core-x.yaml",
-		"com1":                                              "com%31",
-		"console":                                           "console",
-		"_cluster":                                          "_cluster",
+	for _, tt := range []struct{ in, want string }{
+		{"clusterrole-system:aggregated-metrics-reader.yaml", "clusterrole-system%3Aaggregated-metrics-reader.yaml"},
+		{"deployment-web.yaml", "deployment-web.yaml"},
+		{`a<b>c"d\e|f?g*h%i`, "a%3Cb%3Ec%22d%5Ce%7Cf%3Fg%2Ah%25i"},
+		{"tab\there", "tab%09here"},
+		{"trailing.", "trailing%2E"},
+		{"trailing ", "trailing%20"},
+		{"con", "co%6E"},
+		{"CON.core-x.yaml", "CO%4E.core-x.yaml"},
+		{"com1", "com%31"},
+		{"console", "console"},
+		{"_cluster", "_cluster"},
 	} {
-		if got := PortableComponent(in); got != want {
-			t.Errorf("PortableComponent(%q) = %q, want %q", in, got, want)
+		if got := PortableComponent(tt.in); got != tt.want {
+			t.Errorf("PortableComponent(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
