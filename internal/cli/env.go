@@ -82,6 +82,15 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 			}
 		}
 	}
+	if len(envs) == 0 {
+		where := pipeline.DisplayDir(wd, proj.Root)
+		if len(args) == 1 {
+			where = args[0]
+		}
+		if _, err := fmt.Fprintf(streams.ErrOut, "no environments found under %s\n", where); err != nil {
+			return err
+		}
+	}
 	if opts.json {
 		out, err := environment.ListJSON(envs)
 		if err != nil {

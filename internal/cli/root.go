@@ -94,6 +94,7 @@ Exit codes:
 		newWorkerCmd(streams),
 	)
 	addVersionFlag(root)
+	addCompletions(root, streams)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

@@ -13,17 +13,18 @@ const maxComponent = 255
 
 // FileName returns the manifest's file in the golden layout of its
 // environment: "<namespace>/<kind-lowercased>-<name>.yaml", or
-// "_cluster/<kind-lowercased>-<name>.yaml" without a namespace. It does not
+// "_cluster/<kind-lowercased>-<name>.yaml" without a namespace, each part
+// made portable by [PortableComponent]. It does not
 // know the other manifests: FileNames is authoritative for a set, qualifying
 // names with the API group where needed and rejecting unsafe ones.
 func (m *Manifest) FileName() string {
-	return m.dir() + "/" + strings.ToLower(m.Kind()) + "-" + m.Name() + ".yaml"
+	return m.dir() + "/" + PortableComponent(strings.ToLower(m.Kind())+"-"+m.Name()+".yaml")
 }
 
 // dir returns the manifest's directory in the golden layout.
 func (m *Manifest) dir() string {
 	if ns := m.Namespace(); ns != "" {
-		return ns
+		return PortableComponent(ns)
 	}
 	return clusterDir
 }
@@ -36,7 +37,7 @@ func (m *Manifest) qualifiedFileName() string {
 	if group == "" {
 		group = "core"
 	}
-	return m.dir() + "/" + strings.ToLower(m.Kind()) + "." + strings.ToLower(group) + "-" + m.Name() + ".yaml"
+	return m.dir() + "/" + PortableComponent(strings.ToLower(m.Kind())+"."+strings.ToLower(group)+"-"+m.Name()+".yaml")
 }
 
 // FileNames returns the golden file name of every manifest, in the order of

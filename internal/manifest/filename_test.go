@@ -94,3 +94,49 @@ func TestFileNamesErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestPortableComponent(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"clusterrole-system:aggregated-metrics-reader.yaml", "clusterrole-system%3Aaggregated-metrics-reader.yaml"},
+		{"deployment-web.yaml", "deployment-web.yaml"},
+		{`a<b>c"d\e|f?g*h%i`, "a%3Cb%3Ec%22d%5Ce%7Cf%3Fg%2Ah%25i"},
+		{"tab\there", "tab%09here"},
+		{"trailing.", "trailing%2E"},
+		{"trailing ", "trailing%20"},
+		{"con", "co%6E"},
+		{"CON.core-x.yaml", "CO%4E.core-x.yaml"},
+		{"com1", "com%31"},
+		{"console", "console"},
+		{"_cluster", "_cluster"},
+	} {
+		if got := PortableComponent(tt.in); got != tt.want {
+			t.Errorf("PortableComponent(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFileNamesPortable(t *testing.T) {
+	ms := mustExtract(t, "["+strings.Join([]string{
+		obj("rbac.authorization.k8s.io/v1", "ClusterRole", "system:aggregated-metrics-reader", ""),
+		obj("v1", "ConfigMap", "x", `"namespace": "con"`),
+	}, ",")+"]")
+	got, err := FileNames(ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"co%6E/configmap-x.yaml", "_cluster/clusterrole-system%3Aaggregated-metrics-reader.yaml"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("FileNames = %q, want %q", got, want)
+	}
+
+	// Names that become the same file are an error naming both resources, not an overwrite.
+	ms = mustExtract(t, "["+strings.Join([]string{
+		obj("rbac.authorization.k8s.io/v1", "ClusterRole", "system:reader", ""),
+		obj("rbac.authorization.k8s.io/v1", "ClusterRole", "SYSTEM:READER", ""),
+	}, ",")+"]")
+	_, err = FileNames(ms)
+	if err == nil || !strings.Contains(err.Error(), "system:reader") || !strings.Contains(err.Error(), "SYSTEM:READER") ||
+		!strings.Contains(err.Error(), "clusterrole-") {
+		t.Fatalf("FileNames: err = %v, want a collision naming both resources", err)
+	}
+}

@@ -4,13 +4,19 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 )
 
 // Filter selects manifests by target expressions (`-t kind/name`).
-// A nil *Filter keeps everything.
+// A nil *Filter keeps everything. A Filter remembers which inclusions kept
+// some manifest ([Filter.Unmatched]); it is safe for concurrent use.
 type Filter struct {
 	include []*regexp.Regexp
 	exclude []*regexp.Regexp
+	// exprs are the inclusions as written, matched[i] records that include[i]
+	// kept a manifest.
+	exprs   []string
+	matched []atomic.Bool
 }
 
 // ParseTargets compiles target expressions: each is a regular expression
@@ -33,8 +39,10 @@ func ParseTargets(exprs []string) (*Filter, error) {
 			f.exclude = append(f.exclude, re)
 		} else {
 			f.include = append(f.include, re)
+			f.exprs = append(f.exprs, expr)
 		}
 	}
+	f.matched = make([]atomic.Bool, len(f.include))
 	return f, nil
 }
 
@@ -43,11 +51,44 @@ func (f *Filter) Match(m *Manifest) bool {
 	if f == nil {
 		return true
 	}
-	s := m.KindName()
-	if len(f.include) > 0 && !matchAny(f.include, s) {
+	return f.MatchKindName(m.KindName())
+}
+
+// MatchKindName is Match for a manifest's "<kind>/<name>". A kept manifest
+// counts as a match of every inclusion it matches.
+func (f *Filter) MatchKindName(s string) bool {
+	if f == nil {
+		return true
+	}
+	if matchAny(f.exclude, s) {
 		return false
 	}
-	return !matchAny(f.exclude, s)
+	if len(f.include) == 0 {
+		return true
+	}
+	kept := false
+	for i, re := range f.include {
+		if re.MatchString(s) {
+			f.matched[i].Store(true)
+			kept = true
+		}
+	}
+	return kept
+}
+
+// Unmatched returns the inclusions, as written, that have kept no manifest so
+// far, in the order given.
+func (f *Filter) Unmatched() []string {
+	if f == nil {
+		return nil
+	}
+	var out []string
+	for i, expr := range f.exprs {
+		if !f.matched[i].Load() {
+			out = append(out, expr)
+		}
+	}
+	return out
 }
 
 // Empty reports whether the filter keeps everything (nil, or no expressions).

@@ -73,3 +73,20 @@ func TestParseTargetsErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFilterUnmatched(t *testing.T) {
+	f, err := ParseTargets([]string{"deployment/.*", "service/nope", "!configmap/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Deployment/a", "Service/b", "ConfigMap/x"} {
+		f.MatchKindName(s)
+	}
+	if got := f.Unmatched(); len(got) != 1 || got[0] != "service/nope" {
+		t.Fatalf("Unmatched() = %q, want [service/nope]", got)
+	}
+	var none *Filter
+	if !none.MatchKindName("Service/b") || none.Unmatched() != nil {
+		t.Fatal("a nil filter keeps everything and has no inclusions")
+	}
+}

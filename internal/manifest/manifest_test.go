@@ -18,7 +18,7 @@ func TestAccessors(t *testing.T) {
 			"v1", "Service", "", "apps", "gateway", "core/Service/apps/gateway", "apps/service-gateway.yaml", false},
 		{"cluster-scoped", obj("rbac.authorization.k8s.io/v1", "ClusterRole", "system:reader", ""),
 			"rbac.authorization.k8s.io/v1", "ClusterRole", "rbac.authorization.k8s.io", "", "system:reader",
-			"rbac.authorization.k8s.io/ClusterRole/system:reader", "_cluster/clusterrole-system:reader.yaml", false},
+			"rbac.authorization.k8s.io/ClusterRole/system:reader", "_cluster/clusterrole-system%3Areader.yaml", false},
 		{"secret", obj("v1", "Secret", "tls", `"namespace": "apps"`),
 			"v1", "Secret", "", "apps", "tls", "core/Secret/apps/tls", "apps/secret-tls.yaml", true},
 		{"Secret kind of another group", obj("example.com/v1", "Secret", "s", `"namespace": "apps"`),

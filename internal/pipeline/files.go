@@ -123,7 +123,7 @@ func (r *Renderer) ScopeGolden(t golden.Target, tree golden.Tree) (in, out golde
 // memoized under its output like Files, without evaluating again.
 func (r *Renderer) RenderedFiles(rendered *Rendered) ([]golden.File, error) {
 	var files []golden.File
-	err := Memoize(r, rendered.Output, "golden-files/v1", rendered.Env, &files, func() error {
+	err := Memoize(r, rendered.Output, "golden-files/v2", rendered.Env, &files, func() error {
 		var err error
 		files, err = GoldenFiles(rendered.Manifests)
 		if err != nil {

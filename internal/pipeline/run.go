@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
@@ -77,6 +78,10 @@ type Run struct {
 	// origins finds the Jsonnet literal behind a finding's value (the "set at" hint); it parses
 	// each file the environments read once per run.
 	origins *origin.Index
+	// warn receives warnings (RunOptions.Warn); warned is set once the target filters that
+	// matched nothing were reported.
+	warn   func(msg string)
+	warned bool
 }
 
 // Open builds the Renderer of opts and selects the environments of the run.
@@ -87,10 +92,14 @@ func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 		all:      opts.Selection.All,
 		parallel: opts.Parallel,
 		progress: opts.Progress,
+		warn:     opts.Warn,
 	}
 	envs, discovered, err := r.selectEnvironments(ctx, opts.Selection)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Selection.All && len(discovered) == 0 {
+		return nil, &NoEnvironmentsError{Dir: DisplayDir(opts.Selection.WorkDir, opts.Project.Root)}
 	}
 	if opts.Warn != nil {
 		for _, e := range envs {
@@ -155,5 +164,28 @@ func each[T any](ctx context.Context, r *Run,
 	if err != nil {
 		return nil, err
 	}
+	if len(fails) == 0 {
+		r.warnUnmatched()
+	}
 	return joinFailures(fails), nil
+}
+
+// warnUnmatched warns, once per run and once per filter, about each target filter (-t) that
+// kept no resource of the selected environments. It says nothing when some environment failed,
+// since its resources are unknown.
+func (r *Run) warnUnmatched() {
+	if r.warned || r.warn == nil {
+		return
+	}
+	r.warned = true
+	where := fmt.Sprintf("the %d selected environments", len(r.envs))
+	switch len(r.envs) {
+	case 0:
+		return
+	case 1:
+		where = r.envs[0].Name
+	}
+	for _, expr := range r.renderer.targets.Unmatched() {
+		r.warn(fmt.Sprintf("-t %s matches no resource in %s", expr, where))
+	}
 }

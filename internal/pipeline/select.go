@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
@@ -31,6 +33,36 @@ type Selection struct {
 	// GoldenMatters makes a change to an environment's golden directory affect it (golden,
 	// diff, validate).
 	GoldenMatters bool
+}
+
+// NoEnvironmentsError is a run over every environment (--all) of a repository that has none: a
+// CI job that renders or validates nothing must not pass silently.
+type NoEnvironmentsError struct {
+	// Dir is the repository root, relative to the working directory when inside it.
+	Dir string
+}
+
+func (e *NoEnvironmentsError) Error() string {
+	return "no environments found under " + e.Dir
+}
+
+// DisplayDir shows dir relative to wd when it is wd, below it or one of its ancestors (".."),
+// else as it is.
+func DisplayDir(wd, dir string) string {
+	rel, err := filepath.Rel(wd, dir)
+	if err != nil {
+		return dir
+	}
+	for _, c := range strings.Split(filepath.ToSlash(rel), "/") {
+		if c == ".." {
+			continue
+		}
+		if strings.HasPrefix(rel, "..") {
+			return dir
+		}
+		break
+	}
+	return rel
 }
 
 // FindProject locates the repository from the first argument that is an existing path
