@@ -30,8 +30,8 @@ import (
 //   - `\` continuations are joined; a `#` comment is dropped; only the kforge command runs:
 //     what follows an unquoted |, >, < or ; (a pipe into jq, a redirection into a file) is
 //     dropped, and `source <(kforge …)` runs the inner command.
-//   - A kforge command fed by another program (`helm template … | kforge …`) is skipped, by
-//     name, since that program is not part of the test.
+//   - A kforge command fed by another program (`helm template ./chart | kforge … -`) reads, in
+//     that program's place, what `kforge render prod` prints: manifests of the same kind.
 //   - ~ is a temporary home holding conftest-policies/, a conftest-style policy directory; the
 //     repository copy holds one too (./conftest-policies). The copy is a git repository whose
 //     refs/remotes/origin/main is its only commit, so --since origin/main and --base
@@ -59,6 +59,7 @@ func TestExamples(t *testing.T) {
 	examples = append(examples, helpExamples(t, home)...)
 	for _, ex := range dedupeExamples(examples) {
 		t.Run(ex.line, func(t *testing.T) {
+			t.Parallel()
 			if ex.skip != "" {
 				t.Skipf("%s (%s): %s", ex.line, strings.Join(ex.sources, ", "), ex.skip)
 			}
@@ -66,13 +67,19 @@ func TestExamples(t *testing.T) {
 			if err := os.CopyFS(dir, os.DirFS(template)); err != nil {
 				t.Fatalf("copy the reference repository: %v", err)
 			}
+			env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "KFORGE_CACHE_DIR=" + cache}
 			cmd := exec.Command(exe, ex.args...)
 			cmd.Dir = dir
-			cmd.Env = append([]string{
-				"PATH=" + os.Getenv("PATH"),
-				"HOME=" + home,
-				"KFORGE_CACHE_DIR=" + cache,
-			}, ex.env...)
+			cmd.Env = append(env, ex.env...)
+			if ex.piped {
+				render := exec.Command(exe, "render", "prod")
+				render.Dir, render.Env = dir, env
+				manifests, err := render.Output()
+				if err != nil {
+					t.Fatalf("kforge render prod, the stand-in for the program feeding kforge: %v", err)
+				}
+				cmd.Stdin = bytes.NewReader(manifests)
+			}
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
@@ -154,6 +161,8 @@ type example struct {
 	wantExit int
 	// skip, when set, says why the example does not run.
 	skip string
+	// piped is set when another program's output feeds kforge's standard input.
+	piped bool
 }
 
 // markerRe finds an `example: …` marker in a line's comment.
@@ -261,12 +270,13 @@ func parseExample(t *testing.T, line, home string) (example, bool) {
 			line = inner[:i]
 		}
 	}
+	if _, piped, ok := strings.Cut(line, "| kforge "); ok && !kforgeLineRe.MatchString(line) {
+		ex, ok := parseExample(t, "kforge "+piped, home)
+		ex.piped = true
+		ex.line = line
+		return ex, ok
+	}
 	if !kforgeLineRe.MatchString(line) {
-		if strings.Contains(line, "| kforge ") {
-			ex.line = line
-			ex.skip = "kforge reads another program's output"
-			return ex, true
-		}
 		return ex, false
 	}
 	words, rest, err := shellWords(line, home)
