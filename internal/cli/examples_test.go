@@ -70,7 +70,7 @@ func TestExamples(t *testing.T) {
 			env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "KFORGE_CACHE_DIR=" + cache}
 			cmd := exec.Command(exe, ex.args...)
 			cmd.Dir = dir
-			cmd.Env = append(env, ex.env...)
+			cmd.Env = slices.Concat(env, ex.env)
 			if ex.piped {
 				render := exec.Command(exe, "render", "prod")
 				render.Dir, render.Env = dir, env
