@@ -24,8 +24,8 @@ func newEvalCmd(streams IOStreams) *cobra.Command {
 manifest extraction. -e evaluates an expression against that value (bound to main), so
 '-e apps.order_service' prints main.apps.order_service.`,
 		Example: `  kforge eval environments/prod
-  kforge eval prod -e 'values.canary'
-  kforge eval prod -e "['order-service']"`,
+  kforge eval prod -e 'apps.order_service.virtual_service.spec.http'
+  kforge eval prod -e "['apps']['order_service'].stable.deployment.spec.replicas"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runEval(cmd.Context(), streams, args, opts)

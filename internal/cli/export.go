@@ -41,14 +41,16 @@ func newExportCmd(streams IOStreams) *cobra.Command {
 		Long: `Export writes every resource of the environments into dir with Tanka-compatible file names
 (--format, default '` + export.DefaultFormat + `'; the environment is available as
 {{env.metadata.name}}, {{env.spec.namespace}}, ...), so a Tanka pipeline can switch without other
-changes. --manifest writes Tanka's manifest.json (file → entrypoint).
+changes. As with Tanka, environments exported together need a --format that tells them apart
+(with {{env.metadata.name}}), or --layout golden. --manifest writes Tanka's manifest.json (file →
+entrypoint).
 
 Without --merge-strategy the directory must be empty or missing; it is filled atomically. With
 --replace its old content is swapped out atomically. replace-envs replaces only the files of the
 exported environments (it needs manifest.json from an earlier export).`,
-		Example: `  kforge export dist --all
+		Example: `  kforge export dist prod
   kforge export dist prod --format '{{.metadata.namespace}}/{{.kind}}-{{.metadata.name}}' --manifest
-  kforge export dist --all --merge-strategy replace-envs --manifest
+  kforge export dist --all --format '{{env.metadata.name}}/{{.kind}}-{{.metadata.name}}' --merge-strategy replace-envs --manifest
   kforge export dist --all --layout golden`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

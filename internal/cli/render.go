@@ -28,7 +28,7 @@ separated by '---'. An environment is named by its directory, its main.jsonnet, 
 		Example: `  kforge render environments/prod
   kforge render prod staging -t 'deployment/.*' -t '!deployment/debug-.*'
   kforge render --all -o json
-  kforge render environments/inline --name eu-west -V cluster=eu1`,
+  kforge render prod -V cluster=eu1`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.validate(); err != nil {
 				return err

@@ -68,12 +68,15 @@ func LoadPolicies(ctx context.Context, o PolicyOptions) (*policy.Engine, error) 
 	if builtin {
 		opts.Builtin = policies.FS
 	}
+	opts.Given = map[string]string{}
 	for _, d := range o.Dirs {
 		dirs = append(dirs, absPath(o.WorkDir, d))
+		opts.Given[absPath(o.WorkDir, d)] = d
 	}
 	data := make([]string, len(o.Data))
 	for i, d := range o.Data {
 		data[i] = absPath(o.WorkDir, d)
+		opts.Given[data[i]] = d
 	}
 	return policy.Load(ctx, dirs, data, opts)
 }

@@ -31,6 +31,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -74,12 +75,17 @@ type Options struct {
 	// Settings disable rules, override severities, map environments to tiers and waive
 	// findings (kforge.yaml `policy`).
 	Settings Settings
+	// Given maps an absolute policy or data path to the name the user gave it; a path outside
+	// Root (and anything below it) is shown by that name rather than as ../../…. A path outside
+	// Root without one is shown absolute.
+	Given map[string]string
 }
 
 // Engine holds compiled policies and the prepared queries that evaluate them.
 // It is immutable after Load and safe for concurrent use.
 type Engine struct {
 	root    string
+	given   map[string]string
 	timeout time.Duration
 
 	kforgeQuery *rego.PreparedEvalQuery
@@ -145,7 +151,7 @@ func Load(ctx context.Context, dirs []string, dataFiles []string, opts Options) 
 		return nil, &Error{Kind: KindLoad, Message: err.Error(), Err: err}
 	}
 	caps, removed := capabilities()
-	e := &Engine{root: opts.Root, timeout: opts.Timeout}
+	e := &Engine{root: opts.Root, given: opts.Given, timeout: opts.Timeout}
 	if e.timeout == 0 {
 		e.timeout = DefaultTimeout
 	}
@@ -339,11 +345,31 @@ func (e *Engine) rel(p string) string {
 		return ""
 	}
 	if e.root != "" && filepath.IsAbs(p) {
-		if r, err := filepath.Rel(e.root, p); err == nil {
+		// Only a path under the root is shown relative to it: one outside (--policy
+		// ~/conftest-policies) is shown as the user gave it, not as ../../home/….
+		if r, err := filepath.Rel(e.root, p); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 			return filepath.ToSlash(r)
+		}
+		if name, ok := e.givenName(p); ok {
+			return name
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(p))
+}
+
+// givenName is the name the user gave p, or the directory holding it, when Options.Given has one.
+func (e *Engine) givenName(p string) (string, bool) {
+	p = filepath.Clean(p)
+	for abs, name := range e.given {
+		abs = filepath.Clean(abs)
+		if p == abs {
+			return filepath.ToSlash(name), true
+		}
+		if rest, ok := strings.CutPrefix(p, abs+string(filepath.Separator)); ok {
+			return path.Join(filepath.ToSlash(name), filepath.ToSlash(rest)), true
+		}
+	}
+	return "", false
 }
 
 // relText rewrites absolute paths under the root inside a message.

@@ -316,11 +316,13 @@ func TestCompileErrorsOncePerProblem(t *testing.T) {
 
 func TestLoadDirectoryNames(t *testing.T) {
 	root := testRoot(t)
+	outside := filepath.Join(t.TempDir(), "conftest-policies")
 	tests := []struct {
-		name string
-		root string
-		dirs []string
-		want string
+		name  string
+		root  string
+		dirs  []string
+		given map[string]string
+		want  string
 	}{
 		{name: "relative to the root", root: root, dirs: []string{"nowhere", "extra_data"},
 			want: "policy directory nowhere does not exist"},
@@ -330,10 +332,15 @@ func TestLoadDirectoryNames(t *testing.T) {
 			want: "no .rego files in testdata/extra_data"},
 		{name: "no root: missing, as given", dirs: []string{"testdata/nowhere", "./testdata/gone/"},
 			want: "policy directory testdata/nowhere does not exist\npolicy directory testdata/gone does not exist"},
+		{name: "outside the root: absolute, not ../..", root: root, dirs: []string{outside},
+			want: "policy directory " + filepath.ToSlash(outside) + " does not exist"},
+		{name: "outside the root: as the user gave it", root: root, dirs: []string{outside},
+			given: map[string]string{outside: "~/conftest-policies"},
+			want:  "policy directory ~/conftest-policies does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(context.Background(), tt.dirs, nil, Options{Root: tt.root})
+			_, err := Load(context.Background(), tt.dirs, nil, Options{Root: tt.root, Given: tt.given})
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("error = %v, want %q", err, tt.want)
 			}
