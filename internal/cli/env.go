@@ -29,7 +29,10 @@ func newEnvCmd(streams IOStreams) *cobra.Command {
 type envListOptions struct {
 	// json prints Tanka-compatible environment objects instead of a table.
 	json bool
-	eval evalFlags
+	// shard is --shard I/N: list only that shard of the environments, as the commands that
+	// select environments split the same list.
+	shard string
+	eval  evalFlags
 }
 
 func newEnvListCmd(streams IOStreams) *cobra.Command {
@@ -49,11 +52,16 @@ does.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the environment objects as JSON")
+	addShardFlag(cmd.Flags(), &opts.shard)
 	opts.eval.addFlags(cmd.Flags())
 	return cmd
 }
 
 func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *envListOptions) error {
+	shard, err := parseShardFlag(opts.shard)
+	if err != nil {
+		return err
+	}
 	proj, wd, err := findProject(streams, args)
 	if err != nil {
 		return err
@@ -71,7 +79,8 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	if err != nil {
 		return err
 	}
-	envs, err := pipeline.NewRenderer(ropts).Environments(ctx, dir)
+	renderer := pipeline.NewRenderer(ropts)
+	envs, err := renderer.Environments(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -82,7 +91,11 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 			}
 		}
 	}
-	if len(envs) == 0 {
+	empty := len(envs) == 0
+	if envs, err = renderer.ShardEnvironments(envs, shard); err != nil {
+		return err
+	}
+	if empty {
 		where := pipeline.DisplayDir(wd, proj.Root)
 		if len(args) == 1 {
 			where = args[0]
