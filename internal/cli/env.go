@@ -43,9 +43,11 @@ func newEnvListCmd(streams IOStreams) *cobra.Command {
 		Long: `List prints every environment below path: static ones (a directory with spec.json and
 main.jsonnet) and inline ones (Environment objects in a main.jsonnet's output). Vendor
 directories are never searched. --json prints the environment objects as 'tk env list --json'
-does.`,
+does. --shard I/N lists shard I of N of them: what 'validate --all --shard I/N' (or any other
+command that selects environments) works on, when the list is the whole repository.`,
 		Example: `  kforge env list
-  kforge env list environments/ --json | jq -r '.[].metadata.name'`,
+  kforge env list environments/ --json | jq -r '.[].metadata.name'
+  kforge env list --shard 1/4`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runEnvList(cmd.Context(), streams, args, opts)
