@@ -29,7 +29,9 @@ import (
 //   - An environment without a golden directory goes to shard 1 + FNV-1a-64(name) mod Count.
 //
 // Every environment is in exactly one shard for any Count. The render cache's timings are not
-// used: they differ between machines, and so would the shards.
+// used: they differ between machines, and so would the shards. The golden directories'
+// sizes are read when the run opens; an update of golden/ changes them, so the shards of one
+// update must all start from the same commit.
 type Shard struct {
 	// Index is the shard, 1…Count.
 	Index int
