@@ -29,7 +29,10 @@ func newEnvCmd(streams IOStreams) *cobra.Command {
 type envListOptions struct {
 	// json prints Tanka-compatible environment objects instead of a table.
 	json bool
-	eval evalFlags
+	// shard is --shard I/N: list only that shard of the environments, as the commands that
+	// select environments split the same list.
+	shard string
+	eval  evalFlags
 }
 
 func newEnvListCmd(streams IOStreams) *cobra.Command {
@@ -40,20 +43,27 @@ func newEnvListCmd(streams IOStreams) *cobra.Command {
 		Long: `List prints every environment below path: static ones (a directory with spec.json and
 main.jsonnet) and inline ones (Environment objects in a main.jsonnet's output). Vendor
 directories are never searched. --json prints the environment objects as 'tk env list --json'
-does.`,
+does. --shard I/N lists shard I of N of them: what 'validate --all --shard I/N' (or any other
+command that selects environments) works on, when the list is the whole repository.`,
 		Example: `  kforge env list
-  kforge env list environments/ --json | jq -r '.[].metadata.name'`,
+  kforge env list environments/ --json | jq -r '.[].metadata.name'
+  kforge env list --shard 1/4`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runEnvList(cmd.Context(), streams, args, opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the environment objects as JSON")
+	addShardFlag(cmd.Flags(), &opts.shard)
 	opts.eval.addFlags(cmd.Flags())
 	return cmd
 }
 
 func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *envListOptions) error {
+	shard, err := parseShardFlag(opts.shard)
+	if err != nil {
+		return err
+	}
 	proj, wd, err := findProject(streams, args)
 	if err != nil {
 		return err
@@ -71,7 +81,8 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 	if err != nil {
 		return err
 	}
-	envs, err := pipeline.NewRenderer(ropts).Environments(ctx, dir)
+	renderer := pipeline.NewRenderer(ropts)
+	envs, err := renderer.Environments(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -82,7 +93,11 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 			}
 		}
 	}
-	if len(envs) == 0 {
+	empty := len(envs) == 0
+	if envs, err = renderer.ShardEnvironments(envs, shard); err != nil {
+		return err
+	}
+	if empty {
 		where := pipeline.DisplayDir(wd, proj.Root)
 		if len(args) == 1 {
 			where = args[0]

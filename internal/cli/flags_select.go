@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/spf13/pflag"
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/kforge/kforge/internal/pipeline"
+)
 
 // selectFlags choose the environments and resources a command works on.
 type selectFlags struct {
@@ -20,6 +24,8 @@ type selectFlags struct {
 	policiesMatter bool
 	// goldenMatters makes a change to an environment's golden directory affect it (golden, diff).
 	goldenMatters bool
+	// shard is --shard I/N: one part of the selected environments (pipeline.Shard).
+	shard string
 }
 
 func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
@@ -27,6 +33,7 @@ func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "name", "", "select inline environments by metadata.name (exact match wins over substring)")
 	fs.StringArrayVarP(&f.targets, "target", "t", nil, "only resources matching kind/name (case-insensitive regular expression); !kind/name excludes")
 	fs.IntVar(&f.parallel, "parallel", 0, "environments rendered at once (default: one per core)")
+	addShardFlag(fs, &f.shard)
 	f.limits.addFlags(fs)
 	f.cache.addFlags(fs)
 }
@@ -39,5 +46,23 @@ func (f *selectFlags) validate(args []string) error {
 	case !f.all && len(args) == 0 && f.name == "" && !f.cache.affectedOnly():
 		return usageErrorf("name at least one environment (a directory, main.jsonnet path, name or slug) or pass --all")
 	}
-	return nil
+	_, err := parseShardFlag(f.shard)
+	return err
+}
+
+// addShardFlag defines --shard on fs.
+func addShardFlag(fs *pflag.FlagSet, v *string) {
+	fs.StringVar(v, "shard", "", "work on shard I of N (I/N, 1-based) of the selected environments, the same partition on every machine")
+}
+
+// parseShardFlag parses --shard; empty is the whole selection. A bad value is a usage error.
+func parseShardFlag(v string) (pipeline.Shard, error) {
+	if v == "" {
+		return pipeline.Shard{}, nil
+	}
+	s, err := pipeline.ParseShard(v)
+	if err != nil {
+		return pipeline.Shard{}, usageErrorf("--shard %w", err)
+	}
+	return s, nil
 }

@@ -47,6 +47,10 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	if err := sel.validate(args); err != nil {
 		return nil, err
 	}
+	shard, err := parseShardFlag(sel.shard)
+	if err != nil {
+		return nil, err
+	}
 	proj, wd, err := findProject(streams, args)
 	if err != nil {
 		return nil, err
@@ -63,6 +67,7 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 			WorkDir: wd, Args: args, All: sel.all, Name: sel.name,
 			Since: sel.cache.since, ChangedFiles: sel.cache.changedFiles,
 			PoliciesMatter: sel.policiesMatter, GoldenMatters: sel.goldenMatters,
+			Shard: shard,
 		},
 		Parallel: sel.parallel,
 		Progress: pipeline.TerminalProgress(streams.ErrOut),

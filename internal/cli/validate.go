@@ -80,6 +80,9 @@ render, a policy that does not compile or fails, a limit).`,
 				if opts.golden {
 					return usageErrorf("--golden compares rendered environments with golden/: it does not apply to --manifests")
 				}
+				if opts.sel.shard != "" {
+					return usageErrorf("--shard splits the selected environments: it does not apply to --manifests")
+				}
 				return runValidateManifests(cmd.Context(), streams, opts)
 			}
 			return runValidate(cmd.Context(), streams, args, opts)

@@ -71,7 +71,9 @@ func (r *Run) CheckGolden(ctx context.Context) (GoldenCheck, error) {
 		return GoldenCheck{}, err
 	}
 	check := GoldenCheck{Drifts: drifts}
-	if r.all {
+	// Of a sharded run only shard 1 lists the stale directories: they are the repository's,
+	// and the reports of all shards hold each once.
+	if r.all && r.shard.First() {
 		if check.Stale, err = r.StaleGoldenDirs(); err != nil {
 			return GoldenCheck{}, err
 		}
@@ -172,7 +174,8 @@ func (r *Run) UpdateGolden(ctx context.Context, emit func(t golden.Target, c gol
 	if failed != nil {
 		return golden.StaleReport{}, failed
 	}
-	if !r.all || r.discovered == nil {
+	// Of a sharded run only shard 1 removes (and reports) the stale directories.
+	if !r.all || r.discovered == nil || !r.shard.First() {
 		return golden.StaleReport{}, nil
 	}
 	// Every environment of the repository keeps its directory, also those --name, --since or

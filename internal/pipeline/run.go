@@ -68,7 +68,9 @@ type Run struct {
 	discovered []environment.Environment
 	// all is Selection.All: every environment was asked for, so golden directories that belong
 	// to none are stale.
-	all      bool
+	all bool
+	// shard is Selection.Shard: the part of the selection this run works on.
+	shard    Shard
 	parallel int
 	progress func(total int) Progress
 	// affected is the affected selection and the number of environments it chose from, nil
@@ -90,6 +92,7 @@ func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 		renderer: NewRenderer(opts.Options),
 		origins:  origin.New(opts.Project.Root),
 		all:      opts.Selection.All,
+		shard:    opts.Selection.Shard,
 		parallel: opts.Parallel,
 		progress: opts.Progress,
 		warn:     opts.Warn,
@@ -115,6 +118,11 @@ func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 			return nil, err
 		}
 		r.affected = &sel
+	}
+	// The shard is taken last, from the narrowed selection, so that the shards of one
+	// selection cover it exactly.
+	if r.envs, err = r.renderer.ShardEnvironments(r.envs, opts.Selection.Shard); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

@@ -33,6 +33,9 @@ type Selection struct {
 	// GoldenMatters makes a change to an environment's golden directory affect it (golden,
 	// diff, validate).
 	GoldenMatters bool
+	// Shard keeps one part of the environments selected by the fields above (--shard); the
+	// zero Shard keeps them all.
+	Shard Shard
 }
 
 // NoEnvironmentsError is a run over every environment (--all) of a repository that has none: a

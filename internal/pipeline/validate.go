@@ -114,13 +114,17 @@ func (r *Run) Validate(ctx context.Context, opts ValidateOptions) ([]report.Envi
 		results = append(results, o.res)
 	}
 	// Expired exceptions, and with every environment evaluated the ones that waived nothing.
-	if fs := opts.Policies.SettingsFindings(r.all); len(fs) > 0 {
+	// These findings, and the stale golden directories below, are about the repository, not an
+	// environment: of a sharded run only shard 1 reports them, so that the reports of all
+	// shards hold each once. A shard evaluates only part of the environments, so no shard can
+	// tell that an exception waived nothing.
+	if fs := opts.Policies.SettingsFindings(r.all && !r.shard.Sharded()); r.shard.First() && len(fs) > 0 {
 		for i := range fs {
 			fs[i].Environment = project.ConfigFile
 		}
 		results = append(results, report.EnvironmentResult{Name: project.ConfigFile, Findings: fs})
 	}
-	if opts.Golden && r.all {
+	if opts.Golden && r.all && r.shard.First() {
 		stale, err := r.StaleGoldenDirs()
 		if err != nil {
 			return nil, err
