@@ -70,6 +70,7 @@ entries() {
 if $list; then
   entries | while IFS=$'\t' read -r remote subdir version sum name; do
     printf '%s\tsubdir=%s\tversion=%s\tsum=%s\tname=%s\n' "$remote" "$subdir" "$version" "$sum" "$name"
+    # shellcheck disable=SC2016 # $DEPS_DIR is printed for the reader to expand
     printf '  git clone %s "$DEPS_DIR/%s" && git -C "$DEPS_DIR/%s" checkout %s\n' \
       "$remote" "$(remote_path "$remote")" "$(remote_path "$remote")" "$version"
   done
@@ -93,10 +94,10 @@ commit_of() { git -C "$1" rev-parse HEAD 2>/dev/null || echo unknown; }
 missing=0
 while IFS=$'\t' read -r remote subdir version sum name; do
   rp=$(remote_path "$remote")
-  src=$deps/$rp
-  [ "$subdir" = . ] || src=$src/$subdir
-  dst=$out/vendor/$rp
-  [ "$subdir" = . ] || dst=$dst/$subdir
+  sub=
+  [ "$subdir" = . ] || sub=/$subdir
+  src=$deps/$rp$sub
+  dst=$out/vendor/$rp$sub
   if [ ! -d "$src" ]; then
     echo "assemble: missing $src ($remote subdir $subdir at $version)" >&2
     missing=$((missing + 1)); continue
@@ -108,9 +109,9 @@ while IFS=$'\t' read -r remote subdir version sum name; do
   [ ! -d "$deps/$rp/.git" ] && [ ! -f "$deps/$rp/.git" ] || have=$(commit_of "$deps/$rp")
   note=
   [ "$have" = unknown ] || [ "$have" = "$version" ] || note=" (lock pins $version)"
-  echo "$rp/${subdir#.} $remote $have$note sum=$sum" >> "$out/SOURCES"
+  echo "$rp$sub $remote $have$note sum=$sum" >> "$out/SOURCES"
   if [ "$name" != - ]; then
-    ln -sfn "$rp${subdir:+/$subdir}" "$out/vendor/$name"
+    ln -sfn "$rp$sub" "$out/vendor/$name"
   fi
 done < <(entries)
 [ "$missing" -eq 0 ] || { echo "assemble: $missing dependencies missing under $deps" >&2; exit 1; }
