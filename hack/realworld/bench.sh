@@ -120,7 +120,9 @@ for round in $(seq 1 "$rounds"); do
 done
 
 echo "real-world benchmark: $rw/$env_path ($objects objects, $bytes bytes of YAML), $(nproc) cores, medians of $rounds alternating rounds"
-echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); tk: ${TK:+$("$TK" --version 2>&1 | head -n 1)}${TK:-not measured (TK unset)}"
+tk_version='not measured (TK unset)'
+[ -z "${TK:-}" ] || tk_version=$("$TK" --version 2>&1 | sed -n 's/.*tk version /tk /p' | head -n 1)
+echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); ${tk_version:-tk ?}"
 printf '\n%-18s %8s %8s %9s\n' run "wall s" "cpu s" "peak MiB"
 for n in rw-tk-show rw-kforge-cold rw-kforge-warm rw-tk-export rw-kforge-export; do
   [ "$(median walls "$n")" != 0 ] || continue
