@@ -23,7 +23,10 @@
 #                        works too (subdirs then already sit at host/org/repo/subdir).
 #   TANKA_SRC            a checkout of https://github.com/grafana/tanka; with --with-tanka-examples
 #                        each repository under its examples/ (each has its own environments/,
-#                        lib/ and jsonnetfile.json) is copied to OUT/tanka-examples/<name>.
+#                        lib/ and jsonnetfile.json: a Tanka root of its own) is copied to
+#                        OUT/tanka-examples/<name>, its vendor/ filled from DEPS_DIR as above
+#                        (examples/prom-grafana pins grafana/jsonnet-libs's ksonnet-util and
+#                        jsonnet-libs/k8s-libsonnet's 1.21).
 #
 # Output (OUT must not exist or be empty): a Tanka repository
 #   OUT/jsonnetfile.json, OUT/jsonnetfile.lock.json   kube-prometheus's, copied
@@ -31,6 +34,7 @@
 #   OUT/vendor/<name>                                 symlink for entries with a "name" (legacy import)
 #   OUT/vendor/kube-prometheus                        the local dependency jsonnet/kube-prometheus
 #   OUT/environments/kube-prometheus/{main.jsonnet,example.jsonnet,spec.json}
+#   OUT/tanka-examples/<name>/                        with --with-tanka-examples
 #   OUT/SOURCES                                        what was copied from where, at which commit
 # The environment's main.jsonnet imports example.jsonnet, whose value is an object of file name ->
 # Kubernetes object; Tanka extracts the objects from any nesting, so it is returned unchanged.
@@ -60,15 +64,16 @@ command -v jq >/dev/null || { echo "assemble: jq is required" >&2; exit 1; }
 # remote path of a jsonnet-bundler git source: https://github.com/org/repo.git -> github.com/org/repo
 remote_path() { local r=${1#*://}; r=${r%.git}; printf '%s\n' "${r%/}"; }
 
-# One line per git dependency: remote, subdir ("." when empty), version, sum, name ("-" when none).
+# entries LOCK: one line per git dependency of a jsonnetfile.lock.json: remote, subdir ("." when
+# empty), version, sum ("-" when none), name ("-" when none).
 entries() {
   jq -r '.dependencies[] | select(.source.git != null)
     | [.source.git.remote, (if (.source.git.subdir // "") == "" then "." else .source.git.subdir end),
-       .version, (.sum // "-"), (.name // "-")] | @tsv' "$lock"
+       .version, (.sum // "-"), (.name // "-")] | @tsv' "$1"
 }
 
 if $list; then
-  entries | while IFS=$'\t' read -r remote subdir version sum name; do
+  entries "$lock" | while IFS=$'\t' read -r remote subdir version sum name; do
     printf '%s\tsubdir=%s\tversion=%s\tsum=%s\tname=%s\n' "$remote" "$subdir" "$version" "$sum" "$name"
     # shellcheck disable=SC2016 # $DEPS_DIR is printed for the reader to expand
     printf '  git clone %s "$DEPS_DIR/%s" && git -C "$DEPS_DIR/%s" checkout %s\n' \
@@ -85,35 +90,42 @@ fi
 mkdir -p "$out/vendor" "$out/environments/kube-prometheus"
 out=$(cd "$out" && pwd)
 
-commit_of() { git -C "$1" rev-parse HEAD 2>/dev/null || echo unknown; }
+# commit_of DIR: the commit checked out in DIR when DIR is the top of a git checkout.
+commit_of() {
+  if [ -e "$1/.git" ]; then git -C "$1" rev-parse HEAD 2>/dev/null || echo unknown; else echo unknown; fi
+}
 
-{
-  echo "kube-prometheus https://github.com/prometheus-operator/kube-prometheus $(commit_of "$kp")"
-} > "$out/SOURCES"
+echo "kube-prometheus https://github.com/prometheus-operator/kube-prometheus $(commit_of "$kp")" > "$out/SOURCES"
 
+# vendor_lock LOCK VENDOR: copies every git dependency of LOCK from $deps into VENDOR following
+# jsonnet-bundler's layout (VENDOR/<remote path>/<subdir>, plus VENDOR/<name> -> it when the entry
+# has a name), records each in $out/SOURCES and counts the ones absent from $deps in $missing.
 missing=0
-while IFS=$'\t' read -r remote subdir version sum name; do
-  rp=$(remote_path "$remote")
-  sub=
-  [ "$subdir" = . ] || sub=/$subdir
-  src=$deps/$rp$sub
-  dst=$out/vendor/$rp$sub
-  if [ ! -d "$src" ]; then
-    echo "assemble: missing $src ($remote subdir $subdir at $version)" >&2
-    missing=$((missing + 1)); continue
-  fi
-  mkdir -p "$dst"
-  cp -R "$src/." "$dst/"
-  rm -rf "$dst/.git"
-  have=unknown
-  [ ! -d "$deps/$rp/.git" ] && [ ! -f "$deps/$rp/.git" ] || have=$(commit_of "$deps/$rp")
-  note=
-  [ "$have" = unknown ] || [ "$have" = "$version" ] || note=" (lock pins $version)"
-  echo "$rp$sub $remote $have$note sum=$sum" >> "$out/SOURCES"
-  if [ "$name" != - ]; then
-    ln -sfn "$rp$sub" "$out/vendor/$name"
-  fi
-done < <(entries)
+vendor_lock() {
+  local lock_file=$1 vendor=$2 remote subdir version sum name rp sub src dst have note
+  while IFS=$'\t' read -r remote subdir version sum name; do
+    rp=$(remote_path "$remote")
+    sub=
+    [ "$subdir" = . ] || sub=/$subdir
+    src=$deps/$rp$sub
+    dst=$vendor/$rp$sub
+    if [ ! -d "$src" ]; then
+      echo "assemble: missing $src ($remote subdir $subdir at $version)" >&2
+      missing=$((missing + 1)); continue
+    fi
+    mkdir -p "$dst"
+    cp -R "$src/." "$dst/"
+    rm -rf "$dst/.git"
+    have=$(commit_of "$deps/$rp")
+    note=
+    [ "$have" = unknown ] || [ "$have" = "$version" ] || note=" (lock pins $version)"
+    echo "${vendor#"$out"/}/$rp$sub $remote $have$note sum=$sum" >> "$out/SOURCES"
+    if [ "$name" != - ]; then
+      ln -sfn "$rp$sub" "$vendor/$name"
+    fi
+  done < <(entries "$lock_file")
+}
+vendor_lock "$lock" "$out/vendor"
 [ "$missing" -eq 0 ] || { echo "assemble: $missing dependencies missing under $deps" >&2; exit 1; }
 
 # Local dependencies (jsonnet/kube-prometheus) are vendored under their directory's base name.
@@ -151,6 +163,13 @@ if $with_tanka; then
     name=$(basename "$ex")
     mkdir -p "$out/tanka-examples/$name"
     cp -R "$ex." "$out/tanka-examples/$name/"
+    # Its dependencies, from the same DEPS_DIR when there; a missing one only warns, as the
+    # kube-prometheus environment does not need them.
+    if [ -f "$ex/jsonnetfile.lock.json" ]; then
+      missing=0
+      vendor_lock "$ex/jsonnetfile.lock.json" "$out/tanka-examples/$name/vendor"
+      [ "$missing" -eq 0 ] || echo "assemble: tanka-examples/$name: $missing dependencies missing; its environments will not render" >&2
+    fi
   done
   echo "tanka-examples https://github.com/grafana/tanka $(commit_of "$tanka")" >> "$out/SOURCES"
 fi
