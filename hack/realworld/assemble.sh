@@ -28,6 +28,53 @@
 #                        (examples/prom-grafana pins grafana/jsonnet-libs's ksonnet-util and
 #                        jsonnet-libs/k8s-libsonnet's 1.21).
 #
+# The dependencies kube-prometheus 4d719f1dea8853540b3823ab1fbe6be74a9953b3 pins (its
+# jsonnetfile.lock.json; each is https://<path up to the repository>, checked out at version,
+# the subdirectory after it; `--list` prints them for the checkout in use), plus its local
+# jsonnet/kube-prometheus:
+#   github.com/brancz/kubernetes-grafana/grafana
+#     version 5698c8940b6dadca3f42107b7839557bc041761f sum l6fPvh3tW6fWot308w71QY/amrYsFPeitvz1IgJxqQA=
+#   github.com/etcd-io/etcd/contrib/mixin
+#     version ee043b39e1757fede7cb7f261c1b547d8b188194 sum XmXkOCriQIZmXwlIIFhqlJMa0e6qGWdxZD+ZDYaN0Po=
+#   github.com/grafana/grafana/grafana-mixin
+#     version 2b30af9c5def5e8de5a0bf033cb77ea6e28cd7ce sum sRjOJwJhhkCDmMQls7clo/csVix/b47W+Wc3YCzn64Y=
+#   github.com/grafana/grafonnet-lib/grafonnet
+#     version a1d61cce1da59c71409b99b5c7568511fec661ea sum 342u++/7rViR/zj2jeJOjshzglkZ1SY+hFNuyCBFMdc=
+#   github.com/grafana/grafonnet/gen/grafonnet-latest
+#     version 41e6bfcbe4ef1054298ffff8664f1354c897dd2d sum djejYCGNdtWsAd39+cHU1QNBIUKePhUyY4QNZt7XO4o=
+#   github.com/grafana/grafonnet/gen/grafonnet-v10.0.0
+#     version 41e6bfcbe4ef1054298ffff8664f1354c897dd2d sum xdcrJPJlpkq4+5LpGwN4tPAuheNNLXZjE6tDcyvFjr0=
+#   github.com/grafana/grafonnet/gen/grafonnet-v13.0.0
+#     version 41e6bfcbe4ef1054298ffff8664f1354c897dd2d sum hZfIVja9O6czp3Pg8fzqmN891FLz8nPvy2IJND5qlGw=
+#   github.com/grafana/jsonnet-libs/grafana-builder
+#     version 414774b1104f1fb123b5657dc81443283f696f9c sum FqEJAICz9T90PMJLW8i4HXazyWQPNzi68A8UauXa7GQ=
+#   github.com/grafana/jsonnet-libs/mixin-utils
+#     version 414774b1104f1fb123b5657dc81443283f696f9c sum zVkvwae4zHP6xeIoDvde/wldI6ClprFjnk50mMD9/z4=
+#   github.com/jsonnet-libs/docsonnet/doc-util
+#     version bf6f08ae02a51c48bdcec4629b1c1a5a62c6f803 sum BrAL/k23jq+xy9oA7TWIhUx07dsA/QLm3g7ktCwe//U=
+#   github.com/jsonnet-libs/xtd
+#     version 4d7f8cb24d613430799f9d56809cc6964f35cea9 sum hOrwkOx34tOXqoDVnwuI/Uf/dr9HFFSPWpDPOvnEGrk=
+#   github.com/kubernetes-monitoring/kubernetes-mixin
+#     version aa38e2bfa7ea6ec6870420b483046afe790a6411 sum 2ML0xDcIAJiUf8IDOxve7EfPs8GNlu8KgfrCJC5VMlw=
+#   github.com/kubernetes/kube-state-metrics/jsonnet/kube-state-metrics
+#     version a8ff1ac240b2e4f9e822643cf94248879406607d sum hjMwDkqhCItPdK3j9OARdKp7iMb+2D1vMYCIJbH7AVk=
+#   github.com/kubernetes/kube-state-metrics/jsonnet/kube-state-metrics-mixin
+#     version a8ff1ac240b2e4f9e822643cf94248879406607d sum qclI7LwucTjBef3PkGBkKxF0mfZPbHnn4rlNWKGtR4c=
+#   github.com/prometheus-operator/prometheus-operator/jsonnet/mixin
+#     version ac4597771e5f417b2c981c782b18cf7fd825f202 sum gi+knjdxs2T715iIQIntrimbHRgHnpM8IFBJDD1gYfs= name prometheus-operator-mixin
+#   github.com/prometheus-operator/prometheus-operator/jsonnet/prometheus-operator
+#     version ac4597771e5f417b2c981c782b18cf7fd825f202 sum 5HRpBbZKSG90dtwtfU7fS03qNJIWo2qw0oUU3JS4tZE=
+#   github.com/prometheus/alertmanager/doc/alertmanager-mixin
+#     version 8d7515af74678b8a854938e5ddfef1e34d69f55e sum n7AFz0BnWumd8hvjTG7GWQh7+Jywq9fy5z1mUDD67o8= name alertmanager
+#   github.com/prometheus/node_exporter/docs/node-mixin
+#     version a7dcc3a01545180d4f2087db70994cbc3abfed13 sum PGx1okd1Ny4U+Ma3AV0haZWvXnX8eJBN4+BsQInWUo4=
+#   github.com/prometheus/prometheus/documentation/prometheus-mixin
+#     version 586be18809b04160c1e3b95b88719d14ec0c1fa3 sum UuADJwhNploRwfJYGb0sr2mi+MvswKpumoOMXnGs0Dc= name prometheus
+#   github.com/pyrra-dev/pyrra/jsonnet/controller-gen
+#     version 71f238a4a5d742631c8a0e92f3708c1819074bf0 sum AWo/rH1kSI2qEo9bx4U8r/M5lFqPvxbh2KFzLLxPqE4= name pyrra
+#   github.com/thanos-io/thanos/mixin
+#     version 32b924f6a25386fdcb2734574b7105e17676d7e0 sum ieCD4eMgGbOlrI8GmckGPHBGQDcLasE1rULYq56W/bs= name thanos-mixin
+#
 # Output (OUT must not exist or be empty): a Tanka repository
 #   OUT/jsonnetfile.json, OUT/jsonnetfile.lock.json   kube-prometheus's, copied
 #   OUT/vendor/<remote path>/<subdir>                 each locked dependency, copied from DEPS_DIR
