@@ -17,6 +17,10 @@
 #                              environment, std.format in Jsonnet, all output held until written)
 #                              built from go-jsonnet alone; a baseline where no tk can be installed
 #   a at a second, smaller number of environments, to show that peak RSS does not grow with it.
+#   rw real-world section, only when REALWORLD_DIR names a repository made by
+#        hack/realworld/assemble.sh (kube-prometheus's example): hack/realworld/bench.sh times
+#        $TK show / tk export against kforge cold (--no-cache) and warm in alternating rounds and
+#        reports medians, ratios and peak RSS summed over every process of each tool.
 #
 # Each run reports wall time, CPU time and peak resident memory of kforge with its evaluation
 # workers (hack/genfixture/measure). Runs b, c use the render cache when the binary has one
@@ -29,7 +33,8 @@
 # Environment: BENCH_ENVS, BENCH_SERVICES, BENCH_SMALL_ENVS, BENCH_DIR, BENCH_PARALLEL,
 # BENCH_ROUNDS (the flags' defaults: 100, 30, 25, $TMPDIR/kforge-bench, one worker per core, 3:
 # d and e run in R alternating rounds and their ratios use the medians), KFORGE (a prebuilt
-# kforge binary instead of building one from this tree), TK (a Tanka binary), GO (default go).
+# kforge binary instead of building one from this tree), TK (a Tanka binary), GO (default go),
+# REALWORLD_DIR (see rw above).
 set -euo pipefail
 shopt -s extglob
 
@@ -239,3 +244,8 @@ else
 fi
 echo "  vs tk-model:            tk-model / cold = $(div "$(wall tk-model)" "$cold")x ($(div "$(cpu tk-model)" "$cold_cpu")x); a model of Tanka's strategy, not tk"
 echo "  peak RSS of a cold run: $small_envs environments $(mib a-cold-small) MiB, $envs environments $(mib a-cold) MiB; target: independent of the count"
+
+if [ -n "${REALWORLD_DIR:-}" ]; then
+  echo
+  KFORGE=$kforge MEASURE=$dir/measure BENCH_ROUNDS=$rounds "$repo/hack/realworld/bench.sh" "$REALWORLD_DIR" --dir "$dir/realworld"
+fi
