@@ -31,10 +31,7 @@ const (
 
 // RunRules is the catalogue of the run failures (KF-RUN-*).
 func RunRules() []finding.Rule {
-	rule := func(id, title, description string) finding.Rule {
-		return finding.Rule{ID: id, Severity: finding.SeverityError, Title: title, Description: description,
-			Package: "run", Style: "run"}
-	}
+	rule := func(id, title, description string) finding.Rule { return builtinRule("run", id, title, description) }
 	return []finding.Rule{
 		rule(RuleRenderFailed, "Environment renders",
 			"The environment failed to render or evaluate, so it was not validated: fix the error at the location given."),
@@ -290,4 +287,11 @@ func ManifestsPolicyLoadResult(ms Manifests, err error) report.EnvironmentResult
 	return policyLoadResults([]string{ms.EnvName}, func(int) report.EnvironmentResult {
 		return report.EnvironmentResult{Name: ms.EnvName, Tier: ms.Tier, Entrypoint: ms.Source}
 	}, err)[0]
+}
+
+// builtinRule is the catalogue entry of an error rule kforge checks itself (run failures,
+// golden drift), in the package and style named by kind.
+func builtinRule(kind, id, title, description string) finding.Rule {
+	return finding.Rule{ID: id, Severity: finding.SeverityError, Title: title, Description: description,
+		Package: kind, Style: kind}
 }

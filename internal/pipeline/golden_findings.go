@@ -25,10 +25,7 @@ const (
 
 // GoldenRules are the rule descriptors of the golden findings, for the report's catalogue.
 func GoldenRules() []finding.Rule {
-	rule := func(id, title, description string) finding.Rule {
-		return finding.Rule{ID: id, Severity: finding.SeverityError, Title: title, Description: description,
-			Package: "golden", Style: "golden"}
-	}
+	rule := func(id, title, description string) finding.Rule { return builtinRule("golden", id, title, description) }
 	return []finding.Rule{
 		rule(ruleGoldenChanged, "Golden files match the sources",
 			"A committed file under golden/ differs from what the sources render: Argo CD and Flux deploy golden/, so the change would not be deployed as reviewed."),
