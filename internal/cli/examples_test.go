@@ -38,6 +38,10 @@ import (
 //     origin/main run for real.
 //   - An example passes when it exits 0, or with N when its README comment says
 //     `example: exit N`. A comment `example: needs-<what>` skips it visibly.
+//   - A README ```sh block right after the line `<!-- example: sequence -->`, and the Example of
+//     a command annotated examples=sequence, is one sequence: its lines run in order in one
+//     repository copy, and a `> FILE` redirection writes the line's output to FILE there, so
+//     that later lines read what earlier ones wrote (the reports kforge report merge merges).
 func TestExamples(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every README and --help example")
@@ -68,33 +72,50 @@ func TestExamples(t *testing.T) {
 				t.Fatalf("copy the reference repository: %v", err)
 			}
 			env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "KFORGE_CACHE_DIR=" + cache}
-			cmd := exec.Command(exe, ex.args...)
-			cmd.Dir = dir
-			cmd.Env = slices.Concat(env, ex.env)
-			if ex.piped {
-				render := exec.Command(exe, "render", "prod")
-				render.Dir, render.Env = dir, env
-				manifests, err := render.Output()
-				if err != nil {
-					t.Fatalf("kforge render prod, the stand-in for the program feeding kforge: %v", err)
-				}
-				cmd.Stdin = bytes.NewReader(manifests)
+			steps := ex.steps
+			if len(steps) == 0 {
+				steps = []example{ex}
 			}
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			code := 0
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				code = exit.ExitCode()
-			} else if err != nil {
-				t.Fatalf("run %s: %v", ex.line, err)
-			}
-			if code != ex.wantExit {
-				t.Errorf("%s (%s) exited %d, want %d\nstderr:\n%s\nstdout (start):\n%.2000s",
-					ex.line, strings.Join(ex.sources, ", "), code, ex.wantExit, stderr.String(), stdout.String())
+			for _, step := range steps {
+				runExample(t, exe, dir, env, step, ex.sources, len(ex.steps) > 0)
 			}
 		})
+	}
+}
+
+// runExample runs one example line in dir; in a sequence, its `> FILE` redirection is honoured.
+func runExample(t *testing.T, exe, dir string, env []string, ex example, sources []string, sequence bool) {
+	t.Helper()
+	cmd := exec.Command(exe, ex.args...)
+	cmd.Dir = dir
+	cmd.Env = slices.Concat(env, ex.env)
+	if ex.piped {
+		render := exec.Command(exe, "render", "prod")
+		render.Dir, render.Env = dir, env
+		manifests, err := render.Output()
+		if err != nil {
+			t.Fatalf("kforge render prod, the stand-in for the program feeding kforge: %v", err)
+		}
+		cmd.Stdin = bytes.NewReader(manifests)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %s: %v", ex.line, err)
+	}
+	if code != ex.wantExit {
+		t.Errorf("%s (%s) exited %d, want %d\nstderr:\n%s\nstdout (start):\n%.2000s",
+			ex.line, strings.Join(sources, ", "), code, ex.wantExit, stderr.String(), stdout.String())
+	}
+	if sequence && ex.stdout != "" {
+		if err := os.WriteFile(filepath.Join(dir, ex.stdout), stdout.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -165,6 +186,28 @@ type example struct {
 	skip string
 	// piped is set when another program's output feeds kforge's standard input.
 	piped bool
+	// stdout is the file a `> FILE` redirection names, written in a sequence.
+	stdout string
+	// steps are the lines of a sequence, run in order in one repository copy; empty for one line.
+	steps []example
+}
+
+// sequenceMarker, on the line before a README ```sh block, makes the block one sequence.
+const sequenceMarker = "<!-- example: sequence -->"
+
+// sequence makes one example of the lines of a sequence.
+func sequence(steps []example, sources []string) example {
+	lines := make([]string, len(steps))
+	for i, s := range steps {
+		lines[i] = s.line
+	}
+	ex := example{sources: sources, line: strings.Join(lines, "; "), steps: steps}
+	for _, s := range steps {
+		if s.skip != "" {
+			ex.skip = s.skip
+		}
+	}
+	return ex
 }
 
 // markerRe finds an `example: …` marker in a line's comment.
@@ -178,18 +221,25 @@ func readmeExamples(t *testing.T, path, home string) []example {
 		t.Fatal(err)
 	}
 	var out []example
-	inBlock := false
-	var pending string
-	pendingLine := 0
+	inBlock, inSequence := false, false
+	var seq []example
+	var pending, prev string
+	pendingLine, seqLine := 0, 0
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
+		previous := prev
+		prev = line
 		switch {
 		case strings.HasPrefix(line, "```sh"):
 			inBlock = true
+			inSequence, seq, seqLine = previous == sequenceMarker, nil, n
 			continue
 		case strings.HasPrefix(line, "```"):
-			inBlock = false
+			if inBlock && inSequence && len(seq) > 0 {
+				out = append(out, sequence(seq, []string{fmt.Sprintf("README.md:%d", seqLine)}))
+			}
+			inBlock, inSequence = false, false
 			continue
 		case !inBlock:
 			continue
@@ -204,6 +254,10 @@ func readmeExamples(t *testing.T, path, home string) []example {
 		line, pending = pending+line, ""
 		if ex, ok := parseExample(t, line, home); ok {
 			ex.sources = []string{fmt.Sprintf("README.md:%d", pendingLine)}
+			if inSequence {
+				seq = append(seq, ex)
+				continue
+			}
 			out = append(out, ex)
 		}
 	}
@@ -222,11 +276,18 @@ func helpExamples(t *testing.T, home string) []example {
 	var out []example
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
+		var seq []example
+		source := "`" + c.CommandPath() + " --help`"
 		for _, line := range strings.Split(c.Example, "\n") {
 			if ex, ok := parseExample(t, strings.TrimSpace(line), home); ok {
-				ex.sources = []string{"`" + c.CommandPath() + " --help`"}
-				out = append(out, ex)
+				ex.sources = []string{source}
+				seq = append(seq, ex)
 			}
+		}
+		if c.Annotations["examples"] == "sequence" && len(seq) > 0 {
+			out = append(out, sequence(seq, []string{source}))
+		} else {
+			out = append(out, seq...)
 		}
 		for _, sub := range c.Commands() {
 			walk(sub)
@@ -296,6 +357,12 @@ func parseExample(t *testing.T, line, home string) (example, bool) {
 	}
 	ex.args = words[1:]
 	ex.line = strings.TrimSpace(line[:len(line)-len(rest)])
+	if file, ok := strings.CutPrefix(rest, ">"); ok && !strings.HasPrefix(file, ">") {
+		// Only a plain file name is honoured (in sequences); others are dropped as before.
+		if words, _, err := shellWords(strings.TrimSpace(file), home); err == nil && len(words) > 0 {
+			ex.stdout = words[0]
+		}
+	}
 	if c := strings.Index(rest, "#"); c >= 0 {
 		if m := markerRe.FindStringSubmatch(rest[c:]); m != nil {
 			switch marker := m[1]; {

@@ -34,12 +34,19 @@ type reportFlags struct {
 }
 
 func (f *reportFlags) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.output, "output", "o", report.FormatText, "report format on stdout: "+strings.Join(report.Formats(), ", "))
-	fs.StringArrayVar(&f.files, "report", nil, "also write a report to a file, as format=path (repeatable), e.g. sarif=kforge.sarif")
+	f.addOutputFlags(fs)
 	fs.StringVar(&f.failOn, "fail-on", string(finding.SeverityError), "lowest severity that makes the run fail (exit 1): error or warning")
 	fs.BoolVar(&f.failOnWarn, "fail-on-warn", false, "warnings fail the run too (exit 1): the same as --fail-on warning")
 	fs.BoolVar(&f.noFail, "no-fail", false, "exit 0 whatever the findings (a run failure or invalid input still exits 2)")
 	f.pathPrefix.addFlag(fs, "github, sarif and markdown reports")
+}
+
+// addOutputFlags adds -o and --report alone (kforge report merge takes the other settings from
+// the reports it merges).
+func (f *reportFlags) addOutputFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.output, "output", "o", report.FormatText, "report format on stdout: "+strings.Join(report.Formats(), ", "))
+	fs.StringArrayVar(&f.files, "report", nil, "also write a report to a file, as format=path (repeatable), e.g. sarif=kforge.sarif")
+	f.failOn = string(finding.SeverityError)
 }
 
 func (f *reportFlags) validate() error {
@@ -70,12 +77,34 @@ func validFormat(format string) bool {
 	return false
 }
 
+// reportSettings are what shapes a report beyond its format and decides the exit code.
+type reportSettings struct {
+	// failOn is the lowest severity that fails the run; noFail is --no-fail.
+	failOn finding.Severity
+	noFail bool
+	// pathPrefix is the resolved --path-prefix.
+	pathPrefix string
+}
+
 // write prints r on streams.Out and into every --report file, then turns the counts into the
 // command's result: a findings error (exit 1) when anything at or above --fail-on was found,
-// unless --no-fail (which never hides a run failure: the caller returns that as exit 2).
+// unless --no-fail (which never hides a run failure: the caller returns that as exit 2). The
+// settings are recorded in r.Run, when there is one, for kforge report merge.
 func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error {
-	opts := report.Options{Color: streams.useColor(streams.Out), FailOnWarning: finding.Severity(f.failOn) == finding.SeverityWarning,
-		PathPrefix: f.pathPrefix.resolve(cmp.Or(f.root, wd)), ReportFiles: f.reportFiles()}
+	s := reportSettings{failOn: finding.Severity(f.failOn), noFail: f.noFail, pathPrefix: f.pathPrefix.resolve(cmp.Or(f.root, wd))}
+	if r.Run != nil {
+		run := *r.Run
+		run.FailOn, run.NoFail, run.PathPrefix = s.failOn, s.noFail, s.pathPrefix
+		r.Run = &run
+	}
+	return f.writeWith(streams, wd, r, s)
+}
+
+// writeWith is write with the given settings.
+func (f *reportFlags) writeWith(streams IOStreams, wd string, r report.Report, s reportSettings) error {
+	failOnWarning := s.failOn == finding.SeverityWarning
+	opts := report.Options{Color: streams.useColor(streams.Out), FailOnWarning: failOnWarning,
+		PathPrefix: s.pathPrefix, ReportFiles: f.reportFiles()}
 	if err := report.Write(streams.Out, f.output, r, opts); err != nil {
 		return fmt.Errorf("write %s report: %w", f.output, err)
 	}
@@ -87,12 +116,12 @@ func (f *reportFlags) write(streams IOStreams, wd string, r report.Report) error
 			return fmt.Errorf("write %s report %s: %w", format, file, fsutil.OpWithoutPath(err))
 		}
 	}
-	s := r.Summary()
-	if f.noFail && !r.Failed() {
+	sum := r.Summary()
+	if s.noFail && !r.Failed() {
 		return nil
 	}
-	if s.Errors > 0 || (finding.Severity(f.failOn) == finding.SeverityWarning && s.Warnings > 0) {
-		return findingsErrorf("%s and %s in %s", count(s.Errors, "error", "errors"), count(s.Warnings, "warning", "warnings"), count(s.Environments, "environment", "environments"))
+	if sum.Errors > 0 || (failOnWarning && sum.Warnings > 0) {
+		return findingsErrorf("%s and %s in %s", count(sum.Errors, "error", "errors"), count(sum.Warnings, "warning", "warnings"), count(sum.Environments, "environment", "environments"))
 	}
 	return nil
 }

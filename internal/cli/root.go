@@ -86,6 +86,7 @@ Exit codes:
 		newRenderCmd(streams),
 		newEvalCmd(streams),
 		newValidateCmd(streams),
+		newReportCmd(streams),
 		newPolicyCmd(streams),
 		newGoldenCmd(streams),
 		newExportCmd(streams),

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kforge/kforge/internal/finding"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/policy"
 	"github.com/kforge/kforge/internal/project"
@@ -112,7 +113,8 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	engine, err := opts.policy.load(ctx, run.Project(), wd)
 	if isPolicyLoadFailure(err) && len(run.Envs()) > 0 {
 		// No environment can be validated: the report says so for each of them.
-		rep := report.Report{Tool: "kforge", Version: Version, Environments: pipeline.PolicyLoadResults(run.Envs(), err)}
+		rep := report.Report{Tool: "kforge", Version: kforgeVersion(), Environments: pipeline.PolicyLoadResults(run.Envs(), err),
+			Run: run.ReportInfo(nil, nil)}
 		return writeFailedReport(streams, wd, opts, rep, err)
 	}
 	if err != nil {
@@ -125,6 +127,7 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	opts.report.root = run.Project().Root
 	rep := report.Report{Tool: "kforge", Version: kforgeVersion(), Rules: pipeline.Rules(engine, schemas != nil, opts.golden)}
 	rep.Environments, err = run.Validate(ctx, pipeline.ValidateOptions{Policies: engine, Schemas: schemas, Golden: opts.golden})
+	rep.Run = run.ReportInfo(engine, rep.Rules)
 	if err != nil {
 		// The environments that could not be validated are in the report as run failures (and
 		// make the run invalid); the others are reported as usual, so one broken environment
@@ -181,8 +184,8 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 	input := pipeline.Manifests{Manifests: ms, Files: files, Source: opts.manifests, EnvName: opts.envName, Tier: opts.tier}
 	engine, err := opts.policy.load(ctx, proj, wd)
 	if isPolicyLoadFailure(err) {
-		rep := report.Report{Tool: "kforge", Version: Version,
-			Environments: []report.EnvironmentResult{pipeline.ManifestsPolicyLoadResult(input, err)}}
+		rep := report.Report{Tool: "kforge", Version: kforgeVersion(),
+			Environments: []report.EnvironmentResult{pipeline.ManifestsPolicyLoadResult(input, err)}, Run: manifestsRunInfo(input, nil)}
 		return writeFailedReport(streams, wd, opts, rep, err)
 	}
 	if err != nil {
@@ -195,6 +198,7 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 	res, err := pipeline.ValidateManifests(ctx, input, engine, schemas)
 	rep := report.Report{Tool: "kforge", Version: kforgeVersion(), Rules: pipeline.Rules(engine, schemas != nil, false)}
 	rep.Environments = []report.EnvironmentResult{res}
+	rep.Run = manifestsRunInfo(input, rep.Rules)
 	if err != nil {
 		if res.Name != "" {
 			return writeFailedReport(streams, wd, opts, rep, err)
@@ -202,4 +206,10 @@ func runValidateManifests(ctx context.Context, streams IOStreams, opts *validate
 		return err
 	}
 	return opts.report.write(streams, wd, rep)
+}
+
+// manifestsRunInfo describes a --manifests run for its report: one environment, not sharded.
+func manifestsRunInfo(input pipeline.Manifests, rules []finding.Rule) *report.RunInfo {
+	names := []string{input.EnvName}
+	return &report.RunInfo{Selection: report.NewSelection(names), Environments: names, Checks: report.RulesDigest(rules)}
 }

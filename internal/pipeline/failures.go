@@ -155,7 +155,7 @@ func groupFailures(fails []envFailure) (groups []*failureGroup, byEnv map[string
 	byEnv = map[string]*failureGroup{}
 	for _, fl := range fails {
 		f := failureFinding(fl.env.Name, fl.env.Entrypoint, fl.err)
-		k := strings.Join([]string{f.RuleID, f.Message, f.Location().String()}, "\x00")
+		k := report.RunFailureKey(f)
 		g := byKey[k]
 		if g == nil {
 			g = &failureGroup{finding: f, first: fl}

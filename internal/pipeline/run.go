@@ -69,8 +69,10 @@ type Run struct {
 	// all is Selection.All: every environment was asked for, so golden directories that belong
 	// to none are stale.
 	all bool
-	// shard is Selection.Shard: the part of the selection this run works on.
+	// shard is Selection.Shard: the part of the selection this run works on; selected are the
+	// names of the environments selected before the shard was taken.
 	shard    Shard
+	selected []string
 	parallel int
 	progress func(total int) Progress
 	// affected is the affected selection and the number of environments it chose from, nil
@@ -121,6 +123,7 @@ func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 	}
 	// The shard is taken last, from the narrowed selection, so that the shards of one
 	// selection cover it exactly.
+	r.selected = envNames(r.envs)
 	if r.envs, err = r.renderer.ShardEnvironments(r.envs, opts.Selection.Shard); err != nil {
 		return nil, err
 	}

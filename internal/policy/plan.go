@@ -309,6 +309,20 @@ func (e *Engine) SettingsFindings(complete bool) []finding.Finding {
 	return e.settings.findings(complete)
 }
 
+// UnusedExceptions reports the exceptions that waived nothing in the evaluations so far, as the
+// KF-POLICY-002 findings a run over every environment reports for them. A sharded run records
+// them so that merging its reports can report the exceptions no shard used. Call it after the
+// run's evaluations.
+func (e *Engine) UnusedExceptions() []finding.Finding {
+	var out []finding.Finding
+	for _, f := range e.settings.findings(true) {
+		if f.RuleID == RuleUnusedException {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // kforgeQuery binds every kforge rule body's finding set to its variable.
 func kforgeQuery(rules []*reportingRule) string {
 	lines := make([]string, len(rules))

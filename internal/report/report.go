@@ -28,6 +28,9 @@ type Report struct {
 	// built-in checks. A rule a finding names but the catalogue lacks is added
 	// from the finding.
 	Rules []finding.Rule
+	// Run describes the run the report comes from, so that the reports of a sharded run can
+	// be merged (Merge); nil when not known. Only the json format writes it.
+	Run *RunInfo
 }
 
 // EnvironmentResult is one environment's part of a report.
