@@ -96,8 +96,8 @@ func Merge(shards []ShardReport, version string) (Report, error) {
 		}
 	}
 	if sel := first.Report.Run.Selection; SelectionDigest(names) != sel.Digest || len(names) != sel.Environments {
-		return Report{}, mergeErrorf("the reports hold %s of the %s selected (the selection's digest %s does not match theirs): "+
-			"some environment is missing, or the shards selected differently", plural(len(names), "environment"), plural(sel.Environments, "environment"), sel.Digest)
+		return Report{}, mergeErrorf("the reports hold %d of the %d selected environments (or others than those selected): "+
+			"some environment is missing, or the shards selected differently", len(names), sel.Environments)
 	}
 	out.Environments = regroupRunFailures(out.Environments)
 	for _, id := range slices.Sorted(maps.Keys(rules)) {
