@@ -467,3 +467,43 @@ func TestShellWords(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleSequences checks that the README's and --help's sequences are read as such: the
+// merge examples run after the lines that write the reports they merge.
+func TestExampleSequences(t *testing.T) {
+	examples := append(readmeExamples(t, "../../README.md", "/home"), helpExamples(t, "/home")...)
+	var sources []string
+	for _, ex := range examples {
+		if len(ex.steps) == 0 {
+			if slices.Contains(ex.args, "merge") {
+				t.Errorf("%s (%s) runs alone, without the reports it merges", ex.line, strings.Join(ex.sources, ", "))
+			}
+			continue
+		}
+		sources = append(sources, ex.sources...)
+		if first := ex.steps[0]; first.stdout != "shard-1.json" {
+			t.Errorf("%s: the first line writes %q, want shard-1.json", ex.line, first.stdout)
+		}
+	}
+	want := []string{"README.md:" + strconv.Itoa(readmeLine(t, "kforge validate --all --golden --shard 1/2 -o json > shard-1.json")-1),
+		"`kforge report --help`", "`kforge report merge --help`"}
+	if !slices.Equal(sources, want) {
+		t.Errorf("sequences from %q, want %q", sources, want)
+	}
+}
+
+// readmeLine is the line number of the first README line that is text.
+func readmeLine(t *testing.T, text string) int {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		if line == text {
+			return i + 1
+		}
+	}
+	t.Fatalf("README.md has no line %q", text)
+	return 0
+}

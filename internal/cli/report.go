@@ -18,7 +18,11 @@ func newReportCmd(streams IOStreams) *cobra.Command {
 		Long: `kforge validate -o json (or --report json=FILE) writes a report that holds everything the
 other formats print. 'report merge' turns the JSON reports of the shards of one run (--shard I/N,
 one per job of a CI matrix) into the report of the whole run, in any format.`,
-		Example: "  kforge report merge shard-1.json shard-2.json -o markdown",
+		Example: `  kforge validate --all --shard 1/2 -o json > shard-1.json
+  kforge validate --all --shard 2/2 -o json > shard-2.json
+  kforge report merge shard-1.json shard-2.json -o markdown`,
+		// TestExamples runs the lines in order in one repository: the last merges the first two's reports.
+		Annotations: map[string]string{"examples": "sequence"},
 	}
 	cmd.AddCommand(newReportMergeCmd(streams))
 	return cmd
