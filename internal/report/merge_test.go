@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kforge/kforge/internal/finding"
 )
@@ -266,4 +267,39 @@ func TestReadJSONErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzJSONRoundTrip checks that a report read back from its JSON renders to the same bytes as
+// the original in every format, whatever text its findings carry. Text that is not valid UTF-8
+// is outside the domain: JSON cannot carry it (encoding/json writes U+FFFD in its place), and
+// kforge's findings come from Jsonnet and Rego, whose strings are Unicode.
+func FuzzJSONRoundTrip(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, env, rule, title, msg, file, kind, name string, sev uint8) {
+		for _, s := range []string{env, rule, title, msg, file, kind, name} {
+			if !utf8.ValidString(s) {
+				return
+			}
+		}
+		for _, n := range []int{1, 12} {
+			r := fuzzReport(env, rule, title, msg, file, kind, name, sev, n)
+			var data bytes.Buffer
+			if err := WriteJSON(&data, r, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			back, err := ReadJSON(bytes.NewReader(data.Bytes()), "r.json")
+			if err != nil {
+				if r.Environments[0].Name == "" || rule == "" {
+					return // ReadJSON refuses a report without names, as it should.
+				}
+				t.Fatalf("ReadJSON of WriteJSON's output: %v\n%s", err, data.Bytes())
+			}
+			for _, fo := range formatOptions {
+				want, got := render(t, fo.format, r, fo.opts), render(t, fo.format, back, fo.opts)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%s %+v after a JSON round trip:\n%q\nwant:\n%q", fo.format, fo.opts, got, want)
+				}
+			}
+		}
+	})
 }
