@@ -58,6 +58,10 @@ not compile or fails at run time — is a run failure (KF-RUN-001..004) in every
 located at the Jsonnet or policy line, and the report is printed all the same. The same error in
 several environments (a shared library) is reported once, with the list of environments.
 
+--shard I/N validates one part of the selection (a job of a CI matrix); write each shard's report
+with -o json (or --report json=FILE) and 'kforge report merge' prints the whole run's report from
+them, in any format, exactly as one run without --shard would.
+
 conftest's flags mean what they mean there: -p/--policy, -d/--data, -n/--namespace,
 --all-namespaces, --fail-on-warn, --no-fail, --rego-version v0|v1, -o tap and -o table.
 
