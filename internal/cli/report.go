@@ -63,7 +63,7 @@ printed all the same), or reports that cannot be read or do not belong together.
 		// TestExamples runs the lines in order in one repository: the last two merge the first two's reports.
 		Annotations: map[string]string{"examples": "sequence"},
 		Args:        cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("kforge report merge needs the JSON reports of the shards (FILE...)")
 			}
