@@ -23,7 +23,7 @@ type server struct {
 	ociURL  string
 }
 
-func startServers(t *testing.T, withOCI bool) *server {
+func startServers(t testing.TB, withOCI bool) *server {
 	t.Helper()
 	httpCharts, ociCharts := testcharts.Fixtures()
 	repo, err := testcharts.NewRepo(httpCharts)
@@ -45,7 +45,7 @@ func startServers(t *testing.T, withOCI bool) *server {
 
 // writeChartfile writes a chartfile naming the servers' repositories and reqs into a new
 // directory and loads it.
-func writeChartfile(t *testing.T, s *server, reqs string) *charts.File {
+func writeChartfile(t testing.TB, s *server, reqs string) *charts.File {
 	t.Helper()
 	dir := t.TempDir()
 	content := "version: 1\nrepositories:\n- name: test\n  url: " + s.repoURL + "\n"
@@ -192,6 +192,14 @@ func TestVendorReplacesAndPrunes(t *testing.T) {
 	stray := filepath.Join(dir, "hello", "local-edit.txt")
 	if err := os.WriteFile(stray, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// A version that cannot be pulled leaves the vendored chart as it was.
+	f.Requires[0].Version = "9.9.9"
+	if _, err := charts.Vendor(ctx, f, charts.Options{}); err == nil {
+		t.Fatal("vendoring a missing version succeeded")
+	}
+	if _, err := os.Stat(stray); err != nil {
+		t.Fatalf("a failed pull touched the vendored chart: %v", err)
 	}
 	f.Requires[0].Version = "1.1.0"
 	var log bytes.Buffer
