@@ -4,6 +4,8 @@
 # (internal/testcharts), listed as internal/charts' TestVendorMatchesTanka compares it.
 #
 # Needs: tk ($TK, default tk), helm ($HELM, default helm), docker-registry, openssl, curl, go.
+# Optional: KFORGE=/path/to/kforge also vendors with kforge (over TLS, trusting the same
+# certificate) and diffs its layout against tk's.
 # The registry runs with a throwaway self-signed certificate on 127.0.0.1, since tk's
 # `helm pull` has no --plain-http; helm trusts it through SSL_CERT_FILE.
 # helm v4's `helm repo update` fails on oci:// entries ("invalid reference": it asks the
@@ -74,10 +76,23 @@ for _ in $(seq 100); do
 done
 grep -q ready "$work/server.out"
 
+cp "$work/proj/chartfile.yaml" "$work/chartfile.yaml"
+start=$(date +%s%N)
 (cd "$work/proj" && SSL_CERT_FILE="$work/cert.pem" TANKA_HELM_PATH="$work/helm" "$TK" tool charts vendor)
+echo "tk tool charts vendor: $(( ($(date +%s%N) - start) / 1000000 )) ms" >&2
 "$work/chartserver" layout "$work/proj/charts" >"$out"
 # tk's second run must leave the same layout (it compares Chart.yaml versions only).
 (cd "$work/proj" && SSL_CERT_FILE="$work/cert.pem" TANKA_HELM_PATH="$work/helm" "$TK" tool charts vendor)
 "$work/chartserver" layout "$work/proj/charts" | diff -u "$out" -
+# With KFORGE set to a kforge binary, vendor the same chartfile with it and compare directly.
+if [ -n "${KFORGE:-}" ]; then
+	mkdir "$work/kf"
+	cp "$work/chartfile.yaml" "$work/kf/chartfile.yaml"
+	start=$(date +%s%N)
+	(cd "$work/kf" && SSL_CERT_FILE="$work/cert.pem" "$KFORGE" tool charts vendor)
+	echo "kforge tool charts vendor: $(( ($(date +%s%N) - start) / 1000000 )) ms" >&2
+	"$work/chartserver" layout "$work/kf/charts" | diff -u "$out" -
+	echo "kforge's layout is tk's" >&2
+fi
 exec 3>&-
 echo "wrote $out" >&2
