@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -176,6 +177,19 @@ func TestVendorErrors(t *testing.T) {
 				t.Errorf("charts directory holds %d entries after a failed run: %v", len(entries), entries)
 			}
 		})
+	}
+}
+
+// TestVendorUnreachableRepository: a repository nobody listens on is an error naming it.
+func TestVendorUnreachableRepository(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	f := writeChartfile(t, &server{repoURL: url}, "- chart: test/hello\n  version: 1.0.0\n")
+	_, err := charts.Vendor(context.Background(), f, charts.Options{})
+	want := "vendor test/hello@1.0.0: fetch index of repository test: "
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("error = %v, want %q ... connection refused", err, want)
 	}
 }
 
