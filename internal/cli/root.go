@@ -92,6 +92,7 @@ Exit codes:
 		newExportCmd(streams),
 		newDiffCmd(streams),
 		newArgoCDPluginCmd(streams),
+		newToolCmd(streams),
 		newWorkerCmd(streams),
 	)
 	addVersionFlag(root)
