@@ -162,7 +162,8 @@ func importPath(lit *ast.LiteralString) (string, bool) {
 type Probe struct {
 	// Files maps every given file, and every file reachable from the given files and code
 	// through imports, to the lower-case hex sha256 of the content that was scanned ("" for a
-	// given file that could not be read).
+	// given file that could not be read). A given directory listing (jsonnet.IsDirRead) maps
+	// to jsonnet.DirListingSHA256 of its names.
 	Files map[string]string
 	// Misses are the repository-relative paths the import searches tried before the file
 	// they found (or tried in vain), sorted: creating any of them can change what an import
@@ -203,6 +204,12 @@ func (s *Scanner) Probe(root string, jpath, files, code []string) (Probe, error)
 		return nil
 	}
 	for _, f := range files {
+		if jsonnet.IsDirRead(f) {
+			// A directory listing a native function read (a Helm chart's): its names, no imports.
+			d := jsonnet.DirRead(filepath.ToSlash(f))
+			p.Files[d], _ = jsonnet.HashDirListing(filepath.Join(root, filepath.FromSlash(d)))
+			continue
+		}
 		f = path.Clean(filepath.ToSlash(f))
 		if _, ok := p.Files[f]; !ok {
 			p.Files[f] = ""
