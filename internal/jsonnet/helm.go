@@ -114,7 +114,7 @@ func (c chartFS) resolve(rel string) (abs, resolvedRel string, err error) {
 	}
 	r, err := filepath.Rel(sb.realRoot, resolved)
 	if err != nil || !isLocal(filepath.ToSlash(r)) {
-		return "", "", fmt.Errorf("%s is a symlink to a file outside the repository root", rel)
+		return "", "", fmt.Errorf("%s is a symlink leading outside the repository root", rel)
 	}
 	return resolved, filepath.ToSlash(r), nil
 }
