@@ -64,3 +64,32 @@ func TestProbeDirectoryListings(t *testing.T) {
 		t.Errorf("Probe = %+v", p)
 	}
 }
+
+// TestReadSetFollowsChartLiterals: without a recorded read set, the charts an environment's
+// files name by a literal path are read in full, so a change to one selects it.
+func TestReadSetFollowsChartLiterals(t *testing.T) {
+	root := t.TempDir()
+	testfs.WriteFiles(t, root, map[string]string{
+		"lib/helm.libsonnet":             "{ new(from):: { template(name, chart, conf={}):: std.native('helmTemplate')(name, chart, conf { calledFrom: from }) } }\n",
+		"environments/a/main.jsonnet":    "local helm = (import 'helm.libsonnet').new(std.thisFile);\n{ x: helm.template('x', '../../charts/x', {}), other: 'not/a/chart' }\n",
+		"charts/x/Chart.yaml":            "apiVersion: v2\nname: x\nversion: 1.0.0\n",
+		"charts/x/templates/cm.yaml":     "kind: ConfigMap\n",
+		"charts/x/charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+		"charts/y/Chart.yaml":            "apiVersion: v2\nname: y\nversion: 1.0.0\n",
+	})
+	reads, _, err := ReadSet(NewScanner(), root, []string{"environments/a", "lib"}, "environments/a/main.jsonnet", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"charts/x/", "charts/x/Chart.yaml", "charts/x/charts/", "charts/x/charts/sub/", "charts/x/charts/sub/Chart.yaml",
+		"charts/x/templates/", "charts/x/templates/cm.yaml", "environments/a/main.jsonnet", "lib/helm.libsonnet",
+	}
+	if !slices.Equal(reads, want) {
+		t.Errorf("ReadSet = %v\nwant %v", reads, want)
+	}
+	sel := Select([]string{"charts/x/templates/new.yaml"}, []Env{{Name: "a", Dir: "environments/a", Reads: reads, MissesKnown: true}}, Rules{})
+	if !slices.Equal(sel.Envs, []string{"a"}) {
+		t.Errorf("a new template of chart x selects %v", sel.Envs)
+	}
+}
