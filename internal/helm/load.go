@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"strings"
 
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
@@ -137,15 +136,4 @@ func (cf *chartFiles) load() (*chart.Chart, error) {
 		return loader.LoadArchive(bytes.NewReader(cf.archive))
 	}
 	return loader.LoadFiles(cf.files)
-}
-
-// chartPath joins the chart argument onto the directory of calledFrom as Tanka does
-// (filepath.Join: an absolute chart path is still taken relative to that directory) and
-// refuses a result outside the repository root.
-func chartPath(calledFrom, chartArg string) (string, error) {
-	p := path.Join(path.Dir(calledFrom), chartArg)
-	if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
-		return "", fmt.Errorf("chart %q (relative to %s) is outside the repository root", chartArg, path.Dir(calledFrom))
-	}
-	return p, nil
 }
