@@ -260,3 +260,20 @@ func TestParseOptions(t *testing.T) {
 		t.Errorf("a wrong type is an error naming the option, got %v", err)
 	}
 }
+
+// TestSubchartAliasesDuplicateCRDs: Helm emits a subchart's CRDs once per alias, so the same
+// CRD twice is a duplicate key, as in Tanka.
+func TestSubchartAliasesDuplicateCRDs(t *testing.T) {
+	files := demoChart()
+	files["Chart.yaml"] += "dependencies:\n  - name: sub\n    version: 1.0.0\n    alias: one\n  - name: sub\n    version: 1.0.0\n    alias: two\n"
+	files["charts/sub/Chart.yaml"] = "apiVersion: v2\nname: sub\nversion: 1.0.0\n"
+	files["charts/sub/crds/crd.yaml"] = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: subs.example.org\n"
+	_, err := renderDemo(t, chartFS(files), "rel", Options{IncludeCRDs: true})
+	if err == nil || !strings.Contains(err.Error(), "two resources share the same name 'custom_resource_definition_subs.example.org'") {
+		t.Errorf("got %v, want the duplicate CRD error", err)
+	}
+	got, err := renderDemo(t, chartFS(files), "rel", Options{})
+	if err != nil || len(got) != 1 {
+		t.Errorf("without CRDs: %v, %v", got, err)
+	}
+}
