@@ -1,13 +1,14 @@
 package affected
 
 import (
-	"bytes"
+	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 
 	"github.com/google/go-jsonnet/ast"
@@ -19,14 +20,35 @@ import (
 // chartFile marks a directory as a Helm chart.
 const chartFile = "Chart.yaml"
 
+// callsHelm matches a file that may call helmTemplate: the native function itself, or a wrapper
+// method such as tanka-util's helm.template(...).
+var callsHelm = regexp.MustCompile(`helmTemplate|\.template\s*\(`)
+
+// literals returns stringLiterals of the file, remembered by content like Imports.
+func (s *Scanner) literals(name string, src []byte) []string {
+	sum := sha256.Sum256(src)
+	s.mu.Lock()
+	lits, ok := s.strings[sum]
+	s.mu.Unlock()
+	if ok {
+		return lits
+	}
+	lits = stringLiterals(name, src)
+	s.mu.Lock()
+	s.strings[sum] = lits
+	s.mu.Unlock()
+	return lits
+}
+
 // chartReads returns what rendering the Helm charts that files (repository-relative Jsonnet
-// files under root) may name reads: for every string literal that, taken relative to its
+// files under root) may name reads: in every file that may call helmTemplate (callsHelm), for
+// every string literal that, taken relative to its
 // file's directory as helmTemplate takes its chart argument, names a directory holding
 // Chart.yaml (or a packaged .tgz chart), every file below it and the listing of every
 // directory (jsonnet.DirRead). A static read set cannot follow std.native('helmTemplate'),
 // whose reads are only known when it runs; this covers charts named by a literal in the
 // calling file, as Tanka's helm.template(name, './charts/x', ...) does.
-func chartReads(root string, files []string) ([]string, error) {
+func (s *Scanner) chartReads(root string, files []string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for _, f := range files {
@@ -34,10 +56,10 @@ func chartReads(root string, files []string) ([]string, error) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
-		if err != nil || !bytes.Contains(data, []byte("template")) {
+		if err != nil || !callsHelm.Match(data) {
 			continue
 		}
-		for _, lit := range stringLiterals(f, data) {
+		for _, lit := range s.literals(f, data) {
 			dir := path.Join(path.Dir(f), lit)
 			if seen[dir] || !isLocal(dir) {
 				continue

@@ -155,7 +155,7 @@ func ReadSet(s *Scanner, root string, jpath []string, entrypoint string, code []
 	for f := range p.Files {
 		reads = append(reads, f)
 	}
-	charts, err := chartReads(root, reads)
+	charts, err := s.chartReads(root, reads)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find the charts %s renders: %w", entrypoint, err)
 	}

@@ -31,11 +31,13 @@ import (
 type Scanner struct {
 	mu      sync.Mutex
 	imports map[[sha256.Size]byte][]string
+	// strings holds the string literals of the files chartReads looked at, by content.
+	strings map[[sha256.Size]byte][]string
 }
 
 // NewScanner returns an empty Scanner.
 func NewScanner() *Scanner {
-	return &Scanner{imports: make(map[[sha256.Size]byte][]string)}
+	return &Scanner{imports: make(map[[sha256.Size]byte][]string), strings: make(map[[sha256.Size]byte][]string)}
 }
 
 // Imports returns the literal paths of every import, importstr and importbin in src (the
