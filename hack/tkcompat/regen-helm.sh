@@ -9,6 +9,12 @@
 # TK is a tk binary (built from grafana/tanka); HELM_DIR holds the helm binary tk runs (build
 # it with `GOBIN=/tmp/bin go install helm.sh/helm/v4/cmd/helm@v4.3.2`). HELM_DIR is put on
 # PATH for tk only. The test itself needs neither: kforge renders in process.
+#
+# The packaged charts of the repository (charts/gauge-0.2.0.tgz and its copy under
+# charts/panel/charts/) were made with `helm package` from testdata/tkcompat/helm-src/gauge; this
+# script does not repackage them (an archive records file times), so after editing that source
+# run `helm package internal/cli/testdata/tkcompat/helm-src/gauge` and copy the archive to both
+# places first.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
