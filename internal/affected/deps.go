@@ -139,8 +139,8 @@ func (i *tkImporter) Import(importedFrom, importedPath string) (gojsonnet.Conten
 
 // ReadSet returns a complete read set for an environment that has no recorded one: the
 // Dependencies of entrypoint, the files that external variable and top-level argument code
-// (jsonnet.Options.ExtCode and TLACode values) import, and the misses of all their import
-// searches. It fills an Env with MissesKnown set. s may be shared by calls for many
+// (jsonnet.Options.ExtCode and TLACode values) import, the Helm charts a literal in them
+// names (chartReads), and the misses of all their import searches. It fills an Env with MissesKnown set. s may be shared by calls for many
 // environments.
 func ReadSet(s *Scanner, root string, jpath []string, entrypoint string, code []string) (reads, misses []string, err error) {
 	deps, err := Dependencies(root, jpath, entrypoint)
@@ -155,6 +155,11 @@ func ReadSet(s *Scanner, root string, jpath []string, entrypoint string, code []
 	for f := range p.Files {
 		reads = append(reads, f)
 	}
+	charts, err := s.chartReads(root, reads)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find the charts %s renders: %w", entrypoint, err)
+	}
+	reads = append(reads, charts...)
 	sort.Strings(reads)
 	return reads, p.Misses, nil
 }

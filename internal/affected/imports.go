@@ -31,11 +31,13 @@ import (
 type Scanner struct {
 	mu      sync.Mutex
 	imports map[[sha256.Size]byte][]string
+	// strings holds the string literals of the files chartReads looked at, by content.
+	strings map[[sha256.Size]byte][]string
 }
 
 // NewScanner returns an empty Scanner.
 func NewScanner() *Scanner {
-	return &Scanner{imports: make(map[[sha256.Size]byte][]string)}
+	return &Scanner{imports: make(map[[sha256.Size]byte][]string), strings: make(map[[sha256.Size]byte][]string)}
 }
 
 // Imports returns the literal paths of every import, importstr and importbin in src (the
@@ -162,7 +164,8 @@ func importPath(lit *ast.LiteralString) (string, bool) {
 type Probe struct {
 	// Files maps every given file, and every file reachable from the given files and code
 	// through imports, to the lower-case hex sha256 of the content that was scanned ("" for a
-	// given file that could not be read).
+	// given file that could not be read). A given directory listing (jsonnet.IsDirRead) maps
+	// to jsonnet.DirListingSHA256 of its names.
 	Files map[string]string
 	// Misses are the repository-relative paths the import searches tried before the file
 	// they found (or tried in vain), sorted: creating any of them can change what an import
@@ -203,6 +206,12 @@ func (s *Scanner) Probe(root string, jpath, files, code []string) (Probe, error)
 		return nil
 	}
 	for _, f := range files {
+		if jsonnet.IsDirRead(f) {
+			// A directory listing a native function read (a Helm chart's): its names, no imports.
+			d := jsonnet.DirRead(filepath.ToSlash(f))
+			p.Files[d], _ = jsonnet.HashDirListing(filepath.Join(root, filepath.FromSlash(d)))
+			continue
+		}
 		f = path.Clean(filepath.ToSlash(f))
 		if _, ok := p.Files[f]; !ok {
 			p.Files[f] = ""

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/project"
 )
 
@@ -24,7 +25,9 @@ type Env struct {
 	// whether an unknown file could shadow one of its imports when Misses are not known.
 	JPath []string
 	// Reads are the repository-relative files the environment's evaluation reads in the
-	// current tree (jsonnet.Result.Reads paths, a render-cache entry's Reads, or Dependencies).
+	// current tree (jsonnet.Result.Reads paths, a render-cache entry's Reads, or Dependencies),
+	// and the directories whose listing it read (jsonnet.IsDirRead: a file added to or removed
+	// from one of them selects it).
 	Reads []string
 	// Misses are the paths its import search probed in vain (render-cache entry Misses or
 	// Scanner.Misses); they count only when MissesKnown is set.
@@ -132,8 +135,10 @@ func Select(changed []string, envs []Env, rules Rules) Selection {
 
 // matcher answers Select's questions for one environment.
 type matcher struct {
-	env    Env
-	reads  map[string]bool
+	env   Env
+	reads map[string]bool
+	// dirs are the directories whose listing the environment read (jsonnet.DirRead).
+	dirs   []string
 	misses map[string]bool
 	extra  []string
 	search []string
@@ -142,6 +147,11 @@ type matcher struct {
 func newMatcher(e Env) *matcher {
 	m := &matcher{env: e, reads: map[string]bool{}, misses: map[string]bool{}}
 	for _, r := range e.Reads {
+		if jsonnet.IsDirRead(r) {
+			// A directory listing: adding or removing a file in it changes it.
+			m.dirs = appendUnique(m.dirs, cleanPath(r))
+			continue
+		}
 		r = cleanPath(r)
 		m.reads[r] = true
 		m.search = appendUnique(m.search, path.Dir(r))
@@ -161,7 +171,7 @@ func newMatcher(e Env) *matcher {
 
 // owns reports whether f is an input the environment is known to use.
 func (m *matcher) owns(f string) bool {
-	if m.reads[f] || (m.env.MissesKnown && m.misses[f]) {
+	if m.reads[f] || (m.env.MissesKnown && m.misses[f]) || slices.Contains(m.dirs, path.Dir(f)) {
 		return true
 	}
 	for _, x := range m.extra {

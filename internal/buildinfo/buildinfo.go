@@ -1,7 +1,6 @@
 // Package buildinfo describes a kforge build from the Go build information embedded in the
 // binary: the module version, the version-control stamp (revision, commit time, dirty flag), the
-// Go toolchain and the versions of the engines compiled in (go-jsonnet, OPA and, once it is a
-// dependency, Helm).
+// Go toolchain and the versions of the engines compiled in (go-jsonnet, OPA and Helm).
 package buildinfo
 
 import (

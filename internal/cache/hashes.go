@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/kforge/kforge/internal/jsonnet"
 )
 
 // settleTime is how old a file's modification time must be before its hash is remembered. A
@@ -30,8 +32,12 @@ type hashedFile struct {
 }
 
 // hash returns the sha256 hex of root/rel, from memory when the file has not changed since.
+// A directory listing (jsonnet.IsDirRead: a path ending in "/") hashes the names in it.
 func (h *fileHashes) hash(root, rel string) (string, error) {
 	p := filepath.Join(root, filepath.FromSlash(rel))
+	if jsonnet.IsDirRead(rel) {
+		return jsonnet.HashDirListing(p)
+	}
 	info, err := os.Stat(p)
 	if err != nil {
 		return "", err

@@ -86,7 +86,7 @@ func TestErrorPositions(t *testing.T) {
 			file:    "environments/errors/helm.jsonnet",
 			kind:    KindRuntime,
 			pos:     "environments/errors/helm.jsonnet:1:1",
-			message: "helmTemplate is disabled: kforge does not run helm unless it is explicitly enabled",
+			message: "helmTemplate: opts.calledFrom is unset or empty: it names the file calling helmTemplate, whose directory the chart path is relative to (pass std.thisFile)",
 		},
 	}
 	for _, tc := range tests {

@@ -18,6 +18,7 @@ import (
 	gojsonnet "github.com/google/go-jsonnet"
 
 	"github.com/kforge/kforge/internal/fsutil"
+	"github.com/kforge/kforge/internal/helm"
 )
 
 // tkFoundAt is the name under which `import 'tk'` appears in stack traces. No file import
@@ -298,6 +299,8 @@ type sandbox struct {
 
 	mu    sync.Mutex
 	files map[string]*fileEntry
+	// helm renders charts for std.native('helmTemplate') and remembers the results.
+	helm *helm.Renderer
 }
 
 // newSandbox checks root (absolute, an existing directory) and resolves its symlinks.
@@ -317,7 +320,7 @@ func newSandbox(root string) (*sandbox, error) {
 	if !info.IsDir() {
 		return nil, errors.New("repository root is not a directory")
 	}
-	return &sandbox{root: root, realRoot: resolved, files: make(map[string]*fileEntry)}, nil
+	return &sandbox{root: root, realRoot: resolved, files: make(map[string]*fileEntry), helm: helm.NewRenderer()}, nil
 }
 
 // relPath turns p (repository-relative, or absolute under the root as given or as resolved)

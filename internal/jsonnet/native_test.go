@@ -272,9 +272,6 @@ func TestNativeSHA256(t *testing.T) {
 }
 
 func TestNativeDisabled(t *testing.T) {
-	runNativeCases(t, "helmTemplate", []nativeCase{
-		{"helm", arr{"name", "./charts/x", obj{}}, nil, "helmTemplate is disabled: kforge does not run helm unless it is explicitly enabled"},
-	})
 	runNativeCases(t, "kustomizeBuild", []nativeCase{
 		{"kustomize", arr{"./kustomize", obj{}}, nil, "kustomizeBuild is disabled: kforge does not run kustomize unless it is explicitly enabled"},
 	})

@@ -139,6 +139,7 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 	for _, f := range nativeFunctions(limits) {
 		g.NativeFunction(f)
 	}
+	g.NativeFunction(helmTemplateFunction(imp))
 	if nativeFormat {
 		g.NativeFunction(nativeFormatFunction(stats))
 		g.NativeFunction(nativeFormatPlanFunction())

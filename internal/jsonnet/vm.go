@@ -26,8 +26,9 @@ type Result struct {
 	// JSON is the manifested output, as go-jsonnet prints it (with a trailing newline).
 	JSON string
 	// Reads lists every file the evaluation read, sorted by Path: the evaluated file, every
-	// import, importstr and importbin target (and, for a symlink, the file it leads to), and
-	// files bound with Options.AddFile that the evaluation used.
+	// import, importstr and importbin target (and, for a symlink, the file it leads to), files
+	// bound with Options.AddFile that the evaluation used, and every file and directory
+	// listing (DirRead, "dir/") of the Helm charts std.native('helmTemplate') rendered.
 	Reads []FileRead
 }
 

@@ -72,6 +72,9 @@ func (x *Index) SetAt(reads []jsonnet.FileRead, name string, value any) (site Si
 	}
 	found := 0
 	for _, r := range reads {
+		if jsonnet.IsDirRead(r.Path) {
+			continue // a directory listing (a Helm chart's) sets no field
+		}
 		fi := x.file(r)
 		if fi.unreadable {
 			return Site{}, false
