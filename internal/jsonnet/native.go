@@ -46,7 +46,6 @@ func nativeFunctions(limits *yamlLimits) []*gojsonnet.NativeFunction {
 		{Name: "regexSubst", Params: ast.Identifiers{"regex", "src", "repl"}, Func: nativeRegexSubst},
 		{Name: "sha256", Params: ast.Identifiers{"str"}, Func: nativeSHA256},
 		{Name: "helmTemplate", Params: ast.Identifiers{"name", "chart", "opts"}, Func: disabledNative("helmTemplate", "helm")},
-		{Name: "kustomizeBuild", Params: ast.Identifiers{"path", "opts"}, Func: disabledNative("kustomizeBuild", "kustomize")},
 	}
 }
 

@@ -139,6 +139,7 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 	for _, f := range nativeFunctions(limits) {
 		g.NativeFunction(f)
 	}
+	g.NativeFunction(kustomizeNative(sb, imp))
 	if nativeFormat {
 		g.NativeFunction(nativeFormatFunction(stats))
 		g.NativeFunction(nativeFormatPlanFunction())
@@ -243,5 +244,5 @@ func (e *engine) run(cfg *config, node ast.Node, file string) (Result, error) {
 		}
 		return Result{}, e.imp.convertError(err, file, cfg.maxStack)
 	}
-	return Result{JSON: out, Reads: e.imp.sortedReads()}, nil
+	return Result{JSON: out, Reads: e.imp.sortedReads(), Misses: e.imp.sortedMisses()}, nil
 }
