@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/types"
 )
 
 // buildMu serialises builds within the process: kustomize keeps the OpenAPI schema a build
@@ -39,7 +41,20 @@ type BuildError struct {
 }
 
 func (e *BuildError) Error() string {
-	return fmt.Sprintf("kustomize build %s: %v", e.Dir, e.Err)
+	return fmt.Sprintf("kustomize build %s: %v%s", e.Dir, e.Err, hint(e.Err))
+}
+
+// hint explains the refusals that come from kustomize's own options rather than from the
+// sandbox: kforge builds as a plain `kustomize build` (what tk runs) does.
+func hint(err error) string {
+	msg := err.Error()
+	switch {
+	case types.IsErrOnlyBuiltinPluginsAllowed(err) || strings.Contains(msg, "external plugins disabled"):
+		return " (kforge runs only kustomize's builtin plugins: exec plugins and container functions are refused, as by `kustomize build` without --enable-alpha-plugins)"
+	case strings.Contains(msg, "must specify --enable-helm"):
+		return " (helmCharts needs Helm inflation, which `kustomize build` leaves off unless --enable-helm is given, and tk does not give it; render the chart with std.native('helmTemplate') instead)"
+	}
+	return ""
 }
 
 func (e *BuildError) Unwrap() error { return e.Err }
