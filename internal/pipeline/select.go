@@ -199,6 +199,10 @@ func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.Caching
 				e.Reads, e.MissesKnown = changed, false
 			} else {
 				e.Reads, e.Misses = reads, misses
+				if err := r.addNativeReads(ctx, env, &e); err != nil {
+					// Its render will report the problem: select it.
+					e.Reads, e.MissesKnown = changed, false
+				}
 			}
 		}
 		envs = append(envs, e)
@@ -216,6 +220,26 @@ func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.Caching
 	}
 	r.envs = kept
 	return sel, nil
+}
+
+// addNativeReads completes the static read set of e when its files call a native function that
+// reads files no import names (kustomizeBuild): it evaluates env, through the render cache when
+// there is one (which then holds the entry for the next selection), and adds what the
+// evaluation read and probed in vain.
+func (r *Run) addNativeReads(ctx context.Context, env environment.Environment, e *affected.Env) error {
+	uses, err := affected.CallsFileNatives(r.renderer.project.Root, e.Reads)
+	if err != nil || !uses {
+		return err
+	}
+	res, err := r.renderer.Evaluate(ctx, env)
+	if err != nil {
+		return err
+	}
+	for _, f := range res.Reads {
+		e.Reads = append(e.Reads, f.Path)
+	}
+	e.Misses = append(e.Misses, res.Misses...)
+	return nil
 }
 
 // readPaths lists the files of a cache entry's reads.
