@@ -279,3 +279,29 @@ func keys(m map[string]any) []string {
 	}
 	return out
 }
+
+// TestBuildConcurrent builds the same and different directories from many goroutines, as the
+// environments of one run do in process; run with -race.
+func TestBuildConcurrent(t *testing.T) {
+	_, b := newRepo(t, map[string]string{
+		"a/kustomization.yaml": "resources:\n  - service.yaml\n",
+		"a/service.yaml":       service,
+		"b/kustomization.yaml": "namePrefix: b-\nresources:\n  - ../a\n",
+	})
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			dir := "a"
+			if i%2 == 1 {
+				dir = "b"
+			}
+			_, err := b.Build(dir)
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
