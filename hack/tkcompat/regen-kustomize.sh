@@ -25,8 +25,8 @@ command -v kustomize >/dev/null || { echo "regen-kustomize: kustomize not found 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -R "$case_dir/repo" "$work/repo"
-out=$case_dir/expected
-rm -rf "$out"
+# Written to a staging directory and swapped in only when every environment rendered.
+out=$work/expected
 mkdir -p "$out"
 
 envs=$(cd "$work/repo/environments" && ls)
@@ -52,4 +52,6 @@ environments with kforge, with no kustomize binary, and compares: \`kforge rende
 with \`tk show\`, \`kforge eval\` value for value with \`tk eval\` (kforge's eval indents by three
 spaces, as go-jsonnet prints).
 README
-echo "regen-kustomize: wrote $(ls "$out" | wc -l) files to ${out#"$here"/}"
+rm -rf "$case_dir/expected"
+cp -R "$out" "$case_dir/expected"
+echo "regen-kustomize: wrote $(ls "$out" | wc -l) files to ${case_dir#"$here"/}/expected"
