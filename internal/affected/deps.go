@@ -172,17 +172,22 @@ const (
 // CallsFileNatives reports whether one of files (repository-relative, under root) mentions a
 // native function that reads files no import names. A static read set (ReadSet) of such an
 // environment is incomplete: only an evaluation records what the function read. The check is
-// textual, so a mention in a comment counts too, which only costs an evaluation.
-func CallsFileNatives(root string, files []string) (bool, error) {
+// textual, so a mention in a comment counts too, which only costs an evaluation. seen, when not
+// nil, remembers the answer per file across calls (environments share their libraries).
+func CallsFileNatives(root string, files []string, seen map[string]bool) (bool, error) {
 	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
+		mentions, known := seen[f]
+		if !known {
+			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return false, fmt.Errorf("read %s: %w", f, fsutil.WithoutPath(err))
 			}
-			return false, fmt.Errorf("read %s: %w", f, fsutil.WithoutPath(err))
+			mentions = bytes.Contains(data, []byte(nativeKustomizeBuild)) || bytes.Contains(data, []byte(nativeHelmTemplate))
+			if seen != nil {
+				seen[f] = mentions
+			}
 		}
-		if bytes.Contains(data, []byte(nativeKustomizeBuild)) || bytes.Contains(data, []byte(nativeHelmTemplate)) {
+		if mentions {
 			return true, nil
 		}
 	}
