@@ -1,8 +1,11 @@
 package affected
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -162,4 +165,36 @@ func ReadSet(s *Scanner, root string, jpath []string, entrypoint string, code []
 	reads = append(reads, charts...)
 	sort.Strings(reads)
 	return reads, p.Misses, nil
+}
+
+// Native functions that read repository files no import names (the kustomization files,
+// bases and patches of kustomizeBuild; the chart files of helmTemplate).
+const (
+	nativeKustomizeBuild = "kustomizeBuild"
+	nativeHelmTemplate   = "helmTemplate"
+)
+
+// CallsFileNatives reports whether one of files (repository-relative, under root) mentions a
+// native function that reads files no import names. A static read set (ReadSet) of such an
+// environment is incomplete: only an evaluation records what the function read. The check is
+// textual, so a mention in a comment counts too, which only costs an evaluation. seen, when not
+// nil, remembers the answer per file across calls (environments share their libraries).
+func CallsFileNatives(root string, files []string, seen map[string]bool) (bool, error) {
+	for _, f := range files {
+		mentions, known := seen[f]
+		if !known {
+			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return false, fmt.Errorf("read %s: %w", f, fsutil.WithoutPath(err))
+			}
+			mentions = bytes.Contains(data, []byte(nativeKustomizeBuild)) || bytes.Contains(data, []byte(nativeHelmTemplate))
+			if seen != nil {
+				seen[f] = mentions
+			}
+		}
+		if mentions {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -192,3 +192,30 @@ func TestReadSet(t *testing.T) {
 		t.Error("ReadSet of a missing entrypoint succeeded")
 	}
 }
+
+func TestCallsFileNatives(t *testing.T) {
+	root := t.TempDir()
+	testfs.WriteFiles(t, root, map[string]string{
+		"lib/k.libsonnet":   "{ build(p):: std.native('kustomizeBuild')(p, { calledFrom: std.thisFile }) }\n",
+		"lib/h.libsonnet":   "{ t(n, c):: std.native('helmTemplate')(n, c, {}) }\n",
+		"lib/plain.jsonnet": "{ a: 1 }\n",
+	})
+	seen := map[string]bool{}
+	for _, tc := range []struct {
+		files []string
+		want  bool
+	}{
+		{[]string{"lib/plain.jsonnet"}, false},
+		{[]string{"lib/plain.jsonnet", "lib/k.libsonnet"}, true},
+		{[]string{"lib/h.libsonnet"}, true},
+		{[]string{"lib/gone.jsonnet"}, false},
+	} {
+		got, err := CallsFileNatives(root, tc.files, seen)
+		if err != nil || got != tc.want {
+			t.Errorf("CallsFileNatives(%v) = %v, %v; want %v", tc.files, got, err, tc.want)
+		}
+	}
+	if !seen["lib/k.libsonnet"] || seen["lib/plain.jsonnet"] {
+		t.Errorf("memo = %v", seen)
+	}
+}

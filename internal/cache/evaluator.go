@@ -102,7 +102,7 @@ func (c *CachingEvaluator) Evaluate(ctx context.Context, opts jsonnet.Options, f
 	if err != nil {
 		return res, err
 	}
-	if err := c.store.Put(k, opts.Root, Entry{Output: []byte(res.JSON), Reads: res.Reads, Trace: trace.Bytes()}); err != nil {
+	if err := c.store.Put(k, opts.Root, Entry{Output: []byte(res.JSON), Reads: res.Reads, Misses: res.Misses, Trace: trace.Bytes()}); err != nil {
 		c.unstored.Add(1)
 		c.fail(err)
 	}

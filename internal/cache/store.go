@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -40,9 +41,10 @@ type Entry struct {
 	// through imports (the static closure, which adds imports in branches the evaluation did
 	// not take), sorted by path.
 	Reads []jsonnet.FileRead
-	// Misses are the repository-relative paths the evaluation's import search tried in vain,
-	// sorted. Get fills them in; Put computes them from the files in Reads and ignores this
-	// field.
+	// Misses are the repository-relative paths the evaluation looked for in vain, sorted: the
+	// ones its import search tried, which Put computes from the files in Reads, and those
+	// native functions probed (jsonnet.Result.Misses, e.g. kustomizeBuild), which Put adds from
+	// this field. Get fills them in.
 	Misses []string
 	// Trace is what the evaluation wrote with std.trace, replayed on a hit.
 	Trace []byte
@@ -178,12 +180,13 @@ func (s *Store) Put(k Key, root string, e Entry) error {
 		reads = append(reads, jsonnet.FileRead{Path: p, SHA256: sum})
 	}
 	sort.Slice(reads, func(i, j int) bool { return reads[i].Path < reads[j].Path })
+	misses := mergeSorted(probe.Misses, e.Misses)
 	sum := sha256Hex(e.Output)
 	// Always (re)write the blob: this also repairs a corrupt one of the same name.
 	if err := writeAtomic(s.blobPath(sum), e.Output); err != nil {
 		return fmt.Errorf("store render cache output: %w", err)
 	}
-	body, err := json.Marshal(record{Key: k.id, Output: sum, Size: int64(len(e.Output)), CRC32C: checksum(e.Output), Reads: reads, Misses: probe.Misses, Trace: e.Trace})
+	body, err := json.Marshal(record{Key: k.id, Output: sum, Size: int64(len(e.Output)), CRC32C: checksum(e.Output), Reads: reads, Misses: misses, Trace: e.Trace})
 	if err != nil {
 		return fmt.Errorf("encode render cache entry: %w", err)
 	}
@@ -191,6 +194,16 @@ func (s *Store) Put(k Key, root string, e Entry) error {
 		return fmt.Errorf("store render cache entry: %w", err)
 	}
 	return nil
+}
+
+// mergeSorted returns the sorted union of a and b, without duplicates.
+func mergeSorted(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := append(append(make([]string, 0, len(a)+len(b)), a...), b...)
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // encodeRecord prefixes body with the magic and its checksum.

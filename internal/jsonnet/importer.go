@@ -19,6 +19,7 @@ import (
 
 	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/helm"
+	"github.com/kforge/kforge/internal/kustomize"
 )
 
 // tkFoundAt is the name under which `import 'tk'` appears in stack traces. No file import
@@ -115,6 +116,9 @@ type importer struct {
 	memo map[[2]string]importResult
 	// reads maps repository-relative paths to their sha256 hex.
 	reads map[string]string
+	// misses are the repository-relative paths native functions (kustomizeBuild) looked for
+	// in vain.
+	misses map[string]bool
 	// failures maps the message of every import this evaluation refused to its kind, so the
 	// go-jsonnet RuntimeError carrying that message can be classified.
 	failures map[string]Kind
@@ -133,6 +137,7 @@ func newImporter(sb *sandbox) *importer {
 		sb:       sb,
 		memo:     make(map[[2]string]importResult),
 		reads:    make(map[string]string),
+		misses:   make(map[string]bool),
 		failures: make(map[string]Kind),
 		programs: make(map[string][]string),
 		binary:   make(map[string]map[string]bool),
@@ -145,6 +150,7 @@ func (imp *importer) begin(jpath []string, tk *tkImport) {
 	imp.tk = tk
 	clear(imp.memo)
 	imp.reads = make(map[string]string, len(imp.reads))
+	clear(imp.misses)
 	clear(imp.failures)
 	clear(imp.programs)
 	clear(imp.binary)
@@ -235,6 +241,19 @@ func (imp *importer) record(foundAt string, e *fileEntry) {
 	}
 }
 
+// sortedMisses lists the recorded misses.
+func (imp *importer) sortedMisses() []string {
+	if len(imp.misses) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(imp.misses))
+	for p := range imp.misses {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // sortedReads lists the recorded reads by path.
 func (imp *importer) sortedReads() []FileRead {
 	out := make([]FileRead, 0, len(imp.reads))
@@ -296,6 +315,11 @@ func isLocal(p string) bool {
 type sandbox struct {
 	root     string // the root as given, cleaned
 	realRoot string // the root with symlinks resolved
+
+	// kustomize builds kustomizations for kustomizeBuild, created on first use.
+	kustomizeOnce sync.Once
+	kustomize     *kustomize.Builder
+	kustomizeErr  error
 
 	mu    sync.Mutex
 	files map[string]*fileEntry

@@ -45,7 +45,6 @@ func nativeFunctions(limits *yamlLimits) []*gojsonnet.NativeFunction {
 		{Name: "regexMatch", Params: ast.Identifiers{"regex", "string"}, Func: nativeRegexMatch},
 		{Name: "regexSubst", Params: ast.Identifiers{"regex", "src", "repl"}, Func: nativeRegexSubst},
 		{Name: "sha256", Params: ast.Identifiers{"str"}, Func: nativeSHA256},
-		{Name: "kustomizeBuild", Params: ast.Identifiers{"path", "opts"}, Func: disabledNative("kustomizeBuild", "kustomize")},
 	}
 }
 
@@ -309,11 +308,4 @@ func nativeSHA256(args []any) (any, error) {
 	}
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:]), nil
-}
-
-// disabledNative is the stand-in for a native function that would run an external binary.
-func disabledNative(name, tool string) func([]any) (any, error) {
-	return func([]any) (any, error) {
-		return nil, fmt.Errorf("%s is disabled: kforge does not run %s unless it is explicitly enabled", name, tool)
-	}
 }

@@ -271,12 +271,6 @@ func TestNativeSHA256(t *testing.T) {
 	})
 }
 
-func TestNativeDisabled(t *testing.T) {
-	runNativeCases(t, "kustomizeBuild", []nativeCase{
-		{"kustomize", arr{"./kustomize", obj{}}, nil, "kustomizeBuild is disabled: kforge does not run kustomize unless it is explicitly enabled"},
-	})
-}
-
 // TestNativeFromJsonnet calls every function through std.native, the way Jsonnet code does.
 func TestNativeFromJsonnet(t *testing.T) {
 	vm := newTestVM(t, Options{Root: testdataRoot(t, "repo")})
@@ -294,7 +288,7 @@ func TestNativeFromJsonnet(t *testing.T) {
 		{`std.native('regexSubst')('-(\\w+)', 'a-b-c', '_$1')`, `"a_b_c"`, ""},
 		{`std.native('sha256')('foo')`, `"2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"`, ""},
 		{`std.native('parseJson')(json='[]')`, `[]`, ""},
-		{`std.native('kustomizeBuild')('.', {})`, "", "x.jsonnet:1:1: kustomizeBuild is disabled"},
+		{`std.native('kustomizeBuild')('.', {})`, "", "x.jsonnet:1:1: kustomizeBuild: opts.calledFrom is unset or empty"},
 		{`std.native('regexMatch')('[', 'x')`, "", "x.jsonnet:1:1: regexMatch: error parsing regexp"},
 	}
 	for _, tc := range tests {

@@ -140,6 +140,7 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 		g.NativeFunction(f)
 	}
 	g.NativeFunction(helmTemplateFunction(imp))
+	g.NativeFunction(kustomizeNative(sb, imp))
 	if nativeFormat {
 		g.NativeFunction(nativeFormatFunction(stats))
 		g.NativeFunction(nativeFormatPlanFunction())
@@ -244,5 +245,5 @@ func (e *engine) run(cfg *config, node ast.Node, file string) (Result, error) {
 		}
 		return Result{}, e.imp.convertError(err, file, cfg.maxStack)
 	}
-	return Result{JSON: out, Reads: e.imp.sortedReads()}, nil
+	return Result{JSON: out, Reads: e.imp.sortedReads(), Misses: e.imp.sortedMisses()}, nil
 }

@@ -27,9 +27,14 @@ type Result struct {
 	JSON string
 	// Reads lists every file the evaluation read, sorted by Path: the evaluated file, every
 	// import, importstr and importbin target (and, for a symlink, the file it leads to), files
-	// bound with Options.AddFile that the evaluation used, and every file and directory
-	// listing (DirRead, "dir/") of the Helm charts std.native('helmTemplate') rendered.
+	// bound with Options.AddFile that the evaluation used, every file and directory listing
+	// (DirRead, "dir/") of the Helm charts std.native('helmTemplate') rendered, and the files
+	// std.native('kustomizeBuild') read.
 	Reads []FileRead
+	// Misses are the repository-relative paths std.native('kustomizeBuild') looked for in
+	// vain (a file created there may change the result), sorted; the import search's misses
+	// are not listed (internal/affected computes them from the imports).
+	Misses []string
 }
 
 // VM evaluates Jsonnet inside one repository with one configuration. It is the single

@@ -172,6 +172,8 @@ func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.Caching
 		return affected.Selection{}, err
 	}
 	scanner := affected.NewScanner()
+	// natives remembers which files mention a native function that reads files.
+	natives := map[string]bool{}
 	envs := make([]affected.Env, 0, len(r.envs))
 	for _, env := range r.envs {
 		opts := r.renderer.EvalOptions(env)
@@ -199,6 +201,10 @@ func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.Caching
 				e.Reads, e.MissesKnown = changed, false
 			} else {
 				e.Reads, e.Misses = reads, misses
+				if err := r.addNativeReads(ctx, env, &e, natives); err != nil {
+					// Its render will report the problem: select it.
+					e.Reads, e.MissesKnown = changed, false
+				}
 			}
 		}
 		envs = append(envs, e)
@@ -216,6 +222,26 @@ func (r *Run) selectAffected(ctx context.Context, s Selection, ce *cache.Caching
 	}
 	r.envs = kept
 	return sel, nil
+}
+
+// addNativeReads completes the static read set of e when its files call a native function that
+// reads files no import names (kustomizeBuild): it evaluates env, through the render cache when
+// there is one (which then holds the entry for the next selection), and adds what the
+// evaluation read and probed in vain. natives is affected.CallsFileNatives' memo for the run.
+func (r *Run) addNativeReads(ctx context.Context, env environment.Environment, e *affected.Env, natives map[string]bool) error {
+	uses, err := affected.CallsFileNatives(r.renderer.project.Root, e.Reads, natives)
+	if err != nil || !uses {
+		return err
+	}
+	res, err := r.renderer.Evaluate(ctx, env)
+	if err != nil {
+		return err
+	}
+	for _, f := range res.Reads {
+		e.Reads = append(e.Reads, f.Path)
+	}
+	e.Misses = append(e.Misses, res.Misses...)
+	return nil
 }
 
 // readPaths lists the files of a cache entry's reads.

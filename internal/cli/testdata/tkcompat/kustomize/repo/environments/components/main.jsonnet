@@ -1,0 +1,3 @@
+{
+  canary: std.native('kustomizeBuild')('../../kustomize/with-components', { calledFrom: std.thisFile }),
+}

@@ -1,0 +1,3 @@
+local kustomize = (import 'kustomize.libsonnet').new(std.thisFile);
+
+kustomize.build('../../kustomize/legacy')
