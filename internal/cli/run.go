@@ -51,6 +51,10 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	if err != nil {
 		return nil, err
 	}
+	labels, err := sel.labelSelector()
+	if err != nil {
+		return nil, err
+	}
 	proj, wd, err := findProject(streams, args)
 	if err != nil {
 		return nil, err
@@ -67,7 +71,7 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 			WorkDir: wd, Args: args, All: sel.all, Name: sel.name,
 			Since: sel.cache.since, ChangedFiles: sel.cache.changedFiles,
 			PoliciesMatter: sel.policiesMatter, GoldenMatters: sel.goldenMatters,
-			Shard: shard,
+			Labels: labels, Shard: shard,
 		},
 		Parallel: sel.parallel,
 		Progress: pipeline.TerminalProgress(streams.ErrOut),

@@ -33,6 +33,9 @@ type Selection struct {
 	// GoldenMatters makes a change to an environment's golden directory affect it (golden,
 	// diff, validate).
 	GoldenMatters bool
+	// Labels keeps the environments whose metadata.labels match this kubectl label selector
+	// (-l/--selector, as in tk); nil keeps them all.
+	Labels *environment.LabelSelector
 	// Shard keeps one part of the environments selected by the fields above (--shard); the
 	// zero Shard keeps them all.
 	Shard Shard
@@ -98,17 +101,17 @@ func (r *Run) selectEnvironments(ctx context.Context, sel Selection) (selected, 
 			return nil, nil, err
 		}
 		if sel.Name == "" {
-			return loaded, nil, nil
+			return sel.Labels.Filter(loaded), nil, nil
 		}
 		selected, err := environment.Select(loaded, nil, sel.Name, nil)
-		return selected, nil, err
+		return sel.Labels.Filter(selected), nil, err
 	}
 	all, err := r.renderer.Environments(ctx, "")
 	if err != nil {
 		return nil, nil, err
 	}
 	selected, err = environment.Select(all, sel.Args, sel.Name, resolve)
-	return selected, all, err
+	return sel.Labels.Filter(selected), all, err
 }
 
 // loadByPath loads the environments of args when every one is a path with an entrypoint; ok is
