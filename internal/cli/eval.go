@@ -77,17 +77,10 @@ func evalResult(ctx context.Context, streams IOStreams, args []string, opts *eva
 			}
 		}
 	}
+	opts.sel.single = true
 	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
 		return jsonnet.Result{}, err
 	}
-	envs := run.Envs()
-	if len(envs) != 1 {
-		names := make([]string, len(envs))
-		for i, e := range envs {
-			names[i] = e.Name
-		}
-		return jsonnet.Result{}, usageErrorf("%s names %d environments (%v): pick one, with --name for inline environments", args[0], len(envs), names)
-	}
-	return run.Eval(ctx, envs[0], opts.expr)
+	return run.Eval(ctx, run.Envs()[0], opts.expr)
 }

@@ -29,6 +29,9 @@ type selectFlags struct {
 	policiesMatter bool
 	// goldenMatters makes a change to an environment's golden directory affect it (golden, diff).
 	goldenMatters bool
+	// single makes a selection of several environments, or none, an error naming them
+	// (argocd-plugin generate, eval).
+	single bool
 	// shard is --shard I/N: one part of the selected environments (pipeline.Shard).
 	shard string
 }

@@ -63,6 +63,11 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	if err != nil {
 		return nil, err
 	}
+	if msg := ropts.Targets.TankaReading(); msg != "" {
+		if err := streams.warn(msg); err != nil {
+			return nil, err
+		}
+	}
 	ce := sel.cache.install(streams, &ropts, sel.targets)
 	run, err := pipeline.Open(ctx, pipeline.RunOptions{
 		Options: ropts,
@@ -71,7 +76,7 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 			WorkDir: wd, Args: args, All: sel.all, Name: sel.name,
 			Since: sel.cache.since, ChangedFiles: sel.cache.changedFiles,
 			PoliciesMatter: sel.policiesMatter, GoldenMatters: sel.goldenMatters,
-			Labels: labels, Shard: shard,
+			Labels: labels, Shard: shard, Single: sel.single,
 		},
 		Parallel: sel.parallel,
 		Progress: pipeline.TerminalProgress(streams.ErrOut),

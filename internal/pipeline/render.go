@@ -27,6 +27,11 @@ type Renderer struct {
 	memo    Memo
 	memoKey string
 
+	// warn receives warnings found while rendering (identical duplicates), each once: warned
+	// holds those already given.
+	warn   func(msg string)
+	warned sync.Map
+
 	// inline caches the evaluation of each inline entrypoint, so a file defining several
 	// environments is evaluated once (Tanka evaluates it once per environment, plus once).
 	mu     sync.Mutex
@@ -52,6 +57,9 @@ type Options struct {
 	// MemoKey must capture every input of the encoding besides the output and the environment's
 	// settings: the kforge build and the target filters.
 	MemoKey string
+	// Warn, when not nil, receives each warning found while rendering (an identical duplicate
+	// kept once) the first time it is found in the run.
+	Warn func(msg string)
 }
 
 // Rendered is one environment's output.
@@ -86,7 +94,7 @@ func NewRenderer(opts Options) *Renderer {
 	}
 	return &Renderer{
 		project: p, base: base, targets: opts.Targets, evaluator: ev,
-		memo: opts.Memo, memoKey: opts.MemoKey, inline: map[string]jsonnet.Result{},
+		memo: opts.Memo, memoKey: opts.MemoKey, inline: map[string]jsonnet.Result{}, warn: opts.Warn,
 	}
 }
 
@@ -215,11 +223,12 @@ func (r *Renderer) Render(ctx context.Context, env environment.Environment) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	ms, err := manifest.Extract([]byte(res.JSON), Settings(env))
+	ms, warnings, err := r.extract(env, []byte(res.JSON))
 	if err != nil {
-		return nil, fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
+		return nil, err
 	}
-	return &Rendered{Env: env, Manifests: r.targets.Keep(ms), Reads: res.Reads, Output: []byte(res.JSON)}, nil
+	r.warnOnce(warnings)
+	return &Rendered{Env: env, Manifests: ms, Reads: res.Reads, Output: []byte(res.JSON)}, nil
 }
 
 // Settings are the extraction settings env's spec asks for: default namespace, Tanka's

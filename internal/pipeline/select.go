@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kforge/kforge/internal/affected"
@@ -33,6 +34,9 @@ type Selection struct {
 	// GoldenMatters makes a change to an environment's golden directory affect it (golden,
 	// diff, validate).
 	GoldenMatters bool
+	// Single asks for exactly one environment (argocd-plugin generate, eval): a selection of
+	// several, or of none, is a *NotOneError naming them.
+	Single bool
 	// Labels keeps the environments whose metadata.labels match this kubectl label selector
 	// (-l/--selector, as in tk); nil keeps them all.
 	Labels *environment.LabelSelector
@@ -85,6 +89,27 @@ func FindProject(wd string, args []string) (*project.Project, error) {
 	return project.Find(start)
 }
 
+// NotOneError is a selection of several environments, or none, for a command that works on
+// exactly one.
+type NotOneError struct {
+	// Args are the environment arguments as given.
+	Args []string
+	// Names are the selected environments.
+	Names []string
+}
+
+// Error implements error.
+func (e *NotOneError) Error() string {
+	what := strings.Join(e.Args, " ")
+	if what == "" {
+		what = "the selection"
+	}
+	if len(e.Names) == 0 {
+		return fmt.Sprintf("%s selects no environment: name exactly one", what)
+	}
+	return fmt.Sprintf("%s selects %d environments (%s): name exactly one, with --name for inline environments", what, len(e.Names), strings.Join(e.Names, ", "))
+}
+
 // affectedOnly reports whether the selection is narrowed to affected environments.
 func (s Selection) affectedOnly() bool { return s.Since != "" || len(s.ChangedFiles) > 0 }
 
@@ -96,7 +121,7 @@ func (s Selection) affectedOnly() bool { return s.Since != "" || len(s.ChangedFi
 func (r *Run) selectEnvironments(ctx context.Context, sel Selection) (selected, discovered []environment.Environment, err error) {
 	proj := r.renderer.project
 	resolve := environment.PathResolver(proj, sel.WorkDir)
-	if loaded, ok, err := r.loadByPath(ctx, resolve, sel.Args); ok || err != nil {
+	if loaded, ok, err := r.loadByPath(ctx, resolve, sel.Args, sel.Name); ok || err != nil {
 		if err != nil {
 			return nil, nil, err
 		}
@@ -115,8 +140,9 @@ func (r *Run) selectEnvironments(ctx context.Context, sel Selection) (selected, 
 }
 
 // loadByPath loads the environments of args when every one is a path with an entrypoint; ok is
-// false when some argument is not.
-func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args []string) ([]environment.Environment, bool, error) {
+// false when some argument is not. Without name (--name), an entrypoint that defines several
+// inline environments is a *environment.MultipleInlineError, as in tk.
+func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args []string, name string) ([]environment.Environment, bool, error) {
 	if len(args) == 0 {
 		return nil, false, nil
 	}
@@ -138,6 +164,15 @@ func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args
 		loaded, err := r.renderer.Load(ctx, p)
 		if err != nil {
 			return nil, true, err
+		}
+		// As in tk, an entrypoint defining several inline environments needs --name.
+		if name == "" && len(loaded) > 1 {
+			names := make([]string, len(loaded))
+			for i, e := range loaded {
+				names[i] = e.Name
+			}
+			slices.Sort(names)
+			return nil, true, &environment.MultipleInlineError{Path: loaded[0].Entrypoint, Names: names}
 		}
 		for _, e := range loaded {
 			if !seen[e.Name] {
