@@ -91,6 +91,7 @@ Exit codes:
 		newExportCmd(streams),
 		newDiffCmd(streams),
 		newArgoCDPluginCmd(streams),
+		newToolCmd(streams),
 		newWorkerCmd(streams),
 	)
 	addVersionFlag(root)

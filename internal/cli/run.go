@@ -44,6 +44,20 @@ func findProject(streams IOStreams, args []string) (*project.Project, string, er
 // render cache and selection its flags ask for. Environment warnings and, with --since or
 // --changed-files, why environments were selected go to stderr.
 func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*pipeline.Run, error) {
+	run, err := openQuietRun(ctx, streams, args, sel, ev)
+	if err != nil {
+		return nil, err
+	}
+	if affected, total, ok := run.Affected(); ok {
+		if err := describeSelection(streams, affected, total); err != nil {
+			return nil, err
+		}
+	}
+	return run, nil
+}
+
+// openQuietRun is openRun without saying why environments were selected.
+func openQuietRun(ctx context.Context, streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*pipeline.Run, error) {
 	if err := sel.validate(args); err != nil {
 		return nil, err
 	}
@@ -85,11 +99,6 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	})
 	if err != nil {
 		return nil, err
-	}
-	if affected, total, ok := run.Affected(); ok {
-		if err := describeSelection(streams, affected, total); err != nil {
-			return nil, err
-		}
 	}
 	return run, nil
 }

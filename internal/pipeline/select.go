@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/project"
 )
 
@@ -184,11 +186,18 @@ func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args
 	return envs, true, nil
 }
 
-// changed lists the files named by ChangedFiles and Since, repository-relative.
+// changed lists the files named by ChangedFiles and Since, repository-relative. A directory in
+// ChangedFiles stands for every file below it.
 func (s Selection) changed(ctx context.Context, r *Renderer) ([]string, error) {
 	var out []string
 	for _, file := range s.ChangedFiles {
-		out = append(out, r.project.Rel(absPath(s.WorkDir, file)))
+		files, err := ExpandDir(absPath(s.WorkDir, file))
+		if err != nil {
+			return nil, fmt.Errorf("--changed-files %s: %w", file, err)
+		}
+		for _, f := range files {
+			out = append(out, r.project.Rel(f))
+		}
 	}
 	if s.Since != "" {
 		files, err := affected.ChangedSince(ctx, r.project.Root, s.Since)
@@ -263,4 +272,27 @@ func readPaths(e cache.Entry) []string {
 		out[i] = r.Path
 	}
 	return out
+}
+
+// ExpandDir returns every file below p when p is a directory (symbolic links not followed, in
+// lexical order), else p itself, whether it exists or not (a deleted file is a change too).
+func ExpandDir(p string) ([]string, error) {
+	fi, err := os.Stat(p)
+	if err != nil || !fi.IsDir() {
+		return []string{p}, nil
+	}
+	var out []string
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			out = append(out, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list files: %w", fsutil.WithoutPath(err))
+	}
+	return out, nil
 }
