@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -197,7 +199,39 @@ func (r *Renderer) EvaluateExpression(ctx context.Context, env environment.Envir
 	}
 	dir := path.Dir(env.Entrypoint)
 	code := fmt.Sprintf("local main = (import %q);\n%s\n", path.Base(env.Entrypoint), access)
+	if tlas := tlaNames(opts); len(tlas) > 0 {
+		// As tk does, a function entrypoint gets the top-level arguments before expr sees it:
+		// the snippet becomes a function of the same arguments that calls it with them.
+		args := make([]string, len(tlas))
+		for i, n := range tlas {
+			args[i] = n + "=" + n
+		}
+		code = fmt.Sprintf("function(%s)\n  local imported = (import %q);\n  local main = if std.isFunction(imported) then imported(%s) else imported;\n  %s\n",
+			strings.Join(tlas, ", "), path.Base(env.Entrypoint), strings.Join(args, ", "), access)
+	}
 	return r.evaluator.Evaluate(ctx, opts, path.Join(dir, "<eval>"), code)
+}
+
+// jsonnetIdent matches the names a Jsonnet function parameter may have.
+var jsonnetIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// tlaNames lists the top-level argument names of opts, sorted; nil when one is not a Jsonnet
+// identifier, since no function can take it by name.
+func tlaNames(opts jsonnet.Options) []string {
+	var names []string
+	for n := range opts.TLAVars {
+		names = append(names, n)
+	}
+	for n := range opts.TLACode {
+		names = append(names, n)
+	}
+	for _, n := range names {
+		if !jsonnetIdent.MatchString(n) {
+			return nil
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // EvalOptions are the options env's entrypoint is evaluated with: for a static environment its
