@@ -52,13 +52,17 @@ func (r *Renderer) extract(env environment.Environment, output []byte) ([]*manif
 }
 
 // warnOnce hands each message to the run's warning sink the first time it is seen in this run,
-// so an environment rendered by several steps warns once.
+// so an environment rendered by several steps warns once. Workers call it concurrently: the
+// sink is called by one at a time.
 func (r *Renderer) warnOnce(msgs []string) {
-	if r.warn == nil {
+	if r.warn == nil || len(msgs) == 0 {
 		return
 	}
+	r.warnMu.Lock()
+	defer r.warnMu.Unlock()
 	for _, msg := range msgs {
-		if _, seen := r.warned.LoadOrStore(msg, true); !seen {
+		if !r.warned[msg] {
+			r.warned[msg] = true
 			r.warn(msg)
 		}
 	}

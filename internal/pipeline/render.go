@@ -32,7 +32,8 @@ type Renderer struct {
 	// warn receives warnings found while rendering (identical duplicates), each once: warned
 	// holds those already given.
 	warn   func(msg string)
-	warned sync.Map
+	warnMu sync.Mutex
+	warned map[string]bool
 
 	// inline caches the evaluation of each inline entrypoint, so a file defining several
 	// environments is evaluated once (Tanka evaluates it once per environment, plus once).
@@ -97,6 +98,7 @@ func NewRenderer(opts Options) *Renderer {
 	return &Renderer{
 		project: p, base: base, targets: opts.Targets, evaluator: ev,
 		memo: opts.Memo, memoKey: opts.MemoKey, inline: map[string]jsonnet.Result{}, warn: opts.Warn,
+		warned: map[string]bool{},
 	}
 }
 
