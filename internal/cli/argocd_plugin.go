@@ -31,7 +31,9 @@ func newArgoCDGenerateCmd(streams IOStreams) *cobra.Command {
 		Use:   "generate",
 		Short: "Print the manifests of the environment in the current directory for Argo CD",
 		Long: `Generate renders one environment and prints its manifests on stdout (and only manifests:
-logs and warnings go to stderr), as Argo CD's CMP protocol expects. Parameters come from the
+logs and warnings go to stderr), as Argo CD's CMP protocol expects. A path that selects several
+environments (a directory above them, an entrypoint with several inline environments) is an
+error naming them (exit 2): an Application must not deploy them all at once. Parameters come from the
 Application's plugin env, which Argo CD passes as ARGOCD_ENV_* variables:
 
   ARGOCD_ENV_KFORGE_ENV            environment to render (default: the current directory)
@@ -49,7 +51,9 @@ Application's plugin env, which Argo CD passes as ARGOCD_ENV_* variables:
 }
 
 func runArgoCDGenerate(ctx context.Context, streams IOStreams) error {
+	// An Application deploys what this prints: one environment, never several at once.
 	opts := &renderOptions{output: "yaml"}
+	opts.sel.single = true
 	env, ok := streams.lookupEnv(argoEnvPrefix + "KFORGE_ENV")
 	if !ok || env == "" {
 		env = "."

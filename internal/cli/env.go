@@ -29,6 +29,10 @@ func newEnvCmd(streams IOStreams) *cobra.Command {
 type envListOptions struct {
 	// json prints Tanka-compatible environment objects instead of a table.
 	json bool
+	// names prints only the names, one a line, sorted by name, as `tk env list --names` does.
+	names bool
+	// selector is -l/--selector: a kubectl label selector over metadata.labels.
+	selector string
 	// shard is --shard I/N: list only that shard of the environments, as the commands that
 	// select environments split the same list.
 	shard string
@@ -43,10 +47,13 @@ func newEnvListCmd(streams IOStreams) *cobra.Command {
 		Long: `List prints every environment below path: static ones (a directory with spec.json and
 main.jsonnet) and inline ones (Environment objects in a main.jsonnet's output). Vendor
 directories are never searched. --json prints the environment objects as 'tk env list --json'
-does. --shard I/N lists shard I of N of them: what 'validate --all --shard I/N' (or any other
-command that selects environments) works on, when the list is the whole repository.`,
+does, --names only their names (sorted by name, as tk sorts them). -l/--selector keeps the
+environments whose metadata.labels match a kubectl label selector. --shard I/N lists shard I of N
+of them: what 'validate --all --shard I/N' (or any other command that selects environments) works
+on, when the list is the whole repository.`,
 		Example: `  kforge env list
   kforge env list environments/ --json | jq -r '.[].metadata.name'
+  kforge env list --names -l 'tier in (prod,canary)'
   kforge env list --shard 1/4`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,6 +61,8 @@ command that selects environments) works on, when the list is the whole reposito
 		},
 	}
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the environment objects as JSON")
+	cmd.Flags().BoolVar(&opts.names, "names", false, "print only the names, one a line")
+	cmd.Flags().StringVarP(&opts.selector, "selector", "l", "", "only environments whose metadata.labels match this kubectl label selector")
 	addShardFlag(cmd.Flags(), &opts.shard)
 	opts.eval.addFlags(cmd.Flags())
 	return cmd
@@ -61,6 +70,14 @@ command that selects environments) works on, when the list is the whole reposito
 
 func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *envListOptions) error {
 	shard, err := parseShardFlag(opts.shard)
+	if err != nil {
+		return err
+	}
+	if opts.json && opts.names {
+		return usageErrorf("--json and --names exclude each other")
+	}
+	sf := selectFlags{selector: opts.selector}
+	labels, err := sf.labelSelector()
 	if err != nil {
 		return err
 	}
@@ -94,6 +111,7 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 		}
 	}
 	empty := len(envs) == 0
+	envs = labels.Filter(envs)
 	if envs, err = renderer.ShardEnvironments(envs, shard); err != nil {
 		return err
 	}
@@ -114,6 +132,9 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 		_, err = fmt.Fprintf(streams.Out, "%s\n", out)
 		return err
 	}
+	if opts.names {
+		return printNames(streams, envs)
+	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 8, 2, ' ', 0)
 	// tabwriter buffers until Flush, whose error is returned.
 	_, _ = fmt.Fprintln(tw, "NAME\tSLUG\tPATH\tNAMESPACE\tSERVER\tLABELS")
@@ -122,6 +143,22 @@ func runEnvList(ctx context.Context, streams IOStreams, args []string, opts *env
 			e.Spec.Spec.Namespace, e.Spec.Spec.APIServer, formatLabels(e.Spec.Metadata.Labels))
 	}
 	return tw.Flush()
+}
+
+// printNames prints the environments' names, one a line, sorted by name as `tk env list
+// --names` sorts them.
+func printNames(streams IOStreams, envs []environment.Environment) error {
+	names := make([]string, len(envs))
+	for i, e := range envs {
+		names[i] = e.Name
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if _, err := fmt.Fprintln(streams.Out, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // formatLabels prints labels as sorted key=value pairs.

@@ -13,7 +13,16 @@ const (
 	ExitFindings = 1
 	// ExitInvalid means invalid input, a usage error, an evaluation error or a broken policy.
 	ExitInvalid = 2
+	// ExitNotFormatted means `kforge fmt --test` found files that are not formatted: tk fmt's
+	// exit status for it, kept so that scripts written for tk keep working.
+	ExitNotFormatted = 16
 )
+
+// quietExitError ends the run with its exit code without an "Error:" line: the command already
+// printed what it had to (fmt --test lists the files, as tk does).
+type quietExitError struct{ code int }
+
+func (e *quietExitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // findingsError reports that a command completed but found problems (exit 1). Its report has
 // already been written, so the message is a one-line summary.
@@ -44,6 +53,10 @@ func ExitCode(err error) int {
 	var f *findingsError
 	if errors.As(err, &f) {
 		return ExitFindings
+	}
+	var q *quietExitError
+	if errors.As(err, &q) {
+		return q.code
 	}
 	return ExitInvalid
 }

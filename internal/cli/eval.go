@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
-	"io"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kforge/kforge/internal/jsonnet"
+	"github.com/kforge/kforge/internal/pipeline"
 )
 
 // evalOptions are the flags of `kforge eval`.
@@ -18,12 +21,18 @@ type evalOptions struct {
 func newEvalCmd(streams IOStreams) *cobra.Command {
 	opts := &evalOptions{}
 	cmd := &cobra.Command{
-		Use:   "eval <env>",
-		Short: "Print an environment's raw Jsonnet output as JSON, like 'tk eval'",
-		Long: `Eval evaluates the environment's entrypoint and prints the JSON it produces, before any
-manifest extraction. -e evaluates an expression against that value (bound to main), so
-'-e apps.order_service' prints main.apps.order_service.`,
+		Use:   "eval <file|dir|env>",
+		Short: "Print the JSON a Jsonnet file evaluates to, like 'tk eval'",
+		Long: `Eval evaluates a Jsonnet file of the repository (a directory means its main.jsonnet) and
+prints the JSON it produces, byte for byte as 'tk eval' prints it: two-space indentation, keys
+sorted, Go's escaping of <, > and & (\u003c), no final newline. A file whose directory (or the
+nearest one above holding a file of that name) has spec.json is evaluated as that environment,
+with 'import "tk"'; any other file with that directory's import path. An environment may also be
+named by its name or slug (kforge), and --name picks one inline environment. -e evaluates
+an expression against the value (bound to main), so '-e apps.order_service' prints
+main.apps.order_service.`,
 		Example: `  kforge eval environments/prod
+  kforge eval lib/config/tiers.libsonnet -e 'prod'
   kforge eval prod -e 'apps.order_service.virtual_service.spec.http'
   kforge eval prod -e "['apps']['order_service'].stable.deployment.spec.replicas"`,
 		Args: cobra.ExactArgs(1),
@@ -38,22 +47,40 @@ manifest extraction. -e evaluates an expression against that value (bound to mai
 }
 
 func runEval(ctx context.Context, streams IOStreams, args []string, opts *evalOptions) error {
+	res, err := evalResult(ctx, streams, args, opts)
+	if err != nil {
+		return err
+	}
+	out, err := pipeline.TankaJSON(res.JSON)
+	if err != nil {
+		return err
+	}
+	_, err = streams.Out.Write(out)
+	return err
+}
+
+// evalResult evaluates the file or directory args[0] names, as tk does, or else (and with
+// --name) the one environment it selects.
+func evalResult(ctx context.Context, streams IOStreams, args []string, opts *evalOptions) (jsonnet.Result, error) {
+	if opts.sel.name == "" {
+		proj, wd, err := findProject(streams, args)
+		if err != nil {
+			return jsonnet.Result{}, err
+		}
+		if p := absPath(wd, args[0]); proj.Contains(p) {
+			if _, err := os.Stat(p); err == nil {
+				ropts, err := rendererOptions(streams, proj, wd, opts.sel, opts.eval)
+				if err != nil {
+					return jsonnet.Result{}, err
+				}
+				return pipeline.NewRenderer(ropts).EvaluatePath(ctx, p, opts.expr)
+			}
+		}
+	}
+	opts.sel.single = true
 	run, err := openRun(ctx, streams, args, opts.sel, opts.eval)
 	if err != nil {
-		return err
+		return jsonnet.Result{}, err
 	}
-	envs := run.Envs()
-	if len(envs) != 1 {
-		names := make([]string, len(envs))
-		for i, e := range envs {
-			names[i] = e.Name
-		}
-		return usageErrorf("%s names %d environments (%v): pick one, with --name for inline environments", args[0], len(envs), names)
-	}
-	res, err := run.Eval(ctx, envs[0], opts.expr)
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(streams.Out, res.JSON)
-	return err
+	return run.Eval(ctx, run.Envs()[0], opts.expr)
 }

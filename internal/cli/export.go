@@ -20,8 +20,14 @@ type exportOptions struct {
 	format string
 	// extension is the file extension.
 	extension string
-	// manifest writes Tanka's manifest.json.
+	// manifest is the old opt-in for manifest.json, now the default; kept so scripts that pass it
+	// still work.
 	manifest bool
+	// skipManifest does not write manifest.json (Tanka's --skip-manifest).
+	skipManifest bool
+	// recursive is Tanka's -r: accepted, since kforge always finds the environments below a
+	// directory.
+	recursive bool
 	// merge is Tanka's --merge-strategy.
 	merge string
 	// replace swaps the directory's whole content atomically.
@@ -42,15 +48,16 @@ func newExportCmd(streams IOStreams) *cobra.Command {
 (--format, default '` + export.DefaultFormat + `'; the environment is available as
 {{env.metadata.name}}, {{env.spec.namespace}}, ...), so a Tanka pipeline can switch without other
 changes. As with Tanka, environments exported together need a --format that tells them apart
-(with {{env.metadata.name}}), or --layout golden. --manifest writes Tanka's manifest.json (file →
-entrypoint).
+(with {{env.metadata.name}}), or --layout golden. Tanka's manifest.json (file → entrypoint) is
+written unless --skip-manifest (--manifest, its former opt-in, is still accepted). -r/--recursive
+is accepted for Tanka's command lines: kforge always exports every environment below a directory.
 
 Without --merge-strategy the directory must be empty or missing; it is filled atomically. With
 --replace its old content is swapped out atomically. replace-envs replaces only the files of the
 exported environments (it needs manifest.json from an earlier export).`,
 		Example: `  kforge export dist prod
-  kforge export dist prod --format '{{.metadata.namespace}}/{{.kind}}-{{.metadata.name}}' --manifest
-  kforge export dist --all --format '{{env.metadata.name}}/{{.kind}}-{{.metadata.name}}' --merge-strategy replace-envs --manifest
+  kforge export dist prod --format '{{.metadata.namespace}}/{{.kind}}-{{.metadata.name}}' --skip-manifest
+  kforge export dist -r environments/ --format '{{env.metadata.name}}/{{.kind}}-{{.metadata.name}}' --merge-strategy replace-envs
   kforge export dist --all --layout golden`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,7 +68,9 @@ exported environments (it needs manifest.json from an earlier export).`,
 	opts.eval.addFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.format, "format", export.DefaultFormat, "file name template (Go text/template over each manifest; env holds the environment)")
 	cmd.Flags().StringVar(&opts.extension, "extension", "yaml", "file extension")
-	cmd.Flags().BoolVar(&opts.manifest, "manifest", false, "write manifest.json mapping each file to its environment's entrypoint")
+	cmd.Flags().BoolVar(&opts.manifest, "manifest", false, "write manifest.json (the default; kept for older command lines)")
+	cmd.Flags().BoolVar(&opts.skipManifest, "skip-manifest", false, "do not write manifest.json, which maps each file to its environment's entrypoint")
+	cmd.Flags().BoolVarP(&opts.recursive, "recursive", "r", false, "accepted for Tanka compatibility: environments below a directory are always exported")
 	cmd.Flags().StringVar(&opts.merge, "merge-strategy", "", "what to do when dir is not empty: fail-on-conflicts or replace-envs")
 	cmd.Flags().BoolVar(&opts.replace, "replace", false, "replace dir's whole content atomically (it may hold only manifests and manifest.json)")
 	cmd.Flags().StringVar(&opts.layout, "layout", "tanka", "tanka (file names from --format) or golden (<dir>/<env>/<namespace>/<kind>-<name>.yaml, each environment replaced atomically)")
@@ -73,6 +82,9 @@ exported environments (it needs manifest.json from an earlier export).`,
 // the golden layout into <dir>/<slug> by the same atomic, lock-protected writer as `kforge golden
 // update`.
 func runExport(ctx context.Context, streams IOStreams, dir string, args []string, opts *exportOptions) error {
+	if opts.manifest && opts.skipManifest {
+		return usageErrorf("--manifest and --skip-manifest exclude each other")
+	}
 	var merge export.MergeStrategy
 	switch opts.layout {
 	case "tanka":
@@ -113,7 +125,7 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 		Merge:       merge,
 		Replace:     opts.replace,
 		DeletedEnvs: opts.deletedEnvs,
-		Manifest:    opts.manifest,
+		Manifest:    !opts.skipManifest,
 	})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/pflag"
 
+	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/pipeline"
 )
 
@@ -14,6 +15,10 @@ type selectFlags struct {
 	name string
 	// targets are -t kind/name filters; a leading ! excludes.
 	targets []string
+	// selector is -l/--selector: a kubectl label selector over the environments' metadata.labels.
+	selector string
+	// pIsPolicy leaves -p to --policy (validate, as in conftest) instead of --parallel (tk's -p).
+	pIsPolicy bool
 	// parallel is the number of environments rendered at once (0: one per core).
 	parallel int
 	// limits bound each environment's evaluation (flags_limits.go).
@@ -24,6 +29,9 @@ type selectFlags struct {
 	policiesMatter bool
 	// goldenMatters makes a change to an environment's golden directory affect it (golden, diff).
 	goldenMatters bool
+	// single makes a selection of several environments, or none, an error naming them
+	// (argocd-plugin generate, eval).
+	single bool
 	// shard is --shard I/N: one part of the selected environments (pipeline.Shard).
 	shard string
 }
@@ -32,7 +40,12 @@ func (f *selectFlags) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.all, "all", false, "select every environment of the repository")
 	fs.StringVar(&f.name, "name", "", "select inline environments by metadata.name (exact match wins over substring)")
 	fs.StringArrayVarP(&f.targets, "target", "t", nil, "only resources matching kind/name (case-insensitive regular expression); !kind/name excludes")
-	fs.IntVar(&f.parallel, "parallel", 0, "environments rendered at once (default: one per core)")
+	fs.StringVarP(&f.selector, "selector", "l", "", "only environments whose metadata.labels match this kubectl label selector (team=web,tier in (prod,canary))")
+	if f.pIsPolicy {
+		fs.IntVar(&f.parallel, "parallel", 0, "environments rendered at once (default: one per core)")
+	} else {
+		fs.IntVarP(&f.parallel, "parallel", "p", 0, "environments rendered at once (default: one per core)")
+	}
 	addShardFlag(fs, &f.shard)
 	f.limits.addFlags(fs)
 	f.cache.addFlags(fs)
@@ -46,8 +59,23 @@ func (f *selectFlags) validate(args []string) error {
 	case !f.all && len(args) == 0 && f.name == "" && !f.cache.affectedOnly():
 		return usageErrorf("name at least one environment (a directory, main.jsonnet path, name or slug) or pass --all")
 	}
+	if _, err := f.labelSelector(); err != nil {
+		return err
+	}
 	_, err := parseShardFlag(f.shard)
 	return err
+}
+
+// labelSelector parses --selector; a bad one is a usage error.
+func (f *selectFlags) labelSelector() (*environment.LabelSelector, error) {
+	if f.selector == "" {
+		return nil, nil
+	}
+	sel, err := environment.ParseLabelSelector(f.selector)
+	if err != nil {
+		return nil, usageErrorf("-l/--selector: %w", err)
+	}
+	return sel, nil
 }
 
 // addShardFlag defines --shard on fs.

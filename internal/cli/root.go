@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -46,7 +47,8 @@ func (s IOStreams) environ() []string {
 // Main runs kforge with args, prints any error once to ErrOut and returns the process exit code.
 func Main(ctx context.Context, streams IOStreams, args []string) int {
 	err := Run(ctx, streams, args)
-	if err != nil {
+	var quiet *quietExitError
+	if err != nil && !errors.As(err, &quiet) {
 		printError(streams.ErrOut, err)
 	}
 	return ExitCode(err)
@@ -70,7 +72,8 @@ for Argo CD or Flux to deploy.
 Exit codes:
   0  clean
   1  findings (policy or schema) or golden drift
-  2  invalid input, usage error, evaluation error or a policy that does not compile`,
+  2  invalid input, usage error, evaluation error or a policy that does not compile
+  16 kforge fmt --test: files are not formatted (tk fmt's status)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -93,6 +96,7 @@ Exit codes:
 		newDiffCmd(streams),
 		newArgoCDPluginCmd(streams),
 		newToolCmd(streams),
+		newFmtCmd(streams),
 		newWorkerCmd(streams),
 	)
 	addVersionFlag(root)

@@ -44,10 +44,28 @@ func findProject(streams IOStreams, args []string) (*project.Project, string, er
 // render cache and selection its flags ask for. Environment warnings and, with --since or
 // --changed-files, why environments were selected go to stderr.
 func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*pipeline.Run, error) {
+	run, err := openQuietRun(ctx, streams, args, sel, ev)
+	if err != nil {
+		return nil, err
+	}
+	if affected, total, ok := run.Affected(); ok {
+		if err := describeSelection(streams, affected, total); err != nil {
+			return nil, err
+		}
+	}
+	return run, nil
+}
+
+// openQuietRun is openRun without saying why environments were selected.
+func openQuietRun(ctx context.Context, streams IOStreams, args []string, sel selectFlags, ev evalFlags) (*pipeline.Run, error) {
 	if err := sel.validate(args); err != nil {
 		return nil, err
 	}
 	shard, err := parseShardFlag(sel.shard)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := sel.labelSelector()
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +77,11 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	if err != nil {
 		return nil, err
 	}
+	if msg := ropts.Targets.TankaReading(); msg != "" {
+		if err := streams.warn(msg); err != nil {
+			return nil, err
+		}
+	}
 	ce := sel.cache.install(streams, &ropts, sel.targets)
 	run, err := pipeline.Open(ctx, pipeline.RunOptions{
 		Options: ropts,
@@ -67,7 +90,7 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 			WorkDir: wd, Args: args, All: sel.all, Name: sel.name,
 			Since: sel.cache.since, ChangedFiles: sel.cache.changedFiles,
 			PoliciesMatter: sel.policiesMatter, GoldenMatters: sel.goldenMatters,
-			Shard: shard,
+			Labels: labels, Shard: shard, Single: sel.single,
 		},
 		Parallel: sel.parallel,
 		Progress: pipeline.TerminalProgress(streams.ErrOut),
@@ -76,11 +99,6 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	})
 	if err != nil {
 		return nil, err
-	}
-	if affected, total, ok := run.Affected(); ok {
-		if err := describeSelection(streams, affected, total); err != nil {
-			return nil, err
-		}
 	}
 	return run, nil
 }

@@ -93,6 +93,7 @@ render, a policy that does not compile or fails, a limit).`,
 			return runValidate(cmd.Context(), streams, args, opts)
 		},
 	}
+	opts.sel.pIsPolicy = true
 	opts.sel.addFlags(cmd.Flags())
 	opts.eval.addFlags(cmd.Flags())
 	opts.policy.addFlags(cmd.Flags())

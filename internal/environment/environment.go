@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,14 +130,16 @@ func (e Environment) TkEnvJSON() []byte {
 	return out
 }
 
-// ListJSON encodes envs the way `tk env list --json` prints them: an indented array of the
-// environment objects, each as TkEnvJSON's "env" holds it.
+// ListJSON encodes envs the way `tk env list --json` prints them: one line holding the array of
+// the environment objects (each as TkEnvJSON's "env" holds it), sorted by name as tk sorts
+// them. No environment is "[]" (tk prints "null").
 func ListJSON(envs []Environment) ([]byte, error) {
 	specs := make([]Spec, len(envs))
 	for i, e := range envs {
 		specs[i] = e.Spec
 	}
-	out, err := json.MarshalIndent(specs, "", "  ")
+	slices.SortStableFunc(specs, func(a, b Spec) int { return strings.Compare(a.Metadata.Name, b.Metadata.Name) })
+	out, err := json.Marshal(specs)
 	if err != nil {
 		return nil, fmt.Errorf("encode environments: %w", err)
 	}

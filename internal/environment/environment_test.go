@@ -2,6 +2,8 @@ package environment
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -54,7 +56,10 @@ func TestListJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each element is the "env" of the environment's TkEnvJSON, indented as a whole.
+	// Each element is the "env" of the environment's TkEnvJSON, in the order of names, on one
+	// line.
+	envs = slices.Clone(envs)
+	slices.SortStableFunc(envs, func(a, b Environment) int { return strings.Compare(a.Name, b.Name) })
 	objects := make([]json.RawMessage, len(envs))
 	for i, e := range envs {
 		var tk struct {
@@ -65,7 +70,7 @@ func TestListJSON(t *testing.T) {
 		}
 		objects[i] = tk.Env
 	}
-	want, err := json.MarshalIndent(objects, "", "  ")
+	want, err := json.Marshal(objects)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,3 +85,18 @@ type DuplicateError struct {
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("environments %s and %s share the golden directory name %q: rename one", e.First, e.Second, e.Slug)
 }
+
+// MultipleInlineError reports a path whose entrypoint defines several inline environments, given
+// without --name: as in tk, one of them must be picked.
+type MultipleInlineError struct {
+	// Path is the entrypoint, repository-relative.
+	Path string
+	// Names are the environments' names, sorted.
+	Names []string
+}
+
+// Error implements error.
+func (e *MultipleInlineError) Error() string {
+	return fmt.Sprintf("found multiple Environments in %q: use --name to select a single one (or --all, or their slugs):\n - %s",
+		e.Path, strings.Join(e.Names, "\n - "))
+}

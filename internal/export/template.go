@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultFormat is Tanka's default export file name template.
-const DefaultFormat = "{{.apiVersion}}.{{.kind}}-{{.metadata.name}}"
+const DefaultFormat = "{{.apiVersion}}.{{.kind}}-{{or .metadata.name .metadata.generateName}}"
 
 // slashFunc is the function appended to every printing action of a name template: it turns
 // "/" in values into "-", so that only "/" written in the template text makes directories.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -50,14 +51,42 @@ const ksonnetKey = "__ksonnet"
 //     then injected labels are set and default labels and annotations added
 //     where absent;
 //   - the result is sorted (see Sort); two manifests with the same group,
-//     kind, namespace and name are an error naming both paths.
+//     kind, namespace and name are kept once when their content is
+//     identical, and are an error naming both paths when it differs.
 //
 // Numbers are kept as json.Number in canonical form (integral values as
 // integers). All problems found are returned together: one *Error, or Errors.
 func Extract(outputJSON []byte, s Settings) ([]*Manifest, error) {
+	x, err := ExtractFiltered(outputJSON, s, nil)
+	return x.Manifests, err
+}
+
+// Extraction is what ExtractFiltered found in an environment's output.
+type Extraction struct {
+	// Manifests are the extracted, filtered and sorted manifests.
+	Manifests []*Manifest
+	// Duplicates are the identical repeated definitions that were dropped, in
+	// output order.
+	Duplicates []Duplicate
+}
+
+// Duplicate is a resource defined twice with identical content: Tanka
+// applies both, harmlessly, so kforge keeps the first and says so.
+type Duplicate struct {
+	// ID is the resource.
+	ID ID
+	// Kept and Dropped are the JSON paths of the definition kept and of the
+	// identical one dropped.
+	Kept, Dropped string
+}
+
+// ExtractFiltered is Extract with the target filter keep (nil keeps all)
+// applied before duplicates are looked for, so that `-t '!kind/name'`
+// removes a duplicated resource as it removes any other.
+func ExtractFiltered(outputJSON []byte, s Settings, keep *Filter) (Extraction, error) {
 	root, err := decode(outputJSON)
 	if err != nil {
-		return nil, err
+		return Extraction{}, err
 	}
 	x := &extractor{}
 	if root != nil {
@@ -66,12 +95,15 @@ func Extract(outputJSON []byte, s Settings) ([]*Manifest, error) {
 	for _, m := range x.manifests {
 		applySettings(m, s)
 	}
-	x.checkDuplicates()
+	if !keep.Empty() && len(x.problems) == 0 {
+		x.manifests = keep.Keep(x.manifests)
+	}
+	dups := x.checkDuplicates()
 	if err := asError(x.problems); err != nil {
-		return nil, err
+		return Extraction{}, err
 	}
 	Sort(x.manifests)
-	return x.manifests, nil
+	return Extraction{Manifests: x.manifests, Duplicates: dups}, nil
 }
 
 // decode parses the output with numbers kept as json.Number and rejects
@@ -350,20 +382,31 @@ func ensureMap(md map[string]any, field string) map[string]any {
 	return m
 }
 
-// checkDuplicates reports every manifest whose group, kind, namespace and
-// name equal those of one found earlier in the walk. Objects with only a
-// generateName are never duplicates.
-func (x *extractor) checkDuplicates() {
+// checkDuplicates finds every manifest whose group, kind, namespace and name
+// equal those of one found earlier in the walk: one with identical content
+// is dropped and returned, one that differs is reported as a problem naming
+// both paths. Objects with only a generateName are never duplicates.
+func (x *extractor) checkDuplicates() []Duplicate {
 	seen := make(map[ID]*Manifest, len(x.manifests))
+	kept := x.manifests[:0]
+	var dups []Duplicate
 	for _, m := range x.manifests {
 		if !m.hasName() {
+			kept = append(kept, m)
 			continue
 		}
 		id := m.ID()
 		if first, ok := seen[id]; ok {
-			x.fail(m.Path, "duplicate resource %s, already defined at %s", id, first.Path)
+			if reflect.DeepEqual(first.Object, m.Object) {
+				dups = append(dups, Duplicate{ID: id, Kept: first.Path, Dropped: m.Path})
+				continue
+			}
+			x.fail(m.Path, "duplicate resource %s with different content, already defined at %s", id, first.Path)
 			continue
 		}
 		seen[id] = m
+		kept = append(kept, m)
 	}
+	x.manifests = kept
+	return dups
 }

@@ -264,15 +264,15 @@ func TestExtractErrors(t *testing.T) {
 			`.l.items[0]: found object as an item of v1 List; a List may only hold Kubernetes objects (non-empty string apiVersion and kind)`, []string{".l.items[0]"}},
 		{"invalid List item metadata", `{"l": {"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Secret"}]}]}}`,
 			`.l.items[0].items[0]: invalid Kubernetes object (v1 Secret): metadata is missing (it needs at least a name)`, []string{".l.items[0].items[0]"}},
-		{"duplicate names both paths", `{"b": ` + obj("apps/v1", "Deployment", "web", `"namespace": "apps"`) + `, "a": ` + obj("apps/v1", "Deployment", "web", `"namespace": "apps"`) + `}`,
-			".b: duplicate resource apps/Deployment/apps/web, already defined at .a", []string{".b"}},
+		{"duplicate names both paths", `{"b": ` + obj("apps/v1", "Deployment", "web", `"namespace": "apps", "labels": {"v": "2"}`) + `, "a": ` + obj("apps/v1", "Deployment", "web", `"namespace": "apps"`) + `}`,
+			".b: duplicate resource apps/Deployment/apps/web with different content, already defined at .a", []string{".b"}},
 		{"duplicate across versions and by default namespace", `[` + obj("apps/v1", "Deployment", "web", "") + `, ` + obj("apps/v1beta1", "Deployment", "web", `"namespace": "default"`) + `]`,
-			".[1]: duplicate resource apps/Deployment/default/web, already defined at .[0]", []string{".[1]"}},
-		{"duplicate cluster-scoped", `[` + obj("v1", "Namespace", "apps", "") + `, ` + obj("v1", "Namespace", "apps", "") + `, ` + obj("v1", "Namespace", "apps", "") + `]`,
-			"2 problems in the environment output:\n  .[1]: duplicate resource core/Namespace/apps, already defined at .[0]\n  .[2]: duplicate resource core/Namespace/apps, already defined at .[0]",
+			".[1]: duplicate resource apps/Deployment/default/web with different content, already defined at .[0]", []string{".[1]"}},
+		{"duplicate cluster-scoped", `[` + obj("v1", "Namespace", "apps", "") + `, ` + obj("v1", "Namespace", "apps", `"labels": {"a": "1"}`) + `, ` + obj("v1", "Namespace", "apps", `"labels": {"a": "2"}`) + `]`,
+			"2 problems in the environment output:\n  .[1]: duplicate resource core/Namespace/apps with different content, already defined at .[0]\n  .[2]: duplicate resource core/Namespace/apps with different content, already defined at .[0]",
 			[]string{".[1]", ".[2]"}},
-		{"walk problems and duplicates together", `{"a": 1, "b": ` + obj("v1", "ConfigMap", "c", "") + `, "c": ` + obj("v1", "ConfigMap", "c", "") + `}`,
-			"2 problems in the environment output:\n  .a: found number 1; " + exp + "\n  .c: duplicate resource core/ConfigMap/default/c, already defined at .b",
+		{"walk problems and duplicates together", `{"a": 1, "b": ` + obj("v1", "ConfigMap", "c", "") + `, "c": ` + obj("v1", "ConfigMap", "c", `"labels": {"x": "y"}`) + `}`,
+			"2 problems in the environment output:\n  .a: found number 1; " + exp + "\n  .c: duplicate resource core/ConfigMap/default/c with different content, already defined at .b",
 			[]string{".a", ".c"}},
 		{"number out of range", `{"x": {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"list": [1, 1e400]}}}`,
 			".x.data.list[1]: number 1e400 is out of range", []string{".x.data.list[1]"}},
@@ -301,6 +301,46 @@ func TestExtractErrors(t *testing.T) {
 				t.Errorf("paths %q, want %q", paths, tt.paths)
 			}
 		})
+	}
+}
+
+func TestExtractIdenticalDuplicates(t *testing.T) {
+	cm := obj("v1", "ConfigMap", "c", "")
+	// The second .b is the same object once the default namespace is applied.
+	out := `{"a": ` + cm + `, "b": ` + obj("v1", "ConfigMap", "c", `"namespace": "default"`) + `, "c": ` + cm + `, "d": ` + obj("v1", "Secret", "s", "") + `}`
+	x, err := ExtractFiltered([]byte(out), Settings{Namespace: "default"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := summary(x.Manifests); !slices.Equal(got, []string{".d core/Secret/default/s", ".a core/ConfigMap/default/c"}) {
+		t.Errorf("manifests %q", got)
+	}
+	want := []Duplicate{
+		{ID: ID{Kind: "ConfigMap", Namespace: "default", Name: "c"}, Kept: ".a", Dropped: ".b"},
+		{ID: ID{Kind: "ConfigMap", Namespace: "default", Name: "c"}, Kept: ".a", Dropped: ".c"},
+	}
+	if !slices.Equal(x.Duplicates, want) {
+		t.Errorf("duplicates %+v, want %+v", x.Duplicates, want)
+	}
+}
+
+func TestExtractFiltersBeforeDuplicates(t *testing.T) {
+	// Two different definitions of the same ConfigMap are an error, unless a target filter
+	// removes that resource first, as -t '!configmap/c' does.
+	out := `{"a": ` + obj("v1", "ConfigMap", "c", "") + `, "b": ` + obj("v1", "ConfigMap", "c", `"labels": {"x": "y"}`) + `, "d": ` + obj("v1", "Secret", "s", "") + `}`
+	if _, err := ExtractFiltered([]byte(out), Settings{}, nil); err == nil {
+		t.Fatal("differing duplicates were accepted")
+	}
+	f, err := ParseTargets([]string{"!configmap/c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := ExtractFiltered([]byte(out), Settings{}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := summary(x.Manifests); !slices.Equal(got, []string{".d core/Secret/s"}) {
+		t.Errorf("manifests %q", got)
 	}
 }
 

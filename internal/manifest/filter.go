@@ -17,6 +17,8 @@ type Filter struct {
 	// kept a manifest.
 	exprs   []string
 	matched []atomic.Bool
+	// excludes are the exclusions as written.
+	excludes []string
 }
 
 // ParseTargets compiles target expressions: each is a regular expression
@@ -37,6 +39,7 @@ func ParseTargets(exprs []string) (*Filter, error) {
 		}
 		if exclude {
 			f.exclude = append(f.exclude, re)
+			f.excludes = append(f.excludes, expr)
 		} else {
 			f.include = append(f.include, re)
 			f.exprs = append(f.exprs, expr)
@@ -44,6 +47,19 @@ func ParseTargets(exprs []string) (*Filter, error) {
 	}
 	f.matched = make([]atomic.Bool, len(f.include))
 	return f, nil
+}
+
+// TankaReading says how Tanka reads filters that mix inclusions and exclusions differently, in
+// one line, and is empty for any other filter. Tanka ORs every expression and counts an
+// exclusion as matching everything, so a single exclusion makes it keep every resource that no
+// exclusion matches, whatever the inclusions say; kforge keeps what matches an inclusion and no
+// exclusion.
+func (f *Filter) TankaReading() string {
+	if f == nil || len(f.include) == 0 || len(f.exclude) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("-t %s with -t %s: kforge keeps the resources an inclusion matches, minus the exclusions; tk would ignore the inclusions and keep every resource no exclusion matches",
+		strings.Join(f.exprs, " -t "), strings.Join(f.excludes, " -t "))
 }
 
 // Match reports whether the filter keeps m.

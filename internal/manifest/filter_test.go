@@ -90,3 +90,27 @@ func TestFilterUnmatched(t *testing.T) {
 		t.Fatal("a nil filter keeps everything and has no inclusions")
 	}
 }
+
+func TestFilterTankaReading(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		exprs []string
+		want  string
+	}{
+		{"none", nil, ""},
+		{"inclusions only", []string{"deployment/.*", "service/web"}, ""},
+		{"exclusions only", []string{"!secret/.*"}, ""},
+		{"mixed", []string{"deployment/.*", "!deployment/debug", "service/web"},
+			"-t deployment/.* -t service/web with -t !deployment/debug: kforge keeps the resources an inclusion matches, minus the exclusions; tk would ignore the inclusions and keep every resource no exclusion matches"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := ParseTargets(tc.exprs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.TankaReading(); got != tc.want {
+				t.Errorf("TankaReading() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

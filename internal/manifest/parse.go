@@ -14,7 +14,8 @@ import (
 
 // ParseYAML reads a stream of YAML documents (the output of `kforge render`, `helm template` or
 // a golden file) into manifests, by the same rules as Extract: empty documents are skipped, Lists
-// are unwrapped, every object needs apiVersion, kind and metadata.name, duplicates are rejected.
+// are unwrapped, every object needs apiVersion, kind and metadata.name, identical duplicates are kept once and
+// differing ones rejected.
 // No namespace or label is added. source names the input in errors ("golden/prod/x.yaml", "-").
 // In errors from the extraction rules, the path ".[N]" is the document at index N (0-based).
 func ParseYAML(data []byte, source string) ([]*Manifest, error) {

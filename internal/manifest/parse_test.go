@@ -41,7 +41,7 @@ items:
 		},
 		{
 			name:    "duplicate",
-			in:      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+			in:      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {x: y}}\n",
 			wantErr: "duplicate resource",
 		},
 		{

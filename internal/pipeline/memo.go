@@ -10,7 +10,6 @@ import (
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
-	"github.com/kforge/kforge/internal/manifest"
 )
 
 // Memo stores results computed deterministically from an evaluation's output, so that an
@@ -29,18 +28,26 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	var files []golden.File
-	err = Memoize(r, []byte(res.JSON), "golden-files/v2", env, &files, func() error {
-		ms, err := manifest.Extract([]byte(res.JSON), Settings(env))
+	// The warnings of the extraction are memoized with the files, so a warm run warns as a cold
+	// one does.
+	var memo struct {
+		Files    []golden.File
+		Warnings []string
+	}
+	err = Memoize(r, []byte(res.JSON), "golden-files/v3", env, &memo, func() error {
+		ms, warnings, err := r.extract(env, []byte(res.JSON))
 		if err != nil {
-			return fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
+			return err
 		}
-		files, err = GoldenFiles(r.targets.Keep(ms))
+		memo.Warnings = warnings
+		memo.Files, err = GoldenFiles(ms)
 		if err != nil {
 			return fmt.Errorf("render %s: %w", env.Name, err)
 		}
 		return nil
 	})
+	files := memo.Files
+	r.warnOnce(memo.Warnings)
 	if err == nil && !r.targets.Empty() {
 		// Files served from the memo were not filtered in this run: count them as matches.
 		for _, f := range files {

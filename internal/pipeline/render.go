@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,6 +28,12 @@ type Renderer struct {
 	// memo and memoKey let Files reuse encoded files (memo.go); nil without a cache.
 	memo    Memo
 	memoKey string
+
+	// warn receives warnings found while rendering (identical duplicates), each once: warned
+	// holds those already given.
+	warn   func(msg string)
+	warnMu sync.Mutex
+	warned map[string]bool
 
 	// inline caches the evaluation of each inline entrypoint, so a file defining several
 	// environments is evaluated once (Tanka evaluates it once per environment, plus once).
@@ -52,6 +60,9 @@ type Options struct {
 	// MemoKey must capture every input of the encoding besides the output and the environment's
 	// settings: the kforge build and the target filters.
 	MemoKey string
+	// Warn, when not nil, receives each warning found while rendering (an identical duplicate
+	// kept once) the first time it is found in the run.
+	Warn func(msg string)
 }
 
 // Rendered is one environment's output.
@@ -86,7 +97,8 @@ func NewRenderer(opts Options) *Renderer {
 	}
 	return &Renderer{
 		project: p, base: base, targets: opts.Targets, evaluator: ev,
-		memo: opts.Memo, memoKey: opts.MemoKey, inline: map[string]jsonnet.Result{},
+		memo: opts.Memo, memoKey: opts.MemoKey, inline: map[string]jsonnet.Result{}, warn: opts.Warn,
+		warned: map[string]bool{},
 	}
 }
 
@@ -189,7 +201,39 @@ func (r *Renderer) EvaluateExpression(ctx context.Context, env environment.Envir
 	}
 	dir := path.Dir(env.Entrypoint)
 	code := fmt.Sprintf("local main = (import %q);\n%s\n", path.Base(env.Entrypoint), access)
+	if tlas := tlaNames(opts); len(tlas) > 0 {
+		// As tk does, a function entrypoint gets the top-level arguments before expr sees it:
+		// the snippet becomes a function of the same arguments that calls it with them.
+		args := make([]string, len(tlas))
+		for i, n := range tlas {
+			args[i] = n + "=" + n
+		}
+		code = fmt.Sprintf("function(%s)\n  local imported = (import %q);\n  local main = if std.isFunction(imported) then imported(%s) else imported;\n  %s\n",
+			strings.Join(tlas, ", "), path.Base(env.Entrypoint), strings.Join(args, ", "), access)
+	}
 	return r.evaluator.Evaluate(ctx, opts, path.Join(dir, "<eval>"), code)
+}
+
+// jsonnetIdent matches the names a Jsonnet function parameter may have.
+var jsonnetIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// tlaNames lists the top-level argument names of opts, sorted; nil when one is not a Jsonnet
+// identifier, since no function can take it by name.
+func tlaNames(opts jsonnet.Options) []string {
+	var names []string
+	for n := range opts.TLAVars {
+		names = append(names, n)
+	}
+	for n := range opts.TLACode {
+		names = append(names, n)
+	}
+	for _, n := range names {
+		if !jsonnetIdent.MatchString(n) {
+			return nil
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // EvalOptions are the options env's entrypoint is evaluated with: for a static environment its
@@ -215,11 +259,12 @@ func (r *Renderer) Render(ctx context.Context, env environment.Environment) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	ms, err := manifest.Extract([]byte(res.JSON), Settings(env))
+	ms, warnings, err := r.extract(env, []byte(res.JSON))
 	if err != nil {
-		return nil, fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)
+		return nil, err
 	}
-	return &Rendered{Env: env, Manifests: r.targets.Keep(ms), Reads: res.Reads, Output: []byte(res.JSON)}, nil
+	r.warnOnce(warnings)
+	return &Rendered{Env: env, Manifests: ms, Reads: res.Reads, Output: []byte(res.JSON)}, nil
 }
 
 // Settings are the extraction settings env's spec asks for: default namespace, Tanka's

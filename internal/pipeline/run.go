@@ -90,6 +90,9 @@ type Run struct {
 
 // Open builds the Renderer of opts and selects the environments of the run.
 func Open(ctx context.Context, opts RunOptions) (*Run, error) {
+	if opts.Options.Warn == nil {
+		opts.Options.Warn = opts.Warn
+	}
 	r := &Run{
 		renderer: NewRenderer(opts.Options),
 		origins:  origin.New(opts.Project.Root),
@@ -102,6 +105,13 @@ func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 	envs, discovered, err := r.selectEnvironments(ctx, opts.Selection)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Selection.Single && len(envs) != 1 {
+		names := make([]string, len(envs))
+		for i, e := range envs {
+			names[i] = e.Name
+		}
+		return nil, &NotOneError{Args: opts.Selection.Args, Names: names}
 	}
 	if opts.Selection.All && len(discovered) == 0 {
 		return nil, &NoEnvironmentsError{Dir: DisplayDir(opts.Selection.WorkDir, opts.Project.Root)}

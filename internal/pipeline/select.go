@@ -3,13 +3,16 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/environment"
+	"github.com/kforge/kforge/internal/fsutil"
 	"github.com/kforge/kforge/internal/project"
 )
 
@@ -33,6 +36,12 @@ type Selection struct {
 	// GoldenMatters makes a change to an environment's golden directory affect it (golden,
 	// diff, validate).
 	GoldenMatters bool
+	// Single asks for exactly one environment (argocd-plugin generate, eval): a selection of
+	// several, or of none, is a *NotOneError naming them.
+	Single bool
+	// Labels keeps the environments whose metadata.labels match this kubectl label selector
+	// (-l/--selector, as in tk); nil keeps them all.
+	Labels *environment.LabelSelector
 	// Shard keeps one part of the environments selected by the fields above (--shard); the
 	// zero Shard keeps them all.
 	Shard Shard
@@ -82,6 +91,27 @@ func FindProject(wd string, args []string) (*project.Project, error) {
 	return project.Find(start)
 }
 
+// NotOneError is a selection of several environments, or none, for a command that works on
+// exactly one.
+type NotOneError struct {
+	// Args are the environment arguments as given.
+	Args []string
+	// Names are the selected environments.
+	Names []string
+}
+
+// Error implements error.
+func (e *NotOneError) Error() string {
+	what := strings.Join(e.Args, " ")
+	if what == "" {
+		what = "the selection"
+	}
+	if len(e.Names) == 0 {
+		return fmt.Sprintf("%s selects no environment: name exactly one", what)
+	}
+	return fmt.Sprintf("%s selects %d environments (%s): name exactly one, with --name for inline environments", what, len(e.Names), strings.Join(e.Names, ", "))
+}
+
 // affectedOnly reports whether the selection is narrowed to affected environments.
 func (s Selection) affectedOnly() bool { return s.Since != "" || len(s.ChangedFiles) > 0 }
 
@@ -93,27 +123,28 @@ func (s Selection) affectedOnly() bool { return s.Since != "" || len(s.ChangedFi
 func (r *Run) selectEnvironments(ctx context.Context, sel Selection) (selected, discovered []environment.Environment, err error) {
 	proj := r.renderer.project
 	resolve := environment.PathResolver(proj, sel.WorkDir)
-	if loaded, ok, err := r.loadByPath(ctx, resolve, sel.Args); ok || err != nil {
+	if loaded, ok, err := r.loadByPath(ctx, resolve, sel.Args, sel.Name); ok || err != nil {
 		if err != nil {
 			return nil, nil, err
 		}
 		if sel.Name == "" {
-			return loaded, nil, nil
+			return sel.Labels.Filter(loaded), nil, nil
 		}
 		selected, err := environment.Select(loaded, nil, sel.Name, nil)
-		return selected, nil, err
+		return sel.Labels.Filter(selected), nil, err
 	}
 	all, err := r.renderer.Environments(ctx, "")
 	if err != nil {
 		return nil, nil, err
 	}
 	selected, err = environment.Select(all, sel.Args, sel.Name, resolve)
-	return selected, all, err
+	return sel.Labels.Filter(selected), all, err
 }
 
 // loadByPath loads the environments of args when every one is a path with an entrypoint; ok is
-// false when some argument is not.
-func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args []string) ([]environment.Environment, bool, error) {
+// false when some argument is not. Without name (--name), an entrypoint that defines several
+// inline environments is a *environment.MultipleInlineError, as in tk.
+func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args []string, name string) ([]environment.Environment, bool, error) {
 	if len(args) == 0 {
 		return nil, false, nil
 	}
@@ -136,6 +167,15 @@ func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args
 		if err != nil {
 			return nil, true, err
 		}
+		// As in tk, an entrypoint defining several inline environments needs --name.
+		if name == "" && len(loaded) > 1 {
+			names := make([]string, len(loaded))
+			for i, e := range loaded {
+				names[i] = e.Name
+			}
+			slices.Sort(names)
+			return nil, true, &environment.MultipleInlineError{Path: loaded[0].Entrypoint, Names: names}
+		}
 		for _, e := range loaded {
 			if !seen[e.Name] {
 				seen[e.Name] = true
@@ -146,11 +186,18 @@ func (r *Run) loadByPath(ctx context.Context, resolve environment.Resolver, args
 	return envs, true, nil
 }
 
-// changed lists the files named by ChangedFiles and Since, repository-relative.
+// changed lists the files named by ChangedFiles and Since, repository-relative. A directory in
+// ChangedFiles stands for every file below it.
 func (s Selection) changed(ctx context.Context, r *Renderer) ([]string, error) {
 	var out []string
 	for _, file := range s.ChangedFiles {
-		out = append(out, r.project.Rel(absPath(s.WorkDir, file)))
+		files, err := ExpandDir(absPath(s.WorkDir, file))
+		if err != nil {
+			return nil, fmt.Errorf("--changed-files %s: %w", file, err)
+		}
+		for _, f := range files {
+			out = append(out, r.project.Rel(f))
+		}
 	}
 	if s.Since != "" {
 		files, err := affected.ChangedSince(ctx, r.project.Root, s.Since)
@@ -251,4 +298,27 @@ func readPaths(e cache.Entry) []string {
 		out[i] = r.Path
 	}
 	return out
+}
+
+// ExpandDir returns every file below p when p is a directory (symbolic links not followed, in
+// lexical order), else p itself, whether it exists or not (a deleted file is a change too).
+func ExpandDir(p string) ([]string, error) {
+	fi, err := os.Stat(p)
+	if err != nil || !fi.IsDir() {
+		return []string{p}, nil
+	}
+	var out []string
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			out = append(out, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list files: %w", fsutil.WithoutPath(err))
+	}
+	return out, nil
 }
