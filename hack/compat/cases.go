@@ -243,7 +243,7 @@ func kubePrometheusCases(root string) []testCase {
 	cs = append(cs,
 		same(g, root, false, []string{"eval", env, "-e", "['alertmanager-secret']"}),
 		same(g, root, false, []string{"eval", env + "/example.jsonnet"}),
-		same(g, root, true, []string{"export", outDir, env, "--skip-manifest"},
+		same(g, root, true, []string{"export", outDir, env, "--format", exportFormat, "--skip-manifest"},
 			feature{cmd: []string{"export"}, flag: "--skip-manifest"}),
 		same(g, root, false, []string{"tool", "imports", env}, feature{cmd: imports}),
 		same(g, root, false, []string{"tool", "importers", "vendor/kube-prometheus/main.libsonnet"}, feature{cmd: importers}),

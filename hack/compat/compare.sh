@@ -14,8 +14,9 @@
 #   TANKA_SRC            grafana/tanka: a checkout, or a bare git directory (its HEAD is archived)
 #   KP_DIR               kube-prometheus assembled as a Tanka repository by
 #                        hack/realworld/assemble.sh, or else
-#   KUBE_PROMETHEUS_SRC, DEPS_DIR  to assemble it here (see hack/realworld/assemble.sh's header);
-#                        with DEPS_DIR, Tanka's examples/prom-grafana gets its vendor/ from it too
+#   KUBE_PROMETHEUS_SRC, DEPS_DIR  to assemble it here (see hack/realworld/assemble.sh's header;
+#                        KUBE_PROMETHEUS_SRC may also be a bare git directory: its HEAD is used);
+#                        Tanka's examples/prom-grafana then gets its vendor/ from DEPS_DIR too
 #   TOOLS_BIN            a directory put first on PATH for tk (its helm and kustomize binaries)
 #   WORK                 where inputs, outputs and per-case details go (default: a new temporary
 #                        directory, kept and printed at the end)
@@ -40,33 +41,44 @@ if [ -n "${TOOLS_BIN:-}" ]; then
 fi
 
 kforge=${KFORGE:-}
+kforge_from=${KFORGE:-}
 if [ -z "$kforge" ]; then
   echo "compare: building kforge from $repo" >&2
   (cd "$repo" && go build -o "$work/kforge" ./cmd/kforge)
   kforge=$work/kforge
+  kforge_from="built from $repo at $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo ' with uncommitted changes')"
 fi
+# engines NAME BIN: Go version and go-jsonnet version a binary was built with.
+engines() { go version -m "$1" 2>/dev/null | awk '/^\// {g=$2} $2 == "github.com/google/go-jsonnet" {j=$3} END {printf "%s, go-jsonnet %s", g, j}'; }
 
-# Tanka: a working copy of the checkout or of a bare directory's HEAD.
+# working_copy SRC DIR: copies a checkout, or a bare git directory's HEAD, to DIR and prints the
+# commit ("unknown" for a plain directory).
+working_copy() {
+  mkdir -p "$2"
+  if [ -f "$1/HEAD" ] && [ -d "$1/objects" ]; then
+    git --git-dir="$1" archive HEAD | tar -x -C "$2"
+    git --git-dir="$1" rev-parse HEAD
+  else
+    cp -R "$1/." "$2/"
+    rm -rf "$2/.git"
+    git -C "$1" rev-parse HEAD 2>/dev/null || echo unknown
+  fi
+}
+
 tanka=$work/inputs/tanka
-mkdir -p "$tanka"
-if [ -f "$tanka_src/HEAD" ] && [ -d "$tanka_src/objects" ]; then
-  tanka_commit=$(git --git-dir="$tanka_src" rev-parse HEAD)
-  git --git-dir="$tanka_src" archive HEAD | tar -x -C "$tanka"
-else
-  tanka_commit=$(git -C "$tanka_src" rev-parse HEAD 2>/dev/null || echo unknown)
-  cp -R "$tanka_src/." "$tanka/"
-  rm -rf "$tanka/.git"
-fi
+tanka_commit=$(working_copy "$tanka_src" "$tanka")
 
 # kube-prometheus: assembled here when KP_DIR is not given.
 kp=
+kp_commit="see ${KP_DIR:-}/SOURCES"
 if [ -n "${KP_DIR:-}" ]; then
   kp=$work/inputs/kube-prometheus
   mkdir -p "$kp"
   cp -R "$KP_DIR/." "$kp/"
 elif [ -n "${KUBE_PROMETHEUS_SRC:-}" ]; then
   kp=$work/inputs/kube-prometheus
-  KUBE_PROMETHEUS_SRC=$KUBE_PROMETHEUS_SRC DEPS_DIR=${DEPS_DIR:?compare: KUBE_PROMETHEUS_SRC needs DEPS_DIR} \
+  kp_commit=$(working_copy "$KUBE_PROMETHEUS_SRC" "$work/inputs/kube-prometheus-src")
+  KUBE_PROMETHEUS_SRC=$work/inputs/kube-prometheus-src DEPS_DIR=${DEPS_DIR:?compare: KUBE_PROMETHEUS_SRC needs DEPS_DIR} \
     TANKA_SRC=$tanka "$repo/hack/realworld/assemble.sh" --with-tanka-examples "$kp"
 fi
 # Tanka's example takes its vendor/ from the assembly when it could be filled there.
@@ -83,10 +95,10 @@ for d in "$tanka" ${kp:+"$kp"}; do
 done
 
 {
-  echo "tk: $("$tk" --version 2>&1 | sed 's/^[0-9/]* [0-9:]* //') ($tk)"
-  echo "kforge: $("$kforge" version 2>&1 | head -1) ($kforge)"
+  echo "tk: $("$tk" --version 2>&1 | sed 's/^[0-9/]* [0-9:]* //') ($tk; $(engines "$tk"))"
+  echo "kforge: $("$kforge" version 2>&1 | head -1) ($kforge_from; $(engines "$kforge"))"
   echo "tanka: $tanka_commit"
-  [ -z "$kp" ] || echo "kube-prometheus: $(head -1 "$kp/SOURCES" 2>/dev/null || echo unknown)"
+  [ -z "$kp" ] || echo "kube-prometheus: $kp_commit"
   echo "helm: $(command -v helm >/dev/null && helm version --short 2>/dev/null || echo none)"
   echo "kustomize: $(command -v kustomize >/dev/null && kustomize version 2>/dev/null || echo none)"
 } | tee "$work/VERSIONS" >&2
