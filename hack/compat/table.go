@@ -20,6 +20,7 @@ func writeTable(w io.Writer, o options, results []result) {
 		}
 	}
 	fmt.Fprintf(w, "%s.\n\n", strings.Join(parts, ", "))
+	writeByCommand(w, results)
 	fmt.Fprintln(w, "| # | input | command (tk's spelling) | tk | kforge | result | first difference / note |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, r := range results {
@@ -41,4 +42,44 @@ func writeTable(w io.Writer, o options, results []result) {
 func cell(s string) string {
 	s = strings.ReplaceAll(s, "|", `\|`)
 	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// commandOf is the tk command a case runs: its first word, or two for `env` and `tool`.
+func commandOf(r result) string {
+	a := r.testCase.tk
+	if len(a) > 1 && (a[0] == "env" || a[0] == "tool") {
+		return a[0] + " " + a[1]
+	}
+	return a[0]
+}
+
+// writeByCommand prints how many cases of each tk command got each verdict.
+func writeByCommand(w io.Writer, results []result) {
+	var cmds []string
+	count := map[string]map[verdict]int{}
+	for _, r := range results {
+		c := commandOf(r)
+		if count[c] == nil {
+			count[c] = map[verdict]int{}
+			cmds = append(cmds, c)
+		}
+		count[c][r.verdict]++
+	}
+	fmt.Fprint(w, "| tk command | cases")
+	for _, v := range verdictOrder {
+		fmt.Fprintf(w, " | %s", v)
+	}
+	fmt.Fprint(w, " |\n|---|---:"+strings.Repeat("|---:", len(verdictOrder))+"|\n")
+	for _, c := range cmds {
+		total := 0
+		for _, n := range count[c] {
+			total += n
+		}
+		fmt.Fprintf(w, "| `%s` | %d", c, total)
+		for _, v := range verdictOrder {
+			fmt.Fprintf(w, " | %d", count[c][v])
+		}
+		fmt.Fprint(w, " |\n")
+	}
+	fmt.Fprintln(w)
 }
