@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *sums != "" {
 		bad, err := checkSums(stdout, *sums)
 		if err != nil {
-			fmt.Fprintf(stderr, "compat: %v\n", err)
+			failf(stderr, "compat: %v\n", err)
 			return 2
 		}
 		if bad > 0 {
@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if o.tk == "" || o.kforge == "" || o.work == "" || (o.tanka == "" && o.kp == "") {
-		fmt.Fprintln(stderr, "compat: -tk, -kforge, -work and at least one of -tanka, -kp are required")
+		failf(stderr, "compat: -tk, -kforge, -work and at least one of -tanka, -kp are required\n")
 		return 2
 	}
 	for _, p := range []*string{&o.tk, &o.kforge, &o.tanka, &o.kp, &o.work} {
@@ -89,21 +89,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		abs, err := filepath.Abs(*p)
 		if err != nil {
-			fmt.Fprintf(stderr, "compat: %v\n", err)
+			failf(stderr, "compat: %v\n", err)
 			return 2
 		}
 		*p = abs
 	}
 	if err := os.MkdirAll(o.work, 0o755); err != nil {
-		fmt.Fprintf(stderr, "compat: %v\n", err)
+		failf(stderr, "compat: %v\n", err)
 		return 2
 	}
 	cases, err := buildCases(o)
 	if err != nil {
-		fmt.Fprintf(stderr, "compat: %v\n", err)
+		failf(stderr, "compat: %v\n", err)
 		return 2
 	}
 	results := runCases(ctx, o, cases, stderr)
-	writeTable(stdout, o, results)
+	if err := writeTable(stdout, o, results); err != nil {
+		failf(stderr, "compat: write the table: %v\n", err)
+		return 2
+	}
 	return 0
+}
+
+// failf reports a failure on stderr; when stderr itself cannot be written there is nobody left
+// to tell, and the exit code still says it.
+func failf(stderr io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(stderr, format, args...)
 }

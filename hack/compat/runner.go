@@ -76,7 +76,7 @@ func runCases(ctx context.Context, o options, cases []testCase, progress io.Writ
 			results[i] = runCase(ctx, o, probe, i+1, c)
 			mu.Lock()
 			done++
-			fmt.Fprintf(progress, "[%d/%d] %s: %s: %s\n", done, len(cases), c.group, c.command, results[i].verdict)
+			_, _ = fmt.Fprintf(progress, "[%d/%d] %s: %s: %s\n", done, len(cases), c.group, c.command, results[i].verdict)
 			mu.Unlock()
 		}()
 	}
@@ -343,7 +343,7 @@ func firstFew(names []string) string {
 func writeDetails(dir string, r result) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "input: %s\ndir: %s\ntk %s\nkforge %s\nverdict: %s\n%s\n", r.group, r.dir,
-		shellJoin(r.testCase.tk), shellJoin(r.testCase.kforge), r.verdict, r.note)
+		shellJoin(r.testCase.tk), shellJoin(r.kforge), r.verdict, r.note)
 	fmt.Fprintf(&b, "tk: exit %d in %s\nkforge: exit %d in %s\n", r.tk.code, r.tk.elapsed.Round(time.Millisecond), r.kf.code, r.kf.elapsed.Round(time.Millisecond))
 	_ = os.WriteFile(filepath.Join(dir, "case.txt"), []byte(b.String()), 0o644)
 	for name, data := range map[string][]byte{

@@ -38,6 +38,7 @@ func checkSums(w io.Writer, root string) (int, error) {
 		return 0, fmt.Errorf("parse %s: %w", filepath.Join(root, "jsonnetfile.lock.json"), err)
 	}
 	bad := 0
+	var b strings.Builder
 	for _, d := range lock.Dependencies {
 		if d.Source.Git == nil {
 			continue
@@ -52,7 +53,10 @@ func checkSums(w io.Writer, root string) (int, error) {
 		case got != d.Sum:
 			state, bad = "differs from the lock file's sum (content is not the pinned commit's)", bad+1
 		}
-		fmt.Fprintf(w, "%s @ %s: %s\n", filepath.ToSlash(rel), d.Version, state)
+		fmt.Fprintf(&b, "%s @ %s: %s\n", filepath.ToSlash(rel), d.Version, state)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return bad, fmt.Errorf("write the sums: %w", err)
 	}
 	return bad, nil
 }
@@ -68,8 +72,10 @@ func dirSum(dir string) (string, error) {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
 		_, err = io.Copy(h, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 		return err
 	})
 	if err != nil {

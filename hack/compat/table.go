@@ -7,35 +7,38 @@ import (
 )
 
 // writeTable prints the summary and one row per case as Markdown.
-func writeTable(w io.Writer, o options, results []result) {
+func writeTable(out io.Writer, o options, results []result) error {
+	var w strings.Builder
 	count := map[verdict]int{}
 	for _, r := range results {
 		count[r.verdict]++
 	}
-	fmt.Fprintf(w, "%d cases: ", len(results))
+	fmt.Fprintf(&w, "%d cases: ", len(results))
 	var parts []string
 	for _, v := range verdictOrder {
 		if count[v] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", count[v], v))
 		}
 	}
-	fmt.Fprintf(w, "%s.\n\n", strings.Join(parts, ", "))
-	writeByCommand(w, results)
-	fmt.Fprintln(w, "| # | input | command (tk's spelling) | tk | kforge | result | first difference / note |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	fmt.Fprintf(&w, "%s.\n\n", strings.Join(parts, ", "))
+	writeByCommand(&w, results)
+	fmt.Fprintln(&w, "| # | input | command (tk's spelling) | tk | kforge | result | first difference / note |")
+	fmt.Fprintln(&w, "|---|---|---|---|---|---|---|")
 	for _, r := range results {
 		kf := fmt.Sprintf("exit %d", r.kf.code)
 		if r.verdict == missingInKF {
 			kf = "—"
 		}
 		cmd := "`" + cell(r.command) + "`"
-		if r.testCase.kforge[0] != r.testCase.tk[0] && r.verdict != missingInKF {
-			cmd += " (kforge `" + r.testCase.kforge[0] + "`)"
+		if r.kforge[0] != r.testCase.tk[0] && r.verdict != missingInKF {
+			cmd += " (kforge `" + r.kforge[0] + "`)"
 		}
-		fmt.Fprintf(w, "| %d | %s | %s | exit %d | %s | %s | %s |\n", r.n, r.group,
+		fmt.Fprintf(&w, "| %d | %s | %s | exit %d | %s | %s | %s |\n", r.n, r.group,
 			cmd, r.tk.code, kf, r.verdict, cell(r.note))
 	}
-	fmt.Fprintf(w, "\nDetails of case N: %s/cases/N/ (case.txt, both tools' stdout and stderr).\n", o.work)
+	fmt.Fprintf(&w, "\nDetails of case N: %s/cases/N/ (case.txt, both tools' stdout and stderr).\n", o.work)
+	_, err := io.WriteString(out, w.String())
+	return err
 }
 
 // cell makes text safe inside a Markdown table cell.
@@ -54,7 +57,7 @@ func commandOf(r result) string {
 }
 
 // writeByCommand prints how many cases of each tk command got each verdict.
-func writeByCommand(w io.Writer, results []result) {
+func writeByCommand(w *strings.Builder, results []result) {
 	var cmds []string
 	count := map[string]map[verdict]int{}
 	for _, r := range results {
