@@ -50,6 +50,8 @@ func TestJudge(t *testing.T) {
 		{"numbers do not hide another difference", ok("a: 1e+06\nb: x\n"), ok("a: 1000000\nb: y\n"), false, different, "line 2"},
 		{"stderr", ok("a\n"), outcome{stdout: []byte("a\n"), stderr: []byte("Warning: w\n")}, false, stderrOnly, "Warning: w"},
 		{"both fail", outcome{code: 1, stderr: []byte("Error: x\n")}, outcome{code: 2, stderr: []byte("Warning: w\nError: y\n")}, false, bothFail, "Error: y"},
+		{"same failure, same bytes", outcome{code: 16, stdout: []byte("a.jsonnet\n")}, outcome{code: 16, stdout: []byte("a.jsonnet\n")}, false, identical, ""},
+		{"same code, other message", outcome{code: 16, stderr: []byte("Error: x\n")}, outcome{code: 16, stderr: []byte("Error: y\n")}, false, bothFail, "kforge exit 16: Error: y"},
 		{"one fails", ok("a\n"), outcome{code: 2, stderr: []byte("Error: y\n")}, false, different, "exit tk 0, kforge 2"},
 		{"json layout", ok("{\n  \"a\": 1\n}\n"), ok("{\n   \"a\": 1\n}\n"), false, different, "only the layout differs"},
 		{"tree missing file", outcome{tree: map[string][]byte{"a.yaml": []byte("x"), "manifest.json": []byte("{}")}},

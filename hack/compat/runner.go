@@ -180,6 +180,10 @@ func judge(tk, kf outcome, tree bool) (verdict, string) {
 		return different, fmt.Sprintf("could not run: tk %v, kforge %v", tk.err, kf.err)
 	}
 	if tk.code != 0 && kf.code != 0 {
+		// The same non-zero code with the same bytes is agreement (fmt --test's 16), not failure.
+		if tk.code == kf.code && compareOutput(tk, kf, tree, false) == "" && bytes.Equal(tk.stderr, kf.stderr) {
+			return identical, ""
+		}
 		return bothFail, fmt.Sprintf("tk exit %d: %s — kforge exit %d: %s", tk.code, firstLine(tk.stderr), kf.code, firstLine(kf.stderr))
 	}
 	if tk.code != kf.code {
