@@ -229,6 +229,7 @@ func tankaCases(o options) ([]testCase, error) {
 	g = "written by compat"
 	cs = append(cs, envCases(g, written, "environments/numbers")...)
 	cs = append(cs, envCases(g, written, "environments/generate-name")...)
+	cs = append(cs, envCases(g, written, "environments/this-file")...)
 	cs = append(cs,
 		same("fmt input (written by compat)", fd, false, []string{"fmt", "--test", "."}, feature{cmd: fmtCmd}),
 		same("fmt input (written by compat)", fd, false, []string{"fmt", "--stdout", "unformatted.jsonnet"}, feature{cmd: fmtCmd, flag: "--stdout"}),
@@ -280,8 +281,9 @@ func mainDirs(root, sub string) ([]string, error) {
 	return dirs, nil
 }
 
-// ownFiles is a small Tanka repository for the two behaviours the other inputs never reach: large
-// integers (tk's float64 number formatting) and a manifest named only by generateName.
+// ownFiles is a small Tanka repository for behaviours the other inputs never reach in a manifest:
+// large integers (tk's float64 number formatting), a manifest named only by generateName, and
+// std.thisFile.
 var ownFiles = map[string]string{
 	"jsonnetfile.json": "{}\n",
 	"environments/numbers/spec.json": `{"apiVersion": "tanka.dev/v1alpha1", "kind": "Environment",
@@ -305,6 +307,19 @@ var ownFiles = map[string]string{
   },
 }
 `,
+	"environments/this-file/spec.json": `{"apiVersion": "tanka.dev/v1alpha1", "kind": "Environment",
+ "metadata": {"name": "environments/this-file"}, "spec": {"namespace": "default"}}
+`,
+	"environments/this-file/main.jsonnet": `{
+  source: {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'source' },
+    data: { file: std.thisFile, lib: (import 'lib.libsonnet').file },
+  },
+}
+`,
+	"environments/this-file/lib.libsonnet": "{ file: std.thisFile }\n",
 	"environments/generate-name/spec.json": `{"apiVersion": "tanka.dev/v1alpha1", "kind": "Environment",
  "metadata": {"name": "environments/generate-name"}, "spec": {"namespace": "jobs"}}
 `,
