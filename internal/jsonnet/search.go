@@ -21,8 +21,11 @@ const TkImport = "tk"
 //
 // It returns the candidate found ("" when every one was probed in vain) and the directories
 // searched, for a "not found" message. The error is probe's, unchanged, or an *Error for an
-// import no search may make: an empty path (KindImport), an absolute one, or one whose
-// candidate leaves the repository root (KindSandbox); the search stops there.
+// import no search may make: an empty path (KindImport), an absolute one (KindSandbox), or one
+// found nowhere inside the repository root while one of its candidates would have left it
+// (KindSandbox). A candidate that leaves the root is skipped, never probed, and the search goes
+// on, as Tanka's does: `import '../x.libsonnet'` in a file at the root of an import path may
+// still resolve inside the repository through a later directory (<base>/vendor, say).
 //
 // This is the one definition of kforge's import search: the evaluation's importer resolves
 // with it, and internal/affected replays it to know which files an import could pick up.
@@ -41,11 +44,12 @@ func SearchImport(dir, importedPath string, jpath []string, probe func(candidate
 			dirs = append(dirs, d)
 		}
 	}
+	escaped := false
 	for _, d := range dirs {
 		cand := path.Join(d, importedPath)
 		if !isLocal(cand) {
-			return "", dirs, &Error{Kind: KindSandbox,
-				Message: fmt.Sprintf("import %q is outside the repository root", importedPath)}
+			escaped = true
+			continue
 		}
 		if isTkName(cand) {
 			// Reserved for `import 'tk'`; a file of that name cannot share its identity.
@@ -58,6 +62,10 @@ func SearchImport(dir, importedPath string, jpath []string, probe func(candidate
 		if found {
 			return cand, dirs, nil
 		}
+	}
+	if escaped {
+		return "", dirs, &Error{Kind: KindSandbox,
+			Message: fmt.Sprintf("import %q is outside the repository root", importedPath)}
 	}
 	return "", dirs, nil
 }
