@@ -181,6 +181,9 @@ const (
 // nil, remembers the answer per file across calls (environments share their libraries).
 func CallsFileNatives(root string, files []string, seen map[string]bool) (bool, error) {
 	for _, f := range files {
+		if jsonnet.IsDirRead(f) {
+			continue // a directory listing (a Helm chart's): names only, no code
+		}
 		mentions, known := seen[f]
 		if !known {
 			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))

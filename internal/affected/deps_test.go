@@ -209,6 +209,9 @@ func TestCallsFileNatives(t *testing.T) {
 		{[]string{"lib/plain.jsonnet", "lib/k.libsonnet"}, true},
 		{[]string{"lib/h.libsonnet"}, true},
 		{[]string{"lib/gone.jsonnet"}, false},
+		// A chart's directory listing (jsonnet.DirRead) is a directory, not a file to read.
+		{[]string{"lib/", "lib/plain.jsonnet"}, false},
+		{[]string{"lib/", "lib/h.libsonnet"}, true},
 	} {
 		got, err := CallsFileNatives(root, tc.files, seen)
 		if err != nil || got != tc.want {
