@@ -42,6 +42,7 @@ func runEval(ctx context.Context, streams IOStreams, args []string, opts *evalOp
 	if err != nil {
 		return err
 	}
+	defer run.Close(ctx)
 	envs := run.Envs()
 	if len(envs) != 1 {
 		names := make([]string, len(envs))

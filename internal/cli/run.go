@@ -59,7 +59,10 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	if err != nil {
 		return nil, err
 	}
-	ce := sel.cache.install(streams, &ropts, sel.targets)
+	ce, err := sel.cache.install(streams, &ropts, sel.targets, proj.Config.CacheURL)
+	if err != nil {
+		return nil, err
+	}
 	run, err := pipeline.Open(ctx, pipeline.RunOptions{
 		Options: ropts,
 		Cache:   ce,
@@ -75,10 +78,14 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 		Warn: func(msg string) { _ = streams.warn(msg) },
 	})
 	if err != nil {
+		if ce != nil {
+			ce.Close(ctx)
+		}
 		return nil, err
 	}
 	if affected, total, ok := run.Affected(); ok {
 		if err := describeSelection(streams, affected, total); err != nil {
+			run.Close(ctx)
 			return nil, err
 		}
 	}
