@@ -20,8 +20,9 @@
 #
 # Environment: BENCH_ENVS, BENCH_SERVICES, BENCH_DIR, BENCH_ROUNDS, BENCH_PARALLEL (defaults 100,
 # 30, $TMPDIR/kforge-bench-shared, 3, one worker per core), KFORGE and MEASURE (prebuilt kforge
-# and hack/genfixture/measure binaries instead of building them), REGISTRY (the registry binary,
-# default docker-registry), GO (default go).
+# and hack/genfixture/measure binaries instead of building them), FIXTURE (an existing fixture
+# made by hack/genfixture, used as is), REGISTRY (the registry binary, default docker-registry),
+# GO (default go).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,9 +83,14 @@ else
   (cd "$repo" && "$go" build -o "$dir/measure" ./hack/genfixture/measure)
   measure_bin=$dir/measure
 fi
-log "generating $envs environments x $services services"
-(cd "$repo" && "$go" run ./hack/genfixture -envs "$envs" -services "$services" -out "$dir/fixture" >&2)
-fx=$dir/fixture
+if [ -n "${FIXTURE:-}" ]; then
+  fx=$(cd "$FIXTURE" && pwd)
+  envs=$(find "$fx/environments" -name spec.json | wc -l)
+else
+  log "generating $envs environments x $services services"
+  (cd "$repo" && "$go" run ./hack/genfixture -envs "$envs" -services "$services" -out "$dir/fixture" >&2)
+  fx=$dir/fixture
+fi
 
 # The registry: a free loopback port, its own storage.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -9,6 +9,7 @@ import (
 	"oras.land/oras-go/v2/registry/remote"
 	"oras.land/oras-go/v2/registry/remote/auth"
 	"oras.land/oras-go/v2/registry/remote/credentials"
+	"oras.land/oras-go/v2/registry/remote/retry"
 )
 
 // Credential is a registry credential (user name and password, or a token).
@@ -54,5 +55,17 @@ func newHTTPClient() *http.Client {
 	t.MaxIdleConnsPerHost = 32
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	t.ResponseHeaderTimeout = 30 * time.Second
-	return &http.Client{Transport: t}
+	// A few retries of what may pass on a second try (a 5xx, 429 or 408, a timed-out dial, a
+	// reset connection), but not of a refused connection: a registry that is down should cost
+	// the run one quick warning, not seconds per environment.
+	return &http.Client{Transport: &retry.Transport{Base: t, Policy: func() retry.Policy { return retryPolicy }}}
+}
+
+// retryPolicy retries at most three times, within about three seconds.
+var retryPolicy retry.Policy = &retry.GenericPolicy{
+	Retryable: retry.DefaultPredicate,
+	Backoff:   retry.DefaultBackoff,
+	MinWait:   200 * time.Millisecond,
+	MaxWait:   time.Second,
+	MaxRetry:  3,
 }

@@ -50,7 +50,10 @@ const (
 type Store struct {
 	target oras.Target
 	name   string
-	// emptyPushed is set once the empty config blob is known to be in the target.
+	// emptyMu serializes the first pushes of the empty config blob every manifest names (a
+	// registry may answer 500 to a HEAD of a blob another request is committing), and
+	// emptyPushed is set once it is known to be in the target.
+	emptyMu     sync.Mutex
 	emptyPushed atomic.Bool
 	// suspect holds the digests (digest.Digest) of blobs a fetch found damaged: pushing them
 	// again uploads them even though the target says it has them, which repairs a directory.
@@ -99,11 +102,8 @@ func (s *Store) String() string { return s.name }
 func (s *Store) Push(ctx context.Context, key string, b cache.Bundle) error {
 	rec := layer(MediaTypeRecord, "record", b.Record)
 	out := layer(MediaTypeOutput, "output.json", b.Output)
-	if !s.emptyPushed.Load() {
-		if err := s.pushBlob(ctx, ocispec.DescriptorEmptyJSON, ocispec.DescriptorEmptyJSON.Data); err != nil {
-			return err
-		}
-		s.emptyPushed.Store(true)
+	if err := s.pushEmpty(ctx); err != nil {
+		return err
 	}
 	if err := s.pushBlob(ctx, rec, b.Record); err != nil {
 		return err
@@ -125,6 +125,23 @@ func (s *Store) Push(ctx context.Context, key string, b cache.Bundle) error {
 	if _, err := oras.TagBytes(ctx, s.target, ocispec.MediaTypeImageManifest, manifest, key); err != nil {
 		return fmt.Errorf("push %s: %w", key, err)
 	}
+	return nil
+}
+
+// pushEmpty pushes the empty config blob once per Store.
+func (s *Store) pushEmpty(ctx context.Context) error {
+	if s.emptyPushed.Load() {
+		return nil
+	}
+	s.emptyMu.Lock()
+	defer s.emptyMu.Unlock()
+	if s.emptyPushed.Load() {
+		return nil
+	}
+	if err := s.pushBlob(ctx, ocispec.DescriptorEmptyJSON, ocispec.DescriptorEmptyJSON.Data); err != nil {
+		return err
+	}
+	s.emptyPushed.Store(true)
 	return nil
 }
 
