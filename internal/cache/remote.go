@@ -31,6 +31,12 @@ type Remote interface {
 	// Push stores b under key, replacing what was there. Concurrent pushes of one key each
 	// leave a whole bundle; the last one wins.
 	Push(ctx context.Context, key string, b Bundle) error
+	// FetchMemo returns the memo file stored under id (64 hex digits), with the errors of
+	// Fetch. A memo file is what the local directory holds: a line with the format and the
+	// CRC-32C of the data that follows.
+	FetchMemo(ctx context.Context, id string) (memo []byte, found bool, err error)
+	// PushMemo stores a memo file under id.
+	PushMemo(ctx context.Context, id string, memo []byte) error
 	// String names the remote in messages: its URL.
 	String() string
 }
@@ -76,7 +82,9 @@ type RemoteStats struct {
 	Misses int64
 	// Rejected are fetched entries that failed verification and were ignored.
 	Rejected int64
-	// Pushed are entries stored in the remote.
+	// MemoHits are memos fetched, verified and copied into the local directory.
+	MemoHits int64
+	// Pushed are entries and memos stored in the remote.
 	Pushed int64
 	// Failed says the remote failed (unreachable, timed out, refused) and was abandoned for
 	// the rest of the run.
@@ -99,13 +107,17 @@ type remoteTier struct {
 	down                   atomic.Bool
 	downOnce, rejectOnce   sync.Once
 	hits, misses, rejected atomic.Int64
+	memoHits               atomic.Int64
 	pushed, pending        atomic.Int64
 }
 
-// pushJob is one entry waiting to be pushed.
+// pushJob is one entry, or one memo, waiting to be pushed.
 type pushJob struct {
+	// key is the entry's key or the memo's id.
 	key    string
 	bundle Bundle
+	// memo is the memo file; nil for an entry.
+	memo []byte
 }
 
 // WithRemote returns a Store over the same directory that falls back to o.Remote on a local
@@ -178,7 +190,7 @@ func (s *Store) RemoteStats() RemoteStats {
 	if t == nil {
 		return RemoteStats{}
 	}
-	return RemoteStats{Hits: t.hits.Load(), Misses: t.misses.Load(), Rejected: t.rejected.Load(), Pushed: t.pushed.Load(), Failed: t.down.Load()}
+	return RemoteStats{Hits: t.hits.Load(), Misses: t.misses.Load(), Rejected: t.rejected.Load(), MemoHits: t.memoHits.Load(), Pushed: t.pushed.Load(), Failed: t.down.Load()}
 }
 
 // fetchRemote looks k up in the remote. A bundle is used only when it is whole and exact: its
@@ -228,8 +240,40 @@ func (s *Store) fetchRemote(k Key, root string) (Entry, bool) {
 	return Entry{Output: b.Output, Reads: rec.Reads, Misses: rec.Misses, Trace: rec.Trace}, true
 }
 
-// pushRemote queues an entry Put stored for the pushers. It blocks while the queue is full.
-func (s *Store) pushRemote(key string, b Bundle) {
+// fetchRemoteMemo looks the memo id up in the remote. A memo is used only when its format and
+// CRC-32C are intact (and, in a registry, its blob matches its digest); it is then copied into
+// the local directory.
+func (s *Store) fetchRemoteMemo(id string) ([]byte, bool) {
+	t := s.remote
+	if t.down.Load() {
+		return nil, false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), t.timeout)
+	defer cancel()
+	raw, found, err := t.remote.FetchMemo(ctx, id)
+	switch {
+	case errors.Is(err, ErrCorruptRemote):
+		t.reject("memo "+id, err.Error())
+		return nil, false
+	case err != nil:
+		t.fail(err)
+		return nil, false
+	case !found:
+		return nil, false
+	}
+	data, ok := decodeMemo(raw)
+	if !ok {
+		t.reject("memo "+id, "its checksum does not match")
+		return nil, false
+	}
+	_ = writeAtomic(s.memoPathOf(id), raw)
+	t.memoHits.Add(1)
+	return data, true
+}
+
+// pushRemote queues an entry Put stored, or a memo PutMemo stored, for the pushers. It blocks
+// while the queue is full.
+func (s *Store) pushRemote(job pushJob) {
 	t := s.remote
 	if t == nil || t.readOnly || t.down.Load() {
 		return
@@ -240,7 +284,7 @@ func (s *Store) pushRemote(key string, b Bundle) {
 		return
 	}
 	t.pending.Add(1)
-	t.queue <- pushJob{key: key, bundle: b}
+	t.queue <- job
 }
 
 // pushAll pushes queued entries until the queue is closed; once the remote failed, it only
@@ -249,7 +293,12 @@ func (t *remoteTier) pushAll() {
 	for job := range t.queue {
 		if !t.down.Load() {
 			ctx, cancel := context.WithTimeout(context.Background(), t.timeout)
-			err := t.remote.Push(ctx, job.key, job.bundle)
+			var err error
+			if job.memo != nil {
+				err = t.remote.PushMemo(ctx, job.key, job.memo)
+			} else {
+				err = t.remote.Push(ctx, job.key, job.bundle)
+			}
 			cancel()
 			if err != nil {
 				t.fail(err)

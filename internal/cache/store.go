@@ -215,7 +215,7 @@ func (s *Store) Put(k Key, root string, e Entry) error {
 	if err := writeAtomic(s.entryPath(k.id), encoded); err != nil {
 		return fmt.Errorf("store render cache entry: %w", err)
 	}
-	s.pushRemote(k.id, Bundle{Record: encoded, Output: e.Output})
+	s.pushRemote(pushJob{key: k.id, bundle: Bundle{Record: encoded, Output: e.Output}})
 	return nil
 }
 

@@ -12,6 +12,11 @@
 //	layers[1]     application/vnd.kforge.render-cache.output.v1   the rendered output (title output.json)
 //	annotations   org.kforge.render-cache.key = the key, org.kforge.render-cache.schema = 1
 //
+// A memo (data the pipeline derived from an output, such as its encoded YAML files) is one
+// manifest tagged "memo-" + its id, of artifactType application/vnd.kforge.render-cache.memo.v1,
+// with one layer (application/vnd.kforge.render-cache.memo.v1, the memo file) and the annotation
+// org.kforge.render-cache.memo = its id.
+//
 // Blobs are content addressed, so an output shared by several entries is stored once, and a
 // push skips the blobs the store already has. A push uploads the blobs before the manifest and
 // the tag, so a reader never sees a manifest whose blobs are missing; two runners pushing one

@@ -458,3 +458,63 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// TestMemosShared: a memo (data derived from an output, such as its encoded YAML) stored by
+// one runner is served to the next through the store, and a damaged one is never used.
+func TestMemosShared(t *testing.T) {
+	output, name, data := []byte(`{"rendered": true}`), "golden-files/v2 test", []byte("encoded files")
+	id := sha([]byte(sha(output) + "\x00" + name))
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			url, ctl := b.start(t)
+			open := func() *cache.Store {
+				remote, err := remotecache.Open(url, remotecache.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				local, err := cache.Open(t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return local.WithRemote(cache.RemoteOptions{Remote: remote})
+			}
+			first := open()
+			if err := first.PutMemo(output, name, data); err != nil {
+				t.Fatal(err)
+			}
+			first.Close(context.Background())
+
+			second := open()
+			got, ok, err := second.GetMemo(output, name)
+			if err != nil || !ok || string(got) != string(data) {
+				t.Fatalf("GetMemo = %q, %v, %v; want the first runner's memo", got, ok, err)
+			}
+			if s := second.RemoteStats(); s.MemoHits != 1 {
+				t.Fatalf("remote stats %+v, want one memo hit", s)
+			}
+			if _, ok, _ := second.GetMemo(output, "another name"); ok {
+				t.Fatal("GetMemo of another name hit")
+			}
+
+			// Damage the memo's blob in the store.
+			store, err := remotecache.Open(url, remotecache.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, found, err := store.FetchMemo(context.Background(), id)
+			if err != nil || !found {
+				t.Fatalf("FetchMemo: %v, %v", found, err)
+			}
+			bad := append([]byte(nil), raw...)
+			bad[len(bad)-1] ^= 0x20
+			overwrite(t, ctl.blobFile(sha(raw)), bad)
+			third := open()
+			if got, ok, err := third.GetMemo(output, name); ok || err != nil {
+				t.Fatalf("GetMemo of a damaged memo = %q, %v, %v; want a miss", got, ok, err)
+			}
+			if s := third.RemoteStats(); s.Rejected != 1 || s.Failed {
+				t.Fatalf("remote stats %+v, want the memo rejected", s)
+			}
+		})
+	}
+}

@@ -34,6 +34,14 @@ const (
 	AnnotationKey = "org.kforge.render-cache.key"
 	// AnnotationSchema is the version of this mapping on the manifest.
 	AnnotationSchema = "org.kforge.render-cache.schema"
+	// ArtifactTypeMemo is the artifactType of a memo's manifest.
+	ArtifactTypeMemo = "application/vnd.kforge.render-cache.memo.v1"
+	// MediaTypeMemo is the layer holding a memo file.
+	MediaTypeMemo = "application/vnd.kforge.render-cache.memo.v1"
+	// AnnotationMemo names the memo's id on its manifest.
+	AnnotationMemo = "org.kforge.render-cache.memo"
+	// MemoTagPrefix starts the tag of a memo: "memo-" and its id (64 hex digits).
+	MemoTagPrefix = "memo-"
 	// schemaVersion is the value of AnnotationSchema; bump it when the mapping changes.
 	schemaVersion = "1"
 )
@@ -100,30 +108,43 @@ func (s *Store) String() string { return s.name }
 // Push stores b as the artifact tagged key: the blobs the target lacks, then the manifest and
 // the tag.
 func (s *Store) Push(ctx context.Context, key string, b cache.Bundle) error {
-	rec := layer(MediaTypeRecord, "record", b.Record)
-	out := layer(MediaTypeOutput, "output.json", b.Output)
+	return s.push(ctx, key, ArtifactType, map[string]string{AnnotationKey: key},
+		layer(MediaTypeRecord, "record", b.Record), layer(MediaTypeOutput, "output.json", b.Output))
+}
+
+// PushMemo stores a memo file as the artifact tagged MemoTagPrefix + id.
+func (s *Store) PushMemo(ctx context.Context, id string, memo []byte) error {
+	return s.push(ctx, MemoTagPrefix+id, ArtifactTypeMemo, map[string]string{AnnotationMemo: id},
+		layer(MediaTypeMemo, "memo", memo))
+}
+
+// push uploads the blobs of layers the target lacks, then a manifest of artifactType naming
+// them, tagged tag.
+func (s *Store) push(ctx context.Context, tag, artifactType string, annotations map[string]string, layers ...blob) error {
 	if err := s.pushEmpty(ctx); err != nil {
 		return err
 	}
-	if err := s.pushBlob(ctx, rec, b.Record); err != nil {
-		return err
+	descs := make([]ocispec.Descriptor, len(layers))
+	for i, l := range layers {
+		if err := s.pushBlob(ctx, l.desc, l.data); err != nil {
+			return err
+		}
+		descs[i] = l.desc
 	}
-	if err := s.pushBlob(ctx, out, b.Output); err != nil {
-		return err
-	}
+	annotations[AnnotationSchema] = schemaVersion
 	manifest, err := json.Marshal(ocispec.Manifest{
 		Versioned:    specs.Versioned{SchemaVersion: 2},
 		MediaType:    ocispec.MediaTypeImageManifest,
-		ArtifactType: ArtifactType,
+		ArtifactType: artifactType,
 		Config:       ocispec.DescriptorEmptyJSON,
-		Layers:       []ocispec.Descriptor{rec, out},
-		Annotations:  map[string]string{AnnotationKey: key, AnnotationSchema: schemaVersion},
+		Layers:       descs,
+		Annotations:  annotations,
 	})
 	if err != nil {
-		return fmt.Errorf("encode manifest of %s: %w", key, err)
+		return fmt.Errorf("encode manifest of %s: %w", tag, err)
 	}
-	if _, err := oras.TagBytes(ctx, s.target, ocispec.MediaTypeImageManifest, manifest, key); err != nil {
-		return fmt.Errorf("push %s: %w", key, err)
+	if _, err := oras.TagBytes(ctx, s.target, ocispec.MediaTypeImageManifest, manifest, tag); err != nil {
+		return fmt.Errorf("push %s: %w", tag, err)
 	}
 	return nil
 }
@@ -145,11 +166,17 @@ func (s *Store) pushEmpty(ctx context.Context) error {
 	return nil
 }
 
-// layer describes one blob of an entry.
-func layer(mediaType, title string, data []byte) ocispec.Descriptor {
+// blob is one layer of an artifact and its content.
+type blob struct {
+	desc ocispec.Descriptor
+	data []byte
+}
+
+// layer describes one blob of an artifact.
+func layer(mediaType, title string, data []byte) blob {
 	d := content.NewDescriptorFromBytes(mediaType, data)
 	d.Annotations = map[string]string{ocispec.AnnotationTitle: title}
-	return d
+	return blob{desc: d, data: data}
 }
 
 // pushBlob uploads data unless the target has it already.
@@ -173,30 +200,52 @@ func (s *Store) pushBlob(ctx context.Context, desc ocispec.Descriptor, data []by
 // this mapping (an unknown manifest, a missing, truncated or altered blob) is an error wrapping
 // cache.ErrCorruptRemote.
 func (s *Store) Fetch(ctx context.Context, key string) (cache.Bundle, bool, error) {
-	_, data, err := oras.FetchBytes(ctx, s.target, key, oras.FetchBytesOptions{MaxBytes: maxManifestBytes})
+	blobs, found, err := s.fetch(ctx, key, ArtifactType, AnnotationKey, key, MediaTypeRecord, MediaTypeOutput)
+	if err != nil || !found {
+		return cache.Bundle{}, found, err
+	}
+	return cache.Bundle{Record: blobs[0], Output: blobs[1]}, true, nil
+}
+
+// FetchMemo returns the memo file tagged MemoTagPrefix + id, with the same errors as Fetch.
+func (s *Store) FetchMemo(ctx context.Context, id string) ([]byte, bool, error) {
+	blobs, found, err := s.fetch(ctx, MemoTagPrefix+id, ArtifactTypeMemo, AnnotationMemo, id, MediaTypeMemo)
+	if err != nil || !found {
+		return nil, found, err
+	}
+	return blobs[0], true, nil
+}
+
+// fetch reads the manifest tagged tag, checks that it is an artifact of artifactType whose
+// annotation names id and whose layers have the media types given, in order, and returns the
+// layers' content.
+func (s *Store) fetch(ctx context.Context, tag, artifactType, annotation, id string, mediaTypes ...string) ([][]byte, bool, error) {
+	_, data, err := oras.FetchBytes(ctx, s.target, tag, oras.FetchBytesOptions{MaxBytes: maxManifestBytes})
 	if errors.Is(err, errdef.ErrNotFound) {
-		return cache.Bundle{}, false, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return cache.Bundle{}, false, classify(key, "manifest", err)
+		return nil, false, classify(tag, "manifest", err)
 	}
 	var m ocispec.Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return cache.Bundle{}, false, corrupt(key, "manifest: %v", err)
+		return nil, false, corrupt(tag, "manifest: %v", err)
 	}
-	if m.ArtifactType != ArtifactType || m.Annotations[AnnotationKey] != key || m.Annotations[AnnotationSchema] != schemaVersion ||
-		len(m.Layers) != 2 || m.Layers[0].MediaType != MediaTypeRecord || m.Layers[1].MediaType != MediaTypeOutput {
-		return cache.Bundle{}, false, corrupt(key, "the manifest is not a kforge render cache entry (schema %s) for this key", schemaVersion)
+	ok := m.ArtifactType == artifactType && m.Annotations[annotation] == id && m.Annotations[AnnotationSchema] == schemaVersion &&
+		len(m.Layers) == len(mediaTypes)
+	for i := 0; ok && i < len(mediaTypes); i++ {
+		ok = m.Layers[i].MediaType == mediaTypes[i]
 	}
-	rec, err := s.fetchBlob(ctx, key, m.Layers[0])
-	if err != nil {
-		return cache.Bundle{}, false, err
+	if !ok {
+		return nil, false, corrupt(tag, "the manifest is not a %s (schema %s) for this tag", artifactType, schemaVersion)
 	}
-	out, err := s.fetchBlob(ctx, key, m.Layers[1])
-	if err != nil {
-		return cache.Bundle{}, false, err
+	blobs := make([][]byte, len(m.Layers))
+	for i, desc := range m.Layers {
+		if blobs[i], err = s.fetchBlob(ctx, tag, desc); err != nil {
+			return nil, false, err
+		}
 	}
-	return cache.Bundle{Record: rec, Output: out}, true, nil
+	return blobs, true, nil
 }
 
 // fetchBlob reads one layer and checks it against its descriptor's size and digest.
