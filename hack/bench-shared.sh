@@ -157,7 +157,7 @@ per_round() { local r; for r in $(seq 1 "$rounds"); do value "$2" "$1.$r"; done;
 shards_round() {
   local i vals=()
   for i in 1 2 3 4; do vals+=("$(value "$1" "shard$i.$2")"); done
-  if [ "$1" = walls ]; then printf '%s\n' "${vals[@]}" | sort -g | tail -n 1; else printf '%s\n' "${vals[@]}" | awk '{ s += $1 } END { printf "%.2f", s }'; fi
+  if [ "$1" = walls ]; then printf '%s\n' "${vals[@]}" | sort -g | tail -n 1; else printf '%s\n' "${vals[@]}" | awk '{ s += $1 } END { printf "%.2f\n", s }'; fi
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
@@ -178,3 +178,8 @@ echo "  shared cache:  cold / empty local cache + warm registry = $(div "$cold_w
 echo "                 cold $cold_w s ($cold_c s cpu), warm registry $remote_w s ($remote_c s cpu)"
 echo "  4 shards:      slowest shard / unsharded = $(div "$slow_w" "$uns_w") wall; all shards' cpu / unsharded = $(div "$sum_c" "$uns_c") cpu"
 echo "                 unsharded $uns_w s ($uns_c s cpu), slowest shard $slow_w s, shards' cpu $sum_c s"
+echo "per round:"
+for r in $(seq 1 "$rounds"); do
+  echo "  round $r: cold / warm registry $(div "$(value walls "cold.$r")" "$(value walls "remote.$r")")x wall ($(div "$(value cpus "cold.$r")" "$(value cpus "remote.$r")")x cpu);" \
+    "slowest shard / unsharded $(div "$(shards_round walls "$r")" "$(value walls "unsharded.$r")") wall, shards' cpu / unsharded $(div "$(shards_round cpus "$r")" "$(value cpus "unsharded.$r")")"
+done
