@@ -2,19 +2,22 @@
 # Benchmarks kforge beyond one machine (issue 23) on a generated Tanka-style repository
 # (hack/genfixture), with a real OCI registry (Debian's docker-registry) on 127.0.0.1:
 #
-#   remote  a CI runner with an empty local cache and a warm shared cache against a cold run:
-#             cold    kforge export OUT1 --all --layout golden --cache-dir EMPTY1
-#                       --cache-url oci://127.0.0.1:PORT/bench/roundN   (renders, fills the registry)
-#             remote  kforge export OUT2 ... --cache-dir EMPTY2, same --cache-url (every
-#                       environment fetched from the registry, verified, copied locally)
-#           OUT1 and OUT2 must be byte-identical (diff -r), or the benchmark fails.
+#   remote  a CI runner with an empty local cache and a warm shared cache against a cold run,
+#           both with --cache-url oci://127.0.0.1:PORT/bench/<kind>N, a fresh repository per
+#           round, each runner with its own empty --cache-dir:
+#             cold         kforge render --all > cold.yaml   (renders, fills the registry)
+#             remote       kforge render --all > remote.yaml (every environment fetched from the
+#                          registry, verified, copied into the local cache)
+#             cold-export, remote-export: the same with kforge export OUT --all --layout golden,
+#                          which also writes the 18,100 files of golden/ into an empty directory
+#           remote.yaml must equal cold.yaml and the two export trees must be equal (cmp,
+#           diff -r), or the benchmark fails.
 #   shards  kforge export OUT --all --layout golden --no-cache, unsharded, against the same with
 #           --shard i/4 for i = 1..4, run one after the other as four runners would run them at
 #           once: the wall time of the slowest shard and the CPU time of all four.
 #
-# Both run in R alternating rounds (--rounds), so that a change of machine load hits every kind
-# of run alike; the ratios use the medians. Each round uses a fresh registry repository and
-# empty local caches. Usage:
+# Every kind of run takes its turn in each of R rounds (--rounds), so that a change of machine
+# load hits them alike; the ratios use the medians. Usage:
 #
 #   hack/bench-shared.sh [--envs N] [--services M] [--dir DIR] [--rounds R] [--parallel P] [--keep]
 #
@@ -117,13 +120,14 @@ par=()
 [ -n "$parallel" ] && par=(--parallel "$parallel")
 names=() walls=() cpus=()
 # measure NAME CMD...: runs CMD in the fixture and records its wall and CPU (user + system)
-# seconds, counting every process it started. stderr goes to $dir/NAME.err; a failure, or any
-# warning (a remote failure would hide behind one), aborts the benchmark.
+# seconds, counting every process it started. stdout goes to $STDOUT (default /dev/null),
+# stderr to $dir/NAME.err; a failure, or any warning (a remote failure would hide behind one),
+# aborts the benchmark.
 measure() {
   local name=$1 wall user sys
   shift
   log "$name: $(printf '%s ' "$@" | sed -e "s#$kforge#kforge#g" -e "s#$dir/##g")"
-  (cd "$fx" && "$measure_bin" -o "$dir/$name.time" -- "$@" >/dev/null 2>"$dir/$name.err") || {
+  (cd "$fx" && "$measure_bin" -o "$dir/$name.time" -- "$@" >"${STDOUT:-/dev/null}" 2>"$dir/$name.err") || {
     log "$name failed:"; tail -n 20 "$dir/$name.err" >&2; exit 1; }
   if grep -q Warning "$dir/$name.err"; then log "$name warned:"; cat "$dir/$name.err" >&2; exit 1; fi
   read -r wall user sys _ <"$dir/$name.time"
@@ -132,14 +136,21 @@ measure() {
 }
 
 for round in $(seq 1 "$rounds"); do
-  url=oci://127.0.0.1:$port/bench/round$round
-  measure "cold.$round" "$kforge" export "$dir/out-cold.$round" --all --layout golden "${par[@]}" \
-    --cache-dir="$dir/cache-cold.$round" --cache-url="$url"
-  measure "remote.$round" "$kforge" export "$dir/out-remote.$round" --all --layout golden "${par[@]}" \
-    --cache-dir="$dir/cache-remote.$round" --cache-url="$url"
-  diff -r "$dir/out-cold.$round" "$dir/out-remote.$round" >/dev/null ||
+  url=oci://127.0.0.1:$port/bench/render$round
+  STDOUT=$dir/cold.yaml measure "cold.$round" "$kforge" render --all "${par[@]}" --cache-dir="$dir/cache-cold.$round" --cache-url="$url"
+  STDOUT=$dir/remote.yaml measure "remote.$round" "$kforge" render --all "${par[@]}" --cache-dir="$dir/cache-remote.$round" --cache-url="$url"
+  cmp -s "$dir/cold.yaml" "$dir/remote.yaml" ||
     { log "round $round: the output served from the registry differs from the cold output"; exit 1; }
-  rm -rf "$dir/out-cold.$round" "$dir/out-remote.$round"
+  rm -rf "$dir/cold.yaml" "$dir/remote.yaml" "$dir/cache-cold.$round" "$dir/cache-remote.$round"
+
+  url=oci://127.0.0.1:$port/bench/export$round
+  measure "cold-export.$round" "$kforge" export "$dir/out-cold.$round" --all --layout golden "${par[@]}" \
+    --cache-dir="$dir/cache-cold-export.$round" --cache-url="$url"
+  measure "remote-export.$round" "$kforge" export "$dir/out-remote.$round" --all --layout golden "${par[@]}" \
+    --cache-dir="$dir/cache-remote-export.$round" --cache-url="$url"
+  diff -r "$dir/out-cold.$round" "$dir/out-remote.$round" >/dev/null ||
+    { log "round $round: the export served from the registry differs from the cold export"; exit 1; }
+  rm -rf "$dir/out-cold.$round" "$dir/out-remote.$round" "$dir/cache-cold-export.$round" "$dir/cache-remote-export.$round"
 
   measure "unsharded.$round" "$kforge" export "$dir/out-unsharded" --all --layout golden "${par[@]}" --no-cache
   for i in 1 2 3 4; do
@@ -164,22 +175,27 @@ div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; 
 commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 echo "kforge across runners: $envs environments x $services services, $(nproc) cores, commit $commit, $rounds alternating rounds"
 echo "wall = elapsed seconds, cpu = user + system seconds of kforge and its evaluation workers"
-printf '\n%-14s %8s %8s\n' run "wall s" "cpu s"
-for i in "${!names[@]}"; do printf '%-14s %8.2f %8.2f\n' "${names[$i]}" "${walls[$i]}" "${cpus[$i]}"; done
+printf '\n%-16s %8s %8s\n' run "wall s" "cpu s"
+for i in "${!names[@]}"; do printf '%-16s %8.2f %8.2f\n' "${names[$i]}" "${walls[$i]}" "${cpus[$i]}"; done
 
 cold_w=$(per_round cold walls | median) cold_c=$(per_round cold cpus | median)
 remote_w=$(per_round remote walls | median) remote_c=$(per_round remote cpus | median)
+ecold_w=$(per_round cold-export walls | median) ecold_c=$(per_round cold-export cpus | median)
+eremote_w=$(per_round remote-export walls | median) eremote_c=$(per_round remote-export cpus | median)
 uns_w=$(per_round unsharded walls | median) uns_c=$(per_round unsharded cpus | median)
 slow_w=$(for r in $(seq 1 "$rounds"); do shards_round walls "$r"; done | median)
 sum_c=$(for r in $(seq 1 "$rounds"); do shards_round cpus "$r"; done | median)
 echo
 echo "medians of $rounds rounds:"
-echo "  shared cache:  cold / empty local cache + warm registry = $(div "$cold_w" "$remote_w")x wall ($(div "$cold_c" "$remote_c")x cpu); target >= 5x; output byte-identical"
+echo "  shared cache:  render --all: cold / empty local cache + warm registry = $(div "$cold_w" "$remote_w")x wall ($(div "$cold_c" "$remote_c")x cpu); target >= 5x; output byte-identical"
 echo "                 cold $cold_w s ($cold_c s cpu), warm registry $remote_w s ($remote_c s cpu)"
+echo "                 export (also writes golden/): cold / warm registry = $(div "$ecold_w" "$eremote_w")x wall ($(div "$ecold_c" "$eremote_c")x cpu); trees identical"
+echo "                 cold $ecold_w s ($ecold_c s cpu), warm registry $eremote_w s ($eremote_c s cpu)"
 echo "  4 shards:      slowest shard / unsharded = $(div "$slow_w" "$uns_w") wall; all shards' cpu / unsharded = $(div "$sum_c" "$uns_c") cpu"
 echo "                 unsharded $uns_w s ($uns_c s cpu), slowest shard $slow_w s, shards' cpu $sum_c s"
 echo "per round:"
 for r in $(seq 1 "$rounds"); do
-  echo "  round $r: cold / warm registry $(div "$(value walls "cold.$r")" "$(value walls "remote.$r")")x wall ($(div "$(value cpus "cold.$r")" "$(value cpus "remote.$r")")x cpu);" \
+  echo "  round $r: cold / warm registry $(div "$(value walls "cold.$r")" "$(value walls "remote.$r")")x wall ($(div "$(value cpus "cold.$r")" "$(value cpus "remote.$r")")x cpu)," \
+    "export $(div "$(value walls "cold-export.$r")" "$(value walls "remote-export.$r")")x wall ($(div "$(value cpus "cold-export.$r")" "$(value cpus "remote-export.$r")")x cpu);" \
     "slowest shard / unsharded $(div "$(shards_round walls "$r")" "$(value walls "unsharded.$r")") wall, shards' cpu / unsharded $(div "$(shards_round cpus "$r")" "$(value cpus "unsharded.$r")")"
 done
