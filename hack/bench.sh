@@ -23,8 +23,8 @@
 #        reports medians, ratios and peak RSS summed over every process of each tool.
 #   shared beyond one machine (issue 23), when docker-registry is installed and BENCH_SHARED is
 #        not 0: hack/bench-shared.sh on the same fixture: a runner with an empty local cache and a
-#        warm registry against a cold run (outputs compared), and 4 shards against one
-#        unsharded run, in alternating rounds.
+#        warm registry against a cold run (render --all and export, outputs compared), and 4
+#        shards against one unsharded run, in alternating rounds.
 #
 # Each run reports wall time, CPU time and peak resident memory of kforge with its evaluation
 # workers (hack/genfixture/measure). Runs b, c use the render cache when the binary has one
