@@ -12,11 +12,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kforge/kforge/internal/cache"
 	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/remotecache"
 	"github.com/kforge/kforge/internal/testfs"
+	"github.com/kforge/kforge/internal/testregistry"
 )
 
 const envs = 6
@@ -516,5 +518,35 @@ func TestMemosShared(t *testing.T) {
 				t.Fatalf("remote stats %+v, want the memo rejected", s)
 			}
 		})
+	}
+}
+
+// TestRegistryHangs: a registry that accepts connections but never answers costs each request
+// its timeout once, then one warning; the run renders everything.
+func TestRegistryHangs(t *testing.T) {
+	reg := testregistry.Start(t)
+	url := "oci://" + reg.Host + "/kforge/cache"
+	root := newRepo(t, envs)
+	want := newRunner(t, "file://"+t.TempDir(), false, nil).renderAll(t, root, envs)
+	reg.Freeze()
+
+	remote, err := remotecache.Open(url, remotecache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := cache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{}
+	store := local.WithRemote(cache.RemoteOptions{Remote: remote, Timeout: 500 * time.Millisecond, Warn: func(msg string) {
+		r.mu.Lock()
+		r.warnings = append(r.warnings, msg)
+		r.mu.Unlock()
+	}})
+	r.ce = cache.NewEvaluator(jsonnet.NewInProcess(), store, "remotecache-test")
+	assertSame(t, r.renderAll(t, root, envs), want)
+	if w := r.warns(); len(w) != 1 || !strings.Contains(w[0], "deadline exceeded") {
+		t.Fatalf("warnings %q: want exactly one, about the timeout", w)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -154,6 +155,20 @@ func (r *Registry) Stop() {
 		}
 		_ = conn.Close()
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Freeze suspends the registry process (SIGSTOP): connections are still accepted by the
+// kernel but nothing answers, as with a registry that hangs. Stop still ends it.
+func (r *Registry) Freeze() {
+	r.mu.Lock()
+	cmd := r.cmd
+	r.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		r.t.Errorf("testregistry: freezing: %v", err)
 	}
 }
 
