@@ -21,6 +21,10 @@
 #        hack/realworld/assemble.sh (kube-prometheus's example): hack/realworld/bench.sh times
 #        $TK show / tk export against kforge cold (--no-cache) and warm in alternating rounds and
 #        reports medians, ratios and peak RSS summed over every process of each tool.
+#   shared beyond one machine (issue 23), when docker-registry is installed and BENCH_SHARED is
+#        not 0: hack/bench-shared.sh on the same fixture: a runner with an empty local cache and a
+#        warm registry against a cold run (render --all and export, outputs compared), and 4
+#        shards against one unsharded run, in alternating rounds.
 #
 # Each run reports wall time, CPU time and peak resident memory of kforge with its evaluation
 # workers (hack/genfixture/measure). Runs b, c use the render cache when the binary has one
@@ -34,7 +38,7 @@
 # BENCH_ROUNDS (the flags' defaults: 100, 30, 25, $TMPDIR/kforge-bench, one worker per core, 3:
 # d and e run in R alternating rounds and their ratios use the medians), KFORGE (a prebuilt
 # kforge binary instead of building one from this tree), TK (a Tanka binary), GO (default go),
-# REALWORLD_DIR (see rw above).
+# REALWORLD_DIR (see rw above), BENCH_SHARED (0 skips the shared section).
 set -euo pipefail
 shopt -s extglob
 
@@ -248,4 +252,12 @@ echo "  peak RSS of a cold run: $small_envs environments $(mib a-cold-small) MiB
 if [ -n "${REALWORLD_DIR:-}" ]; then
   echo
   KFORGE=$kforge MEASURE=$dir/measure BENCH_ROUNDS=$rounds "$repo/hack/realworld/bench.sh" "$REALWORLD_DIR" --dir "$dir/realworld"
+fi
+
+if [ "${BENCH_SHARED:-1}" != 0 ] && command -v "${REGISTRY:-docker-registry}" >/dev/null; then
+  echo
+  KFORGE=$kforge MEASURE=$dir/measure FIXTURE=$fx BENCH_ROUNDS=$rounds BENCH_PARALLEL=$parallel \
+    "$repo/hack/bench-shared.sh" --dir "$dir/shared"
+else
+  log "shared: skipped (install docker-registry, or BENCH_SHARED=0 was given)"
 fi

@@ -23,4 +23,12 @@
 // wins. A record whose checksum does not match, or a blob whose content does not match its
 // name, is a miss, and the next Put replaces it. Prune bounds the size, evicting the least
 // recently used files first (a hit refreshes the modification time).
+//
+// A Store may have a shared store behind its directory (WithRemote, a Remote such as
+// internal/remotecache's OCI registry): a local miss is looked up there, a fetched entry is
+// used only after it is verified (record checksum and key, output sha256 and size, the recorded
+// files against the repository) and is then copied into the directory, memos likewise; Put and
+// PutMemo push in the background through a bounded queue that Close drains. The first failure
+// of the remote switches it off for the rest of the run with one warning; it never fails a
+// lookup or a store.
 package cache

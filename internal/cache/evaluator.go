@@ -139,3 +139,9 @@ func orDiscard(w io.Writer) io.Writer {
 	}
 	return w
 }
+
+// Close waits for the store's background pushes to its remote (Store.Close).
+func (c *CachingEvaluator) Close(ctx context.Context) { c.store.Close(ctx) }
+
+// RemoteStats returns what the store did with its remote (Store.RemoteStats).
+func (c *CachingEvaluator) RemoteStats() RemoteStats { return c.store.RemoteStats() }

@@ -22,6 +22,17 @@ const memoMagic = "kforge-render-cache-memo/3"
 // the kforge build, the extraction settings): GetMemo returns data only for the same output
 // and name. Memo files are written atomically, checksummed (CRC-32C) and pruned like entries.
 func (s *Store) PutMemo(output []byte, name string, data []byte) error {
+	id := memoID(output, name)
+	file := encodeMemo(data)
+	if err := writeAtomic(s.memoPathOf(id), file); err != nil {
+		return fmt.Errorf("store render cache memo %s: %w", name, err)
+	}
+	s.pushRemote(pushJob{key: id, memo: file})
+	return nil
+}
+
+// encodeMemo is the memo file of data: magic and CRC-32C, then data.
+func encodeMemo(data []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(memoMagic) + 10 + len(data))
 	b.WriteString(memoMagic)
@@ -29,29 +40,41 @@ func (s *Store) PutMemo(output []byte, name string, data []byte) error {
 	b.WriteString(strconv.FormatUint(uint64(checksum(data)), 16))
 	b.WriteByte('\n')
 	b.Write(data)
-	if err := writeAtomic(s.memoPath(output, name), b.Bytes()); err != nil {
-		return fmt.Errorf("store render cache memo %s: %w", name, err)
-	}
-	return nil
+	return b.Bytes()
 }
 
-// GetMemo returns what PutMemo stored for output and name. A missing or corrupt memo is a
-// miss; the error reports only a cache directory that cannot be read.
+// decodeMemo returns the data of a memo file whose magic and checksum are intact.
+func decodeMemo(raw []byte) ([]byte, bool) {
+	header, data, ok := bytes.Cut(raw, []byte("\n"))
+	if !ok {
+		return nil, false
+	}
+	magic, sum, ok := bytes.Cut(header, []byte(" "))
+	if !ok || string(magic) != memoMagic || string(sum) != strconv.FormatUint(uint64(checksum(data)), 16) {
+		return nil, false
+	}
+	return data, true
+}
+
+// GetMemo returns what PutMemo stored for output and name, from the local directory or else
+// the remote. A missing or corrupt memo is a miss; the error reports only a cache directory
+// that cannot be read.
 func (s *Store) GetMemo(output []byte, name string) ([]byte, bool, error) {
-	p := s.memoPath(output, name)
+	id := memoID(output, name)
+	p := s.memoPathOf(id)
 	raw, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
+		if s.remote != nil {
+			data, ok := s.fetchRemoteMemo(id)
+			return data, ok, nil
+		}
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("read render cache memo %s: %w", name, fsutil.WithoutPath(err))
 	}
-	header, data, ok := bytes.Cut(raw, []byte("\n"))
+	data, ok := decodeMemo(raw)
 	if !ok {
-		return nil, false, nil
-	}
-	magic, sum, ok := bytes.Cut(header, []byte(" "))
-	if !ok || string(magic) != memoMagic || string(sum) != strconv.FormatUint(uint64(checksum(data)), 16) {
 		return nil, false, nil
 	}
 	now := time.Now()
@@ -59,7 +82,11 @@ func (s *Store) GetMemo(output []byte, name string) ([]byte, bool, error) {
 	return data, true, nil
 }
 
-func (s *Store) memoPath(output []byte, name string) string {
-	id := sha256Hex([]byte(sha256Hex(output) + "\x00" + name))
+// memoID names the memo of name for output.
+func memoID(output []byte, name string) string {
+	return sha256Hex([]byte(sha256Hex(output) + "\x00" + name))
+}
+
+func (s *Store) memoPathOf(id string) string {
 	return filepath.Join(s.dir, memoDir, id[:2], id)
 }

@@ -36,7 +36,7 @@ func TestMemo(t *testing.T) {
 		})
 	}
 	t.Run("corrupt", func(t *testing.T) {
-		p := s.memoPath(output, "yaml/v1")
+		p := s.memoPathOf(memoID(output, "yaml/v1"))
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)

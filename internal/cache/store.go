@@ -70,6 +70,8 @@ type Store struct {
 	scanner *affected.Scanner
 	// hashes remembers the hashes of repository files verified by lookups.
 	hashes *fileHashes
+	// remote is the shared store behind the directory, nil without one (WithRemote).
+	remote *remoteTier
 }
 
 // Open returns the Store in dir, creating the directory if needed.
@@ -107,6 +109,19 @@ func (s *Store) Explain(k Key, root string) (string, error) {
 }
 
 func (s *Store) lookup(k Key, root string) (Entry, string, error) {
+	e, reason, err := s.lookupLocal(k, root)
+	if reason == "" || s.remote == nil || k.id == "" {
+		return e, reason, err
+	}
+	// Any local miss may be a remote hit: the remote may hold the entry of the current files
+	// where the local directory holds an older one.
+	if re, ok := s.fetchRemote(k, root); ok {
+		return re, "", nil
+	}
+	return e, reason, err
+}
+
+func (s *Store) lookupLocal(k Key, root string) (Entry, string, error) {
 	if k.id == "" {
 		return Entry{}, "no entry", nil
 	}
@@ -122,21 +137,8 @@ func (s *Store) lookup(k Key, root string) (Entry, string, error) {
 	if !ok {
 		return Entry{}, "corrupt entry", nil
 	}
-	for _, r := range rec.Reads {
-		sum, err := s.hashes.hash(root, r.Path)
-		if err != nil {
-			return Entry{}, r.Path + " is gone", nil
-		}
-		if sum != r.SHA256 {
-			return Entry{}, r.Path + " changed", nil
-		}
-	}
-	still, first, err := affected.StillMissing(root, rec.Misses)
-	if err != nil {
-		return Entry{}, first + " cannot be checked", nil
-	}
-	if !still {
-		return Entry{}, first + " now shadows an import", nil
+	if reason := s.stillExact(rec, root); reason != "" {
+		return Entry{}, reason, nil
 	}
 	blobPath := s.blobPath(rec.Output)
 	out, err := os.ReadFile(blobPath)
@@ -148,6 +150,28 @@ func (s *Store) lookup(k Key, root string) (Entry, string, error) {
 	_ = os.Chtimes(entryPath, now, now)
 	_ = os.Chtimes(blobPath, now, now)
 	return Entry{Output: out, Reads: rec.Reads, Misses: rec.Misses, Trace: rec.Trace}, "", nil
+}
+
+// stillExact says why rec no longer describes the repository at root ("" when it does): a
+// recorded file changed or is gone, or a recorded import-search miss now exists.
+func (s *Store) stillExact(rec record, root string) string {
+	for _, r := range rec.Reads {
+		sum, err := s.hashes.hash(root, r.Path)
+		if err != nil {
+			return r.Path + " is gone"
+		}
+		if sum != r.SHA256 {
+			return r.Path + " changed"
+		}
+	}
+	still, first, err := affected.StillMissing(root, rec.Misses)
+	if err != nil {
+		return first + " cannot be checked"
+	}
+	if !still {
+		return first + " now shadows an import"
+	}
+	return ""
 }
 
 // Put stores e under k. root is the absolute repository root the evaluation read: Put reads
@@ -190,9 +214,11 @@ func (s *Store) Put(k Key, root string, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("encode render cache entry: %w", err)
 	}
-	if err := writeAtomic(s.entryPath(k.id), encodeRecord(body)); err != nil {
+	encoded := encodeRecord(body)
+	if err := writeAtomic(s.entryPath(k.id), encoded); err != nil {
 		return fmt.Errorf("store render cache entry: %w", err)
 	}
+	s.pushRemote(pushJob{key: k.id, bundle: Bundle{Record: encoded, Output: e.Output}})
 	return nil
 }
 

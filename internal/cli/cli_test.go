@@ -74,3 +74,30 @@ func startChartServers(t *testing.T) (repoURL, registryHost string) {
 	}
 	return srv.URL, reg.Host
 }
+
+// TestRemoteCache runs the scripts in testdata/remote against each kind of shared render
+// cache: a real OCI registry on 127.0.0.1 ($CACHE_URL oci://...) and a directory (file://...).
+func TestRemoteCache(t *testing.T) {
+	stores := []struct {
+		name string
+		url  func(t *testing.T) string
+	}{
+		{"oci", func(t *testing.T) string { return "oci://" + testregistry.Start(t).Host + "/kforge/cache" }},
+		{"file", func(t *testing.T) string { return "file://" + filepath.Join(t.TempDir(), "share") }},
+	}
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			url := s.url(t)
+			testscript.Run(t, testscript.Params{
+				Dir: "testdata/remote",
+				Setup: func(env *testscript.Env) error {
+					env.Setenv("CACHE_URL", url)
+					return nil
+				},
+				RequireExplicitExec: true,
+				RequireUniqueNames:  true,
+				UpdateScripts:       *updateScripts,
+			})
+		})
+	}
+}

@@ -57,6 +57,7 @@ func runDiff(ctx context.Context, streams IOStreams, args []string, opts *diffOp
 	if err != nil {
 		return err
 	}
+	defer run.Close(ctx)
 	drifts, err := run.Diff(ctx, opts.base)
 	if err != nil {
 		return err

@@ -206,6 +206,7 @@ func runEnvAffected(ctx context.Context, streams IOStreams, opts *envAffectedOpt
 	if err != nil {
 		return err
 	}
+	defer run.Close(ctx)
 	for _, e := range run.Envs() {
 		if _, err := fmt.Fprintln(streams.Out, e.Name); err != nil {
 			return err

@@ -82,5 +82,6 @@ func evalResult(ctx context.Context, streams IOStreams, args []string, opts *eva
 	if err != nil {
 		return jsonnet.Result{}, err
 	}
+	defer run.Close(ctx)
 	return run.Eval(ctx, run.Envs()[0], opts.expr)
 }

@@ -103,6 +103,7 @@ func runExport(ctx context.Context, streams IOStreams, dir string, args []string
 	if err != nil {
 		return err
 	}
+	defer run.Close(ctx)
 	wd, err := streams.workDir()
 	if err != nil {
 		return err

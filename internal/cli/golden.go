@@ -72,6 +72,7 @@ func runGoldenCheck(ctx context.Context, streams IOStreams, args []string, opts 
 	if err != nil {
 		return err
 	}
+	defer run.Close(ctx)
 	check, err := run.CheckGolden(ctx)
 	if err != nil {
 		return err
@@ -101,6 +102,7 @@ func runGoldenUpdate(ctx context.Context, streams IOStreams, args []string, opts
 	if err != nil {
 		return err
 	}
+	defer run.Close(ctx)
 	stale, err := run.UpdateGolden(ctx, func(t golden.Target, c golden.Changes) error {
 		if c.Empty() {
 			_, err := fmt.Fprintf(streams.ErrOut, "%s: unchanged\n", t.Dir)

@@ -54,6 +54,7 @@ func runRender(ctx context.Context, streams IOStreams, args []string, opts *rend
 	if err != nil {
 		return err
 	}
+	defer run.Close(ctx)
 	if opts.output == "json" {
 		all, err := run.RenderManifests(ctx)
 		if err != nil {

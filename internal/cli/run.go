@@ -50,6 +50,7 @@ func openRun(ctx context.Context, streams IOStreams, args []string, sel selectFl
 	}
 	if affected, total, ok := run.Affected(); ok {
 		if err := describeSelection(streams, affected, total); err != nil {
+			run.Close(ctx)
 			return nil, err
 		}
 	}
@@ -82,7 +83,10 @@ func openQuietRun(ctx context.Context, streams IOStreams, args []string, sel sel
 			return nil, err
 		}
 	}
-	ce := sel.cache.install(streams, &ropts, sel.targets)
+	ce, err := sel.cache.install(streams, &ropts, sel.targets, proj.Config.CacheURL)
+	if err != nil {
+		return nil, err
+	}
 	run, err := pipeline.Open(ctx, pipeline.RunOptions{
 		Options: ropts,
 		Cache:   ce,
@@ -98,6 +102,9 @@ func openQuietRun(ctx context.Context, streams IOStreams, args []string, sel sel
 		Warn: func(msg string) { _ = streams.warn(msg) },
 	})
 	if err != nil {
+		if ce != nil {
+			ce.Close(ctx)
+		}
 		return nil, err
 	}
 	return run, nil

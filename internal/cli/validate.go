@@ -111,6 +111,7 @@ func runValidate(ctx context.Context, streams IOStreams, args []string, opts *va
 	if err != nil {
 		return err
 	}
+	defer run.Close(ctx)
 	wd, err := streams.workDir()
 	if err != nil {
 		return err

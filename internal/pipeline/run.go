@@ -86,6 +86,8 @@ type Run struct {
 	// matched nothing were reported.
 	warn   func(msg string)
 	warned bool
+	// cache is RunOptions.Cache, closed by Close.
+	cache *cache.CachingEvaluator
 }
 
 // Open builds the Renderer of opts and selects the environments of the run.
@@ -101,6 +103,7 @@ func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 		parallel: opts.Parallel,
 		progress: opts.Progress,
 		warn:     opts.Warn,
+		cache:    opts.Cache,
 	}
 	envs, discovered, err := r.selectEnvironments(ctx, opts.Selection)
 	if err != nil {
@@ -138,6 +141,15 @@ func Open(ctx context.Context, opts RunOptions) (*Run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// Close ends the run: it waits until the render cache has pushed the entries the run stored
+// to its remote store, or until ctx ends (then the rest is abandoned with a warning). A remote
+// failure never fails a run, so Close returns nothing. Close is safe to call more than once.
+func (r *Run) Close(ctx context.Context) {
+	if r.cache != nil {
+		r.cache.Close(ctx)
+	}
 }
 
 // Project is the repository of the run.

@@ -60,6 +60,10 @@ type Config struct {
 	Limits Limits `json:"limits"`
 	// Policy configures the built-in policy pack and every loaded rule.
 	Policy PolicyConfig `json:"policy"`
+	// CacheURL names the shared render cache behind the local one (none):
+	// oci://REGISTRY/REPOSITORY, oci+http://REGISTRY/REPOSITORY or
+	// file:///PATH. $KFORGE_CACHE_URL and --cache-url override it.
+	CacheURL string `json:"cacheURL"`
 }
 
 // Limits bounds the resources one environment may use. This package only
@@ -146,6 +150,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 		"schemaLocations":   decodeSchemaLocations,
 		"limits":            decodeLimits,
 		"policy":            decodePolicy,
+		"cacheURL":          decodeCacheURL,
 	}
 	for _, key := range sortedKeys(top) {
 		if isNull(top[key]) {
@@ -284,6 +289,25 @@ func decodeKubernetesVersion(c *Config, key string, raw json.RawMessage) error {
 		return &ConfigError{Key: key, Message: fmt.Sprintf("%q is not a \"major.minor\" version such as \"1.33\"", s)}
 	}
 	c.KubernetesVersion = m[1] + "." + m[2]
+	return nil
+}
+
+// cacheURLSchemes are the schemes a cacheURL may have; internal/remotecache parses the rest.
+var cacheURLSchemes = []string{"oci://", "oci+http://", "file:///"}
+
+func decodeCacheURL(c *Config, key string, raw json.RawMessage) error {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return &ConfigError{Key: key, Message: "must be a string, found " + jsonKind(raw)}
+	}
+	ok := false
+	for _, scheme := range cacheURLSchemes {
+		ok = ok || strings.HasPrefix(s, scheme)
+	}
+	if !ok {
+		return &ConfigError{Key: key, Message: fmt.Sprintf("%q is not oci://REGISTRY/REPOSITORY, oci+http://REGISTRY/REPOSITORY or file:///PATH", s)}
+	}
+	c.CacheURL = s
 	return nil
 }
 

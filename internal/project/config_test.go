@@ -69,6 +69,7 @@ policy:
 		{name: "v-prefixed version", yaml: "kubernetesVersion: v1.31\n", want: withDefaults(func(c *Config) { c.KubernetesVersion = "1.31" })},
 		{name: "schema locations", yaml: "schemaLocations: [schemas/json, ./crds/, crds]\n", want: withDefaults(func(c *Config) { c.SchemaLocations = []string{"schemas/json", "crds"} })},
 		{name: "zero limit keeps the default", yaml: "limits:\n  maxStack: 0\n", want: DefaultConfig()},
+		{name: "cache URL", yaml: "cacheURL: oci://ghcr.io/org/kforge-cache\n", want: withDefaults(func(c *Config) { c.CacheURL = "oci://ghcr.io/org/kforge-cache" })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,7 +90,7 @@ func TestParseConfigErrors(t *testing.T) {
 		yaml string
 		want string
 	}{
-		{name: "unknown key", yaml: "lib: lib\nvendr: x\n", want: "kforge.yaml:2: vendr: unknown key (known keys: environments, golden, kubernetesVersion, lib, limits, policies, policy, schemaLocations, vendor)"},
+		{name: "unknown key", yaml: "lib: lib\nvendr: x\n", want: "kforge.yaml:2: vendr: unknown key (known keys: cacheURL, environments, golden, kubernetesVersion, lib, limits, policies, policy, schemaLocations, vendor)"},
 		{name: "schema location outside", yaml: "schemaLocations: [../schemas]\n", want: "kforge.yaml:1: schemaLocations[0]: \"../schemas\" must stay inside the repository"},
 		{name: "unknown policy key", yaml: "policy:\n  disabled: [X]\n", want: "kforge.yaml:2: policy.disabled: unknown key (known keys: builtin, disable, exceptions, severity, tiers; tiers: label, patterns, default; exceptions: rule, resources, environments, reason, expires)"},
 		{name: "bad severity", yaml: "policy:\n  severity: {KF-K8S-003: fatal}\n", want: "kforge.yaml:2: policy.severity: KF-K8S-003: \"fatal\" is not one of error, warning, info"},
@@ -108,6 +109,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "bad policies entry", yaml: "policies:\n  - ok\n  - ../x\n", want: "kforge.yaml:1: policies[1]: \"../x\" must stay inside the repository"},
 		{name: "unquoted version", yaml: "kubernetesVersion: 1.30\n", want: "kforge.yaml:1: kubernetesVersion: must be a quoted string such as \"1.30\": YAML reads 1.3 as a number"},
 		{name: "malformed version", yaml: "kubernetesVersion: \"1\"\n", want: "kforge.yaml:1: kubernetesVersion: \"1\" is not a \"major.minor\" version such as \"1.33\""},
+		{name: "cache URL of unknown scheme", yaml: "lib: lib\ncacheURL: s3://bucket/cache\n", want: "kforge.yaml:2: cacheURL: \"s3://bucket/cache\" is not oci://REGISTRY/REPOSITORY, oci+http://REGISTRY/REPOSITORY or file:///PATH"},
+		{name: "cache URL not a string", yaml: "cacheURL: [a]\n", want: "kforge.yaml:1: cacheURL: must be a string, found a list"},
 		{name: "limits not a mapping", yaml: "limits: 5\n", want: "kforge.yaml:1: limits: must be a mapping, found a number"},
 		{name: "limit of wrong type", yaml: "limits:\n  maxStack: lots\n", want: "kforge.yaml:2: limits.maxStack: must be a whole number, found a string"},
 		{name: "fractional limit", yaml: "limits:\n  maxOutputBytes: 1.5\n", want: "kforge.yaml:2: limits.maxOutputBytes: must be a whole number, found 1.5"},

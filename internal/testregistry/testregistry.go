@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -33,6 +34,7 @@ type Registry struct {
 	binary  string
 	config  string
 	logPath string
+	storage string
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -62,6 +64,7 @@ func Start(t testing.TB) *Registry {
 		binary:  path,
 		config:  filepath.Join(dir, "config.yml"),
 		logPath: filepath.Join(dir, "registry.log"),
+		storage: filepath.Join(dir, "storage"),
 	}
 	config := fmt.Sprintf(`version: 0.1
 log:
@@ -73,7 +76,7 @@ storage:
     enabled: true
 http:
   addr: %s
-`, filepath.Join(dir, "storage"), r.Host)
+`, r.storage, r.Host)
 	if err := os.WriteFile(r.config, []byte(config), 0o644); err != nil {
 		t.Fatalf("testregistry: writing config: %v", err)
 	}
@@ -154,6 +157,24 @@ func (r *Registry) Stop() {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Freeze suspends the registry process (SIGSTOP): connections are still accepted by the
+// kernel but nothing answers, as with a registry that hangs. Stop still ends it.
+func (r *Registry) Freeze() {
+	r.mu.Lock()
+	cmd := r.cmd
+	r.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		r.t.Errorf("testregistry: freezing: %v", err)
+	}
+}
+
+// StorageDir is the registry's filesystem storage (Distribution's layout: blobs under
+// docker/registry/v2/blobs/sha256/<kk>/<hex>/data), for tests that damage stored content.
+func (r *Registry) StorageDir() string { return r.storage }
 
 // Log returns what the registry process printed so far, for failure messages.
 func (r *Registry) Log() string {
