@@ -14,13 +14,16 @@ import (
 )
 
 func main() {
-	gctune.Apply(os.LookupEnv, gctune.TotalMemory())
+	gc := gctune.Apply(os.LookupEnv, gctune.TotalMemory())
 	stopProfile, err := profile.Start(os.LookupEnv)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 		os.Exit(cli.ExitInvalid)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if gc.Percent > 0 {
+		go gctune.Track(ctx)
+	}
 	code := cli.Main(ctx, cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv, Environ: os.Environ}, os.Args[1:])
 	stop()
 	if err := stopProfile(); err != nil {
