@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultIdleTimeout is how long an idle worker is kept when Config.IdleTimeout is zero.
-const DefaultIdleTimeout = 2 * time.Second
+const DefaultIdleTimeout = 100 * time.Millisecond
 
 // Limits bound one evaluation. A zero value means no limit.
 type Limits struct {
