@@ -27,8 +27,10 @@ const (
 	entriesDir    = "entries"
 	blobsDir      = "blobs"
 	memoDir       = "memo"
-	recordMagic   = "kforge-render-cache-entry/2"
-	tempPrefix    = ".tmp-"
+	// hashesFile remembers the hashes of repository files between runs (fileHashes).
+	hashesFile  = "file-hashes"
+	recordMagic = "kforge-render-cache-entry/2"
+	tempPrefix  = ".tmp-"
 )
 
 // Entry is one environment's cached render.
@@ -85,7 +87,7 @@ func Open(dir string) (*Store, error) {
 			return nil, fmt.Errorf("open render cache: %w", fsutil.WithoutPath(err))
 		}
 	}
-	return &Store{dir: base, scanner: affected.NewScanner(), hashes: &fileHashes{}}, nil
+	return &Store{dir: base, scanner: affected.NewScanner(), hashes: &fileHashes{file: filepath.Join(base, hashesFile)}}, nil
 }
 
 // Get returns the entry of k when it is still exact for the repository at root (absolute):
@@ -105,6 +107,7 @@ func (s *Store) Explain(k Key, root string) (string, error) {
 }
 
 func (s *Store) lookup(k Key, root string) (Entry, string, error) {
+	defer s.hashes.save()
 	if k.id == "" {
 		return Entry{}, "no entry", nil
 	}
