@@ -21,10 +21,12 @@ func main() {
 		os.Exit(cli.ExitInvalid)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	var tracker *gctune.Tracker
 	if gc.Percent > 0 {
-		go gctune.Track(ctx)
+		tracker = gctune.NewTracker(0)
+		go tracker.Run(ctx)
 	}
-	code := cli.Main(ctx, cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv, Environ: os.Environ}, os.Args[1:])
+	code := cli.Main(ctx, cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv, Environ: os.Environ, GC: tracker}, os.Args[1:])
 	stop()
 	if err := stopProfile(); err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kforge/kforge/internal/gctune"
 	"github.com/kforge/kforge/internal/termtext"
 )
 
@@ -27,6 +28,9 @@ type IOStreams struct {
 	Environ func() []string
 	// WorkDir is the directory relative paths are resolved against; empty means the process's.
 	WorkDir string
+	// GC sets the process's GC percent from its live heap (nil: left alone); an evaluation
+	// worker gives it each evaluation's memory budget.
+	GC *gctune.Tracker
 }
 
 func (s IOStreams) lookupEnv(key string) (string, bool) {

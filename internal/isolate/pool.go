@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kforge/kforge/internal/gctune"
 	"github.com/kforge/kforge/internal/jsonnet"
 )
 
@@ -89,6 +90,9 @@ func (p *Pool) Evaluate(ctx context.Context, opts jsonnet.Options, filename, cod
 	}
 	trace := opts.TraceOut
 	opts.TraceOut = nil
+	// The evaluations running at once share one heap budget: a single environment gets all
+	// of it, workers evaluating side by side a share each.
+	budget := gctune.DefaultBudget / int64(max(1, len(p.slots)))
 	req := request{
 		Options:        opts,
 		Trace:          trace != nil,
@@ -96,6 +100,7 @@ func (p *Pool) Evaluate(ctx context.Context, opts jsonnet.Options, filename, cod
 		Code:           code,
 		MaxOutputBytes: p.cfg.Limits.MaxOutputBytes,
 		MaxMemory:      p.cfg.Limits.MaxMemory,
+		HeapBudget:     budget,
 	}
 	res, healthy, err := w.evaluate(ctx, req, p.cfg.Limits.EvalTimeout, trace)
 	p.put(w, healthy)
