@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/kforge/kforge/internal/gctune"
 	"github.com/kforge/kforge/internal/isolate"
 	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/project"
@@ -66,11 +65,6 @@ func (f *limitFlags) apply(l *project.Limits) error {
 // evaluator returns the evaluator enforcing l: a pool of up to parallel kforge worker processes
 // (0: one per core), or with --isolate=false the in-process evaluator.
 func (f *limitFlags) evaluator(streams IOStreams, l project.Limits, parallel int) (jsonnet.Evaluator, error) {
-	if !f.inProcess {
-		// The workers evaluate; this process only extracts and encodes their output, so its
-		// heap needs a quarter of an evaluation's budget.
-		streams.GC.SetBudget(gctune.DefaultBudget / 4)
-	}
 	// Args[0] is "kforge" whatever the executable is called: tests dispatch on it.
 	return isolate.New(isolate.Config{
 		Args:      []string{"kforge", workerCommand},
