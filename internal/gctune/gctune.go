@@ -22,7 +22,7 @@ const (
 	Percent = 400
 	// DefaultBudget is the heap a Tracker lets a process grow to between collections unless
 	// told otherwise: the memory of one evaluation. Evaluation workers get it with each request
-	// (isolate.Pool); the parent of workers, which only extracts and encodes, a quarter of it.
+	// (isolate.Pool).
 	DefaultBudget = 256 << 20
 	// MinPercent is the lowest GC percent a Tracker sets: a heap whose live part approaches
 	// the budget may still grow by half its live size before it is collected.
