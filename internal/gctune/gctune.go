@@ -27,8 +27,6 @@ const (
 	// MinPercent is the lowest GC percent a Tracker sets: a heap whose live part approaches
 	// the budget may still grow by half its live size before it is collected.
 	MinPercent = 50
-	// MaxPercent is the highest GC percent a Tracker sets (for a nearly empty heap).
-	MaxPercent = 10000
 	// MaxLimit caps the soft memory limit kforge sets unless GOMEMLIMIT is set.
 	MaxLimit = 4 << 30
 	// trackInterval is how often a Tracker looks for a finished collection.
@@ -69,7 +67,8 @@ func limitFor(totalMemory uint64) int64 {
 }
 
 // PercentFor is the GC percent that lets a heap of live bytes grow to budget bytes before the
-// next collection, or by half of live when that is more, within [MinPercent, MaxPercent]. The
+// next collection, or by half of live when that is more, within [MinPercent, Percent]: a small
+// heap is collected at Percent, as before, and never made to grow to the whole budget. The
 // runtime's minimum heap (4 MiB scaled by the GC percent) must not exceed the budget either, so
 // a nearly empty heap gets at most budget / 4 MiB * 100.
 func PercentFor(live, budget uint64) int {
@@ -77,7 +76,7 @@ func PercentFor(live, budget uint64) int {
 		return Percent
 	}
 	goal := max(budget, live+live/2)
-	ceiling := min(MaxPercent, max(MinPercent, budget*100/runtimeHeapMinimum))
+	ceiling := min(Percent, max(MinPercent, budget*100/runtimeHeapMinimum))
 	return int(max(MinPercent, min(ceiling, (goal-live)*100/live)))
 }
 

@@ -57,9 +57,10 @@ func TestPercentFor(t *testing.T) {
 		want         int
 	}{
 		{"unknown", 0, DefaultBudget, Percent},
-		{"nearly empty heap: the runtime's minimum heap stays within the budget", 1 << 20, DefaultBudget, 6400},
-		{"nearly empty heap, large budget", 1 << 20, 1 << 30, MaxPercent},
+		{"small heap: Percent", 1 << 20, DefaultBudget, Percent},
+		{"small budget: the runtime's minimum heap stays within it", 1 << 20, 8 << 20, 200},
 		{"grows to the budget", 64 << 20, 256 << 20, 300},
+		{"small heap grows by Percent, not to the budget", 32 << 20, 256 << 20, Percent},
 		{"half the budget", 128 << 20, 256 << 20, 100},
 		{"live near the budget grows by half", 200 << 20, 256 << 20, MinPercent},
 		{"live above the budget grows by half", 1 << 30, 256 << 20, MinPercent},
