@@ -13,7 +13,7 @@ import (
 )
 
 // DefaultIdleTimeout is how long an idle worker is kept when Config.IdleTimeout is zero.
-const DefaultIdleTimeout = 100 * time.Millisecond
+const DefaultIdleTimeout = 2 * time.Second
 
 // Limits bound one evaluation. A zero value means no limit.
 type Limits struct {
