@@ -14,14 +14,19 @@ import (
 )
 
 func main() {
-	gctune.Apply(os.LookupEnv, gctune.TotalMemory())
+	gc := gctune.Apply(os.LookupEnv, gctune.TotalMemory())
 	stopProfile, err := profile.Start(os.LookupEnv)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 		os.Exit(cli.ExitInvalid)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv, Environ: os.Environ}, os.Args[1:])
+	var tracker *gctune.Tracker
+	if gc.Percent > 0 {
+		tracker = gctune.NewTracker(0)
+		go tracker.Run(ctx)
+	}
+	code := cli.Main(ctx, cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, LookupEnv: os.LookupEnv, Environ: os.Environ, GC: tracker}, os.Args[1:])
 	stop()
 	if err := stopProfile(); err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)

@@ -1,6 +1,8 @@
 package cache
 
 import (
+	"bytes"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"sync"
@@ -17,18 +19,81 @@ const settleTime = 2 * time.Second
 
 // fileHashes remembers the sha256 of the repository files the Store has verified, so that a run
 // over many environments that all read the same library hashes each file once, not once per
-// environment.
+// environment. With a file (the Store's statFile) it also remembers them across runs, the way
+// git's index does: a warm run then stats the files an entry read instead of reading and
+// hashing them all again. A file is hashed again whenever its size, modification time, device,
+// inode or (on Linux) change time differ from what was remembered, and only files whose
+// modification time had settled are remembered at all.
 type fileHashes struct {
 	mu     sync.Mutex
 	byPath map[string]hashedFile
+	// file persists byPath between runs ("" for none); loaded says it was read, dirty that
+	// byPath has entries it does not have.
+	file          string
+	loaded, dirty bool
 }
 
-// hashedFile is a remembered hash and the file's state when it was taken.
+// hashedFile is a remembered hash and the file's state when it was taken. Its fields are
+// exported for gob, which persists them.
 type hashedFile struct {
-	size    int64
-	modTime time.Time
-	sys     fileIdentity
-	sum     string
+	Size    int64
+	ModTime int64 // nanoseconds since the epoch
+	Sys     fileIdentity
+	Sum     string
+}
+
+// hashFileVersion names the format of the persisted hashes; a file of another version is ignored.
+const hashFileVersion = "kforge-file-hashes/1"
+
+// persistedHashes is the persisted form of fileHashes.byPath.
+type persistedHashes struct {
+	Version string
+	ByPath  map[string]hashedFile
+}
+
+// load reads the persisted hashes once; a missing or unreadable file leaves the memory empty.
+// h.mu must be held.
+func (h *fileHashes) load() {
+	if h.loaded {
+		return
+	}
+	h.loaded = true
+	if h.file == "" {
+		return
+	}
+	data, err := os.ReadFile(h.file)
+	if err != nil {
+		return
+	}
+	var p persistedHashes
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&p) != nil || p.Version != hashFileVersion {
+		return
+	}
+	if h.byPath == nil {
+		h.byPath = make(map[string]hashedFile, len(p.ByPath))
+	}
+	for k, v := range p.ByPath {
+		if _, ok := h.byPath[k]; !ok {
+			h.byPath[k] = v
+		}
+	}
+}
+
+// save writes the remembered hashes when they have new entries, replacing the file atomically.
+// Failing to is harmless: the next run hashes the files again.
+func (h *fileHashes) save() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.dirty || h.file == "" {
+		return
+	}
+	var buf bytes.Buffer
+	if gob.NewEncoder(&buf).Encode(persistedHashes{Version: hashFileVersion, ByPath: h.byPath}) != nil {
+		return
+	}
+	if writeAtomic(h.file, buf.Bytes()) == nil {
+		h.dirty = false
+	}
 }
 
 // hash returns the sha256 hex of root/rel, from memory when the file has not changed since.
@@ -44,10 +109,11 @@ func (h *fileHashes) hash(root, rel string) (string, error) {
 	}
 	id := identityOf(info)
 	h.mu.Lock()
+	h.load()
 	known, ok := h.byPath[p]
 	h.mu.Unlock()
-	if ok && known.size == info.Size() && known.modTime.Equal(info.ModTime()) && known.sys == id {
-		return known.sum, nil
+	if ok && known.Size == info.Size() && known.ModTime == info.ModTime().UnixNano() && known.Sys == id {
+		return known.Sum, nil
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -59,7 +125,8 @@ func (h *fileHashes) hash(root, rel string) (string, error) {
 		if h.byPath == nil {
 			h.byPath = map[string]hashedFile{}
 		}
-		h.byPath[p] = hashedFile{size: info.Size(), modTime: info.ModTime(), sys: id, sum: sum}
+		h.byPath[p] = hashedFile{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Sys: id, Sum: sum}
+		h.dirty = true
 		h.mu.Unlock()
 	}
 	return sum, nil

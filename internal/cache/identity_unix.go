@@ -8,9 +8,11 @@ import (
 )
 
 // fileIdentity tells two files at one path apart: device and inode (a file replaced by a rename
-// has another inode).
+// has another inode), and the inode's change time, which every write moves and which, unlike
+// the modification time, cannot be set back (git's index compares it too).
 type fileIdentity struct {
-	dev, ino uint64
+	Dev, Ino uint64
+	Ctime    int64
 }
 
 // identityOf returns info's identity.
@@ -19,5 +21,6 @@ func identityOf(info os.FileInfo) fileIdentity {
 	if !ok {
 		return fileIdentity{}
 	}
-	return fileIdentity{dev: uint64(st.Dev), ino: uint64(st.Ino)} //nolint:unconvert // Dev and Ino are narrower or signed on some GOOS/GOARCH
+	//nolint:unconvert // Dev and Ino are narrower or signed on some GOOS/GOARCH
+	return fileIdentity{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Ctime: ctimeOf(st)}
 }

@@ -28,8 +28,10 @@ const (
 	entriesDir    = "entries"
 	blobsDir      = "blobs"
 	memoDir       = "memo"
-	recordMagic   = "kforge-render-cache-entry/2"
-	tempPrefix    = ".tmp-"
+	// hashesFile remembers the hashes of repository files between runs (fileHashes).
+	hashesFile  = "file-hashes"
+	recordMagic = "kforge-render-cache-entry/2"
+	tempPrefix  = ".tmp-"
 )
 
 // Entry is one environment's cached render.
@@ -89,7 +91,7 @@ func Open(dir string) (*Store, error) {
 			return nil, fmt.Errorf("open render cache: %w", fsutil.WithoutPath(err))
 		}
 	}
-	return &Store{dir: base, scanner: affected.NewScanner(), hashes: &fileHashes{}}, nil
+	return &Store{dir: base, scanner: affected.NewScanner(), hashes: &fileHashes{file: filepath.Join(base, hashesFile)}}, nil
 }
 
 // Get returns the entry of k when it is still exact for the repository at root (absolute):
@@ -109,6 +111,7 @@ func (s *Store) Explain(k Key, root string) (string, error) {
 }
 
 func (s *Store) lookup(k Key, root string) (Entry, string, error) {
+	defer s.hashes.save()
 	e, reason, err := s.lookupLocal(k, root)
 	if reason == "" || s.remote == nil || k.id == "" {
 		return e, reason, err

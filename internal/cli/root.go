@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kforge/kforge/internal/gctune"
 	"github.com/kforge/kforge/internal/termtext"
 )
 
@@ -28,6 +29,9 @@ type IOStreams struct {
 	Environ func() []string
 	// WorkDir is the directory relative paths are resolved against; empty means the process's.
 	WorkDir string
+	// GC sets the process's GC percent from its live heap (nil: left alone); an evaluation
+	// worker gives it each evaluation's memory budget.
+	GC *gctune.Tracker
 }
 
 func (s IOStreams) lookupEnv(key string) (string, bool) {

@@ -20,7 +20,7 @@ func newWorkerCmd(streams IOStreams) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return isolate.Serve(cmd.Context(), streams.In, streams.Out)
+			return isolate.Serve(cmd.Context(), streams.In, streams.Out, streams.GC)
 		},
 	}
 }

@@ -1,8 +1,12 @@
 package gctune
 
 import (
+	"context"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
+	"time"
 )
 
 func TestApply(t *testing.T) {
@@ -44,4 +48,66 @@ func TestTotalMemory(t *testing.T) {
 	if m := TotalMemory(); m != 0 && m < 64<<20 {
 		t.Fatalf("TotalMemory = %d bytes, implausibly small", m)
 	}
+}
+
+func TestPercentFor(t *testing.T) {
+	tests := []struct {
+		name         string
+		live, budget uint64
+		want         int
+	}{
+		{"unknown", 0, DefaultBudget, Percent},
+		{"small heap: Percent", 1 << 20, DefaultBudget, Percent},
+		{"small budget: the runtime's minimum heap stays within it", 1 << 20, 8 << 20, 200},
+		{"grows to the budget", 64 << 20, 256 << 20, 300},
+		{"small heap grows by Percent, not to the budget", 32 << 20, 256 << 20, Percent},
+		{"half the budget", 128 << 20, 256 << 20, 100},
+		{"live near the budget grows by half", 200 << 20, 256 << 20, MinPercent},
+		{"live above the budget grows by half", 1 << 30, 256 << 20, MinPercent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := PercentFor(tt.live, tt.budget); got != tt.want {
+				t.Errorf("PercentFor(%d MiB, %d MiB) = %d, want %d", tt.live>>20, tt.budget>>20, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTracker(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(Percent))
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := NewTracker(512 << 20)
+	done := make(chan struct{})
+	go func() { tr.Run(ctx); close(done) }()
+	keep := make([][]byte, 0, 300)
+	for range 300 { // about 300 MiB live
+		keep = append(keep, make([]byte, 1<<20))
+	}
+	runtime.GC()
+	gogc := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	waitFor := func(cond func(uint64) bool) uint64 {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			metrics.Read(gogc)
+			if v := gogc[0].Value.Uint64(); cond(v) || time.Now().After(deadline) {
+				return v
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	// 512 MiB budget, 300 MiB live: the heap may grow to the budget (about 70%).
+	if p := waitFor(func(v uint64) bool { return v > MinPercent && v < 100 }); p <= MinPercent || p >= 100 {
+		t.Fatalf("GC percent with 300 MiB live and a 512 MiB budget is %d, want between %d and 100", p, MinPercent)
+	}
+	// A smaller budget applies at once: the heap grows by half its live size.
+	tr.SetBudget(128 << 20)
+	if p := waitFor(func(v uint64) bool { return v == MinPercent }); p != MinPercent {
+		t.Fatalf("GC percent after lowering the budget is %d, want %d", p, MinPercent)
+	}
+	runtime.KeepAlive(keep)
+	cancel()
+	<-done
+	var nilTracker *Tracker
+	nilTracker.SetBudget(1) // a nil Tracker does nothing
 }

@@ -29,7 +29,7 @@ const (
 func TestMain(m *testing.M) {
 	switch filepath.Base(os.Args[0]) {
 	case workerName:
-		if err := Serve(context.Background(), os.Stdin, os.Stdout); err != nil {
+		if err := Serve(context.Background(), os.Stdin, os.Stdout, nil); err != nil {
 			fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 			os.Exit(2)
 		}

@@ -20,6 +20,9 @@ type request struct {
 	Filename, Code string
 	// MaxOutputBytes and MaxMemory are the limits the worker enforces itself (0: none).
 	MaxOutputBytes, MaxMemory int64
+	// HeapBudget is the heap the worker may grow to between collections while it evaluates
+	// (gctune.Tracker; 0: gctune.DefaultBudget).
+	HeapBudget int64
 }
 
 // response is one frame of a worker's answer.

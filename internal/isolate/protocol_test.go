@@ -211,7 +211,7 @@ func TestServeSequentialRequests(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if err := Serve(context.Background(), &in, &out); err != nil {
+	if err := Serve(context.Background(), &in, &out, nil); err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
 	dec := gob.NewDecoder(&out)
@@ -248,7 +248,7 @@ func TestServeSequentialRequests(t *testing.T) {
 }
 
 func TestServeRejectsGarbage(t *testing.T) {
-	err := Serve(context.Background(), strings.NewReader("not gob at all"), io.Discard)
+	err := Serve(context.Background(), strings.NewReader("not gob at all"), io.Discard, nil)
 	if err == nil || !strings.HasPrefix(err.Error(), "read request: ") {
 		t.Errorf("Serve = %v, want a read error", err)
 	}

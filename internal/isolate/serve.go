@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kforge/kforge/internal/gctune"
 	"github.com/kforge/kforge/internal/jsonnet"
 )
 
@@ -34,11 +35,11 @@ func (e *MemoryError) Error() string {
 // jsonnet.InProcess and answers on out, one request at a time, until in ends (nil) or ctx is
 // cancelled. When an evaluation goes over its memory limit, Serve sends a memory frame and
 // returns a *MemoryError at once, while the evaluation is still running: the caller must then
-// end the process.
-func Serve(ctx context.Context, in io.Reader, out io.Writer) error {
+// end the process. gc, when not nil, gets each request's heap budget.
+func Serve(ctx context.Context, in io.Reader, out io.Writer, gc *gctune.Tracker) error {
 	// One pooled evaluator for the worker's life: lib/ and vendor files are parsed once per worker,
 	// not once per environment.
-	s := &server{bw: bufio.NewWriter(out), exceeded: make(chan *MemoryError, 1), eval: jsonnet.NewInProcess()}
+	s := &server{bw: bufio.NewWriter(out), exceeded: make(chan *MemoryError, 1), eval: jsonnet.NewInProcess(), gc: gc}
 	s.enc = gob.NewEncoder(s.bw)
 	done := make(chan error, 1)
 	go func() { done <- s.loop(ctx, gob.NewDecoder(bufio.NewReader(in))) }()
@@ -59,6 +60,7 @@ type server struct {
 	enc      *gob.Encoder
 	exceeded chan *MemoryError
 	eval     jsonnet.InProcess
+	gc       *gctune.Tracker
 }
 
 // send writes and flushes one frame.
@@ -96,6 +98,7 @@ func (s *server) handle(ctx context.Context, req request) response {
 	if req.Trace {
 		opts.TraceOut = &traceWriter{s: s, seq: req.Seq}
 	}
+	s.gc.SetBudget(req.HeapBudget)
 	stop := s.watchMemory(req.Seq, req.MaxMemory)
 	res, err := s.eval.Evaluate(ctx, opts, req.Filename, req.Code)
 	stop()

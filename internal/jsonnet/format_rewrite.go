@@ -1,6 +1,7 @@
 package jsonnet
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -200,7 +201,7 @@ func (r *formatRewriter) site(n *ast.Apply, std bool) ast.Node {
 	s := &siteGen{
 		// The generated code reaches the standard library through the same variable as the
 		// original call, so it needs no variable the enclosing closures do not capture.
-		gen:  gen{loc: n.LocRange, ctx: n.Ctx, stdVar: v.Id},
+		gen:  gen{loc: n.LocRange, ctx: n.Ctx, stdVar: v.Id, leaves: newGenLeaves()},
 		orig: n,
 	}
 	a, b := n.Arguments.Positional[0].Expr, n.Arguments.Positional[1].Expr
@@ -271,7 +272,13 @@ func (s *siteGen) buildLiteral(lit *ast.LiteralString, b ast.Node) ast.Node {
 		return nil // beyond the native limits whatever the values
 	}
 	value := s.v(fmtVarValue)
-	fallback := func() ast.Node { return s.fallback(lit, s.v(fmtVarValue)) }
+	var fb ast.Node
+	fallback := func() ast.Node { // one node, shared by every branch that falls back
+		if fb == nil {
+			fb = s.fallback(lit, s.v(fmtVarValue))
+		}
+		return fb
+	}
 	branch := func(object bool, n int, container ast.Node) ast.Node {
 		plan, ok := planFor(pieces, object, n)
 		if !ok {
@@ -389,7 +396,13 @@ func (s *siteGen) check(kind byte, x ast.Node) ast.Node {
 func (s *siteGen) buildDynamic(a, b ast.Node) ast.Node {
 	format, value, typ := s.v(fmtVarFormat), s.v(fmtVarValue), s.v(fmtVarType)
 	plan, container, i := s.v(fmtVarPlan), s.v(fmtVarContainer), s.v(fmtVarIndex)
-	fallback := func() ast.Node { return s.fallback(s.v(fmtVarFormat), s.v(fmtVarValue)) }
+	var fb ast.Node
+	fallback := func() ast.Node { // one node, shared by every branch that falls back
+		if fb == nil {
+			fb = s.fallback(s.v(fmtVarFormat), s.v(fmtVarValue))
+		}
+		return fb
+	}
 	typeIs := func(t string) ast.Node { return s.bin(ast.BopManifestEqual, typ, s.str(t)) }
 
 	steps, pass := s.index(plan, s.str("steps")), s.index(plan, s.str("pass"))
@@ -452,20 +465,79 @@ func (s *siteGen) formatCall() bool {
 
 // gen builds desugared AST nodes that carry one location and context and correct free
 // variables (go-jsonnet captures closures from them).
+//
+// Every node of one site carries the site's location, so the leaves (variables, literals and
+// std.<name>) are built once per site and shared by every place that uses them: go-jsonnet
+// only reads an AST while it evaluates it, so a node may have several parents. This keeps the
+// rewritten ASTs, which stay in memory for the whole evaluation, small.
 type gen struct {
 	loc ast.LocationRange
 	ctx ast.Context
 	// stdVar is the variable holding the standard library: $std or std.
 	stdVar ast.Identifier
+	// leaves holds the shared leaves of the site (nil: none are shared).
+	leaves *genLeaves
 }
 
-// base returns a NodeBase whose free variables are the union of fvs.
-func (g gen) base(fvs ...ast.Identifiers) ast.NodeBase {
-	set := ast.NewIdentifierSet()
-	for _, fv := range fvs {
-		set.AddIdentifiers(fv)
+// genLeaves are the leaves built for one site, by kind and value.
+type genLeaves struct {
+	vars    map[ast.Identifier]*ast.Var
+	strs    map[string]*ast.LiteralString
+	nums    map[string]*ast.LiteralNumber
+	stds    map[string]*ast.Index
+	null    *ast.LiteralNull
+	boolean [2]*ast.LiteralBoolean
+}
+
+func newGenLeaves() *genLeaves {
+	return &genLeaves{
+		vars: map[ast.Identifier]*ast.Var{},
+		strs: map[string]*ast.LiteralString{},
+		nums: map[string]*ast.LiteralNumber{},
+		stds: map[string]*ast.Index{},
 	}
-	return ast.NodeBase{LocRange: g.loc, Ctx: g.ctx, FreeVars: set.ToOrderedSlice()}
+}
+
+// base returns a NodeBase whose free variables are the union of fvs, sorted as go-jsonnet's
+// own analysis sorts them.
+func (g gen) base(fvs ...ast.Identifiers) ast.NodeBase {
+	return ast.NodeBase{LocRange: g.loc, Ctx: g.ctx, FreeVars: unionIdentifiers(fvs...)}
+}
+
+// unionIdentifiers returns the sorted union of lists, without duplicates: what
+// IdentifierSet.ToOrderedSlice gives, without a map per node. The result never aliases an
+// argument when it differs from it; when a single non-empty list is already the union, it is
+// returned itself (free-variable lists are never modified after they are built).
+func unionIdentifiers(lists ...ast.Identifiers) ast.Identifiers {
+	n, only := 0, -1
+	for i, l := range lists {
+		if len(l) > 0 {
+			n += len(l)
+			only = i
+		}
+	}
+	if n == 0 {
+		return ast.Identifiers{}
+	}
+	if len(lists[only]) == n && sortedUnique(lists[only]) {
+		return lists[only]
+	}
+	out := make(ast.Identifiers, 0, n)
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// sortedUnique reports whether ids is strictly increasing.
+func sortedUnique(ids ast.Identifiers) bool {
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1] >= ids[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func freeVars(nodes ...ast.Node) []ast.Identifiers {
@@ -477,11 +549,29 @@ func freeVars(nodes ...ast.Node) []ast.Identifiers {
 }
 
 func (g gen) v(id ast.Identifier) *ast.Var {
-	return &ast.Var{Id: id, NodeBase: g.base(ast.Identifiers{id})}
+	if g.leaves != nil {
+		if n := g.leaves.vars[id]; n != nil {
+			return n
+		}
+	}
+	n := &ast.Var{Id: id, NodeBase: g.base(ast.Identifiers{id})}
+	if g.leaves != nil {
+		g.leaves.vars[id] = n
+	}
+	return n
 }
 
 func (g gen) str(s string) *ast.LiteralString {
-	return &ast.LiteralString{Value: s, Kind: ast.StringDouble, NodeBase: g.base()}
+	if g.leaves != nil {
+		if n := g.leaves.strs[s]; n != nil {
+			return n
+		}
+	}
+	n := &ast.LiteralString{Value: s, Kind: ast.StringDouble, NodeBase: g.base()}
+	if g.leaves != nil {
+		g.leaves.strs[s] = n
+	}
+	return n
 }
 
 func (g gen) num(n int) *ast.LiteralNumber {
@@ -489,20 +579,56 @@ func (g gen) num(n int) *ast.LiteralNumber {
 }
 
 func (g gen) numStr(s string) *ast.LiteralNumber {
-	return &ast.LiteralNumber{OriginalString: s, NodeBase: g.base()}
+	if g.leaves != nil {
+		if n := g.leaves.nums[s]; n != nil {
+			return n
+		}
+	}
+	n := &ast.LiteralNumber{OriginalString: s, NodeBase: g.base()}
+	if g.leaves != nil {
+		g.leaves.nums[s] = n
+	}
+	return n
 }
 
 func (g gen) null() *ast.LiteralNull {
-	return &ast.LiteralNull{NodeBase: g.base()}
+	if g.leaves != nil && g.leaves.null != nil {
+		return g.leaves.null
+	}
+	n := &ast.LiteralNull{NodeBase: g.base()}
+	if g.leaves != nil {
+		g.leaves.null = n
+	}
+	return n
 }
 
 func (g gen) boolean(b bool) *ast.LiteralBoolean {
-	return &ast.LiteralBoolean{Value: b, NodeBase: g.base()}
+	i := 0
+	if b {
+		i = 1
+	}
+	if g.leaves != nil && g.leaves.boolean[i] != nil {
+		return g.leaves.boolean[i]
+	}
+	n := &ast.LiteralBoolean{Value: b, NodeBase: g.base()}
+	if g.leaves != nil {
+		g.leaves.boolean[i] = n
+	}
+	return n
 }
 
 // std is <stdVar>.<name>.
 func (g gen) std(name string) *ast.Index {
-	return g.index(g.v(g.stdVar), g.str(name))
+	if g.leaves != nil {
+		if n := g.leaves.stds[name]; n != nil {
+			return n
+		}
+	}
+	n := g.index(g.v(g.stdVar), g.str(name))
+	if g.leaves != nil {
+		g.leaves.stds[name] = n
+	}
+	return n
 }
 
 func (g gen) index(target, index ast.Node) *ast.Index {
@@ -552,26 +678,44 @@ func (g gen) cond(c, t, f ast.Node) *ast.Conditional {
 
 // function is a function of one parameter.
 func (g gen) function(param ast.Identifier, body ast.Node) *ast.Function {
-	set := ast.NewIdentifierSet(body.FreeVariables()...)
-	set.Remove(param)
 	nb := g.base()
-	nb.FreeVars = set.ToOrderedSlice()
+	nb.FreeVars = without(body.FreeVariables(), param)
 	return &ast.Function{Parameters: []ast.Parameter{{Name: param, LocRange: g.loc}}, Body: body, NodeBase: nb}
 }
 
 // local binds binds (recursively, as Jsonnet does) around body.
 func (g gen) local(binds []ast.LocalBind, body ast.Node) *ast.Local {
-	set := ast.NewIdentifierSet()
-	set.AddIdentifiers(body.FreeVariables())
-	for _, b := range binds {
-		set.AddIdentifiers(b.Body.FreeVariables())
-	}
-	for _, b := range binds {
-		set.Remove(b.Variable)
+	lists := make([]ast.Identifiers, 0, len(binds)+1)
+	lists = append(lists, body.FreeVariables())
+	bound := make([]ast.Identifier, len(binds))
+	for i, b := range binds {
+		lists = append(lists, b.Body.FreeVariables())
+		bound[i] = b.Variable
 	}
 	nb := g.base()
-	nb.FreeVars = set.ToOrderedSlice()
+	nb.FreeVars = without(unionIdentifiers(lists...), bound...)
 	return &ast.Local{Binds: binds, Body: body, NodeBase: nb}
+}
+
+// without returns the sorted list ids without the identifiers drop, as a new list when
+// anything is dropped.
+func without(ids ast.Identifiers, drop ...ast.Identifier) ast.Identifiers {
+	out := ids
+	for i := 0; i < len(out); i++ {
+		if slices.Contains(drop, out[i]) {
+			if sameBacking(out, ids) {
+				out = slices.Clone(ids)
+			}
+			out = slices.Delete(out, i, i+1)
+			i--
+		}
+	}
+	return out
+}
+
+// sameBacking reports whether a and b start at the same element.
+func sameBacking(a, b ast.Identifiers) bool {
+	return len(a) > 0 && len(b) > 0 && &a[0] == &b[0]
 }
 
 // formatHook rewrites every Jsonnet file an evaluation imports, once, just before go-jsonnet

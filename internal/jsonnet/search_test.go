@@ -45,7 +45,7 @@ func TestSearchImport(t *testing.T) {
 			jpath: []string{"environments/a/vendor"}, exists: []string{"x.libsonnet"},
 			want: "x.libsonnet", probed: []string{"x.libsonnet"}, dirs: []string{"environments/a", "environments/a/vendor"}},
 		{name: "skipped candidate and found nowhere", dir: "environments/a", imp: "../../../x.libsonnet",
-			jpath: []string{"environments/a/vendor"},
+			jpath:  []string{"environments/a/vendor"},
 			probed: []string{"x.libsonnet"}, kind: KindSandbox, dirs: []string{"environments/a", "environments/a/vendor"}},
 		{name: "probe error ends the search", dir: "env", imp: "a.libsonnet", jpath: []string{"lib"},
 			exists: []string{"lib/a.libsonnet"}, failOn: "env/a.libsonnet",

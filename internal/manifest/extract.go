@@ -107,8 +107,12 @@ func ExtractFiltered(outputJSON []byte, s Settings, keep *Filter) (Extraction, e
 }
 
 // decode parses the output with numbers kept as json.Number and rejects
-// anything after the first value.
+// anything after the first value. Well-formed output takes decodeFast; anything
+// it declines gets encoding/json's result and error.
 func decode(b []byte) (any, error) {
+	if v, ok := decodeFast(b); ok {
+		return v, nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any

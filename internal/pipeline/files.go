@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
@@ -26,21 +29,61 @@ func GoldenFiles(ms []*manifest.Manifest) ([]golden.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	contents, err := encodeYAML(ms)
+	if err != nil {
+		return nil, err
+	}
 	files := make([]golden.File, len(ms))
 	for i, m := range ms {
-		content, err := m.YAML()
-		if err != nil {
-			return nil, fmt.Errorf("encode %s: %w", m.ID(), err)
-		}
 		files[i] = golden.File{
 			Path:     names[i],
-			Content:  content,
+			Content:  contents[i],
 			Resource: m.ID().String(),
 			Kind:     m.Kind(),
 			Secret:   m.IsSecret(),
 		}
 	}
 	return files, nil
+}
+
+// parallelYAMLMin is the number of manifests from which encodeYAML uses every core.
+const parallelYAMLMin = 16
+
+// encodeYAML returns the canonical YAML of each manifest. Manifests are independent, so a
+// large environment is encoded on every core (in a single-environment run the other core is
+// otherwise idle); the error, if any, is the first manifest's in order.
+func encodeYAML(ms []*manifest.Manifest) ([][]byte, error) {
+	out := make([][]byte, len(ms))
+	errs := make([]error, len(ms))
+	encode := func(i int) {
+		out[i], errs[i] = ms[i].YAML()
+		if errs[i] != nil {
+			errs[i] = fmt.Errorf("encode %s: %w", ms[i].ID(), errs[i])
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(ms)/parallelYAMLMin*2)
+	if workers <= 1 {
+		for i := range ms {
+			encode(i)
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for i := int(next.Add(1) - 1); i < len(ms); i = int(next.Add(1) - 1) {
+					encode(i)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Golden is what an environment's golden directory holds.

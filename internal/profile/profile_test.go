@@ -22,6 +22,17 @@ func TestStart(t *testing.T) {
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		t.Errorf("no profile written: %v", err)
 	}
+	heap := filepath.Join(t.TempDir(), "heap.out")
+	stop, err = Start(func(k string) (string, bool) { return heap, k == MemEnvVar })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(heap); err != nil || fi.Size() == 0 {
+		t.Errorf("no heap profile written: %v", err)
+	}
 	if _, err := Start(func(string) (string, bool) { return filepath.Join(t.TempDir(), "no", "dir"), true }); err == nil {
 		t.Error("an unwritable path was accepted")
 	}
