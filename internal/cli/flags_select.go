@@ -32,6 +32,8 @@ type selectFlags struct {
 	// single makes a selection of several environments, or none, an error naming them
 	// (argocd-plugin generate, eval).
 	single bool
+	// entrypoints keeps an entrypoint that fails to evaluate selectable (tool importers).
+	entrypoints bool
 	// shard is --shard I/N: one part of the selected environments (pipeline.Shard).
 	shard string
 }

@@ -94,7 +94,7 @@ func openQuietRun(ctx context.Context, streams IOStreams, args []string, sel sel
 			WorkDir: wd, Args: args, All: sel.all, Name: sel.name,
 			Since: sel.cache.since, ChangedFiles: sel.cache.changedFiles,
 			PoliciesMatter: sel.policiesMatter, GoldenMatters: sel.goldenMatters,
-			Labels: labels, Shard: shard, Single: sel.single,
+			Labels: labels, Shard: shard, Single: sel.single, Entrypoints: sel.entrypoints,
 		},
 		Parallel: sel.parallel,
 		Progress: pipeline.TerminalProgress(streams.ErrOut),

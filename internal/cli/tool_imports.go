@@ -91,7 +91,7 @@ func runToolImporters(ctx context.Context, streams IOStreams, args []string, opt
 		}
 		files[i] = arg
 	}
-	sel := selectFlags{all: true}
+	sel := selectFlags{all: true, entrypoints: true}
 	var envArgs []string
 	if opts.root != "" {
 		sel.all, envArgs = false, []string{opts.root}

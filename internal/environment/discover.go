@@ -206,18 +206,41 @@ func loadStatic(p *project.Project, base, entry string) (Environment, error) {
 // as Tanka's `env list` drops it. Two environments with the same Slug are a
 // *DuplicateError.
 func Expand(p *project.Project, d Discovery, eval EvalFunc) ([]Environment, error) {
+	return expand(p, d, eval, false)
+}
+
+// ExpandEntrypoints is Expand for commands that need entrypoints rather than environments
+// (`tool importers`, which like tk's counts every main.jsonnet): a candidate that fails to
+// evaluate, or whose output holds no environment, is kept as one environment named after its
+// directory, with no spec, instead of failing or being dropped, so that a broken environment
+// elsewhere (one importing a deleted file, say) does not hide the others' importers.
+func ExpandEntrypoints(p *project.Project, d Discovery, eval EvalFunc) ([]Environment, error) {
+	return expand(p, d, eval, true)
+}
+
+func expand(p *project.Project, d Discovery, eval EvalFunc, entrypoints bool) ([]Environment, error) {
 	all := slices.Clone(d.Static)
 	if len(d.InlineCandidates) > 0 && eval == nil {
 		return nil, fmt.Errorf("expand inline environments in %s: no evaluator given", d.InlineCandidates[0])
 	}
 	for _, entry := range d.InlineCandidates {
 		out, err := eval(entry)
-		if err != nil {
-			return nil, fmt.Errorf("evaluate %s for inline environments: %w", entry, err)
+		var envs []Environment
+		if err == nil {
+			envs, err = FromOutput(p, entry, out)
 		}
-		envs, err := FromOutput(p, entry, out)
+		if entrypoints && (err != nil || len(envs) == 0) {
+			// Not (or not yet) an environment, but an entrypoint all the same.
+			base := path.Dir(entry)
+			all = append(all, Environment{Name: base, Dir: base, Entrypoint: entry, envsDir: p.Config.Environments})
+			continue
+		}
 		if err != nil {
-			return nil, err
+			var specErr *SpecError
+			if errors.As(err, &specErr) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("evaluate %s for inline environments: %w", entry, err)
 		}
 		all = append(all, envs...)
 	}

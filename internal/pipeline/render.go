@@ -110,12 +110,26 @@ func (r *Renderer) Project() *project.Project { return r.project }
 // exists (so Go test data and other trees elsewhere are never taken for environments), else the
 // whole repository.
 func (r *Renderer) Environments(ctx context.Context, dir string) ([]environment.Environment, error) {
+	return r.listEnvironments(ctx, dir, false)
+}
+
+// listEnvironments is Environments; with keepBroken an entrypoint that fails to evaluate is kept
+// as an environment with no spec (environment.ExpandEntrypoints) instead of failing the list.
+func (r *Renderer) listEnvironments(ctx context.Context, dir string, keepBroken bool) ([]environment.Environment, error) {
 	if dir == "" {
 		if fi, err := os.Stat(r.project.Abs(r.project.Config.Environments)); err == nil && fi.IsDir() {
 			dir = r.project.Config.Environments
 		}
 	}
-	envs, err := environment.List(r.project, dir, r.inlineEvalFunc(ctx))
+	d, err := environment.Discover(r.project, dir)
+	if err != nil {
+		return nil, fmt.Errorf("list environments: %w", err)
+	}
+	expand := environment.Expand
+	if keepBroken {
+		expand = environment.ExpandEntrypoints
+	}
+	envs, err := expand(r.project, d, r.inlineEvalFunc(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("list environments: %w", err)
 	}

@@ -45,6 +45,10 @@ type Selection struct {
 	// Shard keeps one part of the environments selected by the fields above (--shard); the
 	// zero Shard keeps them all.
 	Shard Shard
+	// Entrypoints lists entrypoints rather than environments (tool importers): an entrypoint
+	// that fails to evaluate while inline environments are looked for stays selectable, by its
+	// directory, instead of failing the run.
+	Entrypoints bool
 }
 
 // NoEnvironmentsError is a run over every environment (--all) of a repository that has none: a
@@ -133,7 +137,7 @@ func (r *Run) selectEnvironments(ctx context.Context, sel Selection) (selected, 
 		selected, err := environment.Select(loaded, nil, sel.Name, nil)
 		return sel.Labels.Filter(selected), nil, err
 	}
-	all, err := r.renderer.Environments(ctx, "")
+	all, err := r.renderer.listEnvironments(ctx, "", sel.Entrypoints)
 	if err != nil {
 		return nil, nil, err
 	}
