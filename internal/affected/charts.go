@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"sort"
 
@@ -124,39 +123,15 @@ func stringLiterals(name string, src []byte) []string {
 		return nil
 	}
 	var out []string
-	nodeBaseType := reflect.TypeFor[ast.NodeBase]()
-	fodderType := reflect.TypeFor[ast.Fodder]()
-	locType := reflect.TypeFor[ast.LocationRange]()
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Interface, reflect.Pointer:
-			if v.IsNil() {
-				return
-			}
-			if lit, ok := v.Interface().(*ast.LiteralString); ok {
-				if s, ok := importPath(lit); ok && s != "" && len(s) < 4096 {
-					out = append(out, s)
-				}
-				return
-			}
-			walk(v.Elem())
-		case reflect.Struct:
-			if t := v.Type(); t == nodeBaseType || t == locType {
-				return
-			}
-			for i := range v.NumField() {
-				walk(v.Field(i))
-			}
-		case reflect.Slice, reflect.Array:
-			if v.Type() == fodderType {
-				return
-			}
-			for i := range v.Len() {
-				walk(v.Index(i))
-			}
+	walkAST(node, func(n any) bool {
+		lit, ok := n.(*ast.LiteralString)
+		if !ok {
+			return true
 		}
-	}
-	walk(reflect.ValueOf(node))
+		if s, ok := importPath(lit); ok && s != "" && len(s) < 4096 {
+			out = append(out, s)
+		}
+		return false
+	})
 	return out
 }

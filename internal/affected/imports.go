@@ -83,31 +83,39 @@ func parseImports(name string, src []byte) []string {
 }
 
 // collectImports returns the path literal of every import, importstr and importbin below
-// node, in source order. It walks every field of every node by reflection rather than with
-// toolutils.Children, which skips the target of `x.y` in a raw AST and object-level asserts
-// in a desugared one (so go-jsonnet's FindDependencies misses imports inside object asserts).
+// node, in source order.
 func collectImports(node ast.Node) []*ast.LiteralString {
-	// Types the walk does not enter: positions, comments and contexts hold no expressions.
+	var out []*ast.LiteralString
+	walkAST(node, func(n any) bool {
+		switch n := n.(type) {
+		case *ast.Import:
+			out = append(out, n.File)
+		case *ast.ImportStr:
+			out = append(out, n.File)
+		case *ast.ImportBin:
+			out = append(out, n.File)
+		default:
+			return true
+		}
+		return false
+	})
+	return out
+}
+
+// walkAST calls visit with every pointer or interface value below node, in source order, and
+// enters it when visit returns true. It walks every field of every node by reflection rather
+// than with toolutils.Children, which skips the target of `x.y` in a raw AST and object-level
+// asserts in a desugared one (so go-jsonnet's FindDependencies misses imports inside object
+// asserts). Positions, comments and contexts hold no expressions and are not entered.
+func walkAST(node ast.Node, visit func(n any) bool) {
 	nodeBaseType := reflect.TypeFor[ast.NodeBase]()
 	fodderType := reflect.TypeFor[ast.Fodder]()
 	locType := reflect.TypeFor[ast.LocationRange]()
-	var out []*ast.LiteralString
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
 		switch v.Kind() {
 		case reflect.Interface, reflect.Pointer:
-			if v.IsNil() {
-				return
-			}
-			switch n := v.Interface().(type) {
-			case *ast.Import:
-				out = append(out, n.File)
-				return
-			case *ast.ImportStr:
-				out = append(out, n.File)
-				return
-			case *ast.ImportBin:
-				out = append(out, n.File)
+			if v.IsNil() || !visit(v.Interface()) {
 				return
 			}
 			walk(v.Elem())
@@ -128,7 +136,6 @@ func collectImports(node ast.Node) []*ast.LiteralString {
 		}
 	}
 	walk(reflect.ValueOf(node))
-	return out
 }
 
 // importPath returns the value of an import's path literal. The raw AST keeps escape
