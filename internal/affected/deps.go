@@ -49,10 +49,16 @@ func Dependencies(root string, jpath []string, entrypoint string) ([]string, err
 	vm := gojsonnet.MakeVM()
 	vm.Importer(&tkImporter{files: &gojsonnet.FileImporter{JPaths: jp}, tk: gojsonnet.MakeContents("{}")})
 	abs := filepath.Join(root, filepath.FromSlash(entry))
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("find dependencies of %s: %w", entry, fsutil.WithoutPath(err))
+	}
 	found, err := vm.FindDependencies("", []string{abs})
-	if err != nil {
+	if err != nil && !isMissingImport(err) {
 		return nil, fmt.Errorf("find dependencies of %s: %w", entry, relativeError(err, root))
 	}
+	// An import that finds nothing stops FindDependencies; closeImports below follows every
+	// import that does find a file and records the others as misses, so the read set stays
+	// exact (creating the missing file is a change that selects the environment).
 	out := []string{entry}
 	for _, f := range found {
 		if f == tkFoundAt || !filepath.IsAbs(f) {
@@ -102,6 +108,11 @@ func closeImports(root string, jpath, files []string) ([]string, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// isMissingImport reports whether err is go-jsonnet's "couldn't open import" error.
+func isMissingImport(err error) bool {
+	return strings.Contains(err.Error(), "couldn't open import")
 }
 
 // relTo returns the repository-relative slash form of the absolute p, and false when p is not
