@@ -29,12 +29,9 @@ func ValidatePath(p, resource string) error {
 // file, also on file systems that ignore case or Unicode normalisation, and that no file path
 // is also used as a directory. The error names the resources involved.
 func ValidateFiles(files []File) error {
-	c := newCollisions()
+	v := NewValidator()
 	for _, f := range files {
-		if err := ValidatePath(f.Path, f.Resource); err != nil {
-			return err
-		}
-		if err := c.add(f.Path, f.Resource); err != nil {
+		if err := v.Add(f); err != nil {
 			return err
 		}
 	}

@@ -132,26 +132,18 @@ func ReplaceDir(parent, name string, exists bool, files []File) error {
 
 // replace stages files in a new directory beside parent/name and swaps it in. On failure it
 // leaves parent/name as it was (or, after the swap, complete and new) and removes its staging.
-func (w writer) replace(parent, name string, exists bool, files []File) (err error) {
-	tmp, err := os.MkdirTemp(parent, "."+name+TempInfix)
+func (w writer) replace(parent, name string, exists bool, files []File) error {
+	s, err := w.stage(parent, name)
 	if err != nil {
-		return fmt.Errorf("create staging directory: %w", fsutil.OpWithoutPath(err))
+		return err
 	}
-	defer func() {
-		if rerr := os.RemoveAll(tmp); rerr != nil && err == nil {
-			err = fmt.Errorf("remove old tree: %w", fsutil.OpWithoutPath(rerr))
+	for _, f := range files {
+		if err := s.Write(f); err != nil {
+			_ = s.Discard() // the write error says what went wrong
+			return err
 		}
-	}()
-	if err := os.Chmod(tmp, DirMode); err != nil {
-		return fmt.Errorf("chmod staging directory: %w", fsutil.OpWithoutPath(err))
 	}
-	if err := writeTree(tmp, files, w.step); err != nil {
-		return err
-	}
-	if err := w.step(stepWritten); err != nil {
-		return err
-	}
-	return w.swap(parent, name, tmp, exists)
+	return s.Commit(exists)
 }
 
 // swap puts the complete staging directory tmp in place of parent/name. After it returns, tmp
@@ -351,41 +343,6 @@ func ensureParent(t Target) error {
 		}
 	}
 	return nil
-}
-
-// writeTree writes files below the empty directory dir (files 0644, directories 0755) and makes
-// them durable before returning (treeSyncer). after runs after each file (a writer's step hook).
-func writeTree(dir string, files []File, after func(step string) error) error {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return fmt.Errorf("open staging directory: %w", fsutil.OpWithoutPath(err))
-	}
-	defer func() { _ = root.Close() }()
-	syncer, err := newTreeSyncer(root)
-	if err != nil {
-		return err
-	}
-	defer syncer.close()
-	dirs := map[string]bool{".": true}
-	paths := make([]string, 0, len(files))
-	for _, f := range files {
-		if err := atomicfile.MkdirAllIn(root, path.Dir(f.Path), DirMode, dirs); err != nil {
-			return err
-		}
-		if err := atomicfile.CreateIn(root, f.Path, f.Content, atomicfile.Options{Perm: FileMode}); err != nil {
-			return err
-		}
-		paths = append(paths, f.Path)
-		if err := after(stepFile); err != nil {
-			return err
-		}
-	}
-	names := make([]string, 0, len(dirs))
-	for d := range dirs {
-		names = append(names, d)
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(names)))
-	return syncer.sync(root, paths, names)
 }
 
 // syncEach fsyncs every file of paths, then every directory of dirs (deepest first), below root.

@@ -17,22 +17,25 @@ import (
 // to the exported environments. Nothing is written when any environment fails: an export is all
 // or nothing.
 func (r *Run) Export(ctx context.Context, dir string, opts export.Options) (export.Result, error) {
-	var files []export.File
 	var entrypoints []string
+	// The files of each environment are written as soon as it is rendered (export.Stream), so
+	// writing overlaps with rendering and no environment's files are kept after that.
+	stream := export.NewStream(dir, opts)
 	failed, err := each(ctx, r, r.exportFiles,
 		func(env environment.Environment, fs []export.File) error {
-			files = append(files, fs...)
+			stream.Add(fs)
 			entrypoints = append(entrypoints, env.Spec.Metadata.Namespace)
 			return nil
 		})
 	if err != nil {
+		stream.Discard()
 		return export.Result{}, err
 	}
 	if failed != nil {
+		stream.Discard()
 		return export.Result{}, failed
 	}
-	opts.Envs = entrypoints
-	return export.Export(dir, files, opts)
+	return stream.Finish(entrypoints)
 }
 
 // exportFiles renders env into the files Export writes.
