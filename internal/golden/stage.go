@@ -7,7 +7,6 @@ import (
 	"path"
 	"sort"
 
-	"github.com/kforge/kforge/internal/atomicfile"
 	"github.com/kforge/kforge/internal/fsutil"
 )
 
@@ -24,6 +23,7 @@ type Staging struct {
 	// dir is the staging directory and root the handle files are written through.
 	dir    string
 	root   *os.Root
+	files  *stagedFiles
 	syncer *treeSyncer
 	// made holds the directories that exist below root; paths the files written.
 	made  map[string]bool
@@ -58,7 +58,13 @@ func (w writer) stage(parent, name string) (s *Staging, err error) {
 		_ = root.Close()
 		return nil, err
 	}
-	return &Staging{w: w, parent: parent, name: name, dir: tmp, root: root, syncer: syncer, made: map[string]bool{".": true}}, nil
+	files, err := newStagedFiles(tmp, root)
+	if err != nil {
+		syncer.close()
+		_ = root.Close()
+		return nil, err
+	}
+	return &Staging{w: w, parent: parent, name: name, dir: tmp, root: root, files: files, syncer: syncer, made: map[string]bool{".": true}}, nil
 }
 
 // Write writes f (file mode 0644, missing directories 0755) into the staging directory.
@@ -66,10 +72,10 @@ func (s *Staging) Write(f File) error {
 	if s.done {
 		return errors.New("write staged file: staging already committed or discarded")
 	}
-	if err := atomicfile.MkdirAllIn(s.root, path.Dir(f.Path), DirMode, s.made); err != nil {
+	if err := s.files.mkdirAll(path.Dir(f.Path), DirMode, s.made); err != nil {
 		return err
 	}
-	if err := atomicfile.CreateIn(s.root, f.Path, f.Content, atomicfile.Options{Perm: FileMode}); err != nil {
+	if err := s.files.create(f.Path, f.Content, FileMode); err != nil {
 		return err
 	}
 	s.paths = append(s.paths, f.Path)
@@ -125,6 +131,7 @@ func (s *Staging) sync() error {
 }
 
 func (s *Staging) close() {
+	s.files.close()
 	s.syncer.close()
 	_ = s.root.Close()
 }
