@@ -2,7 +2,8 @@
 // from a Tanka-compatible template, Tanka's merge strategies, and the manifest.json index that
 // maps every file to the environment that made it. The files are written through the golden
 // store's primitives: a new or replaced directory is swapped in whole, merged files are each
-// written atomically, under the lock of the directory's parent.
+// written atomically, under the lock of the directory's parent. [Stream] does the same while the
+// files are still being produced, writing a new directory's files as they arrive.
 package export
 
 import (
