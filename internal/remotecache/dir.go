@@ -28,12 +28,16 @@ func validTag(ref string) bool {
 		return false
 	}
 	for i := 0; i < len(ref); i++ {
-		c := ref[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+		if !tagByte(ref[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// tagByte reports whether c may appear in a tag.
+func tagByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-'
 }
 
 // dirTarget is an oras.Target in a directory (see the package documentation for the layout).
