@@ -25,7 +25,7 @@ schemas: ## regenerate the committed schema data (internal/schema/generated) fro
 generate: ## regenerate policies/data.json from policies/data.jsonnet and the tier table (lib/config/tiers.libsonnet)
 	$(GO) run ./hack/policydata
 
-build: ## build bin/kforge (static, -tags $(TAGS))
+build: ## build bin/kforge (static, without kustomize's Go-plugin loader: TAGS, CGO)
 	CGO_ENABLED=$(CGO) $(GO) build -tags $(TAGS) -o $(BIN) ./cmd/kforge
 
 install: ## go install kforge with the same flags as make build
