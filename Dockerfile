@@ -1,4 +1,5 @@
-# kforge container image: a static kforge with git (for --since and diff --base) and CA
+# kforge container image: a static kforge (built as make build does: -tags
+# kustomize_disable_go_plugin_support, see the Makefile) with git (for --since and diff --base) and CA
 # certificates, running as uid 999. It is also the Argo CD Config Management Plugin sidecar image:
 # docs/argocd-plugin/plugin.yaml is installed where argocd-cmp-server looks for it.
 #
@@ -13,7 +14,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false \
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -tags kustomize_disable_go_plugin_support -trimpath -buildvcs=false \
       -ldflags "-s -w -buildid= -X github.com/kforge/kforge/internal/cli.Version=${VERSION}" \
       -o /out/kforge ./cmd/kforge
 

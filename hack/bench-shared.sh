@@ -78,7 +78,8 @@ else
   log "building kforge"
   kforge=$dir/kforge
   if [ -d "$repo/hack/schemas" ]; then (cd "$repo" && "$go" run ./hack/schemas >&2); fi
-  (cd "$repo" && "$go" build -o "$kforge" ./cmd/kforge)
+  # The flags users get (make build): no kustomize Go-plugin loader, static.
+  (cd "$repo" && CGO_ENABLED=0 "$go" build -tags kustomize_disable_go_plugin_support -o "$kforge" ./cmd/kforge)
 fi
 if [ -n "${MEASURE:-}" ]; then
   measure_bin=$MEASURE

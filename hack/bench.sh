@@ -90,7 +90,8 @@ else
   kforge=$dir/kforge
   # The embedded schema data is generated (make schemas) before kforge builds.
   if [ -d "$repo/hack/schemas" ]; then (cd "$repo" && "$go" run ./hack/schemas >&2); fi
-  (cd "$repo" && "$go" build -o "$kforge" ./cmd/kforge)
+  # The flags users get (make build): no kustomize Go-plugin loader, static.
+  (cd "$repo" && CGO_ENABLED=0 "$go" build -tags kustomize_disable_go_plugin_support -o "$kforge" ./cmd/kforge)
 fi
 
 # measure (hack/genfixture/measure) counts kforge's evaluation worker processes too, which GNU

@@ -10,7 +10,10 @@
 # entries with a fixed time (SOURCE_DATE_EPOCH, default the commit's time), owner and mode.
 # To check it, run it in two clones of the same commit and compare their SHA256SUMS.
 #
-# Environment: VERSION (default: git describe --tags --always --dirty), SOURCE_DATE_EPOCH,
+# Built with -tags $TAGS (default kustomize_disable_go_plugin_support: no kustomize Go-plugin
+# loader, so no package "plugin"; see the Makefile).
+#
+# Environment: VERSION (default: git describe --tags --always --dirty), SOURCE_DATE_EPOCH, TAGS,
 # PLATFORMS (default: the six os/arch pairs), GO (default: go). Needs git, GNU tar and touch (on
 # macOS: gnu-tar and coreutils), gzip, zip and sha256sum or shasum. The output goes to bin/release,
 # not dist/, because `make render` exports into dist/, which must then be empty or kforge's.
@@ -18,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
+TAGS=${TAGS-kustomize_disable_go_plugin_support}
 VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
 PLATFORMS=${PLATFORMS:-linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64}
@@ -44,7 +48,7 @@ for platform in $PLATFORMS; do
   dir=$stage/$name
   mkdir -p "$dir"
   echo "dist: $name" >&2
-  GOOS=$os GOARCH=$arch nice "$GO" build -trimpath -buildvcs=auto \
+  GOOS=$os GOARCH=$arch nice "$GO" build -tags "$TAGS" -trimpath -buildvcs=auto \
     -ldflags "-s -w -buildid= -X github.com/kforge/kforge/internal/cli.Version=$VERSION" \
     -o "$dir/$exe" ./cmd/kforge
   chmod 0755 "$dir/$exe"

@@ -44,7 +44,8 @@ kforge=${KFORGE:-}
 kforge_from=${KFORGE:-}
 if [ -z "$kforge" ]; then
   echo "compare: building kforge from $repo" >&2
-  (cd "$repo" && go build -o "$work/kforge" ./cmd/kforge)
+  # The flags users get (make build): no kustomize Go-plugin loader, static.
+  (cd "$repo" && CGO_ENABLED=0 go build -tags kustomize_disable_go_plugin_support -o "$work/kforge" ./cmd/kforge)
   kforge=$work/kforge
   kforge_from="built from $repo at $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo ' with uncommitted changes')"
 fi

@@ -60,7 +60,8 @@ if [ -n "${KFORGE:-}" ]; then
 else
   log "building kforge"
   kforge=$dir/kforge
-  (cd "$repo" && "$go" build -o "$kforge" ./cmd/kforge)
+  # The flags users get (make build): no kustomize Go-plugin loader, static.
+  (cd "$repo" && CGO_ENABLED=0 "$go" build -tags kustomize_disable_go_plugin_support -o "$kforge" ./cmd/kforge)
 fi
 if [ -n "${MEASURE:-}" ]; then
   measure_bin=$MEASURE

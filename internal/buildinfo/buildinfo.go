@@ -37,6 +37,10 @@ type Info struct {
 	Modified bool
 	// GoVersion is the toolchain that built the binary, e.g. go1.26.0.
 	GoVersion string
+	// Tags are the build tags the binary was built with (the -tags setting, comma-separated),
+	// e.g. kustomize_disable_go_plugin_support for the builds of make build and the releases;
+	// empty for a plain go build.
+	Tags string
 	// Engines are the go-jsonnet, OPA and Helm modules compiled in, in build-info order.
 	Engines []Module
 }
@@ -65,6 +69,8 @@ func FromBuildInfo(bi *debug.BuildInfo, override string) Info {
 				info.Time = s.Value
 			case "vcs.modified":
 				info.Modified = s.Value == "true"
+			case "-tags":
+				info.Tags = s.Value
 			}
 		}
 		for _, dep := range bi.Deps {
@@ -104,8 +110,9 @@ func module(dep *debug.Module) Module {
 }
 
 // Write prints info as `kforge version` does: "kforge <version>" on the first line, then one
-// "<key> <value>" line each for the revision, its time, the dirty flag, Go and every engine.
-// A build without version-control stamping says "unknown" for the first three.
+// "<key> <value>" line each for the revision, its time, the dirty flag, Go, the build tags and
+// every engine. A build without version-control stamping says "unknown" for the first three; a
+// build without tags says "tags none".
 func (info Info) Write(w io.Writer) error {
 	revision, commitTime, modified := "unknown", "unknown", "unknown"
 	if info.Revision != "" {
@@ -118,8 +125,12 @@ func (info Info) Write(w io.Writer) error {
 	if goVersion == "" {
 		goVersion = "unknown"
 	}
+	tags := info.Tags
+	if tags == "" {
+		tags = "none"
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "kforge %s\nrevision %s\ntime %s\nmodified %s\ngo %s\n", info.Version, revision, commitTime, modified, goVersion)
+	fmt.Fprintf(&b, "kforge %s\nrevision %s\ntime %s\nmodified %s\ngo %s\ntags %s\n", info.Version, revision, commitTime, modified, goVersion, tags)
 	for _, m := range info.Engines {
 		fmt.Fprintf(&b, "%s %s\n", m.Path, m.Version)
 	}

@@ -27,35 +27,36 @@ func TestFromBuildInfo(t *testing.T) {
 		want     string
 	}{{
 		name: "no build information",
-		want: "kforge dev\nrevision unknown\ntime unknown\nmodified unknown\ngo unknown\n",
+		want: "kforge dev\nrevision unknown\ntime unknown\nmodified unknown\ngo unknown\ntags none\n",
 	}, {
 		name: "local build without VCS stamping",
 		bi: &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Path: "github.com/kforge/kforge", Version: "(devel)"},
 			Deps: deps[:2], Settings: stamped[:1]},
-		want: "kforge dev\nrevision unknown\ntime unknown\nmodified unknown\ngo go1.26.0\n" +
+		want: "kforge dev\nrevision unknown\ntime unknown\nmodified unknown\ngo go1.26.0\ntags none\n" +
 			"github.com/google/go-jsonnet v0.22.0\ngithub.com/open-policy-agent/opa v1.22.4\n",
 	}, {
-		name: "go install of a release, Helm compiled in",
+		name: "go install of a release with the build tags of make build, Helm compiled in",
 		bi: &debug.BuildInfo{GoVersion: "go1.26.1", Main: debug.Module{Path: "github.com/kforge/kforge", Version: "v1.2.3"},
-			Deps: deps, Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "false"}}},
-		want: "kforge v1.2.3\nrevision abc123\ntime unknown\nmodified false\ngo go1.26.1\n" +
+			Deps: deps, Settings: []debug.BuildSetting{{Key: "-tags", Value: "kustomize_disable_go_plugin_support"}, {Key: "CGO_ENABLED", Value: "0"},
+				{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.modified", Value: "false"}}},
+		want: "kforge v1.2.3\nrevision abc123\ntime unknown\nmodified false\ngo go1.26.1\ntags kustomize_disable_go_plugin_support\n" +
 			"github.com/google/go-jsonnet v0.22.0\ngithub.com/open-policy-agent/opa v1.22.4\nhelm.sh/helm/v4 v4.1.0\n",
 	}, {
 		name: "stamped checkout with uncommitted changes",
 		bi: &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Path: "github.com/kforge/kforge", Version: "v0.0.0-20261206224950-3997dc4aa8a3+dirty"},
 			Deps: deps[:1], Settings: stamped},
 		want: "kforge v0.0.0-20261206224950-3997dc4aa8a3+dirty\nrevision 3997dc4aa8a3f1c1d6f0b2e5c7d9e1f3a5b7c9d1\n" +
-			"time 2026-12-06T22:49:50Z\nmodified true\ngo go1.26.0\ngithub.com/google/go-jsonnet v0.22.0\n",
+			"time 2026-12-06T22:49:50Z\nmodified true\ngo go1.26.0\ntags none\ngithub.com/google/go-jsonnet v0.22.0\n",
 	}, {
 		name:     "-ldflags -X override wins over the module version",
 		bi:       &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v0.0.0-20261206224950-3997dc4aa8a3"}, Settings: stamped},
 		override: "v1.3.0",
-		want:     "kforge v1.3.0\nrevision 3997dc4aa8a3f1c1d6f0b2e5c7d9e1f3a5b7c9d1\ntime 2026-12-06T22:49:50Z\nmodified true\ngo go1.26.0\n",
+		want:     "kforge v1.3.0\nrevision 3997dc4aa8a3f1c1d6f0b2e5c7d9e1f3a5b7c9d1\ntime 2026-12-06T22:49:50Z\nmodified true\ngo go1.26.0\ntags none\n",
 	}, {
 		name:     "the default override value is no override",
 		bi:       &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.2.3"}},
 		override: DevVersion,
-		want:     "kforge v1.2.3\nrevision unknown\ntime unknown\nmodified unknown\ngo go1.26.0\n",
+		want:     "kforge v1.2.3\nrevision unknown\ntime unknown\nmodified unknown\ngo go1.26.0\ntags none\n",
 	}, {
 		name: "replaced engines report the replacement",
 		bi: &debug.BuildInfo{GoVersion: "go1.26.0", Deps: []*debug.Module{
@@ -63,7 +64,7 @@ func TestFromBuildInfo(t *testing.T) {
 			{Path: "github.com/open-policy-agent/opa", Version: "v1.22.4", Replace: &debug.Module{Path: "github.com/open-policy-agent/opa", Version: "v1.23.0"}},
 			{Path: "helm.sh/helm/v3", Version: "v3.19.0", Replace: &debug.Module{Path: "example.com/helm/v3", Version: "v3.19.1"}},
 		}},
-		want: "kforge dev\nrevision unknown\ntime unknown\nmodified unknown\ngo go1.26.0\n" +
+		want: "kforge dev\nrevision unknown\ntime unknown\nmodified unknown\ngo go1.26.0\ntags none\n" +
 			"github.com/google/go-jsonnet => ../go-jsonnet\ngithub.com/open-policy-agent/opa v1.23.0\nhelm.sh/helm/v3 => example.com/helm/v3 v3.19.1\n",
 	}}
 	for _, tt := range tests {

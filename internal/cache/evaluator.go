@@ -109,6 +109,41 @@ func (c *CachingEvaluator) Evaluate(ctx context.Context, opts jsonnet.Options, f
 	return res, nil
 }
 
+// CachedMemo serves a memo of a cached evaluation without reading, checking or hashing its
+// output: when the local entry for evaluating the file filename with opts is still exact (the
+// same check as Evaluate's) and the local memo stored with PutMemo under name for its output is
+// intact, it passes the memo's data to use. When use accepts it (returns true), the hit counts as
+// Evaluate's would, the recorded std.trace output is written to opts.TraceOut, and CachedMemo
+// returns the entry's reads and true. In every other case (a remote is consulted only by
+// Evaluate and GetMemo) it returns false and the caller evaluates as usual. A memo is a
+// deterministic function of the output and its name, and the output is named by its sha256 in
+// the entry, so the memo is exactly what the output would give: on a warm run of `kforge
+// render` or `export` the evaluated JSON (7 MB for kube-prometheus) is never read. use may keep
+// data: it is not reused.
+func (c *CachingEvaluator) CachedMemo(opts jsonnet.Options, filename, name string, use func(data []byte) bool) ([]jsonnet.FileRead, bool) {
+	k := c.Key(opts, filename)
+	rec, reason, err := c.store.lookupRecord(k, opts.Root)
+	c.store.hashes.save()
+	if err != nil {
+		c.fail(err)
+	}
+	if reason != "" {
+		return nil, false
+	}
+	data, memoPath, ok := c.store.localMemo(rec.Output, name)
+	if !ok || !use(data) {
+		return nil, false
+	}
+	if len(rec.Trace) > 0 && opts.TraceOut != nil {
+		if _, err := opts.TraceOut.Write(rec.Trace); err != nil {
+			c.fail(err)
+		}
+	}
+	c.hits.Add(1)
+	touch(c.store.entryPath(k.id), c.store.blobPath(rec.Output), memoPath)
+	return rec.Reads, true
+}
+
 // Stats returns the counts so far.
 func (c *CachingEvaluator) Stats() Stats {
 	c.mu.Lock()

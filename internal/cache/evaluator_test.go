@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -140,5 +142,95 @@ func TestStatsLastErrorIsWrapped(t *testing.T) {
 	c.fail(&StaleError{Path: "x"})
 	if st := c.Stats(); st.LastError == nil || st.LastError.Error() != "disk full" {
 		t.Errorf("LastError = %v, want the last non-stale error", st.LastError)
+	}
+}
+
+// TestCachedMemo: a memo of a cached evaluation is served from the entry's record alone (the
+// output is not read: a hit survives its blob's removal), with the recorded std.trace output
+// and a hit counted; a changed file, a missing or corrupt memo, another memo name or a memo
+// the caller rejects are misses that count nothing.
+func TestCachedMemo(t *testing.T) {
+	ctx := context.Background()
+	root := copyRepo(t)
+	testfs.WriteFile(t, root, envDir+"/values.libsonnet", "std.trace('values loaded', { replicas: 3 })\n")
+	store := openStore(t)
+	c := NewEvaluator(&countingEvaluator{}, store, "v1 go:test")
+	opts := baseInputs(t, root).Options
+	var trace bytes.Buffer
+	opts.TraceOut = &trace
+	entry := envDir + "/main.jsonnet"
+	accept := func(got *[]byte) func([]byte) bool {
+		return func(data []byte) bool { *got = data; return true }
+	}
+	var got []byte
+	if _, ok := c.CachedMemo(opts, entry, "yaml/v1", accept(&got)); ok {
+		t.Fatal("CachedMemo hit before any evaluation")
+	}
+	res, err := c.Evaluate(ctx, opts, entry, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.CachedMemo(opts, entry, "yaml/v1", accept(&got)); ok {
+		t.Fatal("CachedMemo hit before PutMemo")
+	}
+	if err := store.PutMemo([]byte(res.JSON), "yaml/v1", []byte("replicas: 3\n")); err != nil {
+		t.Fatal(err)
+	}
+	// The output is not needed: remove every blob.
+	if err := os.RemoveAll(filepath.Join(store.dir, blobsDir)); err != nil {
+		t.Fatal(err)
+	}
+	trace.Reset()
+	reads, ok := c.CachedMemo(opts, entry, "yaml/v1", accept(&got))
+	if !ok || string(got) != "replicas: 3\n" {
+		t.Fatalf("CachedMemo = %q, %v; want the memo", got, ok)
+	}
+	if !slices.ContainsFunc(reads, func(r jsonnet.FileRead) bool { return r.Path == envDir+"/values.libsonnet" }) {
+		t.Errorf("reads %v lack %s/values.libsonnet", reads, envDir)
+	}
+	if !strings.Contains(trace.String(), "values loaded") {
+		t.Errorf("std.trace output of a memo hit = %q, want the recorded one", trace.String())
+	}
+	if s := c.Stats(); s.Hits != 1 || s.Misses != 1 {
+		t.Errorf("Stats = %+v, want 1 hit and 1 miss", s)
+	}
+
+	misses := map[string]func() (string, func([]byte) bool){
+		"another name": func() (string, func([]byte) bool) { return "yaml/v2", accept(&got) },
+		"rejected":     func() (string, func([]byte) bool) { return "yaml/v1", func([]byte) bool { return false } },
+		"corrupt memo": func() (string, func([]byte) bool) {
+			p := store.memoPathOf(memoID([]byte(res.JSON), "yaml/v1"))
+			raw, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw[len(raw)-1] ^= 1
+			if err := os.WriteFile(p, raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return "yaml/v1", accept(&got)
+		},
+	}
+	for _, name := range []string{"another name", "rejected", "corrupt memo"} {
+		memoName, use := misses[name]()
+		trace.Reset()
+		if _, ok := c.CachedMemo(opts, entry, memoName, use); ok {
+			t.Errorf("%s: CachedMemo hit", name)
+		}
+		if trace.Len() != 0 {
+			t.Errorf("%s: a miss wrote std.trace output %q", name, trace.String())
+		}
+	}
+
+	// A changed input makes the entry stale, memo or not.
+	if err := store.PutMemo([]byte(res.JSON), "yaml/v1", []byte("replicas: 3\n")); err != nil {
+		t.Fatal(err)
+	}
+	testfs.WriteFile(t, root, envDir+"/values.libsonnet", "{ replicas: 5 }\n")
+	if _, ok := c.CachedMemo(opts, entry, "yaml/v1", accept(&got)); ok {
+		t.Error("CachedMemo served the memo of an environment whose file changed")
+	}
+	if s := c.Stats(); s.Hits != 1 || s.Misses != 1 {
+		t.Errorf("Stats after the misses = %+v, want them unchanged", s)
 	}
 }

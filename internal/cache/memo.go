@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/kforge/kforge/internal/fsutil"
 )
@@ -77,14 +76,30 @@ func (s *Store) GetMemo(output []byte, name string) ([]byte, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	now := time.Now()
-	_ = os.Chtimes(p, now, now)
+	touch(p)
 	return data, true, nil
+}
+
+// localMemo returns the memo of name for the output whose sha256 hex is outputSum from the
+// local directory only: a missing or corrupt memo is a miss, as is an unreadable one.
+func (s *Store) localMemo(outputSum, name string) ([]byte, string, bool) {
+	p := s.memoPathOf(memoIDOfSum(outputSum, name))
+	raw, err := os.ReadFile(p)
+	if err != nil {
+		return nil, "", false
+	}
+	data, ok := decodeMemo(raw)
+	return data, p, ok
 }
 
 // memoID names the memo of name for output.
 func memoID(output []byte, name string) string {
-	return sha256Hex([]byte(sha256Hex(output) + "\x00" + name))
+	return memoIDOfSum(sha256Hex(output), name)
+}
+
+// memoIDOfSum is memoID for the output whose sha256 hex is outputSum: the name of its blob.
+func memoIDOfSum(outputSum, name string) string {
+	return sha256Hex([]byte(outputSum + "\x00" + name))
 }
 
 func (s *Store) memoPathOf(id string) string {

@@ -125,34 +125,48 @@ func (s *Store) lookup(k Key, root string) (Entry, string, error) {
 }
 
 func (s *Store) lookupLocal(k Key, root string) (Entry, string, error) {
-	if k.id == "" {
-		return Entry{}, "no entry", nil
-	}
-	entryPath := s.entryPath(k.id)
-	data, err := os.ReadFile(entryPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Entry{}, "no entry", nil
-	}
-	if err != nil {
-		return Entry{}, "unreadable entry", fmt.Errorf("read render cache entry %s: %w", k.id, fsutil.WithoutPath(err))
-	}
-	rec, ok := decodeRecord(data, k.id)
-	if !ok {
-		return Entry{}, "corrupt entry", nil
-	}
-	if reason := s.stillExact(rec, root); reason != "" {
-		return Entry{}, reason, nil
+	rec, reason, err := s.lookupRecord(k, root)
+	if reason != "" {
+		return Entry{}, reason, err
 	}
 	blobPath := s.blobPath(rec.Output)
 	out, err := os.ReadFile(blobPath)
 	if err != nil || int64(len(out)) != rec.Size || checksum(out) != rec.CRC32C {
 		return Entry{}, "missing or corrupt output", nil
 	}
-	// Refresh the modification times Prune evicts by; failing to is harmless.
-	now := time.Now()
-	_ = os.Chtimes(entryPath, now, now)
-	_ = os.Chtimes(blobPath, now, now)
+	touch(s.entryPath(k.id), blobPath)
 	return Entry{Output: out, Reads: rec.Reads, Misses: rec.Misses, Trace: rec.Trace}, "", nil
+}
+
+// lookupRecord returns the local record of k when it is still exact for the repository at root,
+// without reading its output; the reason and error are lookupLocal's.
+func (s *Store) lookupRecord(k Key, root string) (record, string, error) {
+	if k.id == "" {
+		return record{}, "no entry", nil
+	}
+	data, err := os.ReadFile(s.entryPath(k.id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return record{}, "no entry", nil
+	}
+	if err != nil {
+		return record{}, "unreadable entry", fmt.Errorf("read render cache entry %s: %w", k.id, fsutil.WithoutPath(err))
+	}
+	rec, ok := decodeRecord(data, k.id)
+	if !ok {
+		return record{}, "corrupt entry", nil
+	}
+	if reason := s.stillExact(rec, root); reason != "" {
+		return record{}, reason, nil
+	}
+	return rec, "", nil
+}
+
+// touch refreshes the modification times Prune evicts by; failing to is harmless.
+func touch(paths ...string) {
+	now := time.Now()
+	for _, p := range paths {
+		_ = os.Chtimes(p, now, now)
+	}
 }
 
 // stillExact says why rec no longer describes the repository at root ("" when it does): a

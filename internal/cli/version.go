@@ -22,8 +22,9 @@ func newVersionCmd(streams IOStreams) *cobra.Command {
 		Short: "Print kforge's version, its revision and the versions of its engines",
 		Long: `Prints "kforge <version>", then the commit the binary was built from (revision, its time, and
 whether the working tree had uncommitted changes: "unknown" for a build without version-control
-information), the Go version and the go-jsonnet and OPA versions compiled in. kforge --version
-prints the same.`,
+information), the Go version, the build tags ("none" for a plain go build; release builds
+say kustomize_disable_go_plugin_support) and the go-jsonnet and OPA versions compiled in.
+kforge --version prints the same.`,
 		Example: "  kforge version\n  kforge version | awk '$1 == \"revision\" {print $2}'",
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {

@@ -115,6 +115,10 @@ func TestBuildRefusals(t *testing.T) {
 		"outside-kust/other/service.yaml":     service,
 		"exec/kustomization.yaml":             "transformers:\n  - fn.yaml\n",
 		"exec/fn.yaml":                        "apiVersion: x/v1\nkind: Fn\nmetadata:\n  name: fn\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./fn.sh\n",
+		// A Go plugin: a configuration of a kind kustomize would look up as
+		// $XDG_CONFIG_HOME/kustomize/plugin/<group>/<version>/<kind>/<Kind>.so.
+		"goplugin/kustomization.yaml": "transformers:\n  - sed.yaml\n",
+		"goplugin/sed.yaml":           "apiVersion: someteam.example.com/v1\nkind: SedTransformer\nmetadata:\n  name: sed\nargsOneLiner: s/a/b/\n",
 	})
 	testfs.Symlink(t, filepath.Join(outside, "secret.yaml"), filepath.Join(root, "symlink", "secret.yaml"))
 	tests := []struct {
@@ -128,6 +132,10 @@ func TestBuildRefusals(t *testing.T) {
 		{"symlink", "outside", "symlink/secret.yaml leads outside the repository root"},
 		{"outside-kust/app", "", "is not in or below"},
 		{"exec", "", "exec plugins and container functions are refused"},
+		// Refused by the builtins-only policy before any loader runs, so the message is the same
+		// whether or not the binary has kustomize's Go-plugin loader
+		// (-tags kustomize_disable_go_plugin_support removes it).
+		{"goplugin", "", "kustomize build goplugin: external plugins disabled; unable to load external plugin 'SedTransformer' (kforge runs only kustomize's builtin plugins: exec plugins and container functions are refused, as by `kustomize build` without --enable-alpha-plugins)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.dir, func(t *testing.T) {

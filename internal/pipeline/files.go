@@ -166,13 +166,20 @@ func (r *Renderer) ScopeGolden(t golden.Target, tree golden.Tree) (in, out golde
 // memoized under its output like Files, without evaluating again.
 func (r *Renderer) RenderedFiles(rendered *Rendered) ([]golden.File, error) {
 	var files []golden.File
-	err := Memoize(r, rendered.Output, "golden-files/v2", rendered.Env, &files, func() error {
-		var err error
-		files, err = GoldenFiles(rendered.Manifests)
-		if err != nil {
-			return fmt.Errorf("render %s: %w", rendered.Env.Name, err)
-		}
-		return nil
-	})
+	err := memoize(r, rendered.Output, "rendered-golden-files/v4", rendered.Env,
+		func(data []byte) bool {
+			var ok bool
+			files, _, ok = decodeFilesMemo(data)
+			return ok
+		},
+		func() ([]byte, error) { return encodeFilesMemo(files, nil), nil },
+		func() error {
+			var err error
+			files, err = GoldenFiles(rendered.Manifests)
+			if err != nil {
+				return fmt.Errorf("render %s: %w", rendered.Env.Name, err)
+			}
+			return nil
+		})
 	return files, err
 }

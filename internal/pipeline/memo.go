@@ -10,6 +10,7 @@ import (
 
 	"github.com/kforge/kforge/internal/environment"
 	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/jsonnet"
 )
 
 // Memo stores results computed deterministically from an evaluation's output, so that an
@@ -20,41 +21,79 @@ type Memo interface {
 	PutMemo(output []byte, name string, data []byte) error
 }
 
+// MemoEvaluator is an evaluator that can serve a memo of a cached evaluation without producing
+// the evaluation's output (cache.CachingEvaluator): when the evaluation of filename with opts is
+// cached and Memo holds name for its output, it passes the memo's data to use and, when use
+// accepts it, returns the evaluation's reads and true. Files uses it first on a warm run, so
+// that the evaluated JSON is neither read nor hashed.
+type MemoEvaluator interface {
+	CachedMemo(opts jsonnet.Options, filename, name string, use func(data []byte) bool) ([]jsonnet.FileRead, bool)
+}
+
+// filesMemo names the memo of Files: the golden files and the extraction's warnings, encoded by
+// encodeFilesMemo.
+const filesMemo = "golden-files/v4"
+
 // Files renders env into the files of its golden directory: one canonical YAML file per
 // resource, named by manifest.FileNames. With a memo, files already encoded for the same output,
-// settings and key are served from it.
+// settings and key are served from it; when the evaluator is a MemoEvaluator, an unchanged
+// environment's files come straight from the memo without the evaluated JSON being read.
 func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]golden.File, error) {
+	// The warnings of the extraction are memoized with the files, so a warm run warns as a cold
+	// one does.
+	var files []golden.File
+	var warnings []string
+	decode := func(data []byte) bool {
+		var ok bool
+		files, warnings, ok = decodeFilesMemo(data)
+		return ok
+	}
+	if me, ok := r.evaluator.(MemoEvaluator); ok && r.memo != nil && !env.Inline {
+		name, err := r.memoName(filesMemo, env)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := me.CachedMemo(r.staticOptions(env), env.Entrypoint, name, decode); ok {
+			return r.servedFiles(files, warnings), nil
+		}
+	}
 	res, err := r.Evaluate(ctx, env)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	// The warnings of the extraction are memoized with the files, so a warm run warns as a cold
-	// one does.
-	var memo struct {
-		Files    []golden.File
-		Warnings []string
+	output := []byte(res.JSON)
+	err = memoize(r, output, filesMemo, env, decode,
+		func() ([]byte, error) { return encodeFilesMemo(files, warnings), nil },
+		func() error {
+			ms, w, err := r.extract(env, output)
+			if err != nil {
+				return err
+			}
+			warnings = w
+			files, err = GoldenFiles(ms)
+			if err != nil {
+				return fmt.Errorf("render %s: %w", env.Name, err)
+			}
+			return nil
+		})
+	if err != nil {
+		r.warnOnce(warnings)
+		return files, err
 	}
-	err = Memoize(r, []byte(res.JSON), "golden-files/v3", env, &memo, func() error {
-		ms, warnings, err := r.extract(env, []byte(res.JSON))
-		if err != nil {
-			return err
-		}
-		memo.Warnings = warnings
-		memo.Files, err = GoldenFiles(ms)
-		if err != nil {
-			return fmt.Errorf("render %s: %w", env.Name, err)
-		}
-		return nil
-	})
-	files := memo.Files
-	r.warnOnce(memo.Warnings)
-	if err == nil && !r.targets.Empty() {
-		// Files served from the memo were not filtered in this run: count them as matches.
+	return r.servedFiles(files, warnings), nil
+}
+
+// servedFiles gives the warnings of an environment's extraction and returns its files; files
+// that may come from the memo were not filtered in this run, so they count as matches of the
+// target filters.
+func (r *Renderer) servedFiles(files []golden.File, warnings []string) []golden.File {
+	r.warnOnce(warnings)
+	if !r.targets.Empty() {
 		for _, f := range files {
 			r.targets.MatchKindName(f.Kind + "/" + path.Base(f.Resource))
 		}
 	}
-	return files, err
+	return files
 }
 
 // Memoize fills *result from r's memo when the same computation (what, under the memo key and
@@ -63,14 +102,28 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 // rather than JSON, which would carry the bytes of golden files as base64 text and is slower to
 // decode on the warm path).
 func Memoize[T any](r *Renderer, output []byte, what string, env environment.Environment, result *T, compute func() error) error {
+	return memoize(r, output, what, env,
+		func(data []byte) bool { return gob.NewDecoder(bytes.NewReader(data)).Decode(result) == nil },
+		func() ([]byte, error) {
+			var data bytes.Buffer
+			err := gob.NewEncoder(&data).Encode(result)
+			return data.Bytes(), err
+		},
+		compute)
+}
+
+// memoize is Memoize with the encoding given: decode fills the result from a memo's data and
+// says whether it could, encode returns the data of the result compute filled.
+func memoize(r *Renderer, output []byte, what string, env environment.Environment,
+	decode func([]byte) bool, encode func() ([]byte, error), compute func() error,
+) error {
 	name := ""
 	if r.memo != nil {
-		settings, err := json.Marshal(Settings(env))
-		if err != nil {
-			return fmt.Errorf("render %s: encode settings: %w", env.Name, err)
+		var err error
+		if name, err = r.memoName(what, env); err != nil {
+			return err
 		}
-		name = what + " " + r.memoKey + " " + string(settings)
-		if data, ok, _ := r.memo.GetMemo(output, name); ok && gob.NewDecoder(bytes.NewReader(data)).Decode(result) == nil {
+		if data, ok, _ := r.memo.GetMemo(output, name); ok && decode(data) {
 			return nil
 		}
 	}
@@ -78,11 +131,20 @@ func Memoize[T any](r *Renderer, output []byte, what string, env environment.Env
 		return err
 	}
 	if name != "" {
-		var data bytes.Buffer
-		if err := gob.NewEncoder(&data).Encode(result); err == nil {
+		if data, err := encode(); err == nil {
 			// A memo that cannot be stored only costs the next run the computation.
-			_ = r.memo.PutMemo(output, name, data.Bytes())
+			_ = r.memo.PutMemo(output, name, data)
 		}
 	}
 	return nil
+}
+
+// memoName is the name of the memo of what for env: it holds the memo key (the kforge build and
+// the target filters) and env's extraction settings, the other inputs of the computation.
+func (r *Renderer) memoName(what string, env environment.Environment) (string, error) {
+	settings, err := json.Marshal(Settings(env))
+	if err != nil {
+		return "", fmt.Errorf("render %s: encode settings: %w", env.Name, err)
+	}
+	return what + " " + r.memoKey + " " + string(settings), nil
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"context"
 	"io"
 
@@ -14,18 +15,21 @@ import (
 // before it are done; environments that fail are reported together after the others ran.
 func (r *Run) WriteYAML(ctx context.Context, w io.Writer) error {
 	first := true
+	// Buffered, and flushed after each environment: one write per 64 KiB instead of two per
+	// resource (kube-prometheus: 261 writes).
+	bw := bufio.NewWriterSize(w, 64<<10)
 	return r.RenderFiles(ctx, func(_ environment.Environment, files []golden.File) error {
 		for _, f := range files {
 			if !first {
-				if _, err := io.WriteString(w, "---\n"); err != nil {
+				if _, err := bw.WriteString("---\n"); err != nil {
 					return err
 				}
 			}
 			first = false
-			if _, err := w.Write(f.Content); err != nil {
+			if _, err := bw.Write(f.Content); err != nil {
 				return err
 			}
 		}
-		return nil
+		return bw.Flush()
 	})
 }

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -20,8 +19,26 @@ import (
 	"github.com/kforge/kforge/internal/atomicfile"
 )
 
-// tagRE is what a tag in a directory may look like (the OCI distribution rule for tags).
-var tagRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$`)
+// validTag reports whether ref may be a tag in a directory: the OCI distribution rule for tags,
+// [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. Checked by hand: the regular expression, whose bounded
+// repetition compiles to 128 copies of the class, cost every kforge process 0.2 ms and 118 KB
+// at start-up (GODEBUG=inittrace=1), more than all of kforge's other packages together.
+func validTag(ref string) bool {
+	if ref == "" || len(ref) > 128 || ref[0] == '.' || ref[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(ref); i++ {
+		if !tagByte(ref[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// tagByte reports whether c may appear in a tag.
+func tagByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-'
+}
 
 // dirTarget is an oras.Target in a directory (see the package documentation for the layout).
 // Every file is written to a temporary name and renamed, so processes on several machines may
@@ -50,7 +67,7 @@ func (t *dirTarget) blobPath(d digest.Digest) (string, error) {
 
 // tagPath is where the descriptor tagged ref lives.
 func (t *dirTarget) tagPath(ref string) (string, error) {
-	if !tagRE.MatchString(ref) || len(ref) < 2 {
+	if !validTag(ref) || len(ref) < 2 {
 		return "", fmt.Errorf("tag %q: %w", ref, errdef.ErrInvalidReference)
 	}
 	return filepath.Join(t.dir, "tags", ref[:2], ref), nil
