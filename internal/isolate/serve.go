@@ -67,10 +67,7 @@ type server struct {
 func (s *server) send(r response) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.enc.Encode(r); err != nil {
-		return fmt.Errorf("send frame: %w", err)
-	}
-	if err := s.bw.Flush(); err != nil {
+	if err := writeFrame(s.enc, s.bw, r); err != nil {
 		return fmt.Errorf("send frame: %w", err)
 	}
 	return nil
