@@ -60,6 +60,14 @@ func writeFrame(enc *gob.Encoder, w *bufio.Writer, r response) error {
 	if err := enc.Encode(r); err != nil {
 		return err
 	}
+	if body == "" {
+		return w.Flush()
+	}
+	// Flushed first, the buffer is empty, so the body is handed to the underlying writer in one
+	// call instead of being copied through the buffer a few kilobytes at a time.
+	if err := w.Flush(); err != nil {
+		return err
+	}
 	if _, err := w.WriteString(body); err != nil {
 		return err
 	}
