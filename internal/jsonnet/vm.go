@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 )
 
 // tankaEnvExtVar is the external variable Tanka binds to the environment object.
@@ -50,6 +51,10 @@ type VM struct {
 	cfg *config
 	// formatCalls counts the calls of the Go formatter and the ones it declined.
 	formatCalls formatStats
+	// textOnly turns the output sink off (sink.go); sinkServed counts the evaluations it
+	// served. Tests compare the two paths.
+	textOnly   bool
+	sinkServed atomic.Int64
 }
 
 // config is a validated Options: what one evaluation is configured with.
@@ -167,7 +172,11 @@ func checkDisjoint(what string, str, code map[string]string) error {
 // EvaluateFile evaluates the repository-relative (or absolute, inside Root) Jsonnet file p.
 // Errors are *Error.
 func (vm *VM) EvaluateFile(p string) (Result, error) {
-	return newEngine(vm.sandbox, vm.cfg.nativeFormat, &vm.formatCalls).evaluateFile(vm.cfg, p)
+	e := newEngine(vm.sandbox, vm.cfg.nativeFormat, &vm.formatCalls)
+	e.textOnly = vm.textOnly
+	res, err := e.evaluateFile(vm.cfg, p)
+	vm.sinkServed.Add(int64(e.sinkServed))
+	return res, err
 }
 
 // EvaluateSnippet evaluates code as if it were the repository-relative file filename: its
