@@ -72,7 +72,6 @@ func (f *limitFlags) evaluator(streams IOStreams, l project.Limits, parallel int
 		Size:      parallel,
 		Limits:    isolate.Limits{EvalTimeout: l.EvalTimeout, MaxOutputBytes: l.MaxOutputBytes, MaxMemory: l.MaxMemory},
 		InProcess: f.inProcess,
-		GC:        streams.GC,
 	})
 }
 

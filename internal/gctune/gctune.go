@@ -24,11 +24,6 @@ const (
 	// told otherwise: the memory of one evaluation. Evaluation workers get it with each request
 	// (isolate.Pool).
 	DefaultBudget = 256 << 20
-	// CoordinatorBudget is the heap budget of a process whose evaluations run in worker
-	// processes (isolate.Pool): it only decodes their outputs and encodes manifests, so it keeps
-	// its heap near what those need instead of growing it to an evaluation's budget
-	// (kube-prometheus: its peak RSS 30-40 MiB lower, no measurable CPU cost).
-	CoordinatorBudget = 64 << 20
 	// MinPercent is the lowest GC percent a Tracker sets: a heap whose live part approaches
 	// the budget may still grow by half its live size before it is collected.
 	MinPercent = 50
@@ -120,14 +115,6 @@ func (t *Tracker) SetBudget(budget int64) {
 		default:
 		}
 	}
-}
-
-// Budget returns the budget in force (0 for a nil *Tracker).
-func (t *Tracker) Budget() int64 {
-	if t == nil {
-		return 0
-	}
-	return t.budget.Load()
 }
 
 // Run tracks collections until ctx ends.

@@ -4,15 +4,13 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/kforge/kforge/internal/gctune"
 	"github.com/kforge/kforge/internal/jsonnet"
 )
 
 // New returns the evaluator cfg asks for: with cfg.InProcess a [Local] evaluator under
 // cfg.Limits (it cannot stop an evaluation and does not bound memory), else a [Pool] of worker
 // processes. An empty cfg.Executable means this program (os.Executable), whose cfg.Args must
-// then name its worker command. With a Pool, cfg.GC (this process's tracker) gets
-// gctune.CoordinatorBudget.
+// then name its worker command.
 func New(cfg Config) (jsonnet.Evaluator, error) {
 	if cfg.InProcess {
 		return Local{Limits: cfg.Limits, Eval: jsonnet.NewInProcess()}, nil
@@ -24,6 +22,5 @@ func New(cfg Config) (jsonnet.Evaluator, error) {
 		}
 		cfg.Executable = exe
 	}
-	cfg.GC.SetBudget(gctune.CoordinatorBudget)
 	return NewPool(cfg), nil
 }

@@ -4,15 +4,12 @@ import (
 	"context"
 	"os"
 	"testing"
-
-	"github.com/kforge/kforge/internal/gctune"
 )
 
 func TestNew(t *testing.T) {
 	limits := Limits{MaxOutputBytes: 1 << 20}
 	t.Run("in process", func(t *testing.T) {
-		gc := gctune.NewTracker(0)
-		ev, err := New(Config{InProcess: true, Limits: limits, Executable: "/nonexistent", GC: gc})
+		ev, err := New(Config{InProcess: true, Limits: limits, Executable: "/nonexistent"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -23,17 +20,13 @@ func TestNew(t *testing.T) {
 		if local.Limits != limits {
 			t.Errorf("Local.Limits = %+v, want %+v", local.Limits, limits)
 		}
-		if gc.Budget() != gctune.DefaultBudget {
-			t.Errorf("budget of a process that evaluates = %d, want gctune.DefaultBudget", gc.Budget())
-		}
 		res, err := ev.Evaluate(context.Background(), testOptions(t), "snippet", "{a: 1}")
 		if err != nil || res.JSON != "{\n   \"a\": 1\n}\n" {
 			t.Errorf("Evaluate = %q, %v", res.JSON, err)
 		}
 	})
 	t.Run("workers of this program", func(t *testing.T) {
-		gc := gctune.NewTracker(0)
-		ev, err := New(Config{Args: []string{workerName}, Size: 1, Limits: limits, GC: gc})
+		ev, err := New(Config{Args: []string{workerName}, Size: 1, Limits: limits})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,9 +41,6 @@ func TestNew(t *testing.T) {
 		}
 		if pool.cfg.Executable != exe || pool.cfg.Limits != limits {
 			t.Errorf("Pool config = %+v, want Executable %s and Limits %+v", pool.cfg, exe, limits)
-		}
-		if gc.Budget() != gctune.CoordinatorBudget {
-			t.Errorf("budget of a process whose evaluations run in workers = %d, want gctune.CoordinatorBudget", gc.Budget())
 		}
 		if _, err := ev.Evaluate(context.Background(), testOptions(t), "snippet", "{a: 1}"); err != nil {
 			t.Errorf("Evaluate: %v", err)

@@ -48,10 +48,6 @@ type Config struct {
 	// InProcess makes New return the in-process Local evaluator instead of a Pool
 	// (--isolate=false); the fields about worker processes are then unused.
 	InProcess bool
-	// GC is this process's collector tracker (nil: none). New gives it
-	// gctune.CoordinatorBudget when it returns a Pool, since evaluations then allocate in the
-	// workers, not here.
-	GC *gctune.Tracker
 }
 
 // Pool runs evaluations in worker processes under Limits. It implements jsonnet.Evaluator and
