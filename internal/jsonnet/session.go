@@ -120,10 +120,8 @@ type engine struct {
 	tk map[string]*tkImport
 	// broken is set when go-jsonnet crashed: its caches may be inconsistent.
 	broken bool
-	// sink receives the program's value on the fast path of evaluateFile (sink.go);
-	// textOnly turns that path off (tests compare the two).
-	sink     *outputSink
-	textOnly bool
+	// sink receives the program's value on the fast path of evaluateFile (sink.go).
+	sink *outputSink
 	// sinkServed counts the evaluations the fast path served.
 	sinkServed int
 }
@@ -180,7 +178,7 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 	if parsed.err != nil {
 		return Result{}, e.imp.convertError(parsed.err, rel, cfg.maxStack)
 	}
-	if !e.textOnly {
+	if cfg.outputSink {
 		e.prepare(cfg)
 		out, ok := e.runSink(cfg, parsed.node)
 		e.g.SetTraceOut(io.Discard)

@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-jsonnet/ast"
 )
 
-// The output sink is the fast path of evaluating a file: instead of letting go-jsonnet
+// The output sink is the fast path of evaluating a file (Options.OutputSink): instead of letting go-jsonnet
 // manifest the program's value to text (a tree of Go values, then a bytes.Buffer that doubles as
 // it grows, then a copy of it into the result string: for kube-prometheus a 17 MB result costs
 // about 65 MB at the peak of the evaluation, and usually one more full collection of a heap near

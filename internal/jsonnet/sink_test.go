@@ -29,11 +29,11 @@ func evalPath(t testing.TB, opts Options, file string, fast bool) (sinkEval, boo
 	t.Helper()
 	var trace bytes.Buffer
 	opts.TraceOut = &trace
+	opts.OutputSink = fast
 	vm, err := NewVM(opts)
 	if err != nil {
 		t.Fatalf("NewVM: %v", err)
 	}
-	vm.textOnly = !fast
 	res, err := vm.EvaluateFile(file)
 	out := sinkEval{trace: trace.String()}
 	if err != nil {

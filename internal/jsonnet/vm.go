@@ -51,9 +51,7 @@ type VM struct {
 	cfg *config
 	// formatCalls counts the calls of the Go formatter and the ones it declined.
 	formatCalls formatStats
-	// textOnly turns the output sink off (sink.go); sinkServed counts the evaluations it
-	// served. Tests compare the two paths.
-	textOnly   bool
+	// sinkServed counts the evaluations the output sink served (sink.go).
 	sinkServed atomic.Int64
 }
 
@@ -72,6 +70,8 @@ type config struct {
 	traceOut io.Writer
 	// nativeFormat routes std.format and % to Go where that is exact (format_rewrite.go).
 	nativeFormat bool
+	// outputSink evaluates files through the output sink (sink.go).
+	outputSink bool
 }
 
 // NewVM validates opts and returns a VM. Maps in opts are copied.
@@ -98,6 +98,7 @@ func newConfig(opts Options) (*config, error) {
 		traceOut: opts.TraceOut,
 
 		nativeFormat: !opts.DisableNativeFormat,
+		outputSink:   opts.OutputSink,
 		yaml:         yamlLimits{maxBytes: opts.ParseYAMLMaxBytes, maxNodes: opts.ParseYAMLMaxNodes},
 	}
 	if cfg.maxStack == 0 {
@@ -173,7 +174,6 @@ func checkDisjoint(what string, str, code map[string]string) error {
 // Errors are *Error.
 func (vm *VM) EvaluateFile(p string) (Result, error) {
 	e := newEngine(vm.sandbox, vm.cfg.nativeFormat, &vm.formatCalls)
-	e.textOnly = vm.textOnly
 	res, err := e.evaluateFile(vm.cfg, p)
 	vm.sinkServed.Add(int64(e.sinkServed))
 	return res, err
