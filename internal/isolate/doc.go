@@ -35,7 +35,9 @@
 // The parent writes gob-encoded requests on the worker's standard input, one at a time; the
 // worker answers on standard output with frames of the same sequence number: any number of
 // trace frames (std.trace output, forwarded to Options.TraceOut), then either a final frame
-// with the result or error, or a memory frame after which it exits. Standard error is kept
+// with the result or error, or a memory frame after which it exits. A final frame with a result
+// is followed by the result's JSON as a raw body of the length the frame gives, so the largest
+// part of the answer is neither copied into a gob message nor decoded from one. Standard error is kept
 // (its tail) only to explain a crash. The worker exits cleanly when its standard input ends.
 //
 // [Local] is the in-process counterpart (--isolate=false): it checks MaxOutputBytes and

@@ -1,7 +1,11 @@
 package isolate
 
 import (
+	"bufio"
+	"encoding/gob"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/kforge/kforge/internal/jsonnet"
@@ -36,10 +40,60 @@ type response struct {
 	Memory int64
 	// Done marks the final frame, holding Result or Error.
 	Done bool
-	// Result is the evaluation's result when Error is nil.
+	// Result is the evaluation's result when Error is nil, without its JSON, which follows the
+	// frame on the stream as BodySize raw bytes (see writeFrame).
 	Result jsonnet.Result
+	// BodySize is the length of the raw body after the frame: the result's JSON.
+	BodySize int64
 	// Error is the evaluation's error.
 	Error *wireError
+}
+
+// writeFrame encodes r on enc and, for a final frame with a result, writes the result's JSON
+// after it as a raw body, then flushes w. gob would copy the JSON (tens of megabytes for a
+// large environment) into a message buffer on each side; raw, it is written straight from the
+// evaluation's string and read into one string (readFrame).
+func writeFrame(enc *gob.Encoder, w *bufio.Writer, r response) error {
+	body := r.Result.JSON
+	r.Result.JSON = ""
+	r.BodySize = int64(len(body))
+	if err := enc.Encode(r); err != nil {
+		return err
+	}
+	if body == "" {
+		return w.Flush()
+	}
+	// Flushed first, the buffer is empty, so the body is handed to the underlying writer in one
+	// call instead of being copied through the buffer a few kilobytes at a time.
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if _, err := w.WriteString(body); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// readFrame decodes one frame written by writeFrame from r, through dec (a gob decoder reading
+// r, which reads no more than each message because r is an io.ByteReader), with its body.
+func readFrame(dec *gob.Decoder, r *bufio.Reader) (response, error) {
+	var f response
+	if err := dec.Decode(&f); err != nil {
+		return response{}, err
+	}
+	switch {
+	case f.BodySize < 0 || (f.BodySize > 0 && (!f.Done || f.Error != nil)):
+		return response{}, fmt.Errorf("frame %d has a body of %d bytes", f.Seq, f.BodySize)
+	case f.BodySize > 0:
+		var b strings.Builder
+		b.Grow(int(f.BodySize))
+		if _, err := io.CopyN(&b, r, f.BodySize); err != nil {
+			return response{}, fmt.Errorf("read the result of frame %d: %w", f.Seq, err)
+		}
+		f.Result.JSON = b.String()
+		f.BodySize = 0
+	}
+	return f, nil
 }
 
 // wireError carries an error across the process boundary. Message is the error's text; Jsonnet

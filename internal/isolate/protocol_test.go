@@ -1,6 +1,7 @@
 package isolate
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/gob"
@@ -88,6 +89,68 @@ func TestWireCarriesEveryField(t *testing.T) {
 	roundTrip(t, resp, &gotResp)
 	if !reflect.DeepEqual(gotResp, resp) {
 		t.Errorf("response changed on the wire:\n got %#v\nwant %#v", gotResp, resp)
+	}
+}
+
+// TestFrameBody checks the raw body after a final frame: results of every size, including
+// empty and larger than any buffer, arrive intact between other frames, and a stream cut in the
+// middle of a body or a frame announcing an impossible body is an error.
+func TestFrameBody(t *testing.T) {
+	big := strings.Repeat("{\"k\": \"\u00e9\\n\"}\n", 100000)
+	sent := []response{
+		{Seq: 1, Trace: []byte("TRACE: x\n")},
+		{Seq: 1, Done: true, Result: jsonnet.Result{JSON: big, Reads: []jsonnet.FileRead{{Path: "a.jsonnet"}}, Misses: []string{"b"}}},
+		{Seq: 2, Done: true, Result: jsonnet.Result{JSON: ""}},
+		{Seq: 3, Done: true, Error: &wireError{Message: "boom"}},
+		{Seq: 4, Memory: 12},
+		{Seq: 5, Done: true, Result: jsonnet.Result{JSON: "[ ]\n"}},
+	}
+	var stream bytes.Buffer
+	bw := bufio.NewWriter(&stream)
+	enc := gob.NewEncoder(bw)
+	for _, r := range sent {
+		if err := writeFrame(enc, bw, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	whole := stream.Bytes()
+	br := bufio.NewReader(bytes.NewReader(whole))
+	dec := gob.NewDecoder(br)
+	for i, want := range sent {
+		got, err := readFrame(dec, br)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("frame %d changed on the wire:\n got %.200v\nwant %.200v", i, got, want)
+		}
+	}
+	if _, err := readFrame(dec, br); !errors.Is(err, io.EOF) {
+		t.Errorf("after the last frame: %v, want EOF", err)
+	}
+
+	// The stream ends inside the big body.
+	cut := bytes.Index(whole, []byte(big[:64])) + len(big)/2
+	br = bufio.NewReader(bytes.NewReader(whole[:cut]))
+	dec = gob.NewDecoder(br)
+	if _, err := readFrame(dec, br); err != nil {
+		t.Fatalf("trace frame: %v", err)
+	}
+	if _, err := readFrame(dec, br); err == nil || !strings.Contains(err.Error(), "read the result of frame 1") {
+		t.Errorf("cut body: %v, want a read error", err)
+	}
+
+	// Frames that cannot have a body.
+	for _, bad := range []response{{Seq: 7, BodySize: -1, Done: true}, {Seq: 8, BodySize: 3, Trace: []byte("t")}, {Seq: 9, BodySize: 3, Done: true, Error: &wireError{Message: "x"}}} {
+		var b bytes.Buffer
+		if err := gob.NewEncoder(&b).Encode(bad); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString("abc")
+		br := bufio.NewReader(&b)
+		if _, err := readFrame(gob.NewDecoder(br), br); err == nil || !strings.Contains(err.Error(), "has a body of") {
+			t.Errorf("frame %d: %v, want a protocol error", bad.Seq, err)
+		}
 	}
 }
 
@@ -214,11 +277,12 @@ func TestServeSequentialRequests(t *testing.T) {
 	if err := Serve(context.Background(), &in, &out, nil); err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
-	dec := gob.NewDecoder(&out)
+	br := bufio.NewReader(&out)
+	dec := gob.NewDecoder(br)
 	var frames []string
 	for {
-		var f response
-		if err := dec.Decode(&f); err != nil {
+		f, err := readFrame(dec, br)
+		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				t.Fatal(err)
 			}

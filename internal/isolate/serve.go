@@ -67,10 +67,7 @@ type server struct {
 func (s *server) send(r response) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.enc.Encode(r); err != nil {
-		return fmt.Errorf("send frame: %w", err)
-	}
-	if err := s.bw.Flush(); err != nil {
+	if err := writeFrame(s.enc, s.bw, r); err != nil {
 		return fmt.Errorf("send frame: %w", err)
 	}
 	return nil
@@ -94,6 +91,9 @@ func (s *server) loop(ctx context.Context, dec *gob.Decoder) error {
 // handle evaluates one request and returns its final frame.
 func (s *server) handle(ctx context.Context, req request) response {
 	opts := req.Options
+	// A worker only evaluates: the output sink spares it go-jsonnet's output buffers and
+	// usually a last collection of its whole heap (jsonnet.Options.OutputSink).
+	opts.OutputSink = true
 	opts.TraceOut = nil
 	if req.Trace {
 		opts.TraceOut = &traceWriter{s: s, seq: req.Seq}

@@ -100,10 +100,11 @@ func startWorker(cfg Config) (*worker, error) {
 func (w *worker) read(r *os.File) {
 	defer func() { _ = r.Close() }()
 	defer close(w.frames)
-	dec := gob.NewDecoder(bufio.NewReader(r))
+	br := bufio.NewReader(r)
+	dec := gob.NewDecoder(br)
 	for {
-		var f response
-		if err := dec.Decode(&f); err != nil {
+		f, err := readFrame(dec, br)
+		if err != nil {
 			return
 		}
 		w.frames <- f

@@ -53,6 +53,12 @@ type Options struct {
 	// served by a Go implementation whenever it is certain to give the same result, output or
 	// error (see format.go and format_rewrite.go), at a small fraction of the cost.
 	DisableNativeFormat bool
+	// OutputSink evaluates files through kforge's output sink (sink.go) instead of letting
+	// go-jsonnet write the output text: the same bytes, errors and trace output, with less
+	// allocated at the end of the evaluation. Evaluation workers (internal/isolate) turn it on,
+	// where it saves a collection of the whole heap; in a process that goes on to decode the
+	// output it did not pay (docs/performance.md).
+	OutputSink bool
 	// ParseYAMLMaxBytes is the largest text std.native('parseYaml') accepts; 0 means
 	// DefaultParseYAMLMaxBytes.
 	ParseYAMLMaxBytes int

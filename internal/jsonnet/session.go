@@ -120,6 +120,10 @@ type engine struct {
 	tk map[string]*tkImport
 	// broken is set when go-jsonnet crashed: its caches may be inconsistent.
 	broken bool
+	// sink receives the program's value on the fast path of evaluateFile (sink.go).
+	sink *outputSink
+	// sinkServed counts the evaluations the fast path served.
+	sinkServed int
 }
 
 // parsedEntry is the parsed program of one file.
@@ -146,7 +150,9 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 		g.NativeFunction(nativeFormatPlanFunction())
 		imp.format = newFormatHook(g)
 	}
-	return &engine{sb: sb, g: g, imp: imp, yaml: limits, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}}
+	sink := &outputSink{}
+	g.NativeFunction(sinkFunction(sink))
+	return &engine{sb: sb, g: g, imp: imp, yaml: limits, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}, sink: sink}
 }
 
 // evaluateFile implements VM.EvaluateFile and Session.EvaluateFile.
@@ -171,6 +177,21 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 	}
 	if parsed.err != nil {
 		return Result{}, e.imp.convertError(parsed.err, rel, cfg.maxStack)
+	}
+	if cfg.outputSink {
+		e.prepare(cfg)
+		out, ok := e.runSink(cfg, parsed.node)
+		e.g.SetTraceOut(io.Discard)
+		if ok {
+			e.sinkServed++
+			return Result{JSON: out, Reads: e.imp.sortedReads(), Misses: e.imp.sortedMisses()}, nil
+		}
+		// The normal evaluation starts afresh: what the fast path read, missed or refused is
+		// forgotten, and the program's own file is recorded again.
+		e.begin(cfg)
+		if _, lerr := e.imp.loadEntry(rel); lerr != nil {
+			return Result{}, lerr
+		}
 	}
 	return e.run(cfg, parsed.node, rel)
 }
@@ -220,10 +241,24 @@ func (e *engine) begin(cfg *config) {
 // import is resolved by the importer again and recorded in this evaluation's reads.
 func (e *engine) run(cfg *config, node ast.Node, file string) (Result, error) {
 	g := e.g
-	g.MaxStack = cfg.maxStack
-	*e.yaml = cfg.yaml
+	e.prepare(cfg)
 	g.SetTraceOut(cfg.traceOut)
 	defer g.SetTraceOut(io.Discard)
+	out, err := g.Evaluate(node)
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "(CRASH)") {
+			e.broken = true
+		}
+		return Result{}, e.imp.convertError(err, file, cfg.maxStack)
+	}
+	return Result{JSON: out, Reads: e.imp.sortedReads(), Misses: e.imp.sortedMisses()}, nil
+}
+
+// prepare configures the VM for an evaluation with cfg, except its trace output.
+func (e *engine) prepare(cfg *config) {
+	g := e.g
+	g.MaxStack = cfg.maxStack
+	*e.yaml = cfg.yaml
 	g.ExtReset()
 	g.TLAReset()
 	for k, v := range cfg.extVars {
@@ -238,12 +273,4 @@ func (e *engine) run(cfg *config, node ast.Node, file string) (Result, error) {
 	for k, v := range cfg.tlaCode {
 		g.TLACode(k, v)
 	}
-	out, err := g.Evaluate(node)
-	if err != nil {
-		if strings.HasPrefix(err.Error(), "(CRASH)") {
-			e.broken = true
-		}
-		return Result{}, e.imp.convertError(err, file, cfg.maxStack)
-	}
-	return Result{JSON: out, Reads: e.imp.sortedReads(), Misses: e.imp.sortedMisses()}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 )
 
 // tankaEnvExtVar is the external variable Tanka binds to the environment object.
@@ -50,6 +51,8 @@ type VM struct {
 	cfg *config
 	// formatCalls counts the calls of the Go formatter and the ones it declined.
 	formatCalls formatStats
+	// sinkServed counts the evaluations the output sink served (sink.go).
+	sinkServed atomic.Int64
 }
 
 // config is a validated Options: what one evaluation is configured with.
@@ -67,6 +70,8 @@ type config struct {
 	traceOut io.Writer
 	// nativeFormat routes std.format and % to Go where that is exact (format_rewrite.go).
 	nativeFormat bool
+	// outputSink evaluates files through the output sink (sink.go).
+	outputSink bool
 }
 
 // NewVM validates opts and returns a VM. Maps in opts are copied.
@@ -93,6 +98,7 @@ func newConfig(opts Options) (*config, error) {
 		traceOut: opts.TraceOut,
 
 		nativeFormat: !opts.DisableNativeFormat,
+		outputSink:   opts.OutputSink,
 		yaml:         yamlLimits{maxBytes: opts.ParseYAMLMaxBytes, maxNodes: opts.ParseYAMLMaxNodes},
 	}
 	if cfg.maxStack == 0 {
@@ -167,7 +173,10 @@ func checkDisjoint(what string, str, code map[string]string) error {
 // EvaluateFile evaluates the repository-relative (or absolute, inside Root) Jsonnet file p.
 // Errors are *Error.
 func (vm *VM) EvaluateFile(p string) (Result, error) {
-	return newEngine(vm.sandbox, vm.cfg.nativeFormat, &vm.formatCalls).evaluateFile(vm.cfg, p)
+	e := newEngine(vm.sandbox, vm.cfg.nativeFormat, &vm.formatCalls)
+	res, err := e.evaluateFile(vm.cfg, p)
+	vm.sinkServed.Add(int64(e.sinkServed))
+	return res, err
 }
 
 // EvaluateSnippet evaluates code as if it were the repository-relative file filename: its

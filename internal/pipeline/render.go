@@ -273,12 +273,13 @@ func (r *Renderer) Render(ctx context.Context, env environment.Environment) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	ms, warnings, err := r.extract(env, []byte(res.JSON))
+	output := []byte(res.JSON)
+	ms, warnings, err := r.extract(env, output)
 	if err != nil {
 		return nil, err
 	}
 	r.warnOnce(warnings)
-	return &Rendered{Env: env, Manifests: ms, Reads: res.Reads, Output: []byte(res.JSON)}, nil
+	return &Rendered{Env: env, Manifests: ms, Reads: res.Reads, Output: output}, nil
 }
 
 // Settings are the extraction settings env's spec asks for: default namespace, Tanka's
