@@ -34,7 +34,9 @@
 //
 // The parent writes gob-encoded requests on the worker's standard input, one at a time; the
 // worker answers on standard output with frames of the same sequence number: any number of
-// trace frames (std.trace output, forwarded to Options.TraceOut), then either a final frame
+// trace frames (std.trace output, forwarded to Options.TraceOut), at most one restart frame
+// (the output sink's attempt failed and the normal evaluation begins: the parent restarts the
+// EvalTimeout clock, so that evaluation's own error is reported), then either a final frame
 // with the result or error, or a memory frame after which it exits. A final frame with a result
 // is followed by the result's JSON as a raw body of the length the frame gives, so the largest
 // part of the answer is neither copied into a gob message nor decoded from one. Standard error is kept

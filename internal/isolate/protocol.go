@@ -38,6 +38,10 @@ type response struct {
 	// Memory, when positive, says the worker used that many bytes, more than MaxMemory; it
 	// exits after sending this frame.
 	Memory int64
+	// Restart says the evaluation starts again: the output sink's attempt failed and the normal
+	// evaluation, which reports the error as go-jsonnet words it, begins (jsonnet.Options.
+	// OnSinkRetry). The parent gives it a whole evaluation timeout of its own.
+	Restart bool
 	// Done marks the final frame, holding Result or Error.
 	Done bool
 	// Result is the evaluation's result when Error is nil, without its JSON, which follows the

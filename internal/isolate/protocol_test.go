@@ -352,3 +352,51 @@ func TestLocal(t *testing.T) {
 		}
 	})
 }
+
+// TestServeRestartsAfterFailedSinkAttempt checks that a worker announces the normal evaluation
+// that follows a failed output-sink attempt (a Restart frame before the final error frame), so
+// the parent gives that evaluation its own timeout, and that a file the sink serves has none.
+func TestServeRestartsAfterFailedSinkAttempt(t *testing.T) {
+	opts := testOptions(t)
+	var in bytes.Buffer
+	enc := gob.NewEncoder(&in)
+	for i, file := range []string{"lib/bad.libsonnet", "environments/ok/main.jsonnet"} {
+		req := request{Seq: uint64(1 + i), Options: opts, Filename: file, MaxOutputBytes: 1 << 20, MaxMemory: 1 << 30}
+		if err := enc.Encode(req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	if err := Serve(context.Background(), &in, &out, nil); err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	br := bufio.NewReader(&out)
+	dec := gob.NewDecoder(br)
+	var frames []string
+	for {
+		f, err := readFrame(dec, br)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				t.Fatal(err)
+			}
+			break
+		}
+		switch {
+		case f.Restart:
+			frames = append(frames, fmt.Sprintf("%d restart", f.Seq))
+		case f.Error != nil:
+			first, _, _ := strings.Cut(f.Error.Message, "\n")
+			frames = append(frames, fmt.Sprintf("%d error %s", f.Seq, first))
+		case f.Done:
+			frames = append(frames, fmt.Sprintf("%d ok", f.Seq))
+		}
+	}
+	want := []string{
+		"1 restart",
+		"1 error lib/bad.libsonnet:2:10: boom from the library",
+		"2 ok",
+	}
+	if !reflect.DeepEqual(frames, want) {
+		t.Errorf("frames:\n%s\nwant\n%s", strings.Join(frames, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -95,6 +95,10 @@ func (s *server) handle(ctx context.Context, req request) response {
 	// usually a last collection of its whole heap (jsonnet.Options.OutputSink).
 	opts.OutputSink = true
 	opts.TraceOut = nil
+	opts.OnSinkRetry = func() {
+		// A failed send ends the worker's output; the parent then reports the worker gone.
+		_ = s.send(response{Seq: req.Seq, Restart: true})
+	}
 	if req.Trace {
 		opts.TraceOut = &traceWriter{s: s, seq: req.Seq}
 	}

@@ -127,10 +127,11 @@ func (w *worker) evaluate(ctx context.Context, req request, timeout time.Duratio
 	w.seq++
 	req.Seq = w.seq
 	var expired <-chan time.Time
+	var timer *time.Timer
 	if timeout > 0 {
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		expired = t.C
+		timer = time.NewTimer(timeout)
+		defer timer.Stop()
+		expired = timer.C
 	}
 	sent := make(chan error, 1)
 	go func() {
@@ -160,6 +161,12 @@ func (w *worker) evaluate(ctx context.Context, req request, timeout time.Duratio
 			case f.Memory > 0:
 				w.kill()
 				return jsonnet.Result{}, false, &LimitError{Limit: LimitMaxMemory, File: req.Filename, Max: req.MaxMemory, Used: f.Memory}
+			case f.Restart:
+				// The normal evaluation after a failed output-sink attempt gets the whole
+				// timeout, so a failure is reported with its own error, not as a timeout.
+				if timer != nil {
+					timer.Reset(timeout)
+				}
 			case f.Done:
 				if sent != nil {
 					// The worker has read the whole request; let the writer finish before

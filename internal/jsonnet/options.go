@@ -59,6 +59,11 @@ type Options struct {
 	// where it saves a collection of the whole heap; in a process that goes on to decode the
 	// output it did not pay (docs/performance.md).
 	OutputSink bool
+	// OnSinkRetry, when set, is called when the output sink's attempt failed and the normal
+	// evaluation starts afresh (it reports the error with go-jsonnet's message and trace).
+	// Evaluation workers use it to give that evaluation a whole --eval-timeout of its own.
+	// It is not sent to workers (gob skips functions).
+	OnSinkRetry func()
 	// ParseYAMLMaxBytes is the largest text std.native('parseYaml') accepts; 0 means
 	// DefaultParseYAMLMaxBytes.
 	ParseYAMLMaxBytes int

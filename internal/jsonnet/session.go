@@ -188,6 +188,9 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 		}
 		// The normal evaluation starts afresh: what the fast path read, missed or refused is
 		// forgotten, and the program's own file is recorded again.
+		if cfg.onSinkRetry != nil {
+			cfg.onSinkRetry()
+		}
 		e.begin(cfg)
 		if _, lerr := e.imp.loadEntry(rel); lerr != nil {
 			return Result{}, lerr

@@ -27,7 +27,8 @@ import (
 // top-level function (its value cannot be manifested), and every error, which go-jsonnet then
 // reports with its own message and stack trace. std.trace output of the fast path is kept
 // until it succeeds, so it is printed once either way. The price: a program that fails is
-// evaluated twice before its error is returned.
+// evaluated twice before its error is returned (Options.OnSinkRetry tells the caller when the
+// second evaluation starts; workers restart their timeout there).
 
 // sinkNative is the name of the sink's native function: not a name a program would ask
 // std.native for (it starts with a NUL byte).

@@ -72,6 +72,8 @@ type config struct {
 	nativeFormat bool
 	// outputSink evaluates files through the output sink (sink.go).
 	outputSink bool
+	// onSinkRetry is Options.OnSinkRetry.
+	onSinkRetry func()
 }
 
 // NewVM validates opts and returns a VM. Maps in opts are copied.
@@ -99,6 +101,7 @@ func newConfig(opts Options) (*config, error) {
 
 		nativeFormat: !opts.DisableNativeFormat,
 		outputSink:   opts.OutputSink,
+		onSinkRetry:  opts.OnSinkRetry,
 		yaml:         yamlLimits{maxBytes: opts.ParseYAMLMaxBytes, maxNodes: opts.ParseYAMLMaxNodes},
 	}
 	if cfg.maxStack == 0 {
