@@ -273,31 +273,7 @@ func TestServeSequentialRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var out bytes.Buffer
-	if err := Serve(context.Background(), &in, &out, nil); err != nil {
-		t.Fatalf("Serve: %v", err)
-	}
-	br := bufio.NewReader(&out)
-	dec := gob.NewDecoder(br)
-	var frames []string
-	for {
-		f, err := readFrame(dec, br)
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				t.Fatal(err)
-			}
-			break
-		}
-		switch {
-		case f.Trace != nil:
-			frames = append(frames, fmt.Sprintf("%d trace %q", f.Seq, f.Trace))
-		case f.Error != nil:
-			first, _, _ := strings.Cut(f.Error.Message, "\n")
-			frames = append(frames, fmt.Sprintf("%d error %s", f.Seq, first))
-		default:
-			frames = append(frames, fmt.Sprintf("%d ok %q", f.Seq, f.Result.JSON))
-		}
-	}
+	frames := serveFrames(t, &in)
 	want := []string{
 		`10 ok "{\n   \"a\": 1\n}\n"`,
 		`11 error environments/ok/<eval>:1:1: second fails`,
@@ -366,8 +342,23 @@ func TestServeRestartsAfterFailedSinkAttempt(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	frames := serveFrames(t, &in)
+	want := []string{
+		"1 restart",
+		"1 error lib/bad.libsonnet:2:10: boom from the library",
+		`2 ok "{\n   \"cm\": {\n      \"apiVersion\": \"v1\",\n      \"data\": {\n         \"text\": \"hello\\n\"\n      },\n      \"kind\": \"ConfigMap\",\n      \"metadata\": {\n         \"name\": \"ok\"\n      }\n   }\n}\n"`,
+	}
+	if !reflect.DeepEqual(frames, want) {
+		t.Errorf("frames:\n%s\nwant\n%s", strings.Join(frames, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// serveFrames runs Serve on the encoded requests in and describes every frame it answers
+// with, one line each: "SEQ trace TEXT", "SEQ restart", "SEQ error FIRST-LINE" or "SEQ ok JSON".
+func serveFrames(t *testing.T, in io.Reader) []string {
+	t.Helper()
 	var out bytes.Buffer
-	if err := Serve(context.Background(), &in, &out, nil); err != nil {
+	if err := Serve(context.Background(), in, &out, nil); err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
 	br := bufio.NewReader(&out)
@@ -379,24 +370,18 @@ func TestServeRestartsAfterFailedSinkAttempt(t *testing.T) {
 			if !errors.Is(err, io.EOF) {
 				t.Fatal(err)
 			}
-			break
+			return frames
 		}
 		switch {
+		case f.Trace != nil:
+			frames = append(frames, fmt.Sprintf("%d trace %q", f.Seq, f.Trace))
 		case f.Restart:
 			frames = append(frames, fmt.Sprintf("%d restart", f.Seq))
 		case f.Error != nil:
 			first, _, _ := strings.Cut(f.Error.Message, "\n")
 			frames = append(frames, fmt.Sprintf("%d error %s", f.Seq, first))
-		case f.Done:
-			frames = append(frames, fmt.Sprintf("%d ok", f.Seq))
+		default:
+			frames = append(frames, fmt.Sprintf("%d ok %q", f.Seq, f.Result.JSON))
 		}
-	}
-	want := []string{
-		"1 restart",
-		"1 error lib/bad.libsonnet:2:10: boom from the library",
-		"2 ok",
-	}
-	if !reflect.DeepEqual(frames, want) {
-		t.Errorf("frames:\n%s\nwant\n%s", strings.Join(frames, "\n"), strings.Join(want, "\n"))
 	}
 }
