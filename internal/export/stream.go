@@ -19,8 +19,9 @@ import (
 // asked for (the usual cold export), each batch is named and written into the staging directory
 // at once by a goroutine of its own, so writing overlaps with rendering, and [Stream.Finish]
 // only adds manifest.json, makes the tree durable and swaps it in. The lock of the directory's
-// parent is then held from [NewStream] until Finish or Discard returns. In every other case the
-// files are kept and Finish calls Export.
+// parent is then held from [NewStream] until Finish or Discard returns; when another run holds
+// it, the stream does not wait but falls back to the other case. In every other case the files
+// are kept and Finish calls Export.
 type Stream struct {
 	dir  string
 	opts Options
@@ -77,7 +78,10 @@ func startWriter(dir string, opts Options) *streamWriter {
 	if err := os.MkdirAll(parent, golden.DirMode); err != nil {
 		return nil
 	}
-	release, err := golden.Lock(parent)
+	// Streaming holds the lock while the environments render, so it never waits for it: when
+	// another run holds it (an export or golden update beside this one), the files are kept and
+	// Export takes the lock at the end, as without streaming.
+	release, err := golden.TryLock(parent)
 	if err != nil {
 		return nil
 	}

@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kforge/kforge/internal/golden"
 	"github.com/kforge/kforge/internal/golden/goldentest"
@@ -119,29 +118,41 @@ func TestStreamDiscard(t *testing.T) {
 	if names := goldentest.ListNames(t, parent); len(names) != 0 {
 		t.Errorf("discarded export left %v", names)
 	}
-	release, err := lockWithin(parent, 5*time.Second)
+	release, err := golden.TryLock(parent)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the lock is still held after Discard: %v", err)
 	}
 	release()
 }
 
-// lockWithin takes the lock of dir, failing when it is still held after d.
-func lockWithin(dir string, d time.Duration) (func(), error) {
-	type got struct {
-		release func()
-		err     error
+// TestStreamDoesNotWaitForTheLock starts a stream while another run holds the lock of the
+// export directory's parent: the stream does not wait for it but keeps the files, and Finish
+// exports them once the lock is free, as Export does.
+func TestStreamDoesNotWaitForTheLock(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "out")
+	release, err := golden.Lock(parent)
+	if err != nil {
+		t.Fatal(err)
 	}
-	ch := make(chan got, 1)
-	go func() {
-		r, err := golden.Lock(dir)
-		ch <- got{r, err}
-	}()
-	select {
-	case g := <-ch:
-		return g.release, g.err
-	case <-time.After(d):
-		return nil, fmt.Errorf("lock of %s still held after %s", dir, d)
+	s := NewStream(dir, Options{Manifest: true})
+	if s.w != nil {
+		t.Fatal("NewStream streams while another run holds the lock")
+	}
+	web := exportFile("prod", "apps/v1", "Deployment", "apps", "web")
+	s.Add([]File{web})
+	release()
+	res, err := s.Finish([]string{web.Entrypoint})
+	if err != nil {
+		t.Fatalf("Finish: %v", err)
+	}
+	if len(res.Written) != 2 || res.Written[1] != "manifest.json" {
+		t.Fatalf("Finish wrote %v, want the Deployment and manifest.json", res.Written)
+	}
+	for _, name := range res.Written {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("exported file: %v", err)
+		}
 	}
 }
 

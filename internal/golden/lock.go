@@ -36,6 +36,16 @@ func Lock(dir string) (release func(), err error) {
 	return l.release, nil
 }
 
+// TryLock takes the lock of directory dir as [Lock] does, without waiting: when another run
+// holds it, it fails at once.
+func TryLock(dir string) (release func(), err error) {
+	l, err := acquireLock(dir, 0)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
+}
+
 // acquireLock takes the lock of directory dir (the parent of the environment directories),
 // waiting up to timeout for another holder.
 func acquireLock(dir string, timeout time.Duration) (*fileLock, error) {
