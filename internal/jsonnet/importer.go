@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,6 +84,13 @@ type fileEntry struct {
 	// one of its imports turns out not to be UTF-8.
 	binary     map[string]bool
 	binaryOnce sync.Once
+	// json is how the file reaches go-jsonnet when kforge parses it as JSON (jsonOnce; nil
+	// when it is not a .json file jsonAST builds).
+	json     *jsonStub
+	jsonOnce sync.Once
+	// textImports is whether the file's text mentions importstr or importbin (textOnce).
+	textImports bool
+	textOnce    sync.Once
 }
 
 // binaryImports returns the paths the Jsonnet file e (at rel) imports with importbin.
@@ -129,6 +137,10 @@ type importer struct {
 	// them as ""). binary caches their importbin paths (see importsBinary).
 	programs map[string][]string
 	binary   map[string]map[string]bool
+	// json hands go-jsonnet the ASTs kforge builds for imported JSON files; fastJSON is whether
+	// the current evaluation uses it (Options.DisableJSONFastPath).
+	json     *jsonHook
+	fastJSON bool
 }
 
 // newImporter returns an importer reading through sb.
@@ -145,9 +157,10 @@ func newImporter(sb *sandbox) *importer {
 }
 
 // begin forgets everything about the previous evaluation and sets up the next one.
-func (imp *importer) begin(jpath []string, tk *tkImport) {
+func (imp *importer) begin(jpath []string, tk *tkImport, fastJSON bool) {
 	imp.jpath = jpath
 	imp.tk = tk
+	imp.fastJSON = fastJSON
 	clear(imp.memo)
 	imp.reads = make(map[string]string, len(imp.reads))
 	clear(imp.misses)
@@ -190,8 +203,50 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 			invalidUTF8Message(res.foundAt, res.entry.badLine, res.entry.badColumn)))
 	}
 	imp.record(res.foundAt, res.entry)
+	if stub := imp.jsonStub(importedFrom, res); stub != nil {
+		imp.json.install(importedFrom, importedPath, stub)
+		return stub.contents, stub.foundAt, nil
+	}
 	imp.format.imported(importedFrom, importedPath, res.foundAt)
 	return res.contents, res.foundAt, nil
+}
+
+// jsonStub returns how the JSON file res reaches go-jsonnet when kforge parses it itself, or
+// nil when go-jsonnet must read it: the fast path is off, the file is not a .json file
+// jsonAST builds, or importedFrom may import it with importstr or importbin (go-jsonnet
+// would then hand the stub's text to the program; a file whose text never names either
+// imports everything as code, the only import Jsonnet has besides them).
+func (imp *importer) jsonStub(importedFrom string, res importResult) *jsonStub {
+	if !imp.fastJSON || imp.json == nil || !strings.HasSuffix(res.foundAt, ".json") {
+		return nil
+	}
+	if imp.mayImportText(importedFrom) {
+		return nil
+	}
+	return res.entry.jsonStub(res.foundAt)
+}
+
+// mayImportText reports whether the program importedFrom may contain importstr or importbin:
+// its text mentions either, or it is not a program the importer knows.
+func (imp *importer) mayImportText(importedFrom string) bool {
+	if codes, ok := imp.programs[importedFrom]; ok {
+		return slices.ContainsFunc(codes, mentionsTextImport)
+	}
+	if importedFrom == "" || isTkName(importedFrom) {
+		return true
+	}
+	e := imp.sb.file(importedFrom)
+	if !e.exists {
+		return true
+	}
+	e.textOnce.Do(func() { e.textImports = mentionsTextImport(e.contents.String()) })
+	return e.textImports
+}
+
+// mentionsTextImport reports whether code contains the keyword importstr or importbin
+// anywhere (a comment or a string too: the test only has to be conservative).
+func mentionsTextImport(code string) bool {
+	return strings.Contains(code, "importstr") || strings.Contains(code, "importbin")
 }
 
 // importsBinary reports whether importedFrom imports importedPath with importbin. The importing

@@ -139,6 +139,7 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 	g := gojsonnet.MakeVM()
 	imp := newImporter(sb)
 	g.Importer(imp)
+	imp.json = newJSONHook(g)
 	limits := &yamlLimits{maxBytes: DefaultParseYAMLMaxBytes, maxNodes: DefaultParseYAMLMaxNodes}
 	for _, f := range nativeFunctions(limits) {
 		g.NativeFunction(f)
@@ -230,7 +231,7 @@ func (e *engine) begin(cfg *config) {
 			e.tk[string(cfg.tk)] = tk
 		}
 	}
-	e.imp.begin(cfg.jpath, tk)
+	e.imp.begin(cfg.jpath, tk, cfg.fastJSON)
 	for _, code := range cfg.extCode {
 		e.imp.program("", code)
 	}

@@ -72,6 +72,8 @@ type config struct {
 	nativeFormat bool
 	// outputSink evaluates files through the output sink (sink.go).
 	outputSink bool
+	// fastJSON parses imported JSON files with jsonAST (jsonast.go).
+	fastJSON bool
 	// onSinkRetry is Options.OnSinkRetry.
 	onSinkRetry func()
 }
@@ -101,6 +103,7 @@ func newConfig(opts Options) (*config, error) {
 
 		nativeFormat: !opts.DisableNativeFormat,
 		outputSink:   opts.OutputSink,
+		fastJSON:     !opts.DisableJSONFastPath,
 		onSinkRetry:  opts.OnSinkRetry,
 		yaml:         yamlLimits{maxBytes: opts.ParseYAMLMaxBytes, maxNodes: opts.ParseYAMLMaxNodes},
 	}
