@@ -178,5 +178,13 @@ func orDiscard(w io.Writer) io.Writer {
 // Close waits for the store's background pushes to its remote (Store.Close).
 func (c *CachingEvaluator) Close(ctx context.Context) { c.store.Close(ctx) }
 
+// SetDraining passes the hint on to the evaluator underneath when it takes it (isolate.Pool):
+// see pipeline.Drainer.
+func (c *CachingEvaluator) SetDraining(draining bool) {
+	if d, ok := c.next.(interface{ SetDraining(bool) }); ok {
+		d.SetDraining(draining)
+	}
+}
+
 // RemoteStats returns what the store did with its remote (Store.RemoteStats).
 func (c *CachingEvaluator) RemoteStats() RemoteStats { return c.store.RemoteStats() }

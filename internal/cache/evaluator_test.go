@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -233,4 +234,25 @@ func TestCachedMemo(t *testing.T) {
 	if s := c.Stats(); s.Hits != 1 || s.Misses != 1 {
 		t.Errorf("Stats after the misses = %+v, want them unchanged", s)
 	}
+}
+
+// drainingEvaluator records the draining hints it is given.
+type drainingEvaluator struct {
+	countingEvaluator
+	hints []bool
+}
+
+func (d *drainingEvaluator) SetDraining(draining bool) { d.hints = append(d.hints, draining) }
+
+// TestSetDrainingReachesTheEvaluatorUnderneath checks that the cache passes the pipeline's hint
+// on, and ignores it over an evaluator that does not take it.
+func TestSetDrainingReachesTheEvaluatorUnderneath(t *testing.T) {
+	next := &drainingEvaluator{}
+	c := NewEvaluator(next, openStore(t), "v1 go:test")
+	c.SetDraining(true)
+	c.SetDraining(false)
+	if !reflect.DeepEqual(next.hints, []bool{true, false}) {
+		t.Errorf("hints %v, want [true false]", next.hints)
+	}
+	NewEvaluator(&countingEvaluator{}, openStore(t), "v1 go:test").SetDraining(true)
 }

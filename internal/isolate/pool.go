@@ -61,6 +61,8 @@ type Pool struct {
 	idle    []*worker
 	closed  bool
 	started int
+	// draining stops each worker as soon as its evaluation ends (SetDraining).
+	draining bool
 }
 
 // NewPool returns a Pool; no process is started until the first evaluation.
@@ -135,7 +137,7 @@ func (p *Pool) take() (*worker, error) {
 func (p *Pool) put(w *worker, healthy bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !healthy || p.closed || !w.alive() {
+	if !healthy || p.closed || p.draining || !w.alive() {
 		w.stop()
 		return
 	}
@@ -154,6 +156,25 @@ func (p *Pool) expire(w *worker) {
 			return
 		}
 	}
+}
+
+// SetDraining tells the pool whether more evaluations are to come. While it is draining,
+// idle workers are stopped and a worker that finishes an evaluation is stopped at once rather
+// than kept for IdleTimeout, so its memory is returned while the caller goes on with the
+// result; an evaluation after that starts a new worker. The pipeline drains the pool when it
+// has started the last evaluation of a run.
+func (p *Pool) SetDraining(draining bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.draining = draining
+	if !draining {
+		return
+	}
+	for _, w := range p.idle {
+		w.idle.Stop()
+		w.stop()
+	}
+	p.idle = nil
 }
 
 // Started returns how many worker processes the pool has started so far.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -405,5 +406,47 @@ func TestWorkerEnvironmentIsMinimal(t *testing.T) {
 				t.Errorf("the worker saw the secret: %v", err)
 			}
 		})
+	}
+}
+
+func TestPoolSetDraining(t *testing.T) {
+	p := newTestPool(t, workerName, 1, Limits{})
+	evaluate := func() {
+		t.Helper()
+		if _, err := p.Evaluate(context.Background(), testOptions(t), "environments/ok/main.jsonnet", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	idle := func() []*worker {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return slices.Clone(p.idle)
+	}
+	evaluate()
+	kept := idle()
+	if len(kept) != 1 {
+		t.Fatalf("%d idle workers, want 1", len(kept))
+	}
+	// Draining stops the idle worker at once.
+	p.SetDraining(true)
+	select {
+	case <-kept[0].exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("idle worker still running after SetDraining(true)")
+	}
+	if kept[0].waitErr != nil {
+		t.Errorf("drained worker exited with %v, want a clean exit", kept[0].waitErr)
+	}
+	// While draining, an evaluation still runs, in a new worker that is not kept.
+	evaluate()
+	if n, left := p.Started(), len(idle()); n != 2 || left != 0 {
+		t.Errorf("while draining: started %d workers (want 2), %d idle (want 0)", n, left)
+	}
+	// Not draining: the next worker is kept and reused.
+	p.SetDraining(false)
+	evaluate()
+	evaluate()
+	if n, left := p.Started(), len(idle()); n != 3 || left != 1 {
+		t.Errorf("after draining: started %d workers (want 3), %d idle (want 1)", n, left)
 	}
 }

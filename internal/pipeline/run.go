@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/kforge/kforge/internal/affected"
 	"github.com/kforge/kforge/internal/cache"
@@ -167,6 +168,14 @@ func (r *Run) Affected() (sel affected.Selection, total int, ok bool) {
 	return *r.affected, r.total, true
 }
 
+// Drainer is an evaluator that can let its worker processes go as soon as the evaluations under
+// way end (isolate.Pool, through cache.CachingEvaluator). each drains it once the last
+// environment of the run has started, so a worker's memory is returned while the parent decodes,
+// checks and writes what it rendered rather than when the run ends.
+type Drainer interface {
+	SetDraining(draining bool)
+}
+
 // each runs work for every selected environment through Each, with the run's workers and
 // progress, and hands each result to emit in order. failed joins the errors of work, after
 // every environment ran, the same error in several environments once with their list
@@ -180,9 +189,18 @@ func each[T any](ctx context.Context, r *Run,
 		p = r.progress(len(r.envs))
 	}
 	defer p.Finish()
+	drainer, _ := r.renderer.evaluator.(Drainer)
+	if drainer != nil {
+		drainer.SetDraining(false)
+	}
+	var started atomic.Int64
 	var fails []envFailure
 	err = Each(ctx, r.parallel, r.envs,
 		func(ctx context.Context, env environment.Environment) (T, error) {
+			if started.Add(1) == int64(len(r.envs)) && drainer != nil {
+				// The last environment is starting: no evaluation will need an idle worker.
+				drainer.SetDraining(true)
+			}
 			p.Start(env)
 			defer p.Done()
 			return work(ctx, env)

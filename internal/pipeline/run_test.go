@@ -2,11 +2,14 @@ package pipeline_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/kforge/kforge/internal/golden"
+	"github.com/kforge/kforge/internal/jsonnet"
 	"github.com/kforge/kforge/internal/pipeline"
 	"github.com/kforge/kforge/internal/testfs"
 )
@@ -105,5 +108,56 @@ func TestGoldenSteps(t *testing.T) {
 	}
 	if want := []string{"golden/inline/gone", "golden/old"}; !reflect.DeepEqual(stale.Removed, want) {
 		t.Errorf("removed %v, want %v", stale.Removed, want)
+	}
+}
+
+// drainRecorder is an in-process evaluator that records the draining hints (pipeline.Drainer)
+// and how many evaluations had started when each came.
+type drainRecorder struct {
+	mu      sync.Mutex
+	started int
+	hints   []string
+}
+
+func (d *drainRecorder) Evaluate(ctx context.Context, opts jsonnet.Options, filename, code string) (jsonnet.Result, error) {
+	d.mu.Lock()
+	d.started++
+	d.mu.Unlock()
+	return jsonnet.NewInProcess().Evaluate(ctx, opts, filename, code)
+}
+
+func (d *drainRecorder) SetDraining(draining bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.hints = append(d.hints, fmt.Sprintf("%v after %d", draining, d.started))
+}
+
+// TestRunDrainsTheEvaluator checks that a step tells the evaluator no more evaluations are
+// coming as soon as the last environment starts, and takes it back when the next step starts.
+func TestRunDrainsTheEvaluator(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("testdata", "repo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &drainRecorder{}
+	run, err := pipeline.Open(context.Background(), pipeline.RunOptions{
+		Options:   pipeline.Options{Project: projectAt(t, dir), Evaluator: rec},
+		Selection: pipeline.Selection{WorkDir: dir, Args: []string{"environments/a", "environments/b"}},
+		Parallel:  1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.hints = nil // discovery may evaluate entrypoints; only the steps matter here
+	rec.started = 0
+	for range 2 {
+		if _, err := run.RenderManifests(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One worker: environment a is evaluated, then b starts (the hint) and is evaluated.
+	want := []string{"false after 0", "true after 1", "false after 2", "true after 3"}
+	if !reflect.DeepEqual(rec.hints, want) {
+		t.Errorf("hints %q, want %q", rec.hints, want)
 	}
 }
