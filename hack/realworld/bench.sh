@@ -85,7 +85,7 @@ run() {
   local wall user sys rss
   read -r wall user sys rss _ <"$dir/$name.time"
   names+=("$name") walls+=("$wall") rsss+=("$rss")
-  cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
+  cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')")
 }
 # median ARRAY NAME: the median of ARRAY over the rounds NAME.1, NAME.2, ...
 median() {
@@ -127,7 +127,7 @@ echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); ${tk_vers
 printf '\n%-18s %8s %8s %9s\n' run "wall s" "cpu s" "peak MiB"
 for n in rw-tk-show rw-kforge-cold rw-kforge-warm rw-tk-export rw-kforge-export; do
   [ "$(median walls "$n")" != 0 ] || continue
-  printf '%-18s %8.2f %8.2f %9s\n' "$n" "$(median walls "$n")" "$(median cpus "$n")" "$(mib "$(median rsss "$n")")"
+  printf '%-18s %8.3f %8.3f %9s\n' "$n" "$(median walls "$n")" "$(median cpus "$n")" "$(mib "$(median rsss "$n")")"
 done
 echo
 cold=$(median walls rw-kforge-cold)

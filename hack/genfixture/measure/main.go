@@ -7,7 +7,7 @@
 //
 //	measure -o FILE -- CMD [ARG...]
 //
-// FILE receives one line: wall seconds (until CMD exits), user and system CPU seconds of CMD and
+// FILE receives one line: wall seconds (until CMD exits, to the millisecond), user and system CPU seconds of CMD and
 // all its descendants, the peak of their summed resident memory in KiB (sampled every 10 ms),
 // and the largest resident memory of any single one of them in KiB (from the kernel). measure
 // exits with CMD's exit code. It becomes a child subreaper, so orphaned descendants are
@@ -53,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "measure: %v\n", err)
 		return 125
 	}
-	line := fmt.Sprintf("%.2f %.2f %.2f %d %d\n", r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.peakTreeKiB, r.maxSingleKiB)
+	line := fmt.Sprintf("%.3f %.3f %.3f %d %d\n", r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.peakTreeKiB, r.maxSingleKiB)
 	if err := os.WriteFile(*out, []byte(line), 0o644); err != nil {
 		_, _ = fmt.Fprintf(stderr, "measure: %v\n", err)
 		return 125
