@@ -32,7 +32,20 @@ import (
 //
 // Imports that external variable or top-level argument code makes are not included: pass that
 // code to Scanner.Misses, or rely on a recorded read set.
+//
+// An import that finds no file does not fail Dependencies (see below); ImportClosure does.
 func Dependencies(root string, jpath []string, entrypoint string) ([]string, error) {
+	return dependencies(root, jpath, entrypoint, false)
+}
+
+// ImportClosure is Dependencies for `tool imports`: as tk's, it fails when an import reachable
+// from entrypoint finds no file, with go-jsonnet's message naming the import.
+func ImportClosure(root string, jpath []string, entrypoint string) ([]string, error) {
+	return dependencies(root, jpath, entrypoint, true)
+}
+
+// dependencies implements Dependencies, and ImportClosure when strict.
+func dependencies(root string, jpath []string, entrypoint string, strict bool) ([]string, error) {
 	root = filepath.Clean(root)
 	if !filepath.IsAbs(root) {
 		return nil, fmt.Errorf("find dependencies of %s: repository root must be absolute", entrypoint)
@@ -53,7 +66,7 @@ func Dependencies(root string, jpath []string, entrypoint string) ([]string, err
 		return nil, fmt.Errorf("find dependencies of %s: %w", entry, fsutil.WithoutPath(err))
 	}
 	found, err := vm.FindDependencies("", []string{abs})
-	if err != nil && !isMissingImport(err) {
+	if err != nil && (strict || !isMissingImport(err)) {
 		return nil, fmt.Errorf("find dependencies of %s: %w", entry, relativeError(err, root))
 	}
 	// An import that finds nothing stops FindDependencies; closeImports below follows every

@@ -149,6 +149,36 @@ func TestDependenciesMissingImport(t *testing.T) {
 	}
 }
 
+// TestImportClosureMissingImport: `tool imports` fails on an import that finds nothing, as tk
+// does, naming the import and where it is; Dependencies on the same file does not.
+func TestImportClosureMissingImport(t *testing.T) {
+	root := copyRepo(t)
+	testfs.WriteFile(t, root, "environments/dev/main.jsonnet", "local a = import 'nowhere.libsonnet';\n{ a: a, k: import 'kube/k.libsonnet' }\n")
+	_, err := ImportClosure(root, envJPath("environments/dev"), "environments/dev/main.jsonnet")
+	if err == nil {
+		t.Fatal("ImportClosure succeeded with an import that finds nothing")
+	}
+	for _, want := range []string{`couldn't open import "nowhere.libsonnet"`, "environments/dev/main.jsonnet:1:11"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), root) {
+		t.Errorf("error %q contains the absolute root", err)
+	}
+	got, err := ImportClosure(root, envJPath("environments/prod"), "environments/prod/main.jsonnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Dependencies(root, envJPath("environments/prod"), "environments/prod/main.jsonnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("ImportClosure = %q, Dependencies = %q", got, want)
+	}
+}
+
 func TestDependenciesErrors(t *testing.T) {
 	root := copyRepo(t)
 	testfs.WriteFile(t, root, "environments/dev/main.jsonnet", "local a = import 'nowhere.libsonnet';\n{ a: a }\n")

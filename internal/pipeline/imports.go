@@ -10,13 +10,14 @@ import (
 
 // Imports lists the files the Jsonnet file (or directory's main.jsonnet) at pathArg depends on,
 // as `tk tool imports` does: the entrypoint and every file reachable through its imports,
-// repository-relative and sorted, without evaluating anything.
+// repository-relative and sorted, without evaluating anything. An import that finds no file
+// is an error, as in tk.
 func Imports(p *project.Project, pathArg string) ([]string, error) {
 	base, entry, err := p.Entrypoint(pathArg)
 	if err != nil {
 		return nil, err
 	}
-	deps, err := affected.Dependencies(p.Root, p.JPath(base), entry)
+	deps, err := affected.ImportClosure(p.Root, p.JPath(base), entry)
 	if err != nil {
 		return nil, fmt.Errorf("imports of %s: %w", entry, err)
 	}
