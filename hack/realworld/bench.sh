@@ -16,7 +16,9 @@
 # the same moment (kforge's parent and its evaluation workers; tk and anything it starts):
 # hack/genfixture/measure samples VmRSS of the command and all its descendants from /proc every
 # 10 ms and becomes a child subreaper so that orphaned workers are still counted. GNU time reports
-# only the largest single process, which hides the worker.
+# only the largest single process, which hides the worker. The PSS column is the same peak of the
+# summed proportional set size (smaps_rollup): the pages of the kforge executable that the parent
+# and its worker both map count once there, twice in the resident sum.
 #
 # Usage:
 #   hack/realworld/bench.sh REALWORLD_DIR [--rounds R] [--dir DIR]
@@ -72,7 +74,7 @@ fi
 
 # Default file names collide in kube-prometheus (a Role of one name in several namespaces).
 format='{{.apiVersion}}.{{.kind}}-{{.metadata.namespace}}-{{.metadata.name}}'
-names=() walls=() cpus=() rsss=()
+names=() walls=() cpus=() rsss=() psss=()
 # run NAME CMD...: runs CMD in the real-world repository with stdout discarded and records its
 # wall seconds, CPU seconds and summed peak RSS (KiB); a non-zero exit aborts.
 run() {
@@ -82,9 +84,9 @@ run() {
   if [ "$rc" != 0 ]; then
     log "$name failed with exit code $rc:"; tail -n 20 "$dir/$name.err" >&2; exit 1
   fi
-  local wall user sys rss
-  read -r wall user sys rss _ <"$dir/$name.time"
-  names+=("$name") walls+=("$wall") rsss+=("$rss")
+  local wall user sys rss pss
+  read -r wall user sys rss _ pss <"$dir/$name.time"
+  names+=("$name") walls+=("$wall") rsss+=("$rss") psss+=("${pss:-0}")
   cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')")
 }
 # median ARRAY NAME: the median of ARRAY over the rounds NAME.1, NAME.2, ...
@@ -124,10 +126,10 @@ echo "real-world benchmark: $rw/$env_path ($objects objects, $bytes bytes of YAM
 tk_version='not measured (TK unset)'
 [ -z "${TK:-}" ] || tk_version=$("$TK" --version 2>&1 | sed -n 's/.*tk version /tk /p' | head -n 1)
 echo "$("$kforge" version 2>/dev/null | head -n 1 || echo 'kforge ?'); ${tk_version:-tk ?}"
-printf '\n%-18s %8s %8s %9s\n' run "wall s" "cpu s" "peak MiB"
+printf '\n%-18s %8s %8s %9s %9s\n' run "wall s" "cpu s" "peak MiB" "PSS MiB"
 for n in rw-tk-show rw-kforge-cold rw-kforge-warm rw-tk-export rw-kforge-export; do
   [ "$(median walls "$n")" != 0 ] || continue
-  printf '%-18s %8.3f %8.3f %9s\n' "$n" "$(median walls "$n")" "$(median cpus "$n")" "$(mib "$(median rsss "$n")")"
+  printf '%-18s %8.3f %8.3f %9s %9s\n' "$n" "$(median walls "$n")" "$(median cpus "$n")" "$(mib "$(median rsss "$n")")" "$(mib "$(median psss "$n")")"
 done
 echo
 cold=$(median walls rw-kforge-cold)
@@ -135,5 +137,6 @@ echo "kforge cold / warm = $(div "$cold" "$(median walls rw-kforge-warm)")x (tar
 if [ -n "${TK:-}" ]; then
   echo "tk show / kforge cold = $(div "$(median walls rw-tk-show)" "$cold")x wall, $(div "$(median cpus rw-tk-show)" "$(median cpus rw-kforge-cold)")x cpu (target >= 6x)"
   echo "peak RSS, all processes: tk show $(mib "$(median rsss rw-tk-show)") MiB, kforge cold $(mib "$(median rsss rw-kforge-cold)") MiB (target: kforge <= tk)"
+  echo "peak PSS, all processes: tk show $(mib "$(median psss rw-tk-show)") MiB, kforge cold $(mib "$(median psss rw-kforge-cold)") MiB (shared pages counted once)"
   echo "tk export / kforge export (cold) = $(div "$(median walls rw-tk-export)" "$(median walls rw-kforge-export)")x wall"
 fi

@@ -7,9 +7,12 @@
 //
 //	measure -o FILE -- CMD [ARG...]
 //
-// FILE receives one line: wall seconds (until CMD exits, to the millisecond), user and system CPU seconds of CMD and
-// all its descendants, the peak of their summed resident memory in KiB (sampled every 10 ms),
-// and the largest resident memory of any single one of them in KiB (from the kernel). measure
+// FILE receives one line: wall seconds (until CMD exits, to the millisecond), user and system
+// CPU seconds of CMD and all its descendants, the peak of their summed resident memory in KiB
+// (sampled every 10 ms), the largest resident memory of any single one of them in KiB (from the
+// kernel), and the peak of their summed proportional set size in KiB (smaps_rollup, sampled
+// with the resident memory: a page several of them map, such as the kforge executable's text
+// in a parent and its workers, is counted once in all instead of once per process). measure
 // exits with CMD's exit code. It becomes a child subreaper, so orphaned descendants are
 // re-parented to it and their CPU time reaches its own rusage when it reaps them.
 package main
@@ -53,7 +56,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "measure: %v\n", err)
 		return 125
 	}
-	line := fmt.Sprintf("%.3f %.3f %.3f %d %d\n", r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.peakTreeKiB, r.maxSingleKiB)
+	line := fmt.Sprintf("%.3f %.3f %.3f %d %d %d\n", r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.peakTreeKiB, r.maxSingleKiB, r.peakTreePssKiB)
 	if err := os.WriteFile(*out, []byte(line), 0o644); err != nil {
 		_, _ = fmt.Fprintf(stderr, "measure: %v\n", err)
 		return 125
@@ -65,7 +68,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 type result struct {
 	wall, user, sys           time.Duration
 	peakTreeKiB, maxSingleKiB int64
-	exitCode                  int
+	// peakTreePssKiB is the peak of the summed proportional set size: pages shared by several
+	// processes of the tree (the same executable mapped by a parent and its workers) are
+	// divided among them instead of counted once per process.
+	peakTreePssKiB int64
+	exitCode       int
 }
 
 // measure runs argv with the given streams and collects its figures.
@@ -85,7 +92,7 @@ func measure(argv []string, stdin io.Reader, stdout, stderr io.Writer) (result, 
 		return result{}, fmt.Errorf("start %s: %w", argv[0], err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	peak := make(chan int64)
+	peak := make(chan peaks)
 	go func() { peak <- samplePeak(ctx, os.Getpid()) }()
 
 	err := cmd.Wait()
@@ -115,7 +122,8 @@ func measure(argv []string, stdin io.Reader, stdout, stderr io.Writer) (result, 
 		}
 	}
 	stop()
-	res.peakTreeKiB = <-peak
+	p := <-peak
+	res.peakTreeKiB, res.peakTreePssKiB = p.rssKiB, p.pssKiB
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
 		return result{}, fmt.Errorf("read resource usage: %w", err)
@@ -128,15 +136,22 @@ func measure(argv []string, stdin io.Reader, stdout, stderr io.Writer) (result, 
 	return res, nil
 }
 
-// samplePeak samples the summed resident memory of root's descendants every 10 ms until ctx
-// ends and returns the largest sum seen, in KiB.
-func samplePeak(ctx context.Context, root int) int64 {
+// peaks are the largest sums of resident memory and of proportional set size seen, in KiB.
+type peaks struct {
+	rssKiB, pssKiB int64
+}
+
+// samplePeak samples the summed resident memory and proportional set size of root's
+// descendants every 10 ms until ctx ends and returns the largest sums seen.
+func samplePeak(ctx context.Context, root int) peaks {
 	page := int64(os.Getpagesize()) / 1024
-	var peak int64
+	var peak peaks
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		peak = max(peak, treeRSS(root)*page)
+		rss, pss := treeMemory(root)
+		peak.rssKiB = max(peak.rssKiB, rss*page)
+		peak.pssKiB = max(peak.pssKiB, pss)
 		select {
 		case <-ctx.Done():
 			return peak
@@ -145,11 +160,12 @@ func samplePeak(ctx context.Context, root int) int64 {
 	}
 }
 
-// treeRSS returns the resident pages of every descendant of root.
-func treeRSS(root int) int64 {
+// treeMemory returns the resident pages and the proportional set size in KiB
+// (/proc/PID/smaps_rollup) of every descendant of root.
+func treeMemory(root int) (rssPages, pssKiB int64) {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	parent := map[int]int{}
 	rss := map[int]int64{}
@@ -163,16 +179,41 @@ func treeRSS(root int) int64 {
 			parent[pid], rss[pid] = ppid, pages
 		}
 	}
-	var sum int64
 	for pid, pages := range rss {
 		for p := parent[pid]; p > 1; p = parent[p] {
 			if p == root {
-				sum += pages
+				rssPages += pages
+				pssKiB += procPss(pid)
 				break
 			}
 		}
 	}
-	return sum
+	return rssPages, pssKiB
+}
+
+// procPss reads the proportional set size of pid in KiB from /proc/PID/smaps_rollup (0 when
+// the process is gone or the kernel lacks the file).
+func procPss(pid int) int64 {
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "smaps_rollup"))
+	if err != nil {
+		return 0
+	}
+	for line := range bytes.Lines(data) {
+		rest, ok := bytes.CutPrefix(line, []byte("Pss:"))
+		if !ok {
+			continue
+		}
+		f := bytes.Fields(rest)
+		if len(f) == 0 {
+			return 0
+		}
+		kib, err := strconv.ParseInt(string(f[0]), 10, 64)
+		if err != nil {
+			return 0
+		}
+		return kib
+	}
+	return 0
 }
 
 // procStat reads the parent pid and resident pages from a /proc/PID/stat file.

@@ -43,6 +43,11 @@ func TestMeasure(t *testing.T) {
 			if r.maxSingleKiB <= 0 || r.peakTreeKiB < r.maxSingleKiB {
 				t.Errorf("memory: peak of the tree %d KiB, largest process %d KiB", r.peakTreeKiB, r.maxSingleKiB)
 			}
+			// Shared pages are divided among the processes that map them, so the summed
+			// proportional set size never exceeds the summed resident memory.
+			if tt.minUser > 0 && (r.peakTreePssKiB <= 0 || r.peakTreePssKiB > r.peakTreeKiB) {
+				t.Errorf("memory: peak PSS of the tree %d KiB, peak RSS %d KiB", r.peakTreePssKiB, r.peakTreeKiB)
+			}
 			if r.wall <= 0 {
 				t.Errorf("wall %v", r.wall)
 			}
@@ -79,13 +84,22 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := strings.Fields(string(data))
-	if len(f) != 5 {
-		t.Fatalf("figures %q: want 5 fields", data)
+	if len(f) != 6 {
+		t.Fatalf("figures %q: want 6 fields", data)
 	}
 	for _, s := range f {
 		if _, err := strconv.ParseFloat(s, 64); err != nil {
 			t.Errorf("figure %q is not a number", s)
 		}
+	}
+}
+
+func TestProcPss(t *testing.T) {
+	if kib := procPss(os.Getpid()); kib <= 0 {
+		t.Errorf("procPss(self) = %d KiB", kib)
+	}
+	if kib := procPss(-1); kib != 0 {
+		t.Errorf("procPss(-1) = %d KiB, want 0", kib)
 	}
 }
 
