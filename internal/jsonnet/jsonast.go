@@ -214,19 +214,13 @@ func (b *jsonASTBuilder) object(ctx *string, objLevel, depth int) (ast.Node, boo
 				Body:     body,
 				LocRange: b.rangeFrom(name.LocRange.Begin),
 			})
-			b.skipSpace()
-			if b.pos >= len(b.text) {
+			done, ok := b.separator('}')
+			if !ok {
 				return nil, false
 			}
-			c := b.text[b.pos]
-			b.pos++
-			if c == '}' {
+			if done {
 				break
 			}
-			if c != ',' {
-				return nil, false
-			}
-			b.skipSpace()
 		}
 	}
 	if hasDuplicateName(fields) {
@@ -245,6 +239,25 @@ func (b *jsonASTBuilder) object(ctx *string, objLevel, depth int) (ast.Node, boo
 		Locals:   locals,
 		Fields:   fields,
 	}, true
+}
+
+// separator reads what follows an element of an array or object: the closing byte ends it
+// (done), a comma announces the next element; anything else fails (ok false).
+func (b *jsonASTBuilder) separator(closing byte) (done, ok bool) {
+	b.skipSpace()
+	if b.pos >= len(b.text) {
+		return false, false
+	}
+	c := b.text[b.pos]
+	b.pos++
+	switch c {
+	case closing:
+		return true, true
+	case ',':
+		b.skipSpace()
+		return false, true
+	}
+	return false, false
 }
 
 // hasDuplicateName reports whether two fields have the same name (go-jsonnet rejects the
@@ -290,19 +303,13 @@ func (b *jsonASTBuilder) array(ctx *string, objLevel, depth int) (ast.Node, bool
 				return nil, false
 			}
 			elements = append(elements, ast.CommaSeparatedExpr{Expr: elem})
-			b.skipSpace()
-			if b.pos >= len(b.text) {
+			done, ok := b.separator(']')
+			if !ok {
 				return nil, false
 			}
-			c := b.text[b.pos]
-			b.pos++
-			if c == ']' {
+			if done {
 				break
 			}
-			if c != ',' {
-				return nil, false
-			}
-			b.skipSpace()
 		}
 	}
 	return &ast.Array{NodeBase: b.base(begin, ctx), Elements: elements}, true

@@ -2,7 +2,6 @@ package jsonnet
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"testing"
 )
@@ -19,16 +18,7 @@ func evalJSONPath(t testing.TB, opts Options, file string, fast bool) (sinkEval,
 	opts.TraceOut = &trace
 	opts.DisableJSONFastPath = !fast
 	res, err := s.EvaluateFile(opts, file)
-	out := sinkEval{trace: trace.String()}
-	if err != nil {
-		var e *Error
-		if !errors.As(err, &e) {
-			t.Fatalf("error is %T, not *Error: %v", err, err)
-		}
-		out.err = e
-	} else {
-		out.json, out.reads = res.JSON, res.Reads
-	}
+	out := outcome(t, res, err, trace.String())
 	installed := 0
 	for _, e := range s.engines {
 		if e != nil {

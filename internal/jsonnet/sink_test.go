@@ -35,7 +35,13 @@ func evalPath(t testing.TB, opts Options, file string, fast bool) (sinkEval, boo
 		t.Fatalf("NewVM: %v", err)
 	}
 	res, err := vm.EvaluateFile(file)
-	out := sinkEval{trace: trace.String()}
+	return outcome(t, res, err, trace.String()), vm.sinkServed.Load() > 0
+}
+
+// outcome is the sinkEval of an evaluation that returned res and err and traced trace.
+func outcome(t testing.TB, res Result, err error, trace string) sinkEval {
+	t.Helper()
+	out := sinkEval{trace: trace}
 	if err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
@@ -45,7 +51,7 @@ func evalPath(t testing.TB, opts Options, file string, fast bool) (sinkEval, boo
 	} else {
 		out.json, out.reads = res.JSON, res.Reads
 	}
-	return out, vm.sinkServed.Load() > 0
+	return out
 }
 
 // sameEval fails unless both paths gave the same output, reads and trace, or the same error.
