@@ -27,6 +27,9 @@ import (
 // bestWidth is the column after which yaml.v2 folds long strings at a space.
 const bestWidth = 80
 
+// spaces is indentation to copy from.
+const spaces = "                                                                "
+
 // maxSimpleKey is the longest key, in bytes, that yaml.v2 writes as a simple key.
 const maxSimpleKey = 128
 
@@ -61,6 +64,17 @@ type encoder struct {
 	keys []string
 }
 
+// reserve makes room for n more bytes, doubling the buffer when it grows (append alone
+// grows large buffers by a quarter, copying a multi-megabyte stream many times).
+func (e *encoder) reserve(n int) {
+	if cap(e.buf)-len(e.buf) >= n {
+		return
+	}
+	grown := make([]byte, len(e.buf), max(2*cap(e.buf), len(e.buf)+n, 4096))
+	copy(grown, e.buf)
+	e.buf = grown
+}
+
 // newline starts a new line.
 func (e *encoder) newline() {
 	e.buf = append(e.buf, '\n')
@@ -74,8 +88,9 @@ func (e *encoder) writeIndent(indent int) {
 		e.newline()
 	}
 	for e.column < indent {
-		e.buf = append(e.buf, ' ')
-		e.column++
+		n := min(indent-e.column, len(spaces))
+		e.buf = append(e.buf, spaces[:n]...)
+		e.column += n
 	}
 	e.whitespace, e.indention = true, true
 }
@@ -233,14 +248,9 @@ func (e *encoder) plain(s string) {
 // str writes the string s in the style yaml.v2 picks for it; indent is the indentation of
 // continuation lines. key: s is a mapping key, which must fit a simple key.
 func (e *encoder) str(s string, indent int, key bool) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
+	e.reserve(len(s) + 64)
 	sh := analyze(s)
-	if key && (sh.multiline || len(s) > maxSimpleKey) {
-		return false
-	}
-	if sh.bom {
+	if sh.invalid || sh.bom || (key && (sh.multiline || len(s) > maxSimpleKey)) {
 		return false
 	}
 	st := chooseStyle(s, sh, key)

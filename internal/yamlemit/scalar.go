@@ -19,8 +19,10 @@ type shape struct {
 	// plainOK, singleOK and blockOK: the string may be written plain (in block context),
 	// single-quoted, or as a literal block.
 	plainOK, singleOK, blockOK bool
-	// otherBreaks: a line break other than \n.
-	otherBreaks bool
+	// newline: the string holds a \n; otherBreaks: a line break other than \n.
+	newline, otherBreaks bool
+	// invalid: the string is not valid UTF-8.
+	invalid bool
 	// bom: the string starts with a byte order mark.
 	bom bool
 }
@@ -45,9 +47,9 @@ func isBreak(r rune) bool {
 	return r == '\n' || r == '\r' || r == 0x85 || r == 0x2028 || r == 0x2029
 }
 
-// analyze finds the shape of the valid UTF-8 string s: indicator characters that forbid the
-// plain style, leading and trailing spaces and breaks, spaces next to breaks, characters
-// that must be escaped.
+// analyze finds the shape of the string s: indicator characters that forbid the plain
+// style, leading and trailing spaces and breaks, spaces next to breaks, characters that
+// must be escaped, and whether s is valid UTF-8 at all.
 func analyze(s string) shape {
 	var sh shape
 	if s == "" {
@@ -55,60 +57,77 @@ func analyze(s string) shape {
 		return sh
 	}
 	indicators := len(s) >= 3 && (s[:3] == "---" || s[:3] == "...")
+	switch s[0] {
+	case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		indicators = true
+	case '?', ':', '-':
+		if len(s) == 1 || s[1] == ' ' || s[1] == '\t' {
+			indicators = true
+		}
+	}
 	var (
 		special, leadingSpace, leadingBreak, trailingSpace, trailingBreak bool
 		breakSpace, spaceBreak, prevSpace, prevBreak                      bool
 	)
 	afterBlank := true // the previous character was a blank, a break or NUL
 	for i := 0; i < len(s); {
-		r, w := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, w = utf8.DecodeRuneInString(s[i:])
-		}
-		beforeBlank := i+w >= len(s) || s[i+w] == ' ' || s[i+w] == '\t'
-		if i == 0 {
-			switch r {
-			case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
-				indicators = true
-			case '?', ':', '-':
-				if beforeBlank {
+		c := s[i]
+		r, w := rune(c), 1
+		if c < utf8.RuneSelf {
+			// The common characters, without decoding: printable ASCII, space, \n.
+			handled := true
+			switch {
+			case c > ' ' && c < 0x7F:
+				if i > 0 && ((c == ':' && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t')) || (c == '#' && afterBlank)) {
 					indicators = true
 				}
+				prevSpace, prevBreak, afterBlank = false, false, false
+				// Skip the run of such characters that follows, up to the next that matters.
+				for i+1 < len(s) {
+					if d := s[i+1]; d <= ' ' || d >= 0x7F || d == ':' || d == '#' {
+						break
+					}
+					i++
+				}
+			case c == ' ':
+				leadingSpace = leadingSpace || i == 0
+				trailingSpace = i+1 == len(s)
+				breakSpace = breakSpace || prevBreak
+				prevSpace, prevBreak, afterBlank = true, false, true
+			case c == '\n':
+				sh.multiline, sh.newline = true, true
+				leadingBreak = leadingBreak || i == 0
+				trailingBreak = i+1 == len(s)
+				spaceBreak = spaceBreak || prevSpace
+				prevSpace, prevBreak, afterBlank = false, true, true
+			default:
+				handled = false
+			}
+			if handled {
+				i++
+				continue
 			}
 		} else {
-			switch r {
-			case ':':
-				if beforeBlank {
-					indicators = true
-				}
-			case '#':
-				if afterBlank {
-					indicators = true
-				}
+			r, w = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && w == 1 {
+				sh.invalid = true
+				return sh
 			}
 		}
+		// The rest: tab, \r, control characters, and everything beyond ASCII.
 		if !printable(r) {
 			special = true
 		}
-		switch {
-		case r == ' ':
-			leadingSpace = leadingSpace || i == 0
-			trailingSpace = i+w == len(s)
-			breakSpace = breakSpace || prevBreak
-			prevSpace, prevBreak = true, false
-		case isBreak(r):
-			sh.multiline = true
-			if r != '\n' {
-				sh.otherBreaks = true
-			}
+		if isBreak(r) {
+			sh.multiline, sh.otherBreaks = true, true
 			leadingBreak = leadingBreak || i == 0
 			trailingBreak = i+w == len(s)
 			spaceBreak = spaceBreak || prevSpace
 			prevSpace, prevBreak = false, true
-		default:
+		} else {
 			prevSpace, prevBreak = false, false
 		}
-		afterBlank = r == ' ' || r == '\t' || r == 0 || isBreak(r)
+		afterBlank = r == '\t' || r == 0 || isBreak(r)
 		i += w
 	}
 	sh.bom = len(s) >= 3 && s[:3] == "\xEF\xBB\xBF"
@@ -126,7 +145,7 @@ func analyze(s string) shape {
 func chooseStyle(s string, sh shape, key bool) style {
 	st := doubleQuotedStyle
 	switch {
-	case hasNewline(s):
+	case sh.newline:
 		st = literalStyle
 	case plainIsString(s):
 		st = plainStyle
@@ -144,14 +163,4 @@ func chooseStyle(s string, sh shape, key bool) style {
 		st = doubleQuotedStyle
 	}
 	return st
-}
-
-// hasNewline reports whether s holds a "\n".
-func hasNewline(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			return true
-		}
-	}
-	return false
 }
