@@ -299,7 +299,7 @@ func (e *encoder) plainString(s string, indent int, fold bool) {
 		for i := 0; i < len(s); {
 			_, w := runeAt(s, i)
 			if s[i] == ' ' {
-				if !spaces && e.column > bestWidth && !(i+1 < len(s) && s[i+1] == ' ') {
+				if !spaces && e.column > bestWidth && (i+1 == len(s) || s[i+1] != ' ') {
 					e.writeIndent(indent)
 				} else {
 					e.buf = append(e.buf, ' ')

@@ -131,10 +131,12 @@ func analyze(s string) shape {
 		i += w
 	}
 	sh.bom = len(s) >= 3 && s[:3] == "\xEF\xBB\xBF"
-	sh.plainOK = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak ||
-		breakSpace || spaceBreak || special || sh.multiline || indicators)
-	sh.singleOK = !(breakSpace || spaceBreak || special)
-	sh.blockOK = !(trailingSpace || spaceBreak || special)
+	// Each style is ruled out by any of these.
+	notPlain := leadingSpace || leadingBreak || trailingSpace || trailingBreak ||
+		breakSpace || spaceBreak || special || sh.multiline || indicators
+	notSingle := breakSpace || spaceBreak || special
+	notBlock := trailingSpace || spaceBreak || special
+	sh.plainOK, sh.singleOK, sh.blockOK = !notPlain, !notSingle, !notBlock
 	return sh
 }
 
