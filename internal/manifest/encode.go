@@ -8,6 +8,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v2"
 
+	"github.com/kforge/kforge/internal/yamlemit"
 	"github.com/kforge/kforge/internal/yamlorder"
 )
 
@@ -22,7 +23,27 @@ import (
 //
 // The output has no leading "---" and ends with "\n" (a final string value
 // that itself ends in blank lines keeps them, as YAML requires).
+//
+// The bytes are yaml.v2's: internal/yamlemit writes them directly, and a
+// document it declines (see there) is encoded with yaml.v2 itself.
 func (m *Manifest) YAML() ([]byte, error) {
+	return m.appendYAML(nil)
+}
+
+// appendYAML appends the manifest's canonical YAML (see YAML) to dst.
+func (m *Manifest) appendYAML(dst []byte) ([]byte, error) {
+	if out, ok := yamlemit.Append(dst, m.Object); ok {
+		return out, nil
+	}
+	doc, err := m.yamlV2()
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, doc...), nil
+}
+
+// yamlV2 encodes the manifest with yaml.v2, the reference yamlemit reproduces.
+func (m *Manifest) yamlV2() ([]byte, error) {
 	v, err := yamlTree(m.Object)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s as YAML: %w", m.Path, err)
@@ -74,18 +95,17 @@ func yamlTree(v any) (any, error) {
 // WriteStream writes manifests as a YAML stream in the style of `tk show`:
 // documents separated by "---\n" lines, none before the first.
 func WriteStream(w io.Writer, ms []*Manifest) error {
-	var buf bytes.Buffer
+	var buf []byte
 	for i, m := range ms {
 		if i > 0 {
-			buf.WriteString("---\n")
+			buf = append(buf, "---\n"...)
 		}
-		doc, err := m.YAML()
-		if err != nil {
+		var err error
+		if buf, err = m.appendYAML(buf); err != nil {
 			return err
 		}
-		buf.Write(doc)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if _, err := w.Write(buf); err != nil {
 		return fmt.Errorf("write YAML stream: %w", err)
 	}
 	return nil
