@@ -9,7 +9,6 @@ import (
 	yaml "go.yaml.in/yaml/v2"
 
 	"github.com/kforge/kforge/internal/yamlemit"
-	"github.com/kforge/kforge/internal/yamlorder"
 )
 
 // YAML returns the manifest in kforge's canonical YAML, the style of
@@ -44,7 +43,7 @@ func (m *Manifest) appendYAML(dst []byte) ([]byte, error) {
 
 // yamlV2 encodes the manifest with yaml.v2, the reference yamlemit reproduces.
 func (m *Manifest) yamlV2() ([]byte, error) {
-	v, err := yamlTree(m.Object)
+	v, err := yamlemit.V2Tree(m.Object)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s as YAML: %w", m.Path, err)
 	}
@@ -53,43 +52,6 @@ func (m *Manifest) yamlV2() ([]byte, error) {
 		return nil, fmt.Errorf("encode %s as YAML: %w", m.Path, err)
 	}
 	return out, nil
-}
-
-// yamlTree copies a decoded JSON value for the YAML emitter, turning
-// json.Number into int64, uint64 or float64 and maps into yaml.MapSlices in
-// the canonical key order (internal/yamlorder), which the emitter keeps.
-func yamlTree(v any) (any, error) {
-	switch v := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		yamlorder.V2.Sort(keys)
-		out := make(yaml.MapSlice, len(keys))
-		for i, k := range keys {
-			c, err := yamlTree(v[k])
-			if err != nil {
-				return nil, err
-			}
-			out[i] = yaml.MapItem{Key: k, Value: c}
-		}
-		return out, nil
-	case []any:
-		out := make([]any, len(v))
-		for i, child := range v {
-			c, err := yamlTree(child)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = c
-		}
-		return out, nil
-	case json.Number:
-		return yamlNumber(v)
-	default:
-		return v, nil
-	}
 }
 
 // WriteStream writes manifests as a YAML stream in the style of `tk show`:

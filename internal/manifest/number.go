@@ -56,25 +56,3 @@ func isIntegerLiteral(s string) bool {
 	}
 	return true
 }
-
-// yamlNumber converts a (canonical) JSON number to the Go value the YAML
-// emitter writes the same way: int64, uint64 or float64.
-func yamlNumber(n json.Number) (any, error) {
-	s := string(n)
-	if isIntegerLiteral(s) {
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return i, nil
-		}
-		if u, err := strconv.ParseUint(s, 10, 64); err == nil {
-			return u, nil
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return nil, fmt.Errorf("number %q is not a finite JSON number", s)
-	}
-	if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
-		return int64(f), nil
-	}
-	return f, nil
-}

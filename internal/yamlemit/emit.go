@@ -203,25 +203,17 @@ func (e *encoder) mapping(m map[string]any, indent int) bool {
 // number writes a JSON number as yaml.v2 writes the int64, uint64 or float64 that
 // internal/manifest converts it to.
 func (e *encoder) number(n json.Number) bool {
-	s := string(n)
-	if integerLiteral(s) {
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			e.plain(strconv.FormatInt(i, 10))
-			return true
-		}
-		if u, err := strconv.ParseUint(s, 10, 64); err == nil {
-			e.plain(strconv.FormatUint(u, 10))
-			return true
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+	v, err := Number(n)
+	if err != nil {
 		return false
 	}
-	if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
-		e.plain(strconv.FormatInt(int64(f), 10))
-	} else {
-		e.plain(strconv.FormatFloat(f, 'g', -1, 64))
+	switch v := v.(type) {
+	case int64:
+		e.plain(strconv.FormatInt(v, 10))
+	case uint64:
+		e.plain(strconv.FormatUint(v, 10))
+	default:
+		e.plain(strconv.FormatFloat(v.(float64), 'g', -1, 64))
 	}
 	return true
 }

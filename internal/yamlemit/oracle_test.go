@@ -2,60 +2,19 @@ package yamlemit
 
 import (
 	"encoding/json"
-	"math"
-	"strconv"
 	"testing"
 
 	yaml "go.yaml.in/yaml/v2"
-
-	"github.com/kforge/kforge/internal/yamlorder"
 )
-
-// v2Tree converts a decoded JSON value into the tree internal/manifest hands to yaml.v2:
-// yaml.MapSlices in yamlorder.V2 key order, json.Numbers as int64, uint64 or float64.
-func v2Tree(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		yamlorder.V2.Sort(keys)
-		out := make(yaml.MapSlice, len(keys))
-		for i, k := range keys {
-			out[i] = yaml.MapItem{Key: k, Value: v2Tree(v[k])}
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, c := range v {
-			out[i] = v2Tree(c)
-		}
-		return out
-	case json.Number:
-		s := string(v)
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil && integerLiteral(s) {
-			return i
-		}
-		if u, err := strconv.ParseUint(s, 10, 64); err == nil && integerLiteral(s) {
-			return u
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return s
-		}
-		if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
-			return int64(f)
-		}
-		return f
-	}
-	return v
-}
 
 // oracle is yaml.v2's encoding of v.
 func oracle(t testing.TB, v any) []byte {
 	t.Helper()
-	out, err := yaml.Marshal(v2Tree(v))
+	tree, err := V2Tree(v)
+	if err != nil {
+		t.Fatalf("V2Tree: %v", err)
+	}
+	out, err := yaml.Marshal(tree)
 	if err != nil {
 		t.Fatalf("yaml.v2: %v", err)
 	}
