@@ -86,7 +86,7 @@ type fileEntry struct {
 	binaryOnce sync.Once
 	// json is how the file reaches go-jsonnet when kforge parses it as JSON (jsonOnce; nil
 	// when it is not a .json file jsonAST builds).
-	json     *jsonStub
+	json     *jsonStandIn
 	jsonOnce sync.Once
 	// textImports is whether the file's text mentions importstr or importbin (textOnce).
 	textImports bool
@@ -203,27 +203,27 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 			invalidUTF8Message(res.foundAt, res.entry.badLine, res.entry.badColumn)))
 	}
 	imp.record(res.foundAt, res.entry)
-	if stub := imp.jsonStub(importedFrom, res); stub != nil {
-		imp.json.install(importedFrom, importedPath, stub)
-		return stub.contents, stub.foundAt, nil
+	if standIn := imp.jsonStandIn(importedFrom, res); standIn != nil {
+		imp.json.install(importedFrom, importedPath, standIn)
+		return standIn.contents, standIn.foundAt, nil
 	}
 	imp.format.imported(importedFrom, importedPath, res.foundAt)
 	return res.contents, res.foundAt, nil
 }
 
-// jsonStub returns how the JSON file res reaches go-jsonnet when kforge parses it itself, or
+// jsonStandIn returns how the JSON file res reaches go-jsonnet when kforge parses it itself, or
 // nil when go-jsonnet must read it: the fast path is off, the file is not a .json file
 // jsonAST builds, or importedFrom may import it with importstr or importbin (go-jsonnet
-// would then hand the stub's text to the program; a file whose text never names either
+// would then hand the stand-in's text to the program; a file whose text never names either
 // imports everything as code, the only import Jsonnet has besides them).
-func (imp *importer) jsonStub(importedFrom string, res importResult) *jsonStub {
+func (imp *importer) jsonStandIn(importedFrom string, res importResult) *jsonStandIn {
 	if !imp.fastJSON || imp.json == nil || !strings.HasSuffix(res.foundAt, ".json") {
 		return nil
 	}
 	if imp.mayImportText(importedFrom) {
 		return nil
 	}
-	return res.entry.jsonStub(res.foundAt)
+	return res.entry.jsonStandIn(res.foundAt)
 }
 
 // mayImportText reports whether the program importedFrom may contain importstr or importbin:

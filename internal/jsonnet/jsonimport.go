@@ -13,30 +13,30 @@ import (
 // go-jsonnet parses every file it imports as code from the text the importer returns, and
 // offers no way to give it a parsed file. VM.ImportAST, though, returns the very node its
 // import cache will evaluate (format_rewrite.go rewrites files through it). So for a JSON
-// file jsonAST builds, the importer returns, under a name of its own (jsonStubPrefix + the
+// file jsonAST builds, the importer returns, under a name of its own (jsonStandInPrefix + the
 // file's path), a one-token document whose root has the type of the built root: go-jsonnet
 // parses that in no time, and jsonHook overwrites the cached root with the built one before
 // go-jsonnet evaluates it. The built nodes carry the real file's name and locations, so
-// nothing the program can observe changes; the name of its own keeps the stub from ever being
-// the text of an `importstr` of the same file (importer.jsonStub also leaves files that
-// might importstr it to go-jsonnet).
+// nothing the program can observe changes; the name of its own keeps the stand-in from ever
+// being the text of an `importstr` of the same file (importer.jsonStandIn also leaves files
+// that might importstr it to go-jsonnet).
 
-// jsonStubPrefix starts the names under which built JSON files reach go-jsonnet. No
-// repository-relative path starts with '<'... as a path component followed by "json>", and
-// `import 'tk'` uses "<tk>" names (isTkName).
-const jsonStubPrefix = "<json>"
+// jsonStandInPrefix starts the names under which built JSON files reach go-jsonnet. Every
+// other name the importer hands out is a repository-relative path inside the root (isLocal),
+// which never starts with "../", or a "<tk>" name (isTkName), so no file can take one.
+const jsonStandInPrefix = "../<json>/"
 
-// jsonStub is how one JSON file reaches go-jsonnet: contents and foundAt as the importer
+// jsonStandIn is how one JSON file reaches go-jsonnet: contents and foundAt as the importer
 // returns them, and node, the AST jsonAST built, that replaces the contents' AST.
-type jsonStub struct {
+type jsonStandIn struct {
 	contents gojsonnet.Contents
 	foundAt  string
 	node     ast.Node
 }
 
-// jsonStub builds (once) the stub of the entry at foundAt, or returns nil when it is not a
+// jsonStandIn builds (once) the stand-in of the entry at foundAt, or returns nil when it is not a
 // JSON document jsonAST handles.
-func (e *fileEntry) jsonStub(foundAt string) *jsonStub {
+func (e *fileEntry) jsonStandIn(foundAt string) *jsonStandIn {
 	e.jsonOnce.Do(func() {
 		if !e.exists || e.badLine > 0 {
 			return
@@ -45,17 +45,17 @@ func (e *fileEntry) jsonStub(foundAt string) *jsonStub {
 		if !ok {
 			return
 		}
-		e.json = &jsonStub{
-			contents: gojsonnet.MakeContents(stubText(node)),
-			foundAt:  jsonStubPrefix + foundAt,
+		e.json = &jsonStandIn{
+			contents: gojsonnet.MakeContents(standInText(node)),
+			foundAt:  jsonStandInPrefix + foundAt,
 			node:     node,
 		}
 	})
 	return e.json
 }
 
-// stubText is a document whose root node has the type of node, a root jsonAST builds.
-func stubText(node ast.Node) string {
+// standInText is a document whose root node has the type of node, a root jsonAST builds.
+func standInText(node ast.Node) string {
 	switch node.(type) {
 	case *ast.DesugaredObject:
 		return "{}"
@@ -78,7 +78,7 @@ func stubText(node ast.Node) string {
 // jsonHook puts the built ASTs of JSON files into one VM's import cache, once per file.
 type jsonHook struct {
 	vm *gojsonnet.VM
-	// done holds the stub names already installed.
+	// done holds the stand-in names already installed.
 	done map[string]bool
 	// busy is set while the hook's own ImportAST call runs (it imports the file again).
 	busy bool
@@ -89,22 +89,22 @@ func newJSONHook(g *gojsonnet.VM) *jsonHook {
 	return &jsonHook{vm: g, done: map[string]bool{}}
 }
 
-// install makes go-jsonnet parse stub's text (importedPath imported from importedFrom, which
-// the importer answers with stub) and overwrites the root it cached with stub's AST.
-func (h *jsonHook) install(importedFrom, importedPath string, stub *jsonStub) {
-	if h.busy || h.done[stub.foundAt] {
+// install makes go-jsonnet parse standIn's text (importedPath imported from importedFrom, which
+// the importer answers with standIn) and overwrites the root it cached with standIn's AST.
+func (h *jsonHook) install(importedFrom, importedPath string, standIn *jsonStandIn) {
+	if h.busy || h.done[standIn.foundAt] {
 		return
 	}
-	h.done[stub.foundAt] = true
+	h.done[standIn.foundAt] = true
 	h.busy = true
 	root, _, err := h.vm.ImportAST(importedFrom, importedPath)
 	h.busy = false
 	if err != nil {
-		panic(fmt.Sprintf("jsonnet: go-jsonnet rejected the stub %q of %s: %v", stub.contents.String(), stub.foundAt, err))
+		panic(fmt.Sprintf("jsonnet: go-jsonnet rejected the stand-in %q of %s: %v", standIn.contents.String(), standIn.foundAt, err))
 	}
-	dst, src := reflect.ValueOf(root), reflect.ValueOf(stub.node)
+	dst, src := reflect.ValueOf(root), reflect.ValueOf(standIn.node)
 	if dst.Type() != src.Type() {
-		panic(fmt.Sprintf("jsonnet: the stub of %s parsed to %s, not %s", stub.foundAt, dst.Type(), src.Type()))
+		panic(fmt.Sprintf("jsonnet: the stand-in of %s parsed to %s, not %s", standIn.foundAt, dst.Type(), src.Type()))
 	}
 	dst.Elem().Set(src.Elem())
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // evalJSONPath evaluates file with opts in a new Session, with kforge's JSON parser (fast) or
-// go-jsonnet's, and returns the outcome and how many JSON files reached go-jsonnet as stubs.
+// go-jsonnet's, and returns the outcome and how many JSON files reached go-jsonnet as stand-ins.
 func evalJSONPath(t testing.TB, opts Options, file string, fast bool) (sinkEval, int) {
 	t.Helper()
 	s, err := NewSession(opts.Root)
@@ -81,8 +81,8 @@ func TestJSONImportsMatchGoJsonnet(t *testing.T) {
 		installed int
 	}{
 		// main imports 9 of the JSON files through lib/code.libsonnet, shared.json directly from
-		// main (a stub, since main does not mention importstr) and from lib/text.libsonnet
-		// (not a stub); data/jsonnet.json is not JSON, so 9 in all.
+		// main (a stand-in, since main does not mention importstr) and from lib/text.libsonnet
+		// (not a stand-in); data/jsonnet.json is not JSON, so 9 in all.
 		{"main.jsonnet", 9},
 		{"errors/missing.jsonnet", 1},
 		{"errors/badjson.jsonnet", 0},
@@ -93,7 +93,7 @@ func TestJSONImportsMatchGoJsonnet(t *testing.T) {
 		slow, none := evalJSONPath(t, opts, c.file, false)
 		sameEval(t, c.file, fast, slow)
 		if installed != c.installed || none != 0 {
-			t.Errorf("%s: %d stubs installed with the fast path (want %d), %d without", c.file, installed, c.installed, none)
+			t.Errorf("%s: %d stand-ins installed with the fast path (want %d), %d without", c.file, installed, c.installed, none)
 		}
 	}
 	out, _ := evalJSONPath(t, Options{Root: root}, "main.jsonnet", true)
@@ -125,7 +125,7 @@ func TestJSONImportsInSession(t *testing.T) {
 		}
 	}
 	if n := len(s.engines[0].imp.json.done); n != 9 {
-		t.Errorf("%d stubs installed in the session, want 9", n)
+		t.Errorf("%d stand-ins installed in the session, want 9", n)
 	}
 }
 
@@ -145,7 +145,7 @@ func TestJSONImportsFromExtCode(t *testing.T) {
 		slow, _ := evalJSONPath(t, opts, "main.jsonnet", false)
 		sameEval(t, c.code, fast, slow)
 		if installed != c.installed {
-			t.Errorf("%s: %d stubs installed, want %d", c.code, installed, c.installed)
+			t.Errorf("%s: %d stand-ins installed, want %d", c.code, installed, c.installed)
 		}
 	}
 }
