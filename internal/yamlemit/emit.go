@@ -291,23 +291,34 @@ func (e *encoder) plainString(s string, indent int, fold bool) {
 		for i := 0; i < len(s); {
 			_, w := runeAt(s, i)
 			if s[i] == ' ' {
-				if !spaces && e.column > bestWidth && (i+1 == len(s) || s[i+1] != ' ') {
-					e.writeIndent(indent)
-				} else {
-					e.buf = append(e.buf, ' ')
-					e.column++
-				}
+				e.space(!spaces && e.column > bestWidth && (i+1 == len(s) || s[i+1] != ' '), indent)
 				spaces = true
 			} else {
-				e.buf = append(e.buf, s[i:i+w]...)
-				e.column++
-				e.indention = false
+				e.char(s[i : i+w])
 				spaces = false
 			}
 			i += w
 		}
 	}
 	e.whitespace, e.indention = false, false
+}
+
+// space writes one space of a folded scalar, or breaks the line in its place when
+// breakHere (the caller applies yaml.v2's rule for the style).
+func (e *encoder) space(breakHere bool, indent int) {
+	if breakHere {
+		e.writeIndent(indent)
+		return
+	}
+	e.buf = append(e.buf, ' ')
+	e.column++
+}
+
+// char writes one character c (one rune's bytes) of a scalar.
+func (e *encoder) char(c string) {
+	e.buf = append(e.buf, c...)
+	e.column++
+	e.indention = false
 }
 
 // singleQuoted writes s in single quotes, doubling quotes inside (s has no line breaks);
@@ -318,21 +329,14 @@ func (e *encoder) singleQuoted(s string, indent int, fold bool) {
 	for i := 0; i < len(s); {
 		_, w := runeAt(s, i)
 		if s[i] == ' ' {
-			if fold && !spaces && e.column > bestWidth && i > 0 && i < len(s)-1 && s[i+1] != ' ' {
-				e.writeIndent(indent)
-			} else {
-				e.buf = append(e.buf, ' ')
-				e.column++
-			}
+			e.space(fold && !spaces && e.column > bestWidth && i > 0 && i < len(s)-1 && s[i+1] != ' ', indent)
 			spaces = true
 		} else {
 			if s[i] == '\'' {
 				e.buf = append(e.buf, '\'')
 				e.column++
 			}
-			e.buf = append(e.buf, s[i:i+w]...)
-			e.column++
-			e.indention = false
+			e.char(s[i : i+w])
 			spaces = false
 		}
 		i += w
