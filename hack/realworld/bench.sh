@@ -11,7 +11,8 @@
 #   names collide)
 #
 # and reports the median wall time, CPU time (user + system) and peak resident memory of each,
-# with the ratios tk show / kforge cold, cold / warm and tk export / kforge export. Peak memory is
+# with the ratios tk show / kforge cold, cold / warm and tk export / kforge export: of the
+# medians, and within each round (median and range), since a round's runs follow each other. Peak memory is
 # the maximum over the run of the resident memory summed over every process of the tool alive at
 # the same moment (kforge's parent and its evaluation workers; tk and anything it starts):
 # hack/genfixture/measure samples VmRSS of the command and all its descendants from /proc every
@@ -99,6 +100,35 @@ median() {
   [ "${#picked[@]}" -gt 0 ] || { echo 0; return; }
   printf '%s\n' "${picked[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
+# at ARRAY NAME: the value of ARRAY for the run NAME (NAME.ROUND).
+at() {
+  local -n values=$1
+  local i
+  for i in "${!names[@]}"; do
+    [ "${names[$i]}" != "$2" ] || { echo "${values[$i]}"; return; }
+  done
+  echo 0
+}
+# per_round ARRAY A B: the ratio A / B of ARRAY within each round (both measured minutes apart at
+# most, so a machine that slows down or speeds up during the run moves both), summarised as
+# "median (lowest-highest over N rounds)".
+per_round() {
+  local r list=()
+  for r in $(seq 1 "$rounds"); do
+    list+=("$(div "$(at "$1" "$2.$r")" "$(at "$1" "$3.$r")")")
+  done
+  printf '%s\n' "${list[@]}" | sort -g | awk '{ v[NR] = $1 } END {
+    m = (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)
+    printf "%.2fx (%.2f-%.2f over %d rounds)", m, v[1], v[NR], NR }'
+}
+# rounds_at_most ARRAY A B: in how many rounds A's ARRAY value was at most B's.
+rounds_at_most() {
+  local r n=0
+  for r in $(seq 1 "$rounds"); do
+    awk -v a="$(at "$1" "$2.$r")" -v b="$(at "$1" "$3.$r")" 'BEGIN { exit !(a <= b) }' && n=$((n + 1))
+  done
+  echo "$n of $rounds rounds"
+}
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
@@ -133,10 +163,10 @@ for n in rw-tk-show rw-kforge-cold rw-kforge-warm rw-tk-export rw-kforge-export;
 done
 echo
 cold=$(median walls rw-kforge-cold)
-echo "kforge cold / warm = $(div "$cold" "$(median walls rw-kforge-warm)")x (target >= 50x)"
+echo "kforge cold / warm = $(div "$cold" "$(median walls rw-kforge-warm)")x (target >= 50x); per round $(per_round walls rw-kforge-cold rw-kforge-warm)"
 if [ -n "${TK:-}" ]; then
-  echo "tk show / kforge cold = $(div "$(median walls rw-tk-show)" "$cold")x wall, $(div "$(median cpus rw-tk-show)" "$(median cpus rw-kforge-cold)")x cpu (target >= 6x)"
-  echo "peak RSS, all processes: tk show $(mib "$(median rsss rw-tk-show)") MiB, kforge cold $(mib "$(median rsss rw-kforge-cold)") MiB (target: kforge <= tk)"
-  echo "peak PSS, all processes: tk show $(mib "$(median psss rw-tk-show)") MiB, kforge cold $(mib "$(median psss rw-kforge-cold)") MiB (shared pages counted once)"
-  echo "tk export / kforge export (cold) = $(div "$(median walls rw-tk-export)" "$(median walls rw-kforge-export)")x wall"
+  echo "tk show / kforge cold = $(div "$(median walls rw-tk-show)" "$cold")x wall, $(div "$(median cpus rw-tk-show)" "$(median cpus rw-kforge-cold)")x cpu (target >= 6x); per round $(per_round walls rw-tk-show rw-kforge-cold) wall"
+  echo "peak RSS, all processes: tk show $(mib "$(median rsss rw-tk-show)") MiB, kforge cold $(mib "$(median rsss rw-kforge-cold)") MiB (target: kforge <= tk); kforge <= tk in $(rounds_at_most rsss rw-kforge-cold rw-tk-show)"
+  echo "peak PSS, all processes: tk show $(mib "$(median psss rw-tk-show)") MiB, kforge cold $(mib "$(median psss rw-kforge-cold)") MiB (shared pages counted once); kforge <= tk in $(rounds_at_most psss rw-kforge-cold rw-tk-show)"
+  echo "tk export / kforge export (cold) = $(div "$(median walls rw-tk-export)" "$(median walls rw-kforge-export)")x wall; per round $(per_round walls rw-tk-export rw-kforge-export)"
 fi
