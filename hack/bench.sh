@@ -12,7 +12,9 @@
 #        --all. Builds without --golden get d = d1 + d2 - e instead
 #   e  evaluation alone        kforge render --all > /dev/null (and e-inproc with --isolate=false,
 #                              when the binary has worker processes, to show what they cost)
-#   tk Tanka                   $TK export OUT environments/ -r (only when $TK names a tk binary)
+#   tk Tanka                   $TK export OUT environments/ -r --format F against kforge export
+#                              OUT --all --format F (no cache), R alternating rounds into new
+#                              directories, outputs compared (only when $TK names a tk binary)
 #   tk-model                   hack/tkmodel: Tanka's evaluation strategy (a fresh go-jsonnet VM per
 #                              environment, std.format in Jsonnet, all output held until written)
 #                              built from go-jsonnet alone; a baseline where no tk can be installed
@@ -38,7 +40,8 @@
 # BENCH_ROUNDS (the flags' defaults: 100, 30, 25, $TMPDIR/kforge-bench, one worker per core, 3:
 # d and e run in R alternating rounds and their ratios use the medians), KFORGE (a prebuilt
 # kforge binary instead of building one from this tree), TK (a Tanka binary), GO (default go),
-# REALWORLD_DIR (see rw above), BENCH_SHARED (0 skips the shared section).
+# REALWORLD_DIR (see rw above), BENCH_SHARED (0 skips the shared section), BENCH_SETTLE (seconds
+# to wait after deleting an output before the next export against tk, default 5).
 set -euo pipefail
 shopt -s extglob
 
@@ -179,9 +182,27 @@ if has_flag render --isolate; then
   QUIET=1 measure e-inproc 0 "$fx" "$kforge" render --all --isolate=false "${par[@]}" $(uncached render)
 fi
 
+# kforge export against tk export: defaults against defaults with the same --format (Tanka's
+# default names collide in the fixture), in alternating rounds, each into a new directory after
+# the previous output was deleted, the disk synced and BENCH_SETTLE seconds (default 5) passed,
+# so that neither tool writes while the file system still works on the other's deletion.
+tkfmt='{{env.spec.namespace}}/{{.metadata.namespace}}/{{.kind}}-{{.metadata.name}}'
+same_trees=
 if [ -n "${TK:-}" ]; then
-  measure tk-export 0 "$fx" "$TK" export "$dir/out-tk" environments/ -r \
-    --format '{{env.spec.namespace}}/{{.metadata.namespace}}/{{.kind}}-{{.metadata.name}}'
+  settle() { rm -rf "$dir/out-tk" "$dir/out-kx"; sync; sleep "${BENCH_SETTLE:-5}"; }
+  for round in $(seq 1 "$rounds"); do
+    settle
+    measure "kx-export.$round" 0 "$fx" "$kforge" export "$dir/out-kx" --all --format "$tkfmt" $(uncached export)
+    settle
+    measure "tk-export.$round" 0 "$fx" "$TK" export "$dir/out-tk" environments/ -r --format "$tkfmt"
+  done
+  (cd "$fx" && "$kforge" export "$dir/out-kx" --all --format "$tkfmt" $(uncached export) >/dev/null 2>&1)
+  if diff -r "$dir/out-kx" "$dir/out-tk" >/dev/null; then
+    same_trees="identical ($(find "$dir/out-tk" -type f | wc -l) files)"
+  else
+    same_trees="DIFFERENT (diff -r $dir/out-kx $dir/out-tk)"
+  fi
+  rm -rf "$dir/out-tk" "$dir/out-kx"
 else
   log "tk: skipped (set TK to a Tanka binary to compare with tk export)"
 fi
@@ -210,8 +231,29 @@ field() {
 }
 wall() { field walls "$1"; }
 cpu() { field cpus "$1"; }
-mib() { awk -v k="${rsss[$(index "$1")]}" 'BEGIN { printf "%.0f", k / 1024 }'; }
+mib() { awk -v k="$(field rsss "$1")" 'BEGIN { printf "%.0f", k / 1024 }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+# per_round ARRAY A B: the ratio A / B of ARRAY within each round (runs A.R and B.R follow each
+# other), as "median (lowest-highest over R rounds)".
+per_round() {
+  local -n values=$1
+  local r list=()
+  for r in $(seq 1 "$rounds"); do
+    list+=("$(div "${values[$(index "$2.$r")]}" "${values[$(index "$3.$r")]}")")
+  done
+  printf '%s\n' "${list[@]}" | sort -g | awk '{ v[NR] = $1 } END {
+    m = (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)
+    printf "%.2fx (%.2f-%.2f over %d rounds)", m, v[1], v[NR], NR }'
+}
+# rounds_at_most ARRAY A B: in how many rounds A's ARRAY value was at most B's.
+rounds_at_most() {
+  local -n values=$1
+  local r n=0
+  for r in $(seq 1 "$rounds"); do
+    awk -v a="${values[$(index "$2.$r")]}" -v b="${values[$(index "$3.$r")]}" 'BEGIN { exit !(a <= b) }' && n=$((n + 1))
+  done
+  echo "$n of $rounds rounds"
+}
 # derived FIELD: d = d1 + d2 - e for the wall or cpu figures (builds without --golden).
 derived() { awk -v a="$($1 d1-validate)" -v b="$($1 d2-golden-check)" -v c="$($1 e-render)" 'BEGIN { printf "%.2f", a + b - c }'; }
 cold=$(wall a-cold) cold_cpu=$(cpu a-cold)
@@ -244,6 +286,10 @@ echo "                          the same with schema validation: d / e = $(div "
 echo "                          d1 / e = $(div "$(wall d1-validate)" "$(wall e-render)") ($(div "$(cpu d1-validate)" "$(cpu e-render)")), d2 / e = $(div "$(wall d2-golden-check)" "$(wall e-render)") ($(div "$(cpu d2-golden-check)" "$(cpu e-render)"))"
 if [ -n "${TK:-}" ]; then
   echo "  vs tk export:           tk / cold = $(div "$(wall tk-export)" "$cold")x ($(div "$(cpu tk-export)" "$cold_cpu")x); target >= 1.5x"
+  echo "targets (issue 22, set for --envs 40 --services 50), tk export against kforge export --format F --no-cache, medians of $rounds alternating rounds:"
+  echo "  speed:                  tk / kforge = $(div "$(wall tk-export)" "$(wall kx-export)")x ($(div "$(cpu tk-export)" "$(cpu kx-export)")x cpu); per round $(per_round walls tk-export kx-export); target >= 12x"
+  echo "  peak RSS:               tk $(mib tk-export) MiB, kforge $(mib kx-export) MiB; kforge <= tk in $(rounds_at_most rsss kx-export tk-export); target: kforge <= tk"
+  echo "  output:                 trees $same_trees"
 else
   echo "  vs tk export:           not measured (TK unset)"
 fi
