@@ -46,6 +46,8 @@ set -euo pipefail
 shopt -s extglob
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=hack/rounds.sh
+. "$repo/hack/rounds.sh"
 envs=${BENCH_ENVS:-100}
 services=${BENCH_SERVICES:-30}
 small_envs=${BENCH_SMALL_ENVS:-25}
@@ -234,25 +236,23 @@ cpu() { field cpus "$1"; }
 mib() { awk -v k="$(field rsss "$1")" 'BEGIN { printf "%.0f", k / 1024 }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 # per_round ARRAY A B: the ratio A / B of ARRAY within each round (runs A.R and B.R follow each
-# other), as "median (lowest-highest over R rounds)".
+# other), summarised by ratio_summary.
 per_round() {
   local -n values=$1
   local r list=()
   for r in $(seq 1 "$rounds"); do
     list+=("$(div "${values[$(index "$2.$r")]}" "${values[$(index "$3.$r")]}")")
   done
-  printf '%s\n' "${list[@]}" | sort -g | awk '{ v[NR] = $1 } END {
-    m = (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)
-    printf "%.2fx (%.2f-%.2f over %d rounds)", m, v[1], v[NR], NR }'
+  ratio_summary "${list[@]}"
 }
 # rounds_at_most ARRAY A B: in how many rounds A's ARRAY value was at most B's.
 rounds_at_most() {
   local -n values=$1
-  local r n=0
+  local r pairs=()
   for r in $(seq 1 "$rounds"); do
-    awk -v a="${values[$(index "$2.$r")]}" -v b="${values[$(index "$3.$r")]}" 'BEGIN { exit !(a <= b) }' && n=$((n + 1))
+    pairs+=("${values[$(index "$2.$r")]}" "${values[$(index "$3.$r")]}")
   done
-  echo "$n of $rounds rounds"
+  count_at_most "${pairs[@]}"
 }
 # derived FIELD: d = d1 + d2 - e for the wall or cpu figures (builds without --golden).
 derived() { awk -v a="$($1 d1-validate)" -v b="$($1 d2-golden-check)" -v c="$($1 e-render)" 'BEGIN { printf "%.2f", a + b - c }'; }

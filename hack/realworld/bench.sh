@@ -32,6 +32,8 @@ set -euo pipefail
 shopt -s extglob
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=hack/rounds.sh
+. "$repo/hack/rounds.sh"
 rounds=${BENCH_ROUNDS:-5}
 env_path=${RW_ENV:-environments/kube-prometheus}
 go=${GO:-go}
@@ -110,24 +112,22 @@ at() {
   echo 0
 }
 # per_round ARRAY A B: the ratio A / B of ARRAY within each round (both measured minutes apart at
-# most, so a machine that slows down or speeds up during the run moves both), summarised as
-# "median (lowest-highest over N rounds)".
+# most, so a machine that slows down or speeds up during the run moves both), summarised by
+# ratio_summary.
 per_round() {
   local r list=()
   for r in $(seq 1 "$rounds"); do
     list+=("$(div "$(at "$1" "$2.$r")" "$(at "$1" "$3.$r")")")
   done
-  printf '%s\n' "${list[@]}" | sort -g | awk '{ v[NR] = $1 } END {
-    m = (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)
-    printf "%.2fx (%.2f-%.2f over %d rounds)", m, v[1], v[NR], NR }'
+  ratio_summary "${list[@]}"
 }
 # rounds_at_most ARRAY A B: in how many rounds A's ARRAY value was at most B's.
 rounds_at_most() {
-  local r n=0
+  local r pairs=()
   for r in $(seq 1 "$rounds"); do
-    awk -v a="$(at "$1" "$2.$r")" -v b="$(at "$1" "$3.$r")" 'BEGIN { exit !(a <= b) }' && n=$((n + 1))
+    pairs+=("$(at "$1" "$2.$r")" "$(at "$1" "$3.$r")")
   done
-  echo "$n of $rounds rounds"
+  count_at_most "${pairs[@]}"
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
