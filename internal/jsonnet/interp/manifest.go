@@ -1,0 +1,187 @@
+package interp
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// manifest turns v into the Go value go-jsonnet's manifestJSON gives: nil, bool, float64,
+// string, []any or map[string]any (visible fields only), forcing everything in it. Like
+// go-jsonnet it runs every value in a frame of its own and checks an object's assertions
+// before its fields.
+func (m *machine) manifest(v value) any {
+	f := m.push(false)
+	defer m.pop(f)
+	switch v := v.(type) {
+	case nullValue:
+		return nil
+	case bool:
+		return v
+	case float64:
+		return v
+	case string:
+		return v
+	case *array:
+		out := make([]any, len(v.elems))
+		for i, el := range v.elems {
+			out[i] = m.manifest(m.force(el))
+		}
+		return out
+	case *object:
+		names := m.fieldNames(v, false)
+		m.checkAssertions(v)
+		out := make(map[string]any, len(names))
+		for _, name := range names {
+			out[name] = m.manifest(m.field(v, name))
+		}
+		return out
+	case *function:
+		fail("couldn't manifest function as JSON")
+	}
+	fail("manifesting %T", v)
+	return nil
+}
+
+// toString is std.toString: a string as is, anything else manifested as one-line JSON.
+func (m *machine) toString(v value) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	var b strings.Builder
+	writeJSON(&b, m.manifest(v), false, "")
+	return b.String()
+}
+
+// writeJSON writes v as go-jsonnet's serializeJSON does: multiline with three-space
+// indentation, or on one line with ", " between elements.
+func writeJSON(b *strings.Builder, v any, multiline bool, indent string) {
+	switch v := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		if v {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case float64:
+		var buf [32]byte
+		b.Write(appendNumber(buf[:0], v))
+	case string:
+		writeQuoted(b, v)
+	case []any:
+		if len(v) == 0 {
+			b.WriteString("[ ]")
+			return
+		}
+		inner, first, sep := indent, "[", ", "
+		if multiline {
+			inner, first, sep = indent+"   ", "[\n", ",\n"
+		}
+		for i, el := range v {
+			if i == 0 {
+				b.WriteString(first)
+			} else {
+				b.WriteString(sep)
+			}
+			b.WriteString(inner)
+			writeJSON(b, el, multiline, inner)
+		}
+		if multiline {
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent)
+		b.WriteByte(']')
+	case map[string]any:
+		if len(v) == 0 {
+			b.WriteString("{ }")
+			return
+		}
+		inner, first, sep := indent, "{", ", "
+		if multiline {
+			inner, first, sep = indent+"   ", "{\n", ",\n"
+		}
+		for i, k := range sortedKeys(v) {
+			if i == 0 {
+				b.WriteString(first)
+			} else {
+				b.WriteString(sep)
+			}
+			b.WriteString(inner)
+			writeQuoted(b, k)
+			b.WriteString(": ")
+			writeJSON(b, v[k], multiline, inner)
+		}
+		if multiline {
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent)
+		b.WriteByte('}')
+	}
+}
+
+// appendNumber appends v as go-jsonnet writes numbers: an integral value with no fraction,
+// any other with 17 significant digits.
+func appendNumber(b []byte, v float64) []byte {
+	if v == numberFloor(v) {
+		return strconv.AppendFloat(b, v, 'f', 0, 64)
+	}
+	return strconv.AppendFloat(b, v, 'g', 17, 64)
+}
+
+// writeQuoted writes s as go-jsonnet's unparseString does.
+func writeQuoted(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < 0x7f {
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= 0x80 {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r > 0x9f {
+				i += size
+				continue
+			}
+		}
+		b.WriteString(s[start:i])
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			const hex = "0123456789abcdef"
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[r>>4])
+			b.WriteByte(hex[r&0xf])
+		}
+		i += size
+		start = i
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
+}
+
+func sortedKeys(v map[string]any) []string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	return keys
+}
