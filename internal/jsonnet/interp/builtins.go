@@ -233,7 +233,11 @@ func builtinTable() map[string]*builtin {
 		for _, el := range m.arr(a[0], "std.sum").elems {
 			sum += m.number(m.force(el), "std.sum")
 		}
-		return checkNumber(sum)
+		if math.IsInf(sum, 0) || math.IsNaN(sum) {
+			// go-jsonnet does not check the sum: it goes on with an infinite number.
+			unsupported("std.sum overflows")
+		}
+		return sum
 	})
 	moreBuiltins(add)
 	return t
