@@ -63,6 +63,12 @@ type Options struct {
 	// builds their AST in one pass over the JSON (jsonast.go), the same tree go-jsonnet builds
 	// apart from formatting fodder, in a fraction of the time and memory.
 	DisableJSONFastPath bool
+	// DisableInterp evaluates with go-jsonnet alone. By default a file is first evaluated by
+	// kforge's own evaluator (internal/jsonnet/interp), which gives go-jsonnet's output for
+	// every program it serves in a fraction of the time; any program that fails, or uses
+	// something that evaluator leaves to go-jsonnet, is then evaluated by go-jsonnet, which
+	// reports its own error.
+	DisableInterp bool
 	// OnSinkRetry, when set, is called when the output sink's attempt failed and the normal
 	// evaluation starts afresh (it reports the error with go-jsonnet's message and trace).
 	// Evaluation workers use it to give that evaluation a whole --eval-timeout of its own.

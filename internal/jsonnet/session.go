@@ -10,6 +10,8 @@ import (
 
 	gojsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
+
+	"github.com/kforge/kforge/internal/jsonnet/interp"
 )
 
 // Session evaluates many times in one repository, each time with its own Options (search
@@ -124,6 +126,12 @@ type engine struct {
 	sink *outputSink
 	// sinkServed counts the evaluations the fast path served.
 	sinkServed int
+	// natives are the native functions registered with g.
+	natives []*gojsonnet.NativeFunction
+	// interp is kforge's evaluator over g's parsed files (interp.go), made on first use.
+	interp *interp.Evaluator
+	// interpServed counts the evaluations it served.
+	interpServed int
 }
 
 // parsedEntry is the parsed program of one file.
@@ -141,19 +149,18 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 	g.Importer(imp)
 	imp.json = newJSONHook(g)
 	limits := &yamlLimits{maxBytes: DefaultParseYAMLMaxBytes, maxNodes: DefaultParseYAMLMaxNodes}
-	for _, f := range nativeFunctions(limits) {
-		g.NativeFunction(f)
-	}
-	g.NativeFunction(helmTemplateFunction(imp))
-	g.NativeFunction(kustomizeNative(sb, imp))
+	natives := nativeFunctions(limits)
+	natives = append(natives, helmTemplateFunction(imp), kustomizeNative(sb, imp))
 	if nativeFormat {
-		g.NativeFunction(nativeFormatFunction(stats))
-		g.NativeFunction(nativeFormatPlanFunction())
+		natives = append(natives, nativeFormatFunction(stats), nativeFormatPlanFunction())
 		imp.format = newFormatHook(g)
+	}
+	for _, f := range natives {
+		g.NativeFunction(f)
 	}
 	sink := &outputSink{}
 	g.NativeFunction(sinkFunction(sink))
-	return &engine{sb: sb, g: g, imp: imp, yaml: limits, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}, sink: sink}
+	return &engine{sb: sb, g: g, imp: imp, yaml: limits, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}, sink: sink, natives: natives}
 }
 
 // evaluateFile implements VM.EvaluateFile and Session.EvaluateFile.
@@ -179,7 +186,28 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 	if parsed.err != nil {
 		return Result{}, e.imp.convertError(parsed.err, rel, cfg.maxStack)
 	}
-	if cfg.outputSink {
+	sinkFirst := cfg.outputSink
+	if cfg.interp {
+		e.prepare(cfg)
+		out, outcome := e.runInterp(cfg, parsed.node)
+		if outcome == interpServed {
+			e.interpServed++
+			return Result{JSON: out, Reads: e.imp.sortedReads(), Misses: e.imp.sortedMisses()}, nil
+		}
+		// go-jsonnet evaluates afresh, as after the output sink's attempt. A program that
+		// failed fails there too: the sink would only fail once more.
+		if outcome == interpFailed {
+			sinkFirst = false
+		}
+		if cfg.onSinkRetry != nil {
+			cfg.onSinkRetry()
+		}
+		e.begin(cfg)
+		if _, lerr := e.imp.loadEntry(rel); lerr != nil {
+			return Result{}, lerr
+		}
+	}
+	if sinkFirst {
 		e.prepare(cfg)
 		out, ok := e.runSink(cfg, parsed.node)
 		e.g.SetTraceOut(io.Discard)

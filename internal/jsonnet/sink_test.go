@@ -24,12 +24,14 @@ type sinkEval struct {
 }
 
 // evalPath evaluates the repository-relative file with opts through the output sink (fast) or
-// through go-jsonnet's text (!fast), and reports whether the sink served it.
+// through go-jsonnet's text (!fast), kforge's evaluator off, and reports whether the sink
+// served it.
 func evalPath(t testing.TB, opts Options, file string, fast bool) (sinkEval, bool) {
 	t.Helper()
 	var trace bytes.Buffer
 	opts.TraceOut = &trace
 	opts.OutputSink = fast
+	opts.DisableInterp = true
 	vm, err := NewVM(opts)
 	if err != nil {
 		t.Fatalf("NewVM: %v", err)

@@ -53,6 +53,8 @@ type VM struct {
 	formatCalls formatStats
 	// sinkServed counts the evaluations the output sink served (sink.go).
 	sinkServed atomic.Int64
+	// interpServed counts the evaluations kforge's evaluator served (interp.go).
+	interpServed atomic.Int64
 }
 
 // config is a validated Options: what one evaluation is configured with.
@@ -74,6 +76,8 @@ type config struct {
 	outputSink bool
 	// fastJSON parses imported JSON files with jsonAST (jsonast.go).
 	fastJSON bool
+	// interp evaluates files with kforge's evaluator first (interp.go).
+	interp bool
 	// onSinkRetry is Options.OnSinkRetry.
 	onSinkRetry func()
 }
@@ -104,6 +108,7 @@ func newConfig(opts Options) (*config, error) {
 		nativeFormat: !opts.DisableNativeFormat,
 		outputSink:   opts.OutputSink,
 		fastJSON:     !opts.DisableJSONFastPath,
+		interp:       !opts.DisableInterp,
 		onSinkRetry:  opts.OnSinkRetry,
 		yaml:         yamlLimits{maxBytes: opts.ParseYAMLMaxBytes, maxNodes: opts.ParseYAMLMaxNodes},
 	}
@@ -182,6 +187,7 @@ func (vm *VM) EvaluateFile(p string) (Result, error) {
 	e := newEngine(vm.sandbox, vm.cfg.nativeFormat, &vm.formatCalls)
 	res, err := e.evaluateFile(vm.cfg, p)
 	vm.sinkServed.Add(int64(e.sinkServed))
+	vm.interpServed.Add(int64(e.interpServed))
 	return res, err
 }
 

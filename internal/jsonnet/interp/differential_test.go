@@ -82,7 +82,7 @@ func checkSame(t *testing.T, name, code string) (declined bool) {
 	t.Helper()
 	want, got := both(t, name, code)
 	if got.err != nil {
-		if got.decline == nil {
+		if got.decline == nil || got.decline.Internal {
 			t.Errorf("%s: interp error that is not a decline: %v", name, got.err)
 		}
 		if want.err == nil && got.decline != nil && got.decline.Runtime {

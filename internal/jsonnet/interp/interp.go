@@ -126,7 +126,8 @@ func (ev *Evaluator) Evaluate(node ast.Node, opts Options) (out any, err error) 
 		if r := recover(); r != nil {
 			d, ok := r.(*Decline)
 			if !ok {
-				panic(r)
+				// A fault of this evaluator: go-jsonnet evaluates the program instead.
+				d = &Decline{Reason: fmt.Sprintf("internal error: %v", r), Internal: true}
 			}
 			out, err = nil, d
 		}

@@ -13,6 +13,8 @@ type Decline struct {
 	// error, too deep a recursion): go-jsonnet will fail too.
 	Runtime bool
 	Reason  string
+	// Internal is set when the evaluator itself faulted (a bug; tests fail on it).
+	Internal bool
 }
 
 func (d *Decline) Error() string {

@@ -1,0 +1,54 @@
+package jsonnet
+
+import (
+	"errors"
+
+	"github.com/google/go-jsonnet/ast"
+
+	"github.com/kforge/kforge/internal/jsonnet/interp"
+)
+
+// kforge's evaluator (internal/jsonnet/interp) is the first attempt at every file
+// (Options.DisableInterp turns it off). It evaluates the ASTs go-jsonnet's import cache holds
+// (parsed, format-rewritten and JSON-built exactly as for go-jsonnet) with the same native
+// functions, and its value is written by the output sink's serializer: the text go-jsonnet
+// would print. Whatever it does not serve is evaluated by go-jsonnet afresh: a program that
+// fails (go-jsonnet then reports the error with its message and stack trace), one that uses
+// something the evaluator leaves to go-jsonnet (std.trace, top-level arguments, a builtin it
+// lacks), and nothing of the attempt is kept but the files go-jsonnet reads again.
+
+// interpOutcome is how an attempt of kforge's evaluator ended.
+type interpOutcome int
+
+const (
+	// interpServed: the program's output is the attempt's.
+	interpServed interpOutcome = iota
+	// interpDeclined: go-jsonnet must evaluate the program (it may well succeed).
+	interpDeclined
+	// interpFailed: the program failed; go-jsonnet fails too and reports how.
+	interpFailed
+)
+
+// runInterp evaluates node with kforge's evaluator. The caller has prepared g as for the
+// normal evaluation.
+func (e *engine) runInterp(cfg *config, node ast.Node) (string, interpOutcome) {
+	if len(cfg.tlaVars) > 0 || len(cfg.tlaCode) > 0 {
+		return "", interpDeclined
+	}
+	if e.interp == nil {
+		e.interp = interp.New(e.g, e.natives)
+	}
+	v, err := e.interp.Evaluate(node, interp.Options{MaxStack: cfg.maxStack, ExtVars: cfg.extVars, ExtCode: cfg.extCode})
+	if err != nil {
+		var d *interp.Decline
+		if errors.As(err, &d) && d.Runtime {
+			return "", interpFailed
+		}
+		return "", interpDeclined
+	}
+	out, ok := serializeOutput(v)
+	if !ok {
+		return "", interpDeclined
+	}
+	return out, interpServed
+}
