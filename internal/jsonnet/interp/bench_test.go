@@ -64,7 +64,6 @@ local service(i) =
 }
 `
 
-
 // BenchmarkGoJsonnet evaluates benchProgram with go-jsonnet (parse excluded).
 func BenchmarkGoJsonnet(b *testing.B) {
 	node, err := gojsonnet.SnippetToAST("bench.jsonnet", benchProgram)
