@@ -730,6 +730,44 @@ type formatHook struct {
 	done map[string]bool
 	// busy is set while the hook's own ImportAST call runs (it imports the file again).
 	busy bool
+	// deferring is set while kforge's evaluator runs: it formats in Go by itself, so files are
+	// only noted in pending, and rewritten (flush) if go-jsonnet must evaluate after all.
+	deferring bool
+	pending   []pendingRewrite
+}
+
+// pendingRewrite is an import whose file is not rewritten yet.
+type pendingRewrite struct {
+	importedFrom, importedPath, foundAt string
+}
+
+// deferRewrites makes the hook note files instead of rewriting them, until flush or
+// rewriteNow.
+func (h *formatHook) deferRewrites() {
+	if h != nil {
+		h.deferring, h.pending = true, nil
+	}
+}
+
+// rewriteNow makes the hook rewrite files as they are imported again; noted files stay as they
+// are until flush.
+func (h *formatHook) rewriteNow() {
+	if h != nil {
+		h.deferring = false
+	}
+}
+
+// flush rewrites the files noted while deferring and goes back to rewriting at import.
+func (h *formatHook) flush() {
+	if h == nil {
+		return
+	}
+	h.deferring = false
+	pending := h.pending
+	h.pending = nil
+	for _, p := range pending {
+		h.imported(p.importedFrom, p.importedPath, p.foundAt)
+	}
 }
 
 // newFormatHook returns the hook for an evaluation on g.
@@ -742,6 +780,10 @@ func newFormatHook(g *gojsonnet.VM) *formatHook {
 // importer cannot tell import from importstr, and other files are usually data.
 func (h *formatHook) imported(importedFrom, importedPath, foundAt string) {
 	if h == nil || h.busy || h.done[foundAt] || !isJsonnetSource(foundAt) {
+		return
+	}
+	if h.deferring {
+		h.pending = append(h.pending, pendingRewrite{importedFrom, importedPath, foundAt})
 		return
 	}
 	h.done[foundAt] = true

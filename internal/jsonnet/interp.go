@@ -37,6 +37,9 @@ func (e *engine) runInterp(cfg *config, node ast.Node) (string, interpOutcome) {
 	}
 	if e.interp == nil {
 		e.interp = interp.New(e.g, e.natives)
+		if e.imp.format != nil {
+			e.interp.SetFormatter(interpFormatter{stats: e.formatStats})
+		}
 	}
 	v, err := e.interp.Evaluate(node, interp.Options{MaxStack: cfg.maxStack, ExtVars: cfg.extVars, ExtCode: cfg.extCode})
 	if err != nil {
@@ -51,4 +54,60 @@ func (e *engine) runInterp(cfg *config, node ast.Node) (string, interpOutcome) {
 		return "", interpDeclined
 	}
 	return out, interpServed
+}
+
+// interpFormatter gives kforge's evaluator the Go formatter of native formatting (format.go).
+type interpFormatter struct {
+	// stats counts its calls with those of the rewritten code's.
+	stats *formatStats
+}
+
+// Keys implements interp.Formatter.
+func (interpFormatter) Keys(str string) ([]string, bool) {
+	if !safeString(str) {
+		return nil, false
+	}
+	pieces, ok := parseFormat(str)
+	if !ok {
+		return nil, false
+	}
+	codes, ok := objectCodes(pieces)
+	if !ok {
+		return nil, false
+	}
+	keys := make([]string, len(codes))
+	for i, c := range codes {
+		keys[i] = c.key
+	}
+	return keys, true
+}
+
+// Format implements interp.Formatter.
+func (f interpFormatter) Format(str string, vals any) (string, bool) {
+	f.stats.calls.Add(1)
+	out, ok := f.format(str, vals)
+	if !ok {
+		f.stats.declined.Add(1)
+	}
+	return out, ok
+}
+
+func (f interpFormatter) format(str string, vals any) (string, bool) {
+	switch v := vals.(type) {
+	case []any:
+		return nativeFormat([]any{str, v, false})
+	case map[string]any:
+		keys, ok := f.Keys(str)
+		if !ok {
+			return "", false
+		}
+		ordered := make([]any, len(keys))
+		for i, k := range keys {
+			if ordered[i], ok = v[k]; !ok {
+				return "", false
+			}
+		}
+		return nativeFormat([]any{str, ordered, true})
+	}
+	return "", false
 }

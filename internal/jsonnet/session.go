@@ -128,6 +128,8 @@ type engine struct {
 	sinkServed int
 	// natives are the native functions registered with g.
 	natives []*gojsonnet.NativeFunction
+	// formatStats counts the Go formatter's calls.
+	formatStats *formatStats
 	// interp is kforge's evaluator over g's parsed files (interp.go), made on first use.
 	interp *interp.Evaluator
 	// interpServed counts the evaluations it served.
@@ -140,6 +142,8 @@ type parsedEntry struct {
 	file *fileEntry
 	node ast.Node
 	err  error
+	// rewritten is set once node is rewritten for native formatting.
+	rewritten bool
 }
 
 // newEngine returns an engine reading through sb; stats counts its Go formatter calls.
@@ -160,7 +164,7 @@ func newEngine(sb *sandbox, nativeFormat bool, stats *formatStats) *engine {
 	}
 	sink := &outputSink{}
 	g.NativeFunction(sinkFunction(sink))
-	return &engine{sb: sb, g: g, imp: imp, yaml: limits, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}, sink: sink, natives: natives}
+	return &engine{sb: sb, g: g, imp: imp, yaml: limits, entries: map[string]parsedEntry{}, tk: map[string]*tkImport{}, sink: sink, natives: natives, formatStats: stats}
 }
 
 // evaluateFile implements VM.EvaluateFile and Session.EvaluateFile.
@@ -178,9 +182,6 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 	if !ok || parsed.file != entry {
 		parsed = parsedEntry{file: entry}
 		parsed.node, parsed.err = gojsonnet.SnippetToAST(rel, entry.contents.String())
-		if parsed.err == nil && e.imp.format != nil {
-			parsed.node = e.imp.format.rewriter.rewriteRoot(parsed.node)
-		}
 		e.entries[rel] = parsed
 	}
 	if parsed.err != nil {
@@ -189,13 +190,17 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 	sinkFirst := cfg.outputSink
 	if cfg.interp {
 		e.prepare(cfg)
+		e.imp.format.deferRewrites()
 		out, outcome := e.runInterp(cfg, parsed.node)
 		if outcome == interpServed {
 			e.interpServed++
 			return Result{JSON: out, Reads: e.imp.sortedReads(), Misses: e.imp.sortedMisses()}, nil
 		}
-		// go-jsonnet evaluates afresh, as after the output sink's attempt. A program that
-		// failed fails there too: the sink would only fail once more.
+		// go-jsonnet evaluates afresh, as after the output sink's attempt, with the imported
+		// files rewritten for native formatting as it would have found them (before the
+		// importer forgets what the attempt read). A program that failed fails there too: the
+		// sink would only fail once more.
+		e.imp.format.flush()
 		if outcome == interpFailed {
 			sinkFirst = false
 		}
@@ -207,9 +212,10 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 			return Result{}, lerr
 		}
 	}
+	node := e.rewrittenProgram(rel)
 	if sinkFirst {
 		e.prepare(cfg)
-		out, ok := e.runSink(cfg, parsed.node)
+		out, ok := e.runSink(cfg, node)
 		e.g.SetTraceOut(io.Discard)
 		if ok {
 			e.sinkServed++
@@ -225,7 +231,20 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 			return Result{}, lerr
 		}
 	}
-	return e.run(cfg, parsed.node, rel)
+	return e.run(cfg, node, rel)
+}
+
+// rewrittenProgram returns the parsed program rel (e.entries holds it) rewritten for native
+// formatting when that is on, rewriting it the first time. kforge's evaluator takes the
+// program as parsed; go-jsonnet takes it rewritten.
+func (e *engine) rewrittenProgram(rel string) ast.Node {
+	parsed := e.entries[rel]
+	if e.imp.format != nil && !parsed.rewritten {
+		parsed.node = e.imp.format.rewriter.rewriteRoot(parsed.node)
+		parsed.rewritten = true
+		e.entries[rel] = parsed
+	}
+	return parsed.node
 }
 
 // evaluateSnippet implements VM.EvaluateSnippet and Session.EvaluateSnippet.
@@ -260,6 +279,7 @@ func (e *engine) begin(cfg *config) {
 		}
 	}
 	e.imp.begin(cfg.jpath, tk, cfg.fastJSON)
+	e.imp.format.rewriteNow()
 	for _, code := range cfg.extCode {
 		e.imp.program("", code)
 	}

@@ -174,8 +174,34 @@ func (c *compiler) function(n *ast.Function, s *scope) *funcExpr {
 			x.required++
 		}
 	}
-	x.body = c.compile(n.Body, inner, true)
+	x.body = c.deferred(n.Body, inner)
 	return x
+}
+
+// deferredExpr is code compiled the first time it runs: most of a library (k8s-libsonnet's
+// thousands of functions, the fields of large imported JSON documents) never does.
+type deferredExpr struct {
+	c     *compiler
+	node  ast.Node
+	scope *scope
+	code  expr
+}
+
+// deferred returns n (in tail position of s) compiled on first use.
+func (c *compiler) deferred(n ast.Node, s *scope) expr {
+	switch n.(type) {
+	case *ast.LiteralNull, *ast.LiteralBoolean, *ast.LiteralNumber, *ast.LiteralString, *ast.Var, *ast.Self:
+		return c.compile(n, s, true)
+	}
+	return &deferredExpr{c: c, node: n, scope: s}
+}
+
+func (x *deferredExpr) eval(m *machine, e *env) value {
+	if x.code == nil {
+		x.code = x.c.compile(x.node, x.scope, true)
+		x.c, x.node, x.scope = nil, nil, nil
+	}
+	return x.code.eval(m, e)
 }
 
 func (c *compiler) object(n *ast.DesugaredObject, s *scope) *objectExpr {
@@ -198,7 +224,7 @@ func (c *compiler) object(n *ast.DesugaredObject, s *scope) *objectExpr {
 	for _, f := range n.Fields {
 		of := objectField{
 			name: c.compile(f.Name, s, false),
-			def:  &fieldDef{hide: f.Hide, plus: f.PlusSuper, body: c.compile(f.Body, inner, true)},
+			def:  &fieldDef{hide: f.Hide, plus: f.PlusSuper, body: c.deferred(f.Body, inner)},
 		}
 		if k, ok := of.name.(*constExpr); !ok {
 			static = false

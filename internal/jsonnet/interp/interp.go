@@ -30,11 +30,26 @@ type Options struct {
 // compiled standard library and the compiled code of every file it has seen (by AST root, so
 // a file go-jsonnet parses again is compiled again). It is not safe for concurrent use.
 type Evaluator struct {
-	importer Importer
-	natives  map[string]*nativeFunc
-	std      *objectExpr
-	compiled map[ast.Node]expr
+	importer  Importer
+	natives   map[string]*nativeFunc
+	formatter Formatter
+	std       *objectExpr
+	compiled  map[ast.Node]expr
 }
+
+// Formatter renders std.format (and so the % operator on strings) in Go where that gives
+// exactly what the standard library's Jsonnet implementation gives; where it declines, that
+// implementation runs. Values reach it only when they are null, booleans, numbers or strings.
+type Formatter interface {
+	// Keys returns the mapping keys of str's directives, in order, or false when str cannot be
+	// formatted with an object in Go.
+	Keys(str string) ([]string, bool)
+	// Format formats vals ([]any, one per directive, or map[string]any by mapping key).
+	Format(str string, vals any) (string, bool)
+}
+
+// SetFormatter makes std.format use f. It must be called before the first evaluation.
+func (ev *Evaluator) SetFormatter(f Formatter) { ev.formatter = f }
 
 // nativeFunc is a go-jsonnet native function.
 type nativeFunc struct {
@@ -77,6 +92,12 @@ func (ev *Evaluator) stdObject() *objectExpr {
 	for _, name := range goBuiltinNames {
 		if _, ok := fields[name]; !ok || fields[name].body != nil {
 			fields[name] = &fieldDef{hide: ast.ObjectFieldHidden, ready: &function{builtin: declined(name)}}
+		}
+	}
+	if ev.formatter != nil {
+		if jsonnetFormat, ok := fields["format"]; ok && jsonnetFormat.body != nil {
+			fields[jsonnetFormatField] = jsonnetFormat
+			fields["format"] = &fieldDef{hide: jsonnetFormat.hide, ready: &function{builtin: formatBuiltin(ev.formatter)}}
 		}
 	}
 	std := *x
