@@ -22,11 +22,13 @@ const (
 	Percent = 400
 	// DefaultBudget is the heap a Tracker lets a process grow to between collections unless
 	// told otherwise: the memory of one evaluation. Evaluation workers get it with each request
-	// (isolate.Pool). 192 MiB rather than 256: on kube-prometheus (live heap about 150 MB at
-	// the end of the evaluation) the worker peaked 40 MiB lower at the same speed, and the
-	// 40 x 50 fixture's small environments, collected at Percent either way, did not change
-	// (docs/performance.md, "JSON imports, draining and the heap budget").
-	DefaultBudget = 192 << 20
+	// (isolate.Pool). 96 MiB since kforge's own evaluator (internal/jsonnet/interp) took over
+	// from go-jsonnet, whose kube-prometheus evaluation kept about 150 MB alive (192 MiB was
+	// its budget): on kube-prometheus the peak of all processes fell from 257-277 MiB to
+	// 250-251 MiB at the same speed (48, 64, 96, 128, 160 and 192 MiB measured in alternating
+	// rounds; below 96 only CPU rises), and the 40 x 50 fixture's peak from 492-571 MiB to
+	// 479-490 MiB for about 5% more CPU (docs/performance.md).
+	DefaultBudget = 96 << 20
 	// MinPercent is the lowest GC percent a Tracker sets: a heap whose live part approaches
 	// the budget may still grow by half its live size before it is collected.
 	MinPercent = 50
