@@ -28,17 +28,17 @@ type noValueType struct{}
 
 var noValue value = noValueType{}
 
+// callBuiltin forces the arguments in slots (which it owns) and calls b.
 func (m *machine) callBuiltin(b *builtin, slots []value) value {
-	args := make([]value, len(slots))
 	for i, s := range slots {
 		switch {
 		case s != nil:
-			args[i] = m.force(s)
+			slots[i] = m.force(s)
 		case i < len(b.defaults) && b.defaults[i] != nil:
-			args[i] = b.defaults[i]
+			slots[i] = b.defaults[i]
 		}
 	}
-	return b.fn(m, args)
+	return b.fn(m, slots)
 }
 
 func ids(names ...string) []ast.Identifier {

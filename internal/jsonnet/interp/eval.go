@@ -75,7 +75,7 @@ type localExpr struct {
 }
 
 func (x *localExpr) eval(m *machine, e *env) value {
-	ne := &env{vars: make([]value, len(x.binds)), up: e, self: e.self, layer: e.layer}
+	ne := newEnv(len(x.binds), e)
 	for i, b := range x.binds {
 		ne.vars[i] = lazySibling(b, ne)
 	}
@@ -154,11 +154,16 @@ func (f *function) optional(i int) bool {
 }
 
 // bind checks a call's arguments as go-jsonnet's checkArguments does and returns one slot per
-// parameter (nil where a parameter with a default received nothing).
+// parameter (nil where a parameter with a default received nothing). pos must be a slice the
+// caller gives up: it may become the result.
 func (m *machine) bind(f *function, pos []value, named []boundArg) []value {
 	params := f.params()
 	if len(pos) > len(params) {
 		fail("function expected %d positional argument(s), but got %d", len(params), len(pos))
+	}
+	if len(pos) == len(params) && len(named) == 0 {
+		// Every parameter bound by position: the caller's fresh slice is the frame.
+		return pos
 	}
 	slots := make([]value, len(params))
 	copy(slots, pos)
@@ -219,7 +224,8 @@ func (m *machine) call(f *function, pos []value, named []boundArg, tailstrict bo
 	return r
 }
 
-// call1 calls f with positional arguments, as builtins call functions.
+// callValues calls f with positional arguments, as builtins call functions. Callers pass the
+// arguments one by one, so args is a fresh slice the call may keep.
 func (m *machine) callValues(f *function, args ...value) value {
 	return m.call(f, args, nil, false)
 }

@@ -102,12 +102,10 @@ func (m *machine) fieldEnv(o *object, at int, override *env) *env {
 	if l.tmpl != nil {
 		locals = l.tmpl.locals
 	}
-	e := &env{up: up, self: o, layer: at}
-	if len(locals) > 0 {
-		e.vars = make([]value, len(locals))
-		for i, c := range locals {
-			e.vars[i] = lazySibling(c, e)
-		}
+	e := newEnv(len(locals), up)
+	e.self, e.layer = o, at
+	for i, c := range locals {
+		e.vars[i] = lazySibling(c, e)
 	}
 	return e
 }
@@ -190,6 +188,18 @@ func merge(r map[string]ast.ObjectFieldHide, name string, h ast.ObjectFieldHide)
 
 // fieldNames returns o's field names, sorted; hidden ones only when withHidden.
 func (m *machine) fieldNames(o *object, withHidden bool) []string {
+	if len(o.layers) == 1 && o.layers[0].restrict == nil {
+		// One literal: its own visibilities, no map to build.
+		fields := o.layers[0].fields
+		names := make([]string, 0, len(fields))
+		for name, d := range fields {
+			if withHidden || d.hide != ast.ObjectFieldHidden {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		return names
+	}
 	vis := o.visibility()
 	names := make([]string, 0, len(vis))
 	for name, h := range vis {

@@ -122,3 +122,52 @@ func typeName(v value) string {
 	}
 	return "unknown"
 }
+
+// Frames of one to four variables are allocated with their slots in one block.
+type (
+	env1 struct {
+		env
+		slots [1]value
+	}
+	env2 struct {
+		env
+		slots [2]value
+	}
+	env3 struct {
+		env
+		slots [3]value
+	}
+	env4 struct {
+		env
+		slots [4]value
+	}
+)
+
+// newEnv returns a frame of n empty slots below up, with up's self binding.
+func newEnv(n int, up *env) *env {
+	var e *env
+	switch n {
+	case 0:
+		e = &env{}
+	case 1:
+		b := &env1{}
+		b.vars = b.slots[:]
+		e = &b.env
+	case 2:
+		b := &env2{}
+		b.vars = b.slots[:]
+		e = &b.env
+	case 3:
+		b := &env3{}
+		b.vars = b.slots[:]
+		e = &b.env
+	case 4:
+		b := &env4{}
+		b.vars = b.slots[:]
+		e = &b.env
+	default:
+		e = &env{vars: make([]value, n)}
+	}
+	e.up, e.self, e.layer = up, up.self, up.layer
+	return e
+}
