@@ -107,10 +107,11 @@ log "generating $envs environments x $services services (and $small_envs for the
 (cd "$repo" && "$go" run ./hack/genfixture -envs "$envs" -services "$services" -out "$dir/fixture" >&2)
 (cd "$repo" && "$go" run ./hack/genfixture -envs "$small_envs" -services "$services" -out "$dir/fixture-small" >&2)
 
-# has_flag CMD... FLAG: whether `kforge CMD --help` lists FLAG.
+# has_flag CMD... FLAG: whether `kforge CMD --help` lists FLAG. grep reads the whole help (no -q):
+# under pipefail, grep -q leaving early would fail the pipeline with kforge's SIGPIPE.
 has_flag() {
   local flag=${*: -1}
-  "$kforge" "${@:1:$#-1}" --help 2>/dev/null | grep -qE -- "$flag([ =[]|\$)"
+  "$kforge" "${@:1:$#-1}" --help 2>/dev/null | grep -E -- "$flag([ =[]|\$)" >/dev/null
 }
 cache=false
 if has_flag render --cache-dir && has_flag render --no-cache; then cache=true; fi
