@@ -282,7 +282,7 @@ func bExtVar(m *machine, a []value) value {
 	return m.force(t)
 }
 
-func bLength(m *machine, a []value) value {
+func bLength(_ *machine, a []value) value {
 	switch x := a[0].(type) {
 	case *object:
 		n := 0
@@ -469,7 +469,7 @@ func bMember(m *machine, a []value) value {
 	return nil
 }
 
-func bPrimitiveEquals(m *machine, a []value) value {
+func bPrimitiveEquals(_ *machine, a []value) value {
 	x, y := a[0], a[1]
 	if typeName(x) != typeName(y) {
 		return false

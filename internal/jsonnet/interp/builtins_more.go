@@ -10,9 +10,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -296,7 +298,7 @@ func parseYAML(s string) (v value) {
 	for {
 		var doc any
 		err := d.Decode(&doc)
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -426,7 +428,7 @@ func (t *tomlWriter) table(o *object, path []string, cindent string, depth int) 
 	sections := []string{""}
 	for _, name := range t.m.fieldNames(o, false) {
 		v := t.m.field(o, name)
-		sub := append(path[:len(path):len(path)], name)
+		sub := slices.Concat(path, []string{name})
 		if !t.isSection(v) {
 			line := tomlKey(name) + " = " + t.value(v, false, "", depth-1)
 			lines = append(lines, strings.Split(line, "\n")...)

@@ -394,7 +394,7 @@ func FuzzBuiltinsMore(f *testing.F) {
 		x      float64
 		n      int
 	}{
-		{"héllo\n", "x", 1.5, 2}, {"a,b,c", ",", -0.0, 1}, {"a: 1\n---\nb: [x]\n", "", 1e300, 3},
+		{"héllo\n", "x", 1.5, 2}, {"a,b,c", ",", math.Copysign(0, -1), 1}, {"a: 1\n---\nb: [x]\n", "", 1e300, 3},
 		{"key", "  ", 5e-324, -1}, {"aGVsbG8=", "\xff", 2.0, 0}, {"true", "0x1f", 7.0, 4},
 		{"{\"a\": [1, null]}", "\t", -2.5, 5}, {"-12", "\u2028", 0.1, 6},
 	}

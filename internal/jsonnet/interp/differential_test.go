@@ -66,7 +66,7 @@ func both(t *testing.T, name, code string) (want, got result) {
 	v, err := ev.Evaluate(node2, testOpts)
 	if err != nil {
 		got.err = err
-		got.decline, _ = err.(*Decline)
+		errors.As(err, &got.decline)
 		return want, got
 	}
 	var b strings.Builder
