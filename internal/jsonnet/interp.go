@@ -2,6 +2,7 @@ package jsonnet
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/google/go-jsonnet/ast"
 
@@ -36,7 +37,8 @@ func (e *engine) runInterp(cfg *config, node ast.Node) (string, interpOutcome) {
 		return "", interpDeclined
 	}
 	if e.interp == nil {
-		e.interp = interp.New(e.g, e.natives)
+		// The sink's native too, so that std.native finds exactly what go-jsonnet finds.
+		e.interp = interp.New(e.g, append(slices.Clip(e.natives), sinkFunction(e.sink)))
 		if e.imp.format != nil {
 			e.interp.SetFormatter(interpFormatter{stats: e.formatStats})
 		}

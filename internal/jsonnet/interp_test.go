@@ -89,6 +89,8 @@ func TestInterpCases(t *testing.T) {
 		{name: "deep but within the limit", code: `local f(n) = if n == 0 then 0 else 1 + f(n - 1); {a: f(150)}`, served: true},
 		{name: "tail calls", code: `local f(n, acc) = if n == 0 then acc else f(n - 1, acc + 1) tailstrict; {a: f(10000, 0)}`, served: true},
 		{name: "unknown native", code: `{a: std.native("nothing")}`, served: true},
+		{name: "the sink's native is a function", code: `{t: std.type(std.native("\u0000kforge.outputSink"))}`, served: true},
+		{name: "the sink's native is not for programs", code: `std.native("\u0000kforge.outputSink")(1)`},
 		{name: "native", code: `{a: std.native("parseYaml")("a: [1, 2]\nb: x")}`, served: true},
 		{name: "imports", code: `{l: import "l.libsonnet", s: importstr "s.txt", b: importbin "s.txt"}`, served: true},
 		{name: "import error", code: `{l: import "missing.libsonnet"}`},
