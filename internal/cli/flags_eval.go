@@ -17,6 +17,8 @@ type evalFlags struct {
 	tlaStr, tlaCode, tlaStrFile, tlaCodeFile []string
 	// maxStack is the Jsonnet stack depth limit; 0 takes kforge.yaml's value.
 	maxStack int
+	// goJsonnet evaluates with go-jsonnet alone (jsonnet.Options.DisableInterp).
+	goJsonnet bool
 }
 
 func (f *evalFlags) addFlags(fs *pflag.FlagSet) {
@@ -29,6 +31,7 @@ func (f *evalFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.tlaStrFile, "tla-str-file", nil, "set a top-level string argument from a file: name=path")
 	fs.StringArrayVar(&f.tlaCodeFile, "tla-code-file", nil, "set a top-level argument to the Jsonnet code in a file: name=path")
 	fs.IntVar(&f.maxStack, "max-stack", 0, "maximum Jsonnet stack depth (default from kforge.yaml, else 500)")
+	fs.BoolVar(&f.goJsonnet, "go-jsonnet", false, "evaluate with go-jsonnet alone instead of kforge's own evaluator (same output, slower; to rule kforge's evaluator out)")
 }
 
 // apply parses the flag values into opts, whose Root must be set. lookupEnv resolves bare -V/-A
@@ -63,5 +66,6 @@ func (f *evalFlags) apply(opts *jsonnet.Options, lookupEnv func(string) (string,
 	if f.maxStack > 0 {
 		opts.MaxStack = f.maxStack
 	}
+	opts.DisableInterp = f.goJsonnet
 	return nil
 }
