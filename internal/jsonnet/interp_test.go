@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path"
 	"strconv"
 	"testing"
 )
@@ -31,37 +30,24 @@ func evalInterp(t testing.TB, opts Options, file string) (sinkEval, bool) {
 // evaluator and with go-jsonnet alone: the same bytes and reads, and every one served by
 // kforge's evaluator.
 func TestInterpReferenceEnvironments(t *testing.T) {
-	p, envs := referenceEnvironments(t)
-	for _, env := range envs {
-		if env.Inline {
-			continue
+	eachReferenceEnvironment(t, func(t *testing.T, opts Options, file string) {
+		got, served := evalInterp(t, opts, file)
+		want, _ := evalPath(t, opts, file, false)
+		sameEval(t, file, got, want)
+		if got.err == nil && !served {
+			t.Errorf("kforge's evaluator did not serve %s", file)
 		}
-		t.Run(env.Name, func(t *testing.T) {
-			opts := Options{Root: p.Root, JPath: p.JPath(env.Dir), TkEnv: env.TkEnvJSON()}
-			got, served := evalInterp(t, opts, env.Entrypoint)
-			want, _ := evalPath(t, opts, env.Entrypoint, false)
-			sameEval(t, env.Entrypoint, got, want)
-			if got.err == nil && !served {
-				t.Errorf("kforge's evaluator did not serve %s", env.Entrypoint)
-			}
-		})
-	}
+	})
 }
 
 // TestInterpTestdata evaluates every Jsonnet file of this package's test data both ways,
 // errors included (go-jsonnet reports them after kforge's evaluator gave up).
 func TestInterpTestdata(t *testing.T) {
-	for _, tree := range []string{"order", "repo", "format"} {
-		root := testdataRoot(t, tree)
-		for _, file := range jsonnetFiles(t, root, ".") {
-			t.Run(tree+"/"+file, func(t *testing.T) {
-				opts := Options{Root: root, JPath: tankaJPath(path.Dir(file)), TkEnv: []byte(`{"env": {"metadata": {"name": "test"}}}`)}
-				got, _ := evalInterp(t, opts, file)
-				want, _ := evalPath(t, opts, file, false)
-				sameEval(t, file, got, want)
-			})
-		}
-	}
+	eachTestdataFile(t, func(t *testing.T, opts Options, file string) {
+		got, _ := evalInterp(t, opts, file)
+		want, _ := evalPath(t, opts, file, false)
+		sameEval(t, file, got, want)
+	})
 }
 
 // TestInterpCases covers what kforge's evaluator leaves to go-jsonnet (errors, std.trace,

@@ -82,19 +82,26 @@ func sameEval(t testing.TB, file string, fast, text sinkEval) {
 // TestSinkReferenceEnvironments evaluates every environment of the repository this package
 // lives in both ways: the same bytes, and every one served by the sink.
 func TestSinkReferenceEnvironments(t *testing.T) {
+	eachReferenceEnvironment(t, func(t *testing.T, opts Options, file string) {
+		fast, served := evalPath(t, opts, file, true)
+		text, _ := evalPath(t, opts, file, false)
+		sameEval(t, file, fast, text)
+		if fast.err == nil && !served {
+			t.Errorf("the sink did not serve %s", file)
+		}
+	})
+}
+
+// eachReferenceEnvironment runs check as a subtest for every environment of this repository
+// with a main.jsonnet, with the options it renders with.
+func eachReferenceEnvironment(t *testing.T, check func(t *testing.T, opts Options, file string)) {
 	p, envs := referenceEnvironments(t)
 	for _, env := range envs {
 		if env.Inline {
 			continue
 		}
 		t.Run(env.Name, func(t *testing.T) {
-			opts := Options{Root: p.Root, JPath: p.JPath(env.Dir), TkEnv: env.TkEnvJSON()}
-			fast, served := evalPath(t, opts, env.Entrypoint, true)
-			text, _ := evalPath(t, opts, env.Entrypoint, false)
-			sameEval(t, env.Entrypoint, fast, text)
-			if fast.err == nil && !served {
-				t.Errorf("the sink did not serve %s", env.Entrypoint)
-			}
+			check(t, Options{Root: p.Root, JPath: p.JPath(env.Dir), TkEnv: env.TkEnvJSON()}, env.Entrypoint)
 		})
 	}
 }
@@ -102,14 +109,21 @@ func TestSinkReferenceEnvironments(t *testing.T) {
 // TestSinkTestdata evaluates every Jsonnet file of this package's test data both ways,
 // errors included (each takes the normal evaluation after the sink gave up).
 func TestSinkTestdata(t *testing.T) {
+	eachTestdataFile(t, func(t *testing.T, opts Options, file string) {
+		fast, _ := evalPath(t, opts, file, true)
+		text, _ := evalPath(t, opts, file, false)
+		sameEval(t, file, fast, text)
+	})
+}
+
+// eachTestdataFile runs check as a subtest for every Jsonnet file of this package's test data,
+// with Tanka's import path for its directory.
+func eachTestdataFile(t *testing.T, check func(t *testing.T, opts Options, file string)) {
 	for _, tree := range []string{"order", "repo", "format"} {
 		root := testdataRoot(t, tree)
 		for _, file := range jsonnetFiles(t, root, ".") {
 			t.Run(tree+"/"+file, func(t *testing.T) {
-				opts := Options{Root: root, JPath: tankaJPath(path.Dir(file)), TkEnv: []byte(`{"env": {"metadata": {"name": "test"}}}`)}
-				fast, _ := evalPath(t, opts, file, true)
-				text, _ := evalPath(t, opts, file, false)
-				sameEval(t, file, fast, text)
+				check(t, Options{Root: root, JPath: tankaJPath(path.Dir(file)), TkEnv: []byte(`{"env": {"metadata": {"name": "test"}}}`)}, file)
 			})
 		}
 	}

@@ -512,15 +512,21 @@ func bSubstr(m *machine, a []value) value {
 	return string(rs[start:end])
 }
 
-func bSplitLimit(m *machine, a []value) value {
-	s, c := m.str(a[0], "std.splitLimit"), m.str(a[1], "std.splitLimit")
-	limit := m.int32(a[2])
+// splitArgs checks the arguments of std.splitLimit and std.splitLimitR (name).
+func splitArgs(m *machine, a []value, name string) (s, c string, limit int) {
+	s, c = m.str(a[0], name), m.str(a[1], name)
+	limit = m.int32(a[2])
 	if limit < -1 {
-		fail("std.splitLimit third parameter should be -1 or non-negative")
+		fail("%s third parameter should be -1 or non-negative", name)
 	}
 	if c == "" {
-		fail("std.splitLimit second parameter should have length 1 or greater")
+		fail("%s second parameter should have length 1 or greater", name)
 	}
+	return s, c, limit
+}
+
+func bSplitLimit(m *machine, a []value) value {
+	s, c, limit := splitArgs(m, a, "std.splitLimit")
 	n := -1
 	if limit != -1 {
 		n = limit + 1

@@ -206,14 +206,7 @@ func (m *machine) stripRight(s string, chars value) string {
 // bSplitLimitR splits from the right: it counts the separators from the left, caps the count
 // at maxsplits, then cuts that many times at the last separator, as go-jsonnet does.
 func bSplitLimitR(m *machine, a []value) value {
-	s, c := m.str(a[0], "std.splitLimitR"), m.str(a[1], "std.splitLimitR")
-	limit := m.int32(a[2])
-	if limit < -1 {
-		fail("std.splitLimitR third parameter should be -1 or non-negative")
-	}
-	if c == "" {
-		fail("std.splitLimitR second parameter should have length 1 or greater")
-	}
+	s, c, limit := splitArgs(m, a, "std.splitLimitR")
 	n := strings.Count(s, c)
 	if limit != -1 && n > limit {
 		n = limit

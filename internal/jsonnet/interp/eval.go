@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"cmp"
 	"math"
 
 	"github.com/google/go-jsonnet/ast"
@@ -341,23 +342,9 @@ func extend(l, r *object) *object {
 func (m *machine) compare(l, r value) int {
 	switch lv := l.(type) {
 	case float64:
-		rv := m.number(r, "comparison")
-		switch {
-		case lv < rv:
-			return -1
-		case lv > rv:
-			return 1
-		}
-		return 0
+		return cmp.Compare(lv, m.number(r, "comparison"))
 	case string:
-		rv := m.str(r, "comparison")
-		switch {
-		case lv < rv:
-			return -1
-		case lv > rv:
-			return 1
-		}
-		return 0
+		return cmp.Compare(lv, m.str(r, "comparison"))
 	case *array:
 		ra := m.arr(r, "comparison")
 		n := min(len(lv.elems), len(ra.elems))
@@ -367,13 +354,7 @@ func (m *machine) compare(l, r value) int {
 				return c
 			}
 		}
-		switch {
-		case len(lv.elems) < len(ra.elems):
-			return -1
-		case len(lv.elems) > len(ra.elems):
-			return 1
-		}
-		return 0
+		return cmp.Compare(len(lv.elems), len(ra.elems))
 	}
 	fail("comparison of %s", typeName(l))
 	return 0

@@ -127,53 +127,26 @@ func validString(s string) string {
 	return string([]rune(s))
 }
 
-func (m *machine) number(v value, what string) float64 {
-	n, ok := v.(float64)
+// typed returns v as a T, or fails naming what needed it and the type it wanted.
+func typed[T any](v value, what, want string) T {
+	t, ok := v.(T)
 	if !ok {
-		fail("%s: expected number, got %s", what, typeName(v))
+		fail("%s: expected %s, got %s", what, want, typeName(v))
 	}
-	return n
+	return t
 }
 
-func (m *machine) str(v value, what string) string {
-	s, ok := v.(string)
-	if !ok {
-		fail("%s: expected string, got %s", what, typeName(v))
-	}
-	return s
-}
+func (m *machine) number(v value, what string) float64 { return typed[float64](v, what, "number") }
 
-func (m *machine) boolean(v value, what string) bool {
-	b, ok := v.(bool)
-	if !ok {
-		fail("%s: expected boolean, got %s", what, typeName(v))
-	}
-	return b
-}
+func (m *machine) str(v value, what string) string { return typed[string](v, what, "string") }
 
-func (m *machine) arr(v value, what string) *array {
-	a, ok := v.(*array)
-	if !ok {
-		fail("%s: expected array, got %s", what, typeName(v))
-	}
-	return a
-}
+func (m *machine) boolean(v value, what string) bool { return typed[bool](v, what, "boolean") }
 
-func (m *machine) obj(v value, what string) *object {
-	o, ok := v.(*object)
-	if !ok {
-		fail("%s: expected object, got %s", what, typeName(v))
-	}
-	return o
-}
+func (m *machine) arr(v value, what string) *array { return typed[*array](v, what, "array") }
 
-func (m *machine) fn(v value, what string) *function {
-	f, ok := v.(*function)
-	if !ok {
-		fail("%s: expected function, got %s", what, typeName(v))
-	}
-	return f
-}
+func (m *machine) obj(v value, what string) *object { return typed[*object](v, what, "object") }
+
+func (m *machine) fn(v value, what string) *function { return typed[*function](v, what, "function") }
 
 // checkNumber fails on the results go-jsonnet refuses: NaN and infinities.
 func checkNumber(x float64) value {

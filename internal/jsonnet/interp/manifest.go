@@ -71,54 +71,44 @@ func writeJSON(b *strings.Builder, v any, multiline bool, indent string) {
 	case string:
 		writeQuoted(b, v)
 	case []any:
-		if len(v) == 0 {
-			b.WriteString("[ ]")
-			return
-		}
-		inner, first, sep := indent, "[", ", "
-		if multiline {
-			inner, first, sep = indent+"   ", "[\n", ",\n"
-		}
-		for i, el := range v {
-			if i == 0 {
-				b.WriteString(first)
-			} else {
-				b.WriteString(sep)
-			}
-			b.WriteString(inner)
-			writeJSON(b, el, multiline, inner)
-		}
-		if multiline {
-			b.WriteByte('\n')
-		}
-		b.WriteString(indent)
-		b.WriteByte(']')
+		writeContainer(b, "[", "]", len(v), multiline, indent, func(i int, inner string) {
+			writeJSON(b, v[i], multiline, inner)
+		})
 	case map[string]any:
-		if len(v) == 0 {
-			b.WriteString("{ }")
-			return
-		}
-		inner, first, sep := indent, "{", ", "
-		if multiline {
-			inner, first, sep = indent+"   ", "{\n", ",\n"
-		}
-		for i, k := range sortedKeys(v) {
-			if i == 0 {
-				b.WriteString(first)
-			} else {
-				b.WriteString(sep)
-			}
-			b.WriteString(inner)
-			writeQuoted(b, k)
+		keys := sortedKeys(v)
+		writeContainer(b, "{", "}", len(keys), multiline, indent, func(i int, inner string) {
+			writeQuoted(b, keys[i])
 			b.WriteString(": ")
-			writeJSON(b, v[k], multiline, inner)
-		}
-		if multiline {
-			b.WriteByte('\n')
-		}
-		b.WriteString(indent)
-		b.WriteByte('}')
+			writeJSON(b, v[keys[i]], multiline, inner)
+		})
 	}
+}
+
+// writeContainer writes n elements between opening and closing as serializeJSON does ("[ ]" or
+// "{ }" when empty); item writes the i-th element, whose lines are indented by inner.
+func writeContainer(b *strings.Builder, opening, closing string, n int, multiline bool, indent string, item func(i int, inner string)) {
+	if n == 0 {
+		b.WriteString(opening + " " + closing)
+		return
+	}
+	inner, first, sep := indent, opening, ", "
+	if multiline {
+		inner, first, sep = indent+"   ", opening+"\n", ",\n"
+	}
+	for i := range n {
+		if i == 0 {
+			b.WriteString(first)
+		} else {
+			b.WriteString(sep)
+		}
+		b.WriteString(inner)
+		item(i, inner)
+	}
+	if multiline {
+		b.WriteByte('\n')
+	}
+	b.WriteString(indent)
+	b.WriteString(closing)
 }
 
 // appendNumber appends v as go-jsonnet writes numbers: an integral value with no fraction,
