@@ -1,11 +1,7 @@
 package jsonnet
 
 import (
-	"bytes"
 	"fmt"
-	"math"
-	"math/rand/v2"
-	"strconv"
 	"testing"
 )
 
@@ -14,16 +10,10 @@ import (
 // served it.
 func evalInterp(t testing.TB, opts Options, file string) (sinkEval, bool) {
 	t.Helper()
-	var trace bytes.Buffer
-	opts.TraceOut = &trace
 	opts.OutputSink = true
 	opts.DisableInterp = false
-	vm, err := NewVM(opts)
-	if err != nil {
-		t.Fatalf("NewVM: %v", err)
-	}
-	res, err := vm.EvaluateFile(file)
-	return outcome(t, res, err, trace.String()), vm.interpServed.Load() > 0
+	out, vm := evalVM(t, opts, file)
+	return out, vm.interpServed.Load() > 0
 }
 
 // TestInterpReferenceEnvironments evaluates every environment of this repository with kforge's
@@ -114,39 +104,15 @@ func TestInterpCases(t *testing.T) {
 	}
 }
 
-// TestInterpGeneratedValues compares both on generated values (numbers of every kind,
-// strings with every character go-jsonnet escapes or keeps).
-func TestInterpGeneratedValues(t *testing.T) {
-	rng := rand.New(rand.NewPCG(22, 8))
-	files := map[string]string{}
-	for i := range 60 {
-		files[fmt.Sprintf("gen/v%02d.jsonnet", i)] = genValue(rng, 0)
-	}
-	root := writeRoot(t, files)
-	for i := range 60 {
-		file := fmt.Sprintf("gen/v%02d.jsonnet", i)
-		opts := Options{Root: root}
-		got, served := evalInterp(t, opts, file)
-		want, _ := evalPath(t, opts, file, false)
-		sameEval(t, files[file], got, want)
-		if !served || got.err != nil {
-			t.Errorf("%s: served %v, error %v", file, served, got.err)
-		}
-	}
-}
-
 // FuzzInterp compares kforge's evaluator with go-jsonnet on a fuzzed string and number used
 // in a small program (as a value, a field name, in string building and comparisons).
 func FuzzInterp(f *testing.F) {
-	f.Add("plain", 1.0)
-	f.Add("\x00\x1f\"\\\u0085\u2028\xff", 0.1)
-	f.Add("", 1e21)
-	f.Add("😀", -5e-324)
+	addStringNumberSeeds(f)
 	f.Fuzz(func(t *testing.T, s string, n float64) {
-		if math.IsNaN(n) || math.IsInf(n, 0) {
+		lit, ok := numberLiteral(n)
+		if !ok {
 			return
 		}
-		lit := strconv.FormatFloat(n, 'g', -1, 64)
 		code := fmt.Sprintf(`local s = std.extVar('s'); local n = (%s);
 			{s: s, n: n, a: [s, -n, n * 2, n / 3, std.floor(n), s < "m", std.length(s), s + n, [s] + [n]],
 			 [s + 'k']: {[s]: s}, t: std.toString({a: [s, n]}), sub: std.substr(s, 1, 2), up: std.asciiUpper(s),

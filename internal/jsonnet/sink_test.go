@@ -28,16 +28,23 @@ type sinkEval struct {
 // served it.
 func evalPath(t testing.TB, opts Options, file string, fast bool) (sinkEval, bool) {
 	t.Helper()
-	var trace bytes.Buffer
-	opts.TraceOut = &trace
 	opts.OutputSink = fast
 	opts.DisableInterp = true
+	out, vm := evalVM(t, opts, file)
+	return out, vm.sinkServed.Load() > 0
+}
+
+// evalVM evaluates the repository-relative file with opts on a new VM, recording its trace.
+func evalVM(t testing.TB, opts Options, file string) (sinkEval, *VM) {
+	t.Helper()
+	var trace bytes.Buffer
+	opts.TraceOut = &trace
 	vm, err := NewVM(opts)
 	if err != nil {
 		t.Fatalf("NewVM: %v", err)
 	}
 	res, err := vm.EvaluateFile(file)
-	return outcome(t, res, err, trace.String()), vm.sinkServed.Load() > 0
+	return outcome(t, res, err, trace.String()), vm
 }
 
 // outcome is the sinkEval of an evaluation that returned res and err and traced trace.
@@ -192,24 +199,27 @@ func TestSinkCases(t *testing.T) {
 	}
 }
 
-// TestSinkGeneratedValues compares both paths on generated values: numbers of every magnitude
-// and kind (integral, fractional, negative zero, subnormal, near the %.0f/%.17g boundary) and
-// strings with every kind of character go-jsonnet escapes or keeps.
-func TestSinkGeneratedValues(t *testing.T) {
+// TestGeneratedValues compares the output sink and kforge's evaluator with go-jsonnet's text on
+// generated values: numbers of every magnitude and kind (integral, fractional, negative zero,
+// subnormal, near the %.0f/%.17g boundary) and strings with every kind of character go-jsonnet
+// escapes or keeps. Both must serve every one.
+func TestGeneratedValues(t *testing.T) {
 	rng := rand.New(rand.NewPCG(22, 7))
 	var files = map[string]string{}
-	for i := range 40 {
+	for i := range 60 {
 		files[fmt.Sprintf("gen/v%02d.jsonnet", i)] = genValue(rng, 0)
 	}
 	root := writeRoot(t, files)
-	for i := range 40 {
+	for i := range 60 {
 		file := fmt.Sprintf("gen/v%02d.jsonnet", i)
 		opts := Options{Root: root}
-		fast, served := evalPath(t, opts, file, true)
 		text, _ := evalPath(t, opts, file, false)
+		fast, sinkServed := evalPath(t, opts, file, true)
 		sameEval(t, files[file], fast, text)
-		if !served || fast.err != nil {
-			t.Errorf("%s: served %v, error %v", file, served, fast.err)
+		own, interpServed := evalInterp(t, opts, file)
+		sameEval(t, files[file], own, text)
+		if !sinkServed || !interpServed || fast.err != nil {
+			t.Errorf("%s: served by the sink %v, by kforge's evaluator %v, error %v", file, sinkServed, interpServed, fast.err)
 		}
 	}
 }
@@ -317,17 +327,30 @@ func TestSerializeOutputSize(t *testing.T) {
 	}
 }
 
-// FuzzSink compares both paths on a fuzzed string and number inside a small document.
-func FuzzSink(f *testing.F) {
+// addStringNumberSeeds adds the seeds of the fuzz targets that take a string and a number.
+func addStringNumberSeeds(f *testing.F) {
 	f.Add("plain", 1.0)
 	f.Add("\x00\x1f\"\\\u0085\u2028\xff", 0.1)
 	f.Add("", 1e21)
 	f.Add("😀", -5e-324)
+}
+
+// numberLiteral is n as a Jsonnet literal, or false for NaN and infinities (Jsonnet has none).
+func numberLiteral(n float64) (string, bool) {
+	if math.IsNaN(n) || math.IsInf(n, 0) {
+		return "", false
+	}
+	return strconv.FormatFloat(n, 'g', -1, 64), true
+}
+
+// FuzzSink compares both paths on a fuzzed string and number inside a small document.
+func FuzzSink(f *testing.F) {
+	addStringNumberSeeds(f)
 	f.Fuzz(func(t *testing.T, s string, n float64) {
-		if math.IsNaN(n) || math.IsInf(n, 0) {
+		lit, ok := numberLiteral(n)
+		if !ok {
 			return
 		}
-		lit := strconv.FormatFloat(n, 'g', -1, 64)
 		code := fmt.Sprintf("local s = std.extVar('s'); {s: s, n: (%s), a: [s, (%s), -(%s), {[s]: s}], [s + 'k']: []}", lit, lit, lit)
 		root := writeRoot(t, map[string]string{"main.jsonnet": code})
 		opts := Options{Root: root, ExtVars: map[string]string{"s": s}}
