@@ -79,6 +79,8 @@ func TestInterpCases(t *testing.T) {
 		{name: "comprehensions", code: `{[k]: {v: k, s: self.v + "!"} for k in ["x", "y"]} + {arr: [x * y for x in [1, 2] for y in [3, 4] if x != y]}`, served: true},
 		{name: "format", code: `{a: "%s-%05.2f-%x" % ["a", 3.14159, 255], b: std.format("%(k)s", {k: "v"})}`, served: true},
 		{name: "std functions", code: `{m: std.mergePatch({a: {b: 1, c: 2}}, {a: {b: null, d: 3}}), s: std.sort([3, 1, 2]), u: std.uniq([1, 1, 2]), y: std.manifestJsonEx({a: [1, "x"]}, "  "), j: std.join(",", ["a", "b"]), sp: std.split("a,b", ","), l: std.asciiLower("ABC"), r: std.range(1, 3), fl: std.foldl(function(a, b) a + b, [1, 2, 3], 0)}`, served: true},
+		{name: "data", code: `local d = {a:: 1, b: [2, -0, 1e-7, -(3)], c::: {x: null, y: "é"}, "k\u0000": true};
+			{d: d, j: import "d.json", all: std.objectFieldsAll(d), vis: std.objectFields(d), plus: d + {a: 5, b+: [4]}, eq: d == {b: [2, 0, 1e-7, -3], c: {x: null, y: "é"}, "k\u0000": true}}`, served: true},
 		{name: "equality", code: `{a: {x: [1, {y: 2}]} == {x: [1, {y: 2}]}, b: [1] != [2], c: "a" < "b", d: [1, 2] < [1, 3]}`, served: true},
 		{name: "division by zero", code: `{a: 1 / 0}`},
 		{name: "overflow", code: `{a: 1e308 * 10}`},
@@ -91,6 +93,7 @@ func TestInterpCases(t *testing.T) {
 				"lib/l.libsonnet":  `{k: "%s-%d" % ["a", 1], f: std.thisFile}`,
 				"lib/s.txt":        "line\n\u0085\x7f",
 				"lib/bad.txt":      "a\xffb\xc3",
+				"lib/d.json":       `{"z": [1, {"y": -0.5}], "a": "\u00e9\ud83d\ude00", "n": null}`,
 			})
 			opts := tc.opts
 			opts.Root, opts.JPath = root, []string{"env", "lib"}

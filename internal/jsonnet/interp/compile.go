@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/google/go-jsonnet/ast"
@@ -31,6 +32,8 @@ type compiler struct {
 	// file is the name imports in this code resolve against: the node's file name, or ""
 	// for external code (go-jsonnet parses it with no file name).
 	file string
+	// constant memoises isConstant for objects and arrays.
+	constant map[ast.Node]bool
 }
 
 // compileErr reports code this evaluator does not handle.
@@ -88,6 +91,9 @@ func (c *compiler) compile(n ast.Node, s *scope, tail bool) expr {
 		}
 		return x
 	case *ast.Array:
+		if c.isConstant(n) {
+			return &constExpr{v: constValue(n)}
+		}
 		x := &arrayExpr{elems: make([]expr, len(n.Elements))}
 		for i, el := range n.Elements {
 			x.elems[i] = c.compile(el.Expr, s, true)
@@ -142,6 +148,9 @@ func (c *compiler) compile(n ast.Node, s *scope, tail bool) expr {
 	case *ast.ImportBin:
 		return &importBinExpr{from: c.file, path: n.File.Value}
 	case *ast.DesugaredObject:
+		if c.isConstant(n) {
+			return &constExpr{v: constValue(n)}
+		}
 		return c.object(n, s)
 	}
 	compileErr("AST node %T", n)
@@ -246,4 +255,89 @@ func (c *compiler) object(n *ast.DesugaredObject, s *scope) *objectExpr {
 		}
 	}
 	return x
+}
+
+// isConstant reports whether n is data: literals, and arrays and objects of data (an object
+// without assertions or `+:`, whose field names are string literals; its locals, `$` among
+// them, are then never used). Its value is the same in every evaluation, so constValue builds
+// it once, with every field evaluated: imported JSON documents (kube-prometheus's CRDs are
+// 4.5 MB of them) and large literal tables are not evaluated field by field.
+func (c *compiler) isConstant(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.LiteralNull, *ast.LiteralBoolean, *ast.LiteralString:
+		return true
+	case *ast.LiteralNumber:
+		_, err := strconv.ParseFloat(n.OriginalString, 64)
+		return err == nil
+	case *ast.Unary:
+		lit, ok := n.Expr.(*ast.LiteralNumber)
+		return ok && n.Op == ast.UopMinus && c.isConstant(lit)
+	case *ast.Array, *ast.DesugaredObject:
+		if known, ok := c.constant[n]; ok {
+			return known
+		}
+		r := c.isConstantContainer(n)
+		if c.constant == nil {
+			c.constant = map[ast.Node]bool{}
+		}
+		c.constant[n] = r
+		return r
+	}
+	return false
+}
+
+func (c *compiler) isConstantContainer(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.Array:
+		for _, el := range n.Elements {
+			if !c.isConstant(el.Expr) {
+				return false
+			}
+		}
+		return true
+	case *ast.DesugaredObject:
+		if len(n.Asserts) > 0 {
+			return false
+		}
+		names := make(map[string]bool, len(n.Fields))
+		for _, f := range n.Fields {
+			name, ok := f.Name.(*ast.LiteralString)
+			if !ok || f.PlusSuper || names[name.Value] || !c.isConstant(f.Body) {
+				return false
+			}
+			names[name.Value] = true
+		}
+		return true
+	}
+	return false
+}
+
+// constValue is the value of a node isConstant accepts.
+func constValue(n ast.Node) value {
+	switch n := n.(type) {
+	case *ast.LiteralNull:
+		return null
+	case *ast.LiteralBoolean:
+		return n.Value
+	case *ast.LiteralString:
+		return validString(n.Value)
+	case *ast.LiteralNumber:
+		f, _ := strconv.ParseFloat(n.OriginalString, 64)
+		return f
+	case *ast.Unary:
+		return -constValue(n.Expr).(float64)
+	case *ast.Array:
+		elems := make([]value, len(n.Elements))
+		for i, el := range n.Elements {
+			elems[i] = constValue(el.Expr)
+		}
+		return &array{elems: elems}
+	case *ast.DesugaredObject:
+		fields := make(map[string]*fieldDef, len(n.Fields))
+		for _, f := range n.Fields {
+			fields[validString(f.Name.(*ast.LiteralString).Value)] = &fieldDef{hide: f.Hide, ready: constValue(f.Body)}
+		}
+		return &object{layers: []*layer{{fields: fields}}}
+	}
+	panic(fmt.Sprintf("interp: constValue of %T", n))
 }

@@ -50,6 +50,10 @@ func (m *machine) lookup(o *object, start int, name string) value {
 	if at < 0 {
 		fail("Field does not exist: %s", name)
 	}
+	if def.body == nil {
+		// A value known already (a builtin, data): nothing to evaluate or cache.
+		return def.ready
+	}
 	key := fieldKey{name: name, layer: at}
 	if v, ok := o.cache[key]; ok {
 		return v
