@@ -38,7 +38,7 @@ render: build ## render every environment into dist/<env>/ and validate it again
 	./$(BIN) export dist $(ENVS) --layout golden && ./$(BIN) validate $(ENVS)
 
 test: ## go vet and every test (Go, Jsonnet, Rego, CLI scripts, golden files) with the race detector
-	$(GO) vet ./... && $(GO) test -race ./...
+	$(GO) vet ./... && $(GO) test -race -timeout 30m ./...
 
 lint: ## check formatting and lint Go (golangci-lint, .golangci.yml), Jsonnet, Rego (opa check --strict) and the workflows in docs/ (actionlint)
 	hack/lint.sh
