@@ -326,8 +326,21 @@ func bMakeArray(m *machine, a []value) value {
 		n = 0
 	}
 	out := make([]value, n)
+	// The elements' thunks and calls come in blocks: two allocations per block instead of
+	// two per element (std.map, std.mapWithIndex and comprehensions over ranges go through here).
+	const block = 256
+	var thunks []thunk
+	var calls []elementCall
 	for i := range out {
-		out[i] = &thunk{code: &elementCall{f: f, i: i}, env: nil}
+		if i%block == 0 {
+			size := min(block, n-i)
+			thunks, calls = make([]thunk, size), make([]elementCall, size)
+		}
+		c := &calls[i%block]
+		c.f, c.i = f, i
+		t := &thunks[i%block]
+		t.code = c
+		out[i] = t
 	}
 	return &array{elems: out}
 }
