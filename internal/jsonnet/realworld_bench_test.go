@@ -12,7 +12,7 @@ import (
 // repository (e.g. the one hack/realworld/assemble.sh builds) and KFORGE_REALWORLD_ENV the
 // environment's main.jsonnet in it (default environments/kube-prometheus/main.jsonnet):
 //
-//	KFORGE_REALWORLD_REPO=/tmp/kp go test ./internal/jsonnet -run XXX -bench RealWorld
+//	KFORGE_REALWORLD_REPO=DIR go test ./internal/jsonnet -run '^$' -bench RealWorld
 func BenchmarkRealWorld(b *testing.B) {
 	root := os.Getenv("KFORGE_REALWORLD_REPO")
 	if root == "" {
