@@ -323,6 +323,8 @@ type jsonExWriter struct {
 	indent, newline, kvSep string
 	b                      strings.Builder
 	enc                    bytes.Buffer
+	// encoder writes the strings plainJSONString refuses into enc.
+	encoder *json.Encoder
 }
 
 // bManifestJSONEx is std.manifestJsonEx(value, indent, newline, key_val_sep).
@@ -335,15 +337,38 @@ func bManifestJSONEx(m *machine, a []value) value {
 	return w.b.String()
 }
 
-// writeString writes s as go-jsonnet's jsonEncode does.
+// writeString writes s as go-jsonnet's jsonEncode does (encoding/json without HTML
+// escaping). A string with nothing encoding/json escapes is written as is; any other goes
+// through encoding/json itself.
 func (w *jsonExWriter) writeString(s string) {
+	if plainJSONString(s) {
+		w.b.WriteByte('"')
+		w.b.WriteString(s)
+		w.b.WriteByte('"')
+		return
+	}
 	w.enc.Reset()
-	enc := json.NewEncoder(&w.enc)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
+	if w.encoder == nil {
+		w.encoder = json.NewEncoder(&w.enc)
+		w.encoder.SetEscapeHTML(false)
+	}
+	if err := w.encoder.Encode(s); err != nil {
 		unsupported("std.manifestJsonEx: %v", err)
 	}
 	w.b.Write(bytes.TrimRight(w.enc.Bytes(), "\n"))
+}
+
+// plainJSONString reports whether encoding/json (without HTML escaping) writes s unchanged
+// between quotes: valid UTF-8 without control characters, '"', '\\', U+2028 or U+2029.
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c == 0xe2 {
+			// 0xe2 starts U+2028 and U+2029 (and other characters: checked by encoding/json).
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 // write writes v, nested depth levels deep at most, its lines indented by cindent.

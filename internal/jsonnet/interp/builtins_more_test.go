@@ -1,8 +1,11 @@
 package interp
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -409,4 +412,41 @@ func FuzzBuiltinsMore(f *testing.F) {
 		progs := fuzzPrograms(s1, s2, x, n)
 		checkSame(t, "fuzz.jsonnet", progs[int(sel)%len(progs)])
 	})
+}
+
+// TestPlainJSONString checks the shortcut of std.manifestJsonEx's string writer against
+// encoding/json on every single byte and rune class and on random strings: a string it calls
+// plain must be what encoding/json (without HTML escaping) writes between quotes.
+func TestPlainJSONString(t *testing.T) {
+	samples := []string{"", "plain", "a\"b", "a\\b", "\x7f", "<&>", "\u2028", "\u2029", "€", "é😀", "\xff", "\u0085", "\t"}
+	for c := range 256 {
+		samples = append(samples, string([]byte{byte(c)}), "x"+string(rune(c))+"y")
+	}
+	rng := rand.New(rand.NewPCG(7, 22))
+	for range 2000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		samples = append(samples, string(b))
+	}
+	plain := 0
+	for _, s := range samples {
+		if !plainJSONString(s) {
+			continue
+		}
+		plain++
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := `"`+s+`"`, strings.TrimSuffix(buf.String(), "\n"); got != want {
+			t.Errorf("plainJSONString(%q): writes %s, encoding/json %s", s, got, want)
+		}
+	}
+	if plain < 200 {
+		t.Errorf("only %d of %d samples were plain: the shortcut is not exercised", plain, len(samples))
+	}
 }
