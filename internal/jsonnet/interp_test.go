@@ -45,12 +45,7 @@ func TestInterpTestdata(t *testing.T) {
 // (a top-level function without arguments, std.thisFile, imports, natives, external
 // variables, inheritance, assertions, std.objectRemoveKey, tail calls near the stack limit).
 func TestInterpCases(t *testing.T) {
-	tests := []struct {
-		name   string
-		code   string
-		opts   Options
-		served bool
-	}{
+	tests := []evalCase{
 		{name: "object", code: `{b: [1, 2.5, -0, 1e21, 1e-7, 0.1 + 0.2], a: {}, c: [], d: null, e: true, f: false}`, served: true},
 		{name: "scalar", code: `"text"`, served: true},
 		{name: "this file", code: `{file: std.thisFile, nested: {f: std.thisFile}, lib: (import "l.libsonnet").f}`, served: true},
@@ -86,25 +81,13 @@ func TestInterpCases(t *testing.T) {
 		{name: "overflow", code: `{a: 1e308 * 10}`},
 		{name: "invalid utf-8 is refused as before", code: `{s: importstr "bad.txt"}`},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			root := writeRoot(t, map[string]string{
-				"env/main.jsonnet": tc.code,
-				"lib/l.libsonnet":  `{k: "%s-%d" % ["a", 1], f: std.thisFile}`,
-				"lib/s.txt":        "line\n\u0085\x7f",
-				"lib/bad.txt":      "a\xffb\xc3",
-				"lib/d.json":       `{"z": [1, {"y": -0.5}], "a": "\u00e9\ud83d\ude00", "n": null}`,
-			})
-			opts := tc.opts
-			opts.Root, opts.JPath = root, []string{"env", "lib"}
-			got, served := evalInterp(t, opts, "env/main.jsonnet")
-			want, _ := evalPath(t, opts, "env/main.jsonnet", false)
-			sameEval(t, tc.code, got, want)
-			if served != tc.served {
-				t.Errorf("served by kforge's evaluator: %v, want %v (%v)", served, tc.served, got.err)
-			}
-		})
+	lib := map[string]string{
+		"lib/l.libsonnet": `{k: "%s-%d" % ["a", 1], f: std.thisFile}`,
+		"lib/s.txt":       "line\n\u0085\x7f",
+		"lib/bad.txt":     "a\xffb\xc3",
+		"lib/d.json":      `{"z": [1, {"y": -0.5}], "a": "\u00e9\ud83d\ude00", "n": null}`,
 	}
+	runEvalCases(t, "kforge's evaluator", tests, lib, evalInterp)
 }
 
 // FuzzInterp compares kforge's evaluator with go-jsonnet on a fuzzed string and number used

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -156,12 +157,7 @@ func writeRoot(t testing.TB, files map[string]string) string {
 // top-level arguments, errors) and what it must keep as go-jsonnet does it (std.trace once,
 // std.thisFile, empty containers, key order, numbers and strings).
 func TestSinkCases(t *testing.T) {
-	tests := []struct {
-		name   string
-		code   string
-		opts   Options
-		served bool
-	}{
+	tests := []evalCase{
 		{name: "object", code: `{b: [1, 2.5, -0, 1e21, 1e-7, 0.1 + 0.2], a: {}, c: [], d: null, e: true, f: false}`, served: true},
 		{name: "scalar", code: `"text"`, served: true},
 		{name: "empty array", code: `[]`, served: true},
@@ -180,20 +176,40 @@ func TestSinkCases(t *testing.T) {
 		{name: "imports", code: `{l: import "l.libsonnet", s: importstr "s.txt"}`, served: true},
 		{name: "import error", code: `{l: import "missing.libsonnet"}`},
 	}
+	lib := map[string]string{
+		"lib/l.libsonnet": `{k: "%s-%d" % ["a", 1]}`,
+		"lib/s.txt":       "line\n\u0085\x7f",
+	}
+	runEvalCases(t, "the sink", tests, lib, func(t testing.TB, opts Options, file string) (sinkEval, bool) {
+		return evalPath(t, opts, file, true)
+	})
+}
+
+// evalCase is a program (env/main.jsonnet, importing from lib/) evaluated with opts, and
+// whether the fast path under test must serve it.
+type evalCase struct {
+	name   string
+	code   string
+	opts   Options
+	served bool
+}
+
+// runEvalCases evaluates each case with eval (named what in messages) and with go-jsonnet's
+// text, in a repository of the case's program and the files lib: the same outcome, and served
+// as the case says.
+func runEvalCases(t *testing.T, what string, tests []evalCase, lib map[string]string, eval func(t testing.TB, opts Options, file string) (sinkEval, bool)) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			root := writeRoot(t, map[string]string{
-				"env/main.jsonnet": tc.code,
-				"lib/l.libsonnet":  `{k: "%s-%d" % ["a", 1]}`,
-				"lib/s.txt":        "line\n\u0085\x7f",
-			})
+			files := map[string]string{"env/main.jsonnet": tc.code}
+			maps.Copy(files, lib)
+			root := writeRoot(t, files)
 			opts := tc.opts
 			opts.Root, opts.JPath = root, []string{"env", "lib"}
-			fast, served := evalPath(t, opts, "env/main.jsonnet", true)
+			got, served := eval(t, opts, "env/main.jsonnet")
 			text, _ := evalPath(t, opts, "env/main.jsonnet", false)
-			sameEval(t, tc.code, fast, text)
+			sameEval(t, tc.code, got, text)
 			if served != tc.served {
-				t.Errorf("served by the sink: %v, want %v (%v)", served, tc.served, fast.err)
+				t.Errorf("served by %s: %v, want %v (%v)", what, served, tc.served, got.err)
 			}
 		})
 	}
