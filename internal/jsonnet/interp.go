@@ -3,10 +3,13 @@ package jsonnet
 import (
 	"errors"
 	"slices"
+	"strings"
 
+	gojsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
 
 	"github.com/kforge/kforge/internal/jsonnet/interp"
+	"github.com/kforge/kforge/internal/jsonnet/parse"
 )
 
 // kforge's evaluator (internal/jsonnet/interp) is the first attempt at every file
@@ -17,6 +20,53 @@ import (
 // fails (go-jsonnet then reports the error with its message and stack trace), one that uses
 // something the evaluator leaves to go-jsonnet (std.trace, top-level arguments, a builtin it
 // lacks), and nothing of the attempt is kept but the files go-jsonnet reads again.
+
+// interpImporter resolves the imports of kforge's evaluator through go-jsonnet's import cache
+// (so the importer, its sandbox, its read set and the JSON fast path stay where they are) and
+// parses Jsonnet files with kforge's parser (internal/jsonnet/parse), once per file for the
+// VM's life: a file's contents never change under one name (see sandbox). A file that parser
+// refuses, and every JSON stand-in, is left to go-jsonnet's import cache.
+type interpImporter struct {
+	g *gojsonnet.VM
+	// asts holds each parsed file by the name go-jsonnet found it under; nil when kforge's
+	// parser refused it.
+	asts map[string]ast.Node
+}
+
+// ImportAST implements interp.Importer.
+func (w *interpImporter) ImportAST(importedFrom, importedPath string) (ast.Node, string, error) {
+	contents, foundAt, err := w.g.ImportData(importedFrom, importedPath)
+	if err != nil {
+		return nil, "", err
+	}
+	if strings.HasPrefix(foundAt, jsonStandInPrefix) {
+		return w.g.ImportAST(importedFrom, importedPath)
+	}
+	node, seen := w.asts[foundAt]
+	if !seen {
+		node = kforgeParse(foundAt, contents)
+		w.asts[foundAt] = node
+	}
+	if node == nil {
+		return w.g.ImportAST(importedFrom, importedPath)
+	}
+	return node, foundAt, nil
+}
+
+// ImportData implements interp.Importer.
+func (w *interpImporter) ImportData(importedFrom, importedPath string) (string, string, error) {
+	return w.g.ImportData(importedFrom, importedPath)
+}
+
+// kforgeParse is the AST kforge's parser builds for the Jsonnet text of filename, or nil when
+// it refuses the text (go-jsonnet then parses it, and reports its errors).
+func kforgeParse(filename, text string) ast.Node {
+	node, err := parse.File(filename, text)
+	if err != nil {
+		return nil
+	}
+	return node
+}
 
 // interpOutcome is how an attempt of kforge's evaluator ended.
 type interpOutcome int
@@ -38,7 +88,8 @@ func (e *engine) runInterp(cfg *config, node ast.Node) (string, interpOutcome) {
 	}
 	if e.interp == nil {
 		// The sink's native too, so that std.native finds exactly what go-jsonnet finds.
-		e.interp = interp.New(e.g, append(slices.Clip(e.natives), sinkFunction(e.sink)))
+		importer := &interpImporter{g: e.g, asts: map[string]ast.Node{}}
+		e.interp = interp.New(importer, append(slices.Clip(e.natives), sinkFunction(e.sink)))
 		if e.imp.format != nil {
 			e.interp.SetFormatter(interpFormatter{stats: e.formatStats})
 		}

@@ -140,10 +140,23 @@ type engine struct {
 type parsedEntry struct {
 	// file is the sandbox entry the AST was parsed from.
 	file *fileEntry
-	node ast.Node
-	err  error
+	// node and err are go-jsonnet's parse (goParsed), done only when needed.
+	node     ast.Node
+	err      error
+	goParsed bool
 	// rewritten is set once node is rewritten for native formatting.
 	rewritten bool
+	// kforge is the AST kforge's parser built (kforgeTried), nil when it refused the text.
+	kforge      ast.Node
+	kforgeTried bool
+}
+
+// goParse has go-jsonnet parse the program rel once.
+func (p *parsedEntry) goParse(rel string) {
+	if !p.goParsed {
+		p.node, p.err = gojsonnet.SnippetToAST(rel, p.file.contents.String())
+		p.goParsed = true
+	}
 }
 
 // newEngine returns an engine reading through sb; stats counts its Go formatter calls.
@@ -181,17 +194,29 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 	parsed, ok := e.entries[rel]
 	if !ok || parsed.file != entry {
 		parsed = parsedEntry{file: entry}
-		parsed.node, parsed.err = gojsonnet.SnippetToAST(rel, entry.contents.String())
-		e.entries[rel] = parsed
 	}
+	// kforge's evaluator takes the program as kforge's parser builds it; where that parser
+	// refuses it (or kforge's evaluator is off), go-jsonnet parses it and reports its errors.
+	if cfg.interp && !parsed.kforgeTried {
+		parsed.kforge = kforgeParse(rel, entry.contents.String())
+		parsed.kforgeTried = true
+	}
+	if !cfg.interp || parsed.kforge == nil {
+		parsed.goParse(rel)
+	}
+	e.entries[rel] = parsed
 	if parsed.err != nil {
 		return Result{}, e.imp.convertError(parsed.err, rel, cfg.maxStack)
 	}
 	sinkFirst := cfg.outputSink
 	if cfg.interp {
+		program := parsed.kforge
+		if program == nil {
+			program = parsed.node
+		}
 		e.prepare(cfg)
 		e.imp.format.deferRewrites()
-		out, outcome := e.runInterp(cfg, parsed.node)
+		out, outcome := e.runInterp(cfg, program)
 		if outcome == interpServed {
 			e.interpServed++
 			return Result{JSON: out, Reads: e.imp.sortedReads(), Misses: e.imp.sortedMisses()}, nil
@@ -212,7 +237,10 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 			return Result{}, lerr
 		}
 	}
-	node := e.rewrittenProgram(rel)
+	node, err := e.rewrittenProgram(rel)
+	if err != nil {
+		return Result{}, e.imp.convertError(err, rel, cfg.maxStack)
+	}
 	if sinkFirst {
 		e.prepare(cfg)
 		out, ok := e.runSink(cfg, node)
@@ -237,14 +265,18 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 // rewrittenProgram returns the parsed program rel (e.entries holds it) rewritten for native
 // formatting when that is on, rewriting it the first time. kforge's evaluator takes the
 // program as parsed; go-jsonnet takes it rewritten.
-func (e *engine) rewrittenProgram(rel string) ast.Node {
+func (e *engine) rewrittenProgram(rel string) (ast.Node, error) {
 	parsed := e.entries[rel]
+	parsed.goParse(rel)
+	if parsed.err != nil {
+		return nil, parsed.err
+	}
 	if e.imp.format != nil && !parsed.rewritten {
 		parsed.node = e.imp.format.rewriter.rewriteRoot(parsed.node)
 		parsed.rewritten = true
-		e.entries[rel] = parsed
 	}
-	return parsed.node
+	e.entries[rel] = parsed
+	return parsed.node, nil
 }
 
 // evaluateSnippet implements VM.EvaluateSnippet and Session.EvaluateSnippet.

@@ -1,0 +1,306 @@
+package parse
+
+import (
+	"strings"
+	"unicode/utf16"
+
+	"github.com/google/go-jsonnet/ast"
+)
+
+// fieldKind is what one member of an object literal is.
+type fieldKind uint8
+
+const (
+	fieldID     fieldKind = iota // name: body
+	fieldString                  // "name": body
+	fieldExpr                    // [name]: body
+	fieldLocal                   // local name = body
+	fieldAssert                  // assert body : msg
+)
+
+// member is one member of an object literal as written.
+type member struct {
+	kind fieldKind
+	hide ast.ObjectFieldHide
+	plus bool
+	// name is the field name (fieldString, fieldExpr); id the identifier (fieldID, fieldLocal).
+	name ast.Node
+	id   string
+	body ast.Node
+	msg  ast.Node
+}
+
+// object parses an object or object comprehension after the '{' and desugars it.
+func (p *parser) object() ast.Node {
+	var members []member
+	var literal, locals map[string]bool
+	gotComma, first := false, true
+	next := p.pop()
+	for {
+		if next.kind == tBraceR {
+			return p.desugarObject(members)
+		}
+		if next.kind == tFor {
+			return p.comprehension(members, next)
+		}
+		if !gotComma && !first {
+			fail(next.pos, "Expected a comma before next field")
+		}
+		var m member
+		switch next.kind {
+		case tBracketL, tIdent, tString:
+			m = p.field(next)
+			if m.kind != fieldExpr {
+				// go-jsonnet compares the names as the lexer read them.
+				if literal == nil {
+					literal = map[string]bool{}
+				}
+				if literal[next.data] {
+					fail(next.pos, "Duplicate field: %s", next.data)
+				}
+				literal[next.data] = true
+			}
+		case tLocal:
+			m = p.objectLocal()
+			if locals == nil {
+				locals = map[string]bool{}
+			}
+			if locals[m.id] {
+				fail(next.pos, "Duplicate local var: %s", m.id)
+			}
+			locals[m.id] = true
+		case tAssert:
+			p.objDepth++
+			m = member{kind: fieldAssert, body: p.parse(maxPrec)}
+			if p.peekOp(":") {
+				p.pop()
+				m.msg = p.parse(maxPrec)
+			}
+			p.objDepth--
+		default:
+			fail(next.pos, "Unexpected: %s (parsing field definition)", next.data)
+		}
+		members = append(members, m)
+		next = p.pop()
+		gotComma = next.kind == tComma
+		if gotComma {
+			next = p.pop()
+		}
+		first = false
+	}
+}
+
+// field parses a field whose first token is name.
+func (p *parser) field(name token) member {
+	var m member
+	switch name.kind {
+	case tIdent:
+		m.kind, m.id = fieldID, name.data
+	case tString:
+		m.kind, m.name = fieldString, str(stringValue(name))
+	default:
+		m.kind, m.name = fieldExpr, p.parse(maxPrec)
+		p.expect(tBracketR, "]")
+	}
+	// A method's parameters belong to its body: their defaults are inside the object.
+	var params []ast.Parameter
+	isMethod := p.peekIs(tParenL)
+	if isMethod {
+		p.pop()
+		p.objDepth++
+		params = p.parameters()
+		p.objDepth--
+	}
+	op := p.expect(tOperator, "field operator")
+	colons := op.data
+	if colons[0] == '+' {
+		m.plus = true
+		colons = colons[1:]
+	}
+	switch colons {
+	case ":":
+		m.hide = ast.ObjectFieldInherit
+	case "::":
+		m.hide = ast.ObjectFieldHidden
+	case ":::":
+		m.hide = ast.ObjectFieldVisible
+	default:
+		fail(op.pos, "Expected one of :, ::, :::, +:, +::, +:::, got: %s", op.data)
+	}
+	if m.plus && isMethod {
+		fail(op.pos, "Cannot use +: syntax sugar in a method")
+	}
+	p.objDepth++
+	m.body = p.parse(maxPrec)
+	p.objDepth--
+	if isMethod {
+		m.body = &ast.Function{Parameters: params, Body: m.body}
+	}
+	return m
+}
+
+// objectLocal parses an object's `local` after the keyword.
+func (p *parser) objectLocal() member {
+	id := p.expect(tIdent, "variable name")
+	var params []ast.Parameter
+	isFunc := p.peekIs(tParenL)
+	if isFunc {
+		p.pop()
+		p.objDepth++
+		params = p.parameters()
+		p.objDepth--
+	}
+	p.expectOp("=")
+	p.objDepth++
+	body := p.parse(maxPrec)
+	p.objDepth--
+	if isFunc {
+		body = &ast.Function{Parameters: params, Body: body}
+	}
+	return member{kind: fieldLocal, id: id.data, body: body}
+}
+
+// desugarObject builds the desugared object of members, as go-jsonnet's desugarer does:
+// assertions become conditionals, an outermost object binds `$` to itself last.
+func (p *parser) desugarObject(members []member) *ast.DesugaredObject {
+	obj := &ast.DesugaredObject{}
+	for _, m := range members {
+		switch m.kind {
+		case fieldAssert:
+			msg := m.msg
+			if msg == nil {
+				msg = str("Object assertion failed.")
+			}
+			obj.Asserts = append(obj.Asserts, &ast.Conditional{
+				Cond:        m.body,
+				BranchTrue:  &ast.LiteralBoolean{Value: true},
+				BranchFalse: &ast.Error{Expr: msg},
+			})
+		case fieldLocal:
+			obj.Locals = append(obj.Locals, ast.LocalBind{Variable: ast.Identifier(m.id), Body: m.body})
+		default:
+			name := m.name
+			if m.kind == fieldID {
+				name = str(m.id)
+			}
+			obj.Fields = append(obj.Fields, ast.DesugaredObjectField{Hide: m.hide, Name: name, Body: m.body, PlusSuper: m.plus})
+		}
+	}
+	if p.objDepth == 0 {
+		obj.Locals = append(obj.Locals, ast.LocalBind{Variable: "$", Body: &ast.Self{}})
+	}
+	return obj
+}
+
+// comprehension parses the clauses of an object comprehension (members are what came before
+// the `for`) and desugars it to $std.$objectFlatMerge over the clauses.
+func (p *parser) comprehension(members []member, forTok token) ast.Node {
+	fields := 0
+	var field member
+	for _, m := range members {
+		switch m.kind {
+		case fieldLocal:
+		case fieldAssert:
+			fail(forTok.pos, "Object comprehension cannot have asserts")
+		default:
+			fields++
+			field = m
+		}
+	}
+	if fields != 1 {
+		fail(forTok.pos, "Object comprehension can only have one field")
+	}
+	if field.hide != ast.ObjectFieldInherit {
+		fail(forTok.pos, "Object comprehensions cannot have hidden fields")
+	}
+	if field.kind != fieldExpr {
+		fail(forTok.pos, "Object comprehensions can only have [e] fields")
+	}
+	spec := p.forSpecs(tBraceR)
+	obj := p.desugarObject(members)
+	if len(obj.Locals) > 0 {
+		f := &obj.Fields[0]
+		f.Body = &ast.Local{Binds: obj.Locals, Body: f.Body}
+		obj.Locals = nil
+	}
+	return stdCall("$objectFlatMerge", forSpecsDesugared(&ast.Array{Elements: []ast.CommaSeparatedExpr{{Expr: obj}}}, spec))
+}
+
+// stringValue is the value of a string token.
+func stringValue(t token) string {
+	if t.str != sEscaped || strings.IndexByte(t.data, '\\') < 0 {
+		return t.data
+	}
+	return unescape(t)
+}
+
+// unescape resolves the escapes of a "..." or '...' string as go-jsonnet does. A \u escape of
+// a UTF-16 surrogate is refused.
+func unescape(t token) string {
+	s := t.data
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(s) {
+			fail(t.pos, "Truncated escape sequence in string literal.")
+		}
+		switch s[i] {
+		case '"':
+			b.WriteByte('"')
+		case '\'':
+			b.WriteByte('\'')
+		case '\\':
+			b.WriteByte('\\')
+		case '/':
+			b.WriteByte('/')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			if i+5 > len(s) {
+				fail(t.pos, "Truncated unicode escape sequence in string literal.")
+			}
+			code := 0
+			for _, h := range []byte(s[i+1 : i+5]) {
+				d := hexDigit(h)
+				if d < 0 {
+					fail(t.pos, "Unicode escape sequence was malformed")
+				}
+				code = code*16 + d
+			}
+			if utf16.IsSurrogate(rune(code)) {
+				fail(t.pos, "surrogate escape")
+			}
+			b.WriteRune(rune(code))
+			i += 4
+		default:
+			fail(t.pos, "Unknown escape sequence in string literal")
+		}
+	}
+	return b.String()
+}
+
+func hexDigit(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
