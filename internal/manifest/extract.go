@@ -83,7 +83,7 @@ type Duplicate struct {
 // ExtractFiltered is Extract with the target filter keep (nil keeps all)
 // applied before duplicates are looked for, so that `-t '!kind/name'`
 // removes a duplicated resource as it removes any other.
-func ExtractFiltered(outputJSON []byte, s Settings, keep *Filter) (Extraction, error) {
+func ExtractFiltered[T string | []byte](outputJSON T, s Settings, keep *Filter) (Extraction, error) {
 	root, err := decode(outputJSON)
 	if err != nil {
 		return Extraction{}, err
@@ -109,11 +109,11 @@ func ExtractFiltered(outputJSON []byte, s Settings, keep *Filter) (Extraction, e
 // decode parses the output with numbers kept as json.Number and rejects
 // anything after the first value. Well-formed output takes decodeFast; anything
 // it declines gets encoding/json's result and error.
-func decode(b []byte) (any, error) {
+func decode[T jsonText](b T) (any, error) {
 	if v, ok := decodeFast(b); ok {
 		return v, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
+	dec := json.NewDecoder(bytes.NewReader([]byte(b)))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {

@@ -16,9 +16,9 @@ const maxFastDepth = 1000
 // b, without the decoder's reflection and buffer copy. It handles the JSON go-jsonnet writes;
 // for anything else (malformed input, invalid UTF-8, lone surrogates, very deep nesting) it
 // reports false and the caller uses encoding/json, so results and errors are always
-// encoding/json's.
-func decodeFast(b []byte) (any, bool) {
-	p := fastParser{b: b}
+// encoding/json's. From a string, strings without escapes are shared with b, not copied.
+func decodeFast[T jsonText](b T) (any, bool) {
+	p := fastParser[T]{b: b}
 	p.space()
 	v, ok := p.value(0)
 	if !ok {
@@ -28,13 +28,16 @@ func decodeFast(b []byte) (any, bool) {
 	return v, p.i == len(p.b)
 }
 
+// jsonText is the JSON text an environment's output comes as.
+type jsonText interface{ string | []byte }
+
 // fastParser is decodeFast's position in its input.
-type fastParser struct {
-	b []byte
+type fastParser[T jsonText] struct {
+	b T
 	i int
 }
 
-func (p *fastParser) space() {
+func (p *fastParser[T]) space() {
 	for p.i < len(p.b) {
 		switch p.b[p.i] {
 		case ' ', '\t', '\n', '\r':
@@ -45,7 +48,7 @@ func (p *fastParser) space() {
 	}
 }
 
-func (p *fastParser) value(depth int) (any, bool) {
+func (p *fastParser[T]) value(depth int) (any, bool) {
 	if p.i >= len(p.b) {
 		return nil, false
 	}
@@ -68,7 +71,7 @@ func (p *fastParser) value(depth int) (any, bool) {
 	return nil, false
 }
 
-func (p *fastParser) literal(word string) bool {
+func (p *fastParser[T]) literal(word string) bool {
 	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
 		return false
 	}
@@ -76,7 +79,7 @@ func (p *fastParser) literal(word string) bool {
 	return true
 }
 
-func (p *fastParser) object(depth int) (any, bool) {
+func (p *fastParser[T]) object(depth int) (any, bool) {
 	if depth > maxFastDepth {
 		return nil, false
 	}
@@ -123,7 +126,7 @@ func (p *fastParser) object(depth int) (any, bool) {
 	}
 }
 
-func (p *fastParser) array(depth int) (any, bool) {
+func (p *fastParser[T]) array(depth int) (any, bool) {
 	if depth > maxFastDepth {
 		return nil, false
 	}
@@ -158,7 +161,7 @@ func (p *fastParser) array(depth int) (any, bool) {
 }
 
 // str parses a string at p.i (its opening quote).
-func (p *fastParser) str() (any, bool) {
+func (p *fastParser[T]) str() (any, bool) {
 	p.i++
 	start := p.i
 	// The common case: no escapes, ASCII or valid UTF-8.
@@ -176,7 +179,7 @@ func (p *fastParser) str() (any, bool) {
 		case c < utf8.RuneSelf:
 			p.i++
 		default:
-			r, size := utf8.DecodeRune(p.b[p.i:])
+			r, size := decodeRune(p.b[p.i:])
 			if r == utf8.RuneError && size == 1 {
 				return nil, false // encoding/json replaces it; leave that to encoding/json
 			}
@@ -187,7 +190,7 @@ func (p *fastParser) str() (any, bool) {
 }
 
 // escaped continues a string that has an escape, copying from start.
-func (p *fastParser) escaped(start int) (any, bool) {
+func (p *fastParser[T]) escaped(start int) (any, bool) {
 	buf := make([]byte, 0, p.i-start+16)
 	buf = append(buf, p.b[start:p.i]...)
 	for p.i < len(p.b) {
@@ -238,7 +241,7 @@ func (p *fastParser) escaped(start int) (any, bool) {
 			buf = append(buf, c)
 			p.i++
 		default:
-			r, size := utf8.DecodeRune(p.b[p.i:])
+			r, size := decodeRune(p.b[p.i:])
 			if r == utf8.RuneError && size == 1 {
 				return nil, false
 			}
@@ -250,7 +253,7 @@ func (p *fastParser) escaped(start int) (any, bool) {
 }
 
 // number parses a JSON number and keeps its text, as UseNumber does.
-func (p *fastParser) number() (any, bool) {
+func (p *fastParser[T]) number() (any, bool) {
 	start := p.i
 	if p.b[p.i] == '-' {
 		p.i++
@@ -284,4 +287,15 @@ func (p *fastParser) number() (any, bool) {
 		}
 	}
 	return json.Number(p.b[start:p.i]), true
+}
+
+// decodeRune is utf8.DecodeRune of a string or a byte slice.
+func decodeRune[T jsonText](b T) (rune, int) {
+	switch b := any(b).(type) {
+	case string:
+		return utf8.DecodeRuneInString(b)
+	case []byte:
+		return utf8.DecodeRune(b)
+	}
+	panic("unreachable")
 }

@@ -61,13 +61,13 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	// One copy of the output serves as the memo's key and the extraction's input (each
-	// conversion would copy all of it: 17 MB for kube-prometheus).
-	output := []byte(res.JSON)
+	// The extraction reads the output text itself (its strings share it); only a memo key needs
+	// the bytes.
+	output := res.JSON
 	err = memoize(r, output, filesMemo, env, decode,
 		func() ([]byte, error) { return encodeFilesMemo(files, warnings), nil },
 		func() error {
-			ms, w, err := r.extract(env, output)
+			ms, w, err := extract(r, env, output)
 			if err != nil {
 				return err
 			}
@@ -103,7 +103,7 @@ func (r *Renderer) servedFiles(files []golden.File, warnings []string) []golden.
 // stores it. Without a memo it just runs compute. result must survive a gob round trip (gob
 // rather than JSON, which would carry the bytes of golden files as base64 text and is slower to
 // decode on the warm path).
-func Memoize[T any](r *Renderer, output []byte, what string, env environment.Environment, result *T, compute func() error) error {
+func Memoize[T any, O string | []byte](r *Renderer, output O, what string, env environment.Environment, result *T, compute func() error) error {
 	return memoize(r, output, what, env,
 		func(data []byte) bool { return gob.NewDecoder(bytes.NewReader(data)).Decode(result) == nil },
 		func() ([]byte, error) {
@@ -116,16 +116,18 @@ func Memoize[T any](r *Renderer, output []byte, what string, env environment.Env
 
 // memoize is Memoize with the encoding given: decode fills the result from a memo's data and
 // says whether it could, encode returns the data of the result compute filled.
-func memoize(r *Renderer, output []byte, what string, env environment.Environment,
+func memoize[O string | []byte](r *Renderer, output O, what string, env environment.Environment,
 	decode func([]byte) bool, encode func() ([]byte, error), compute func() error,
 ) error {
 	name := ""
+	var key []byte
 	if r.memo != nil {
 		var err error
 		if name, err = r.memoName(what, env); err != nil {
 			return err
 		}
-		if data, ok, _ := r.memo.GetMemo(output, name); ok && decode(data) {
+		key = []byte(output)
+		if data, ok, _ := r.memo.GetMemo(key, name); ok && decode(data) {
 			return nil
 		}
 	}
@@ -135,7 +137,7 @@ func memoize(r *Renderer, output []byte, what string, env environment.Environmen
 	if name != "" {
 		if data, err := encode(); err == nil {
 			// A memo that cannot be stored only costs the next run the computation.
-			_ = r.memo.PutMemo(output, name, data)
+			_ = r.memo.PutMemo(key, name, data)
 		}
 	}
 	return nil

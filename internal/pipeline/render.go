@@ -273,13 +273,12 @@ func (r *Renderer) Render(ctx context.Context, env environment.Environment) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	output := []byte(res.JSON)
-	ms, warnings, err := r.extract(env, output)
+	ms, warnings, err := extract(r, env, res.JSON)
 	if err != nil {
 		return nil, err
 	}
 	r.warnOnce(warnings)
-	return &Rendered{Env: env, Manifests: ms, Reads: res.Reads, Output: output}, nil
+	return &Rendered{Env: env, Manifests: ms, Reads: res.Reads, Output: []byte(res.JSON)}, nil
 }
 
 // Settings are the extraction settings env's spec asks for: default namespace, Tanka's
