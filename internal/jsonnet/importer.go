@@ -211,6 +211,31 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 	return res.contents, res.foundAt, nil
 }
 
+// jsonText is the JSON fast path for kforge's evaluator: when importedPath (imported from
+// importedFrom) resolves to a file go-jsonnet would be handed as a JSON stand-in, it records the
+// import as Import does and returns the file's text and repository-relative path (ok), so the
+// evaluator builds the document's value without any AST. Otherwise it records nothing.
+func (imp *importer) jsonText(importedFrom, importedPath string) (text, foundAt string, ok bool) {
+	if importedPath == TkImport || !imp.fastJSON || imp.json == nil || !strings.HasSuffix(importedPath, ".json") {
+		return "", "", false
+	}
+	dir := "."
+	if importedFrom != "" {
+		dir = path.Dir(importedFrom)
+	}
+	key := [2]string{dir, importedPath}
+	res, ok := imp.memo[key]
+	if !ok {
+		res = imp.resolve(dir, importedPath)
+		imp.memo[key] = res
+	}
+	if res.fail != nil || res.entry.badLine > 0 || !strings.HasSuffix(res.foundAt, ".json") || imp.mayImportText(importedFrom) {
+		return "", "", false
+	}
+	imp.record(res.foundAt, res.entry)
+	return res.contents.String(), res.foundAt, true
+}
+
 // jsonStandIn returns how the JSON file res reaches go-jsonnet when kforge parses it itself, or
 // nil when go-jsonnet must read it: the fast path is off, the file is not a .json file
 // jsonAST builds, or importedFrom may import it with importstr or importbin (go-jsonnet

@@ -27,7 +27,8 @@ import (
 // VM's life: a file's contents never change under one name (see sandbox). A file that parser
 // refuses, and every JSON stand-in, is left to go-jsonnet's import cache.
 type interpImporter struct {
-	g *gojsonnet.VM
+	g   *gojsonnet.VM
+	imp *importer
 	// asts holds each parsed file by the name go-jsonnet found it under; nil when kforge's
 	// parser refused it.
 	asts map[string]ast.Node
@@ -51,6 +52,11 @@ func (w *interpImporter) ImportAST(importedFrom, importedPath string) (ast.Node,
 		return w.g.ImportAST(importedFrom, importedPath)
 	}
 	return node, foundAt, nil
+}
+
+// ImportJSON implements interp.JSONImporter: the JSON files go-jsonnet would get as stand-ins.
+func (w *interpImporter) ImportJSON(importedFrom, importedPath string) (string, string, bool) {
+	return w.imp.jsonText(importedFrom, importedPath)
 }
 
 // ImportData implements interp.Importer.
@@ -88,7 +94,7 @@ func (e *engine) runInterp(cfg *config, node ast.Node) (string, interpOutcome) {
 	}
 	if e.interp == nil {
 		// The sink's native too, so that std.native finds exactly what go-jsonnet finds.
-		importer := &interpImporter{g: e.g, asts: map[string]ast.Node{}}
+		importer := &interpImporter{g: e.g, imp: e.imp, asts: map[string]ast.Node{}}
 		e.interp = interp.New(importer, append(slices.Clip(e.natives), sinkFunction(e.sink)))
 		if e.imp.format != nil {
 			e.interp.SetFormatter(interpFormatter{stats: e.formatStats})

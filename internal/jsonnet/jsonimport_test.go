@@ -7,7 +7,9 @@ import (
 )
 
 // evalJSONPath evaluates file with opts in a new Session, with kforge's JSON parser (fast) or
-// go-jsonnet's, and returns the outcome and how many JSON files reached go-jsonnet as stand-ins.
+// go-jsonnet's, and returns the outcome and how many JSON files reached go-jsonnet as stand-ins
+// (with kforge's evaluator on, which builds the values of JSON documents itself, only those it
+// left to go-jsonnet).
 func evalJSONPath(t testing.TB, opts Options, file string, fast bool) (sinkEval, int) {
 	t.Helper()
 	s, err := NewSession(opts.Root)
@@ -77,23 +79,31 @@ code + {
 func TestJSONImportsMatchGoJsonnet(t *testing.T) {
 	root := writeRoot(t, jsonImportFiles)
 	for _, c := range []struct {
-		file      string
-		installed int
+		file string
+		// installed is the number of stand-ins with go-jsonnet alone; withInterp with kforge's
+		// evaluator first (it declines the failing programs, go-jsonnet then evaluates them).
+		installed, withInterp int
 	}{
 		// main imports 9 of the JSON files through lib/code.libsonnet, shared.json directly from
 		// main (a stand-in, since main does not mention importstr) and from lib/text.libsonnet
 		// (not a stand-in); data/jsonnet.json is not JSON, so 9 in all.
-		{"main.jsonnet", 9},
-		{"errors/missing.jsonnet", 1},
-		{"errors/badjson.jsonnet", 0},
-		{"errors/trace.jsonnet", 2},
+		{"main.jsonnet", 9, 0},
+		{"errors/missing.jsonnet", 1, 1},
+		{"errors/badjson.jsonnet", 0, 0},
+		{"errors/trace.jsonnet", 2, 2},
 	} {
-		opts := Options{Root: root}
-		fast, installed := evalJSONPath(t, opts, c.file, true)
-		slow, none := evalJSONPath(t, opts, c.file, false)
-		sameEval(t, c.file, fast, slow)
-		if installed != c.installed || none != 0 {
-			t.Errorf("%s: %d stand-ins installed with the fast path (want %d), %d without", c.file, installed, c.installed, none)
+		for _, interpOff := range []bool{true, false} {
+			opts := Options{Root: root, DisableInterp: interpOff}
+			fast, installed := evalJSONPath(t, opts, c.file, true)
+			slow, none := evalJSONPath(t, opts, c.file, false)
+			sameEval(t, c.file, fast, slow)
+			want := c.installed
+			if !interpOff {
+				want = c.withInterp
+			}
+			if installed != want || none != 0 {
+				t.Errorf("%s (go-jsonnet only: %v): %d stand-ins installed with the fast path (want %d), %d without", c.file, interpOff, installed, want, none)
+			}
 		}
 	}
 	out, _ := evalJSONPath(t, Options{Root: root}, "main.jsonnet", true)
@@ -112,8 +122,11 @@ func TestJSONImportsInSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	var outs []Result
-	for _, disable := range []bool{false, true, false} {
-		res, err := s.EvaluateFile(Options{Root: root, DisableJSONFastPath: disable}, "main.jsonnet")
+	// go-jsonnet with and without the fast path, then kforge's evaluator (JSON values built
+	// from the text) in the same session.
+	for _, o := range []Options{{DisableInterp: true}, {DisableInterp: true, DisableJSONFastPath: true}, {DisableInterp: true}, {}, {}} {
+		o.Root = root
+		res, err := s.EvaluateFile(o, "main.jsonnet")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +153,7 @@ func TestJSONImportsFromExtCode(t *testing.T) {
 		{`import 'data/object.json'`, 1},
 		{`[import 'data/shared.json', importstr 'data/shared.json']`, 0},
 	} {
-		opts := Options{Root: root, ExtCode: map[string]string{"x": c.code}}
+		opts := Options{Root: root, ExtCode: map[string]string{"x": c.code}, DisableInterp: true}
 		fast, installed := evalJSONPath(t, opts, "main.jsonnet", true)
 		slow, _ := evalJSONPath(t, opts, "main.jsonnet", false)
 		sameEval(t, c.code, fast, slow)

@@ -35,6 +35,9 @@ type Evaluator struct {
 	formatter Formatter
 	std       *objectExpr
 	compiled  map[ast.Node]expr
+	// jsonDocs holds the value of each JSON document imported as text (JSONImporter), by
+	// the name it was found under; nil when decodeJSON declined it.
+	jsonDocs map[string]value
 }
 
 // Formatter renders std.format (and so the % operator on strings) in Go where that gives
@@ -61,7 +64,7 @@ type nativeFunc struct {
 // New returns an Evaluator reading imports through importer and offering natives to
 // std.native.
 func New(importer Importer, natives []*gojsonnet.NativeFunction) *Evaluator {
-	ev := &Evaluator{importer: importer, natives: map[string]*nativeFunc{}, compiled: map[ast.Node]expr{}}
+	ev := &Evaluator{importer: importer, natives: map[string]*nativeFunc{}, compiled: map[ast.Node]expr{}, jsonDocs: map[string]value{}}
 	for _, n := range natives {
 		ev.natives[n.Name] = &nativeFunc{name: n.Name, params: n.Params, fn: n.Func}
 	}
@@ -208,6 +211,9 @@ func (x *importExpr) eval(m *machine, _ *env) value {
 	key := [2]string{x.from, x.path}
 	ent, ok := m.importsSeen[key]
 	if !ok {
+		ent, ok = m.importJSON(x.from, x.path)
+	}
+	if !ok {
 		node, foundAt, err := m.cfg.importer.ImportAST(x.from, x.path)
 		if err != nil {
 			fail("%v", err)
@@ -221,6 +227,36 @@ func (x *importExpr) eval(m *machine, _ *env) value {
 		m.importsSeen[key] = ent
 	}
 	return m.force(ent.th)
+}
+
+// importJSON imports a JSON document as its value when the importer hands it over as text
+// (JSONImporter) and decodeJSON takes it; the value is built once per file for the
+// evaluator's life, as compiled code is.
+func (m *machine) importJSON(from, path string) (importEntry, bool) {
+	ji, ok := m.cfg.importer.(JSONImporter)
+	if !ok {
+		return importEntry{}, false
+	}
+	text, foundAt, ok := ji.ImportJSON(from, path)
+	if !ok {
+		return importEntry{}, false
+	}
+	th := m.files[foundAt]
+	if th == nil {
+		v, seen := m.cfg.jsonDocs[foundAt]
+		if !seen {
+			v, _ = decodeJSON(text)
+			m.cfg.jsonDocs[foundAt] = v
+		}
+		if v == nil {
+			return importEntry{}, false
+		}
+		th = &thunk{val: v}
+		m.files[foundAt] = th
+	}
+	ent := importEntry{foundAt: foundAt, th: th}
+	m.importsSeen[[2]string{from, path}] = ent
+	return ent, true
 }
 
 type importStrExpr struct{ from, path string }
