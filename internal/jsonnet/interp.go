@@ -13,9 +13,10 @@ import (
 )
 
 // kforge's evaluator (internal/jsonnet/interp) is the first attempt at every file
-// (Options.DisableInterp turns it off). It evaluates the ASTs go-jsonnet's import cache holds
-// (parsed, format-rewritten and JSON-built exactly as for go-jsonnet) with the same native
-// functions, and its value is written by the output sink's serializer: the text go-jsonnet
+// (Options.DisableInterp turns it off). It evaluates the ASTs kforge's parser
+// (internal/jsonnet/parse) builds for the program and the Jsonnet files it imports (go-jsonnet's
+// where that parser refuses a file), builds the values of imported JSON documents straight from
+// their text, calls the same native functions, and writes its value as the text go-jsonnet
 // would print. Whatever it does not serve is evaluated by go-jsonnet afresh: a program that
 // fails (go-jsonnet then reports the error with its message and stack trace), one that uses
 // something the evaluator leaves to go-jsonnet (std.trace, top-level arguments, a builtin it
@@ -100,16 +101,12 @@ func (e *engine) runInterp(cfg *config, node ast.Node) (string, interpOutcome) {
 			e.interp.SetFormatter(interpFormatter{stats: e.formatStats})
 		}
 	}
-	v, err := e.interp.Evaluate(node, interp.Options{MaxStack: cfg.maxStack, ExtVars: cfg.extVars, ExtCode: cfg.extCode})
+	out, err := e.interp.EvaluateText(node, interp.Options{MaxStack: cfg.maxStack, ExtVars: cfg.extVars, ExtCode: cfg.extCode})
 	if err != nil {
 		var d *interp.Decline
 		if errors.As(err, &d) && d.Runtime {
 			return "", interpFailed
 		}
-		return "", interpDeclined
-	}
-	out, ok := serializeOutput(v)
-	if !ok {
 		return "", interpDeclined
 	}
 	return out, interpServed

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"strings"
 
 	gojsonnet "github.com/google/go-jsonnet"
 	"github.com/google/go-jsonnet/ast"
@@ -146,6 +147,26 @@ func (ev *Evaluator) compileFile(node ast.Node, file string) expr {
 // called without arguments, as go-jsonnet calls a top-level function when there are no
 // top-level arguments. The error is a *Decline.
 func (ev *Evaluator) Evaluate(node ast.Node, opts Options) (out any, err error) {
+	err = ev.run(node, opts, func(m *machine, v value) { out = m.manifest(v) })
+	return out, err
+}
+
+// EvaluateText is Evaluate returning the text go-jsonnet's evaluation prints for the value
+// (serializeJSON: three-space indentation, sorted keys, a final newline), written while the
+// value is manifested rather than from a manifested copy.
+func (ev *Evaluator) EvaluateText(node ast.Node, opts Options) (text string, err error) {
+	err = ev.run(node, opts, func(m *machine, v value) {
+		var b strings.Builder
+		m.writeManifest(&b, v, "")
+		b.WriteByte('\n')
+		text = b.String()
+	})
+	return text, err
+}
+
+// run evaluates the program node and hands its value to out; a *Decline (from out too) is the
+// error.
+func (ev *Evaluator) run(node ast.Node, opts Options, out func(m *machine, v value)) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			d, ok := r.(*Decline)
@@ -153,7 +174,7 @@ func (ev *Evaluator) Evaluate(node ast.Node, opts Options) (out any, err error) 
 				// A fault of this evaluator: go-jsonnet evaluates the program instead.
 				d = &Decline{Reason: fmt.Sprintf("internal error: %v", r), Internal: true}
 			}
-			out, err = nil, d
+			err = d
 		}
 	}()
 	m := &machine{
@@ -184,7 +205,8 @@ func (ev *Evaluator) Evaluate(node ast.Node, opts Options) (out any, err error) 
 	if fn, ok := v.(*function); ok {
 		v = m.call(fn, nil, nil, false)
 	}
-	return m.manifest(v), nil
+	out(m, v)
+	return nil
 }
 
 // extCode is the thunk of external code: parsed as go-jsonnet parses it (no file name, so its

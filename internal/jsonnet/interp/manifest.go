@@ -43,6 +43,49 @@ func (m *machine) manifest(v value) any {
 	return nil
 }
 
+// writeManifest writes v as manifest and writeJSON (multiline, at indent) together would:
+// the same forcing, frames and assertion checks, in the same order, without the manifested
+// copy.
+func (m *machine) writeManifest(b *strings.Builder, v value, indent string) {
+	f := m.push(false)
+	defer m.pop(f)
+	// Builder.Grow doubles the buffer where appending grows a large one by a quarter: the
+	// text is megabytes, copied five times over otherwise.
+	if b.Cap()-b.Len() < 1024+len(indent) {
+		b.Grow(1024 + len(indent))
+	}
+	switch v := v.(type) {
+	case nullValue:
+		b.WriteString("null")
+	case bool:
+		writeJSON(b, v, true, indent)
+	case float64:
+		var buf [32]byte
+		b.Write(appendNumber(buf[:0], v))
+	case string:
+		if b.Cap()-b.Len() < len(v)+2 {
+			b.Grow(len(v) + 2)
+		}
+		writeQuoted(b, v)
+	case *array:
+		writeContainer(b, "[", "]", len(v.elems), true, indent, func(i int, inner string) {
+			m.writeManifest(b, m.force(v.elems[i]), inner)
+		})
+	case *object:
+		names := m.fieldNames(v, false)
+		m.checkAssertions(v)
+		writeContainer(b, "{", "}", len(names), true, indent, func(i int, inner string) {
+			writeQuoted(b, names[i])
+			b.WriteString(": ")
+			m.writeManifest(b, m.field(v, names[i]), inner)
+		})
+	case *function:
+		fail("couldn't manifest function as JSON")
+	default:
+		fail("manifesting %T", v)
+	}
+}
+
 // toString is std.toString: a string as is, anything else manifested as one-line JSON.
 func (m *machine) toString(v value) string {
 	if s, ok := v.(string); ok {
