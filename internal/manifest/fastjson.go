@@ -238,13 +238,8 @@ func (p *fastParser[T]) escaped(start int) (any, bool) {
 		case c < 0x20:
 			return nil, false
 		case c < utf8.RuneSelf:
-			// Copy the run of plain ASCII up to the next quote, backslash or other byte at once.
-			j := p.i + 1
-			for j < len(p.b) && p.b[j] >= 0x20 && p.b[j] < utf8.RuneSelf && p.b[j] != '"' && p.b[j] != '\\' {
-				j++
-			}
-			buf = append(buf, p.b[p.i:j]...)
-			p.i = j
+			buf = append(buf, c)
+			p.i++
 		default:
 			r, size := decodeRune(p.b[p.i:])
 			if r == utf8.RuneError && size == 1 {
