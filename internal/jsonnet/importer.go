@@ -185,16 +185,7 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 		}
 		return imp.tk.contents, imp.tk.foundAt, nil
 	}
-	dir := "."
-	if importedFrom != "" {
-		dir = path.Dir(importedFrom)
-	}
-	key := [2]string{dir, importedPath}
-	res, ok := imp.memo[key]
-	if !ok {
-		res = imp.resolve(dir, importedPath)
-		imp.memo[key] = res
-	}
+	res := imp.lookup(importedFrom, importedPath)
 	if res.fail != nil {
 		return gojsonnet.Contents{}, "", imp.fail(res.fail.Kind, res.fail.Message)
 	}
@@ -211,14 +202,9 @@ func (imp *importer) Import(importedFrom, importedPath string) (gojsonnet.Conten
 	return res.contents, res.foundAt, nil
 }
 
-// jsonText is the JSON fast path for kforge's evaluator: when importedPath (imported from
-// importedFrom) resolves to a file go-jsonnet would be handed as a JSON stand-in, it records the
-// import as Import does and returns the file's text and repository-relative path (ok), so the
-// evaluator builds the document's value without any AST. Otherwise it records nothing.
-func (imp *importer) jsonText(importedFrom, importedPath string) (text, foundAt string, ok bool) {
-	if importedPath == TkImport || !imp.fastJSON || imp.json == nil || !strings.HasSuffix(importedPath, ".json") {
-		return "", "", false
-	}
+// lookup resolves importedPath imported from importedFrom (relative to its directory; the root
+// for "" and pseudo names), once per directory and path within the evaluation.
+func (imp *importer) lookup(importedFrom, importedPath string) importResult {
 	dir := "."
 	if importedFrom != "" {
 		dir = path.Dir(importedFrom)
@@ -229,6 +215,18 @@ func (imp *importer) jsonText(importedFrom, importedPath string) (text, foundAt 
 		res = imp.resolve(dir, importedPath)
 		imp.memo[key] = res
 	}
+	return res
+}
+
+// jsonText is the JSON fast path for kforge's evaluator: when importedPath (imported from
+// importedFrom) resolves to a file go-jsonnet would be handed as a JSON stand-in, it records the
+// import as Import does and returns the file's text and repository-relative path (ok), so the
+// evaluator builds the document's value without any AST. Otherwise it records nothing.
+func (imp *importer) jsonText(importedFrom, importedPath string) (text, foundAt string, ok bool) {
+	if importedPath == TkImport || !imp.fastJSON || imp.json == nil || !strings.HasSuffix(importedPath, ".json") {
+		return "", "", false
+	}
+	res := imp.lookup(importedFrom, importedPath)
 	if res.fail != nil || res.entry.badLine > 0 || !strings.HasSuffix(res.foundAt, ".json") || imp.mayImportText(importedFrom) {
 		return "", "", false
 	}

@@ -2,10 +2,11 @@ package jsonnet
 
 import (
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/google/go-jsonnet/ast"
+
+	"github.com/kforge/kforge/internal/jsonnet/parse"
 )
 
 // Parsing imported JSON files without go-jsonnet's parser.
@@ -346,74 +347,11 @@ func (b *jsonASTBuilder) str(ctx *string) (*ast.LiteralString, bool) {
 	value := raw
 	if escaped {
 		var ok bool
-		if value, ok = jsonUnescape(raw); !ok {
+		if value, ok = parse.UnescapeJSON(raw); !ok {
 			return nil, false
 		}
 	}
 	return &ast.LiteralString{NodeBase: b.base(begin, ctx), Value: value, Kind: ast.StringDouble}, true
-}
-
-// jsonUnescape decodes JSON's escapes in raw; ok is false for an escape JSON does not have,
-// and for escaped UTF-16 surrogates.
-func jsonUnescape(raw string) (string, bool) {
-	var out strings.Builder
-	out.Grow(len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			out.WriteByte(c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case '"', '\\', '/':
-			out.WriteByte(raw[i])
-		case 'b':
-			out.WriteByte('\b')
-		case 'f':
-			out.WriteByte('\f')
-		case 'n':
-			out.WriteByte('\n')
-		case 'r':
-			out.WriteByte('\r')
-		case 't':
-			out.WriteByte('\t')
-		case 'u':
-			if i+4 >= len(raw) {
-				return "", false
-			}
-			code, ok := hex4(raw[i+1 : i+5])
-			if !ok || utf16.IsSurrogate(code) {
-				return "", false
-			}
-			out.WriteRune(code)
-			i += 4
-		default:
-			return "", false
-		}
-	}
-	return out.String(), true
-}
-
-// hex4 decodes four hexadecimal digits.
-func hex4(s string) (rune, bool) {
-	var r rune
-	for i := 0; i < 4; i++ {
-		c := s[i]
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(d)
-	}
-	return r, true
 }
 
 // number builds the JSON number at the current position: a numeric literal with the digits

@@ -3,10 +3,11 @@ package interp
 import (
 	"strconv"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/google/go-jsonnet/ast"
+
+	"github.com/kforge/kforge/internal/jsonnet/parse"
 )
 
 // JSONImporter is an Importer that can also give an imported file as JSON text. ImportJSON
@@ -119,21 +120,32 @@ func (d *jsonDecoder) object(depth int) (value, bool) {
 			return nil, false
 		}
 		fields[k] = &fieldDef{hide: ast.ObjectFieldInherit, ready: v}
-		d.space()
-		if d.i >= len(d.s) {
+		done, ok := d.separator('}')
+		if !ok {
 			return nil, false
 		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case '}':
-			d.i++
+		if done {
 			return &object{layers: []*layer{{fields: fields}}}, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// separator reads what follows a member: a comma (done false) or closing (done true).
+func (d *jsonDecoder) separator(closing byte) (done, ok bool) {
+	d.space()
+	if d.i >= len(d.s) {
+		return false, false
+	}
+	switch d.s[d.i] {
+	case ',':
+		d.i++
+		d.space()
+		return false, true
+	case closing:
+		d.i++
+		return true, true
+	}
+	return false, false
 }
 
 func (d *jsonDecoder) array(depth int) (value, bool) {
@@ -153,19 +165,12 @@ func (d *jsonDecoder) array(depth int) (value, bool) {
 			return nil, false
 		}
 		elems = append(elems, v)
-		d.space()
-		if d.i >= len(d.s) {
+		done, ok := d.separator(']')
+		if !ok {
 			return nil, false
 		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case ']':
-			d.i++
+		if done {
 			return &array{elems: elems}, true
-		default:
-			return nil, false
 		}
 	}
 }
@@ -174,70 +179,23 @@ func (d *jsonDecoder) array(depth int) (value, bool) {
 func (d *jsonDecoder) str() (string, bool) {
 	d.i++
 	start := d.i
+	escaped := false
 	for d.i < len(d.s) {
-		c := d.s[d.i]
-		switch {
+		switch c := d.s[d.i]; {
 		case c == '"':
 			d.i++
-			return d.s[start : d.i-1], true
-		case c == '\\':
-			return d.escaped(start)
+			raw := d.s[start : d.i-1]
+			if !escaped {
+				return raw, true
+			}
+			return parse.UnescapeJSON(raw)
 		case c < 0x20:
 			return "", false
+		case c == '\\':
+			escaped = true
+			d.i++
 		}
 		d.i++
-	}
-	return "", false
-}
-
-// escaped continues a string with an escape at d.i, copying from start.
-func (d *jsonDecoder) escaped(start int) (string, bool) {
-	var b strings.Builder
-	b.WriteString(d.s[start:d.i])
-	for d.i < len(d.s) {
-		c := d.s[d.i]
-		switch {
-		case c == '"':
-			d.i++
-			return b.String(), true
-		case c < 0x20:
-			return "", false
-		case c != '\\':
-			b.WriteByte(c)
-			d.i++
-			continue
-		}
-		if d.i+1 >= len(d.s) {
-			return "", false
-		}
-		e := d.s[d.i+1]
-		d.i += 2
-		switch e {
-		case '"', '\\', '/':
-			b.WriteByte(e)
-		case 'b':
-			b.WriteByte('\b')
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'u':
-			if d.i+4 > len(d.s) {
-				return "", false
-			}
-			n, err := strconv.ParseUint(d.s[d.i:d.i+4], 16, 32)
-			if err != nil || utf16.IsSurrogate(rune(n)) {
-				return "", false
-			}
-			d.i += 4
-			b.WriteRune(rune(n))
-		default:
-			return "", false
-		}
 	}
 	return "", false
 }

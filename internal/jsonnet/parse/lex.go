@@ -75,6 +75,12 @@ var keywords = map[string]tokKind{
 	"super": tSuper, "tailstrict": tTailStrict, "then": tThen, "true": tTrue,
 }
 
+// punctuation maps each one-character token to its kind (tEOF for every other byte).
+var punctuation = [256]tokKind{
+	'{': tBraceL, '}': tBraceR, '[': tBracketL, ']': tBracketR, ',': tComma, '.': tDot,
+	'(': tParenL, ')': tParenR, ';': tSemicolon,
+}
+
 // lexer reads tokens from src on demand.
 type lexer struct {
 	src string
@@ -136,34 +142,11 @@ func (l *lexer) next() token {
 		return token{kind: tEOF, pos: start}
 	}
 	c := src[start]
+	if k := punctuation[c]; k != tEOF {
+		l.pos++
+		return token{kind: k, pos: start}
+	}
 	switch c {
-	case '{':
-		l.pos++
-		return token{kind: tBraceL, pos: start}
-	case '}':
-		l.pos++
-		return token{kind: tBraceR, pos: start}
-	case '[':
-		l.pos++
-		return token{kind: tBracketL, pos: start}
-	case ']':
-		l.pos++
-		return token{kind: tBracketR, pos: start}
-	case ',':
-		l.pos++
-		return token{kind: tComma, pos: start}
-	case '.':
-		l.pos++
-		return token{kind: tDot, pos: start}
-	case '(':
-		l.pos++
-		return token{kind: tParenL, pos: start}
-	case ')':
-		l.pos++
-		return token{kind: tParenR, pos: start}
-	case ';':
-		l.pos++
-		return token{kind: tSemicolon, pos: start}
 	case '"', '\'':
 		return l.quoted(c)
 	case '@':

@@ -231,13 +231,21 @@ func stringValue(t token) string {
 	if t.str != sEscaped || strings.IndexByte(t.data, '\\') < 0 {
 		return t.data
 	}
-	return unescape(t)
+	s, ok := unescape(t.data, true)
+	if !ok {
+		fail(t.pos, "invalid escape sequence in string literal")
+	}
+	return s
 }
 
-// unescape resolves the escapes of a "..." or '...' string as go-jsonnet does. A \u escape of
-// a UTF-16 surrogate is refused.
-func unescape(t token) string {
-	s := t.data
+// UnescapeJSON resolves the escapes of the text between a JSON string's quotes. ok is false
+// for an escape JSON does not have and for an escaped UTF-16 surrogate (go-jsonnet combines
+// pairs and replaces lone halves; kforge leaves those strings to it).
+func UnescapeJSON(raw string) (string, bool) { return unescape(raw, false) }
+
+// unescape resolves the escapes of a "..." string as go-jsonnet does, and of a '...' string
+// too when jsonnet is set (Jsonnet adds \'). A \u escape of a UTF-16 surrogate is refused.
+func unescape(s string, jsonnet bool) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -248,17 +256,16 @@ func unescape(t token) string {
 		}
 		i++
 		if i >= len(s) {
-			fail(t.pos, "Truncated escape sequence in string literal.")
+			return "", false
 		}
 		switch s[i] {
-		case '"':
-			b.WriteByte('"')
+		case '"', '\\', '/':
+			b.WriteByte(s[i])
 		case '\'':
+			if !jsonnet {
+				return "", false
+			}
 			b.WriteByte('\'')
-		case '\\':
-			b.WriteByte('\\')
-		case '/':
-			b.WriteByte('/')
 		case 'b':
 			b.WriteByte('\b')
 		case 'f':
@@ -271,36 +278,38 @@ func unescape(t token) string {
 			b.WriteByte('\t')
 		case 'u':
 			if i+5 > len(s) {
-				fail(t.pos, "Truncated unicode escape sequence in string literal.")
+				return "", false
 			}
-			code := 0
-			for _, h := range []byte(s[i+1 : i+5]) {
-				d := hexDigit(h)
-				if d < 0 {
-					fail(t.pos, "Unicode escape sequence was malformed")
-				}
-				code = code*16 + d
+			code, ok := hex4(s[i+1 : i+5])
+			if !ok || utf16.IsSurrogate(code) {
+				return "", false
 			}
-			if utf16.IsSurrogate(rune(code)) {
-				fail(t.pos, "surrogate escape")
-			}
-			b.WriteRune(rune(code))
+			b.WriteRune(code)
 			i += 4
 		default:
-			fail(t.pos, "Unknown escape sequence in string literal")
+			return "", false
 		}
 	}
-	return b.String()
+	return b.String(), true
 }
 
-func hexDigit(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
+// hex4 decodes four hexadecimal digits.
+func hex4(s string) (rune, bool) {
+	var r rune
+	for i := range 4 {
+		c := s[i]
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
 	}
-	return -1
+	return r, true
 }
