@@ -263,8 +263,8 @@ func (e *engine) evaluateFile(cfg *config, p string) (Result, error) {
 }
 
 // rewrittenProgram returns the parsed program rel (e.entries holds it) rewritten for native
-// formatting when that is on, rewriting it the first time. kforge's evaluator takes the
-// program as parsed; go-jsonnet takes it rewritten.
+// formatting when that is on, parsing it with go-jsonnet and rewriting it the first time.
+// kforge's evaluator takes the program as kforge's parser builds it; go-jsonnet takes this.
 func (e *engine) rewrittenProgram(rel string) (ast.Node, error) {
 	parsed := e.entries[rel]
 	parsed.goParse(rel)

@@ -29,7 +29,7 @@ func (e *EnvironmentObjectError) Error() string {
 // target filters applied before duplicates are looked for. It returns one warning for each
 // identical duplicate it dropped; an Environment object left among the manifests is an
 // *EnvironmentObjectError, as in tk (which looks after the target filters too).
-func extract[O string | []byte](r *Renderer, env environment.Environment, output O) ([]*manifest.Manifest, []string, error) {
+func (r *Renderer) extract(env environment.Environment, output string) ([]*manifest.Manifest, []string, error) {
 	x, err := manifest.ExtractFiltered(output, Settings(env), r.targets)
 	if err != nil {
 		return nil, nil, fmt.Errorf("render %s: output of %s: %w", env.Name, env.Entrypoint, err)

@@ -67,7 +67,7 @@ func (r *Renderer) Files(ctx context.Context, env environment.Environment) ([]go
 	err = memoize(r, output, filesMemo, env, decode,
 		func() ([]byte, error) { return encodeFilesMemo(files, warnings), nil },
 		func() error {
-			ms, w, err := extract(r, env, output)
+			ms, w, err := r.extract(env, output)
 			if err != nil {
 				return err
 			}

@@ -273,7 +273,7 @@ func (r *Renderer) Render(ctx context.Context, env environment.Environment) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", env.Name, err)
 	}
-	ms, warnings, err := extract(r, env, res.JSON)
+	ms, warnings, err := r.extract(env, res.JSON)
 	if err != nil {
 		return nil, err
 	}
