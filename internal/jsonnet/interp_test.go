@@ -2,6 +2,7 @@ package jsonnet
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -80,12 +81,21 @@ func TestInterpCases(t *testing.T) {
 		{name: "division by zero", code: `{a: 1 / 0}`},
 		{name: "overflow", code: `{a: 1e308 * 10}`},
 		{name: "invalid utf-8 is refused as before", code: `{s: importstr "bad.txt"}`},
+		{name: "kforge's parser refuses the program (surrogate escapes)", code: `{s: "\ud83d\ude00", l: import "sur.libsonnet"}`, served: true},
+		{name: "a lone surrogate escape is go-jsonnet's static error", code: `{lone: "\ud83d"}`},
+		{name: "JSON deeper than the direct decoder takes", code: `{d: import "deep.json"}`, served: true},
+		{name: "JSON with a repeated key", code: `{d: import "dupkeys.json"}`},
+		{name: "JSON that is Jsonnet", code: `{d: import "code.json"}`, served: true},
 	}
 	lib := map[string]string{
-		"lib/l.libsonnet": `{k: "%s-%d" % ["a", 1], f: std.thisFile}`,
-		"lib/s.txt":       "line\n\u0085\x7f",
-		"lib/bad.txt":     "a\xffb\xc3",
-		"lib/d.json":      `{"z": [1, {"y": -0.5}], "a": "\u00e9\ud83d\ude00", "n": null}`,
+		"lib/l.libsonnet":   `{k: "%s-%d" % ["a", 1], f: std.thisFile}`,
+		"lib/s.txt":         "line\n\u0085\x7f",
+		"lib/bad.txt":       "a\xffb\xc3",
+		"lib/d.json":        `{"z": [1, {"y": -0.5}], "a": "\u00e9\ud83d\ude00", "n": null}`,
+		"lib/sur.libsonnet": `{t: "\udbff\udfff"}`,
+		"lib/deep.json":     strings.Repeat("[", 70) + `{"a": 1}` + strings.Repeat("]", 70),
+		"lib/dupkeys.json":  `{"a": 1, "a": 2}`,
+		"lib/code.json":     `{a: 1, b: self.a + 1}`,
 	}
 	runEvalCases(t, "kforge's evaluator", tests, lib, evalInterp)
 }
