@@ -50,25 +50,15 @@ func (p *parser) object() ast.Node {
 		switch next.kind {
 		case tBracketL, tIdent, tString:
 			m = p.field(next)
-			if m.kind != fieldExpr {
-				// go-jsonnet compares the names as the lexer read them.
-				if literal == nil {
-					literal = map[string]bool{}
-				}
-				if literal[next.data] {
-					fail(next.pos, "Duplicate field: %s", next.data)
-				}
-				literal[next.data] = true
+			// go-jsonnet compares the names as the lexer read them.
+			if m.kind != fieldExpr && !addNew(&literal, next.data) {
+				fail(next.pos, "Duplicate field: %s", next.data)
 			}
 		case tLocal:
 			m = p.objectLocal()
-			if locals == nil {
-				locals = map[string]bool{}
-			}
-			if locals[m.id] {
+			if !addNew(&locals, m.id) {
 				fail(next.pos, "Duplicate local var: %s", m.id)
 			}
-			locals[m.id] = true
 		case tAssert:
 			p.objDepth++
 			m = member{kind: fieldAssert, body: p.parse(maxPrec)}
@@ -88,6 +78,18 @@ func (p *parser) object() ast.Node {
 		}
 		first = false
 	}
+}
+
+// addNew adds name to *set (made on first use) and reports whether it was not there yet.
+func addNew(set *map[string]bool, name string) bool {
+	if *set == nil {
+		*set = map[string]bool{}
+	}
+	if (*set)[name] {
+		return false
+	}
+	(*set)[name] = true
+	return true
 }
 
 // field parses a field whose first token is name.
