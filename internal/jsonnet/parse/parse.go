@@ -16,6 +16,7 @@ type SyntaxError struct {
 	Message string
 }
 
+// Error implements error: the offset and the message.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("offset %d: %s", e.Offset, e.Message)
 }
