@@ -104,15 +104,7 @@ func (p *parser) field(name token) member {
 		m.kind, m.name = fieldExpr, p.parse(maxPrec)
 		p.expect(tBracketR, "]")
 	}
-	// A method's parameters belong to its body: their defaults are inside the object.
-	var params []ast.Parameter
-	isMethod := p.peekIs(tParenL)
-	if isMethod {
-		p.pop()
-		p.objDepth++
-		params = p.parameters()
-		p.objDepth--
-	}
+	params, isMethod := p.memberParams()
 	op := p.expect(tOperator, "field operator")
 	colons := op.data
 	if colons[0] == '+' {
@@ -132,33 +124,40 @@ func (p *parser) field(name token) member {
 	if m.plus && isMethod {
 		fail(op.pos, "Cannot use +: syntax sugar in a method")
 	}
-	p.objDepth++
-	m.body = p.parse(maxPrec)
-	p.objDepth--
-	if isMethod {
-		m.body = &ast.Function{Parameters: params, Body: m.body}
-	}
+	m.body = p.memberBody(params, isMethod)
 	return m
+}
+
+// memberParams parses the parameters of a method or object-local function, if any. They
+// belong to its body: their defaults are inside the object.
+func (p *parser) memberParams() ([]ast.Parameter, bool) {
+	if !p.peekIs(tParenL) {
+		return nil, false
+	}
+	p.pop()
+	p.objDepth++
+	defer func() { p.objDepth-- }()
+	return p.parameters(), true
+}
+
+// memberBody parses the body of an object member (inside the object), as a function of
+// params when isFunc.
+func (p *parser) memberBody(params []ast.Parameter, isFunc bool) ast.Node {
+	p.objDepth++
+	body := p.parse(maxPrec)
+	p.objDepth--
+	if isFunc {
+		return &ast.Function{Parameters: params, Body: body}
+	}
+	return body
 }
 
 // objectLocal parses an object's `local` after the keyword.
 func (p *parser) objectLocal() member {
 	id := p.expect(tIdent, "variable name")
-	var params []ast.Parameter
-	isFunc := p.peekIs(tParenL)
-	if isFunc {
-		p.pop()
-		p.objDepth++
-		params = p.parameters()
-		p.objDepth--
-	}
+	params, isFunc := p.memberParams()
 	p.expectOp("=")
-	p.objDepth++
-	body := p.parse(maxPrec)
-	p.objDepth--
-	if isFunc {
-		body = &ast.Function{Parameters: params, Body: body}
-	}
+	body := p.memberBody(params, isFunc)
 	return member{kind: fieldLocal, id: id.data, body: body}
 }
 
