@@ -84,7 +84,7 @@ func (s *Store) GetMemo(output []byte, name string) ([]byte, bool, error) {
 // local directory only: a missing or corrupt memo is a miss, as is an unreadable one.
 func (s *Store) localMemo(outputSum, name string) ([]byte, string, bool) {
 	p := s.memoPathOf(memoIDOfSum(outputSum, name))
-	raw, err := os.ReadFile(p)
+	raw, err := s.memoMaps.read(p)
 	if err != nil {
 		return nil, "", false
 	}

@@ -74,6 +74,8 @@ type Store struct {
 	hashes *fileHashes
 	// remote is the shared store behind the directory, nil without one (WithRemote).
 	remote *remoteTier
+	// memoMaps maps the memos a warm run serves.
+	memoMaps *memoMaps
 }
 
 // Open returns the Store in dir, creating the directory if needed.
@@ -91,7 +93,7 @@ func Open(dir string) (*Store, error) {
 			return nil, fmt.Errorf("open render cache: %w", fsutil.WithoutPath(err))
 		}
 	}
-	return &Store{dir: base, scanner: affected.NewScanner(), hashes: &fileHashes{file: filepath.Join(base, hashesFile)}}, nil
+	return &Store{dir: base, scanner: affected.NewScanner(), hashes: &fileHashes{file: filepath.Join(base, hashesFile)}, memoMaps: &memoMaps{budget: memoMapBudget}}, nil
 }
 
 // Get returns the entry of k when it is still exact for the repository at root (absolute):
