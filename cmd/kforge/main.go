@@ -10,6 +10,8 @@ import (
 
 	"github.com/kforge/kforge/internal/cli"
 	"github.com/kforge/kforge/internal/gctune"
+	// Backs the heap of every kforge process with transparent huge pages (see the package).
+	_ "github.com/kforge/kforge/internal/hugeheap"
 	"github.com/kforge/kforge/internal/profile"
 )
 
