@@ -14,7 +14,15 @@ func init() {
 		return // Reserve is too much address space to take at start-up.
 	}
 	enabled, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	if err != nil || !wanted(string(enabled), os.Getenv("GODEBUG")) {
+	if err != nil {
+		return
+	}
+	// Unreadable, the overcommit policy counts as strict.
+	overcommit, err := os.ReadFile("/proc/sys/vm/overcommit_memory")
+	if err != nil {
+		overcommit = []byte("2")
+	}
+	if !wanted(string(enabled), string(overcommit), os.Getenv("GODEBUG")) {
 		return
 	}
 	size, err := hugePageSize()

@@ -13,8 +13,10 @@
 // then page-faults about 3,700 times and takes half as long (docs/performance.md).
 //
 // Nothing is done when the kernel already backs all memory with huge pages (mode "always"),
-// never does (mode "never", or no THP support), on 32-bit systems, or when GODEBUG has
-// disablethp=1, Go's own switch for turning huge pages off for the heap. The advice changes
+// never does (mode "never", or no THP support), when it does not overcommit memory
+// (vm.overcommit_memory 2, where the untouched 256 MiB would be charged and could make start-up
+// fail on a small machine), on 32-bit systems, or when GODEBUG has disablethp=1, Go's own switch
+// for turning huge pages off for the heap. The advice changes
 // only how memory is backed, never what a program computes; memory that was advised but not
 // used is address space only.
 package hugeheap
@@ -29,13 +31,13 @@ import (
 const Reserve = 256 << 20
 
 // wanted reports whether the heap should be advised, given the content of
-// /sys/kernel/mm/transparent_hugepage/enabled (whose selected mode is in brackets) and the
-// GODEBUG variable.
-func wanted(enabled, godebug string) bool {
+// /sys/kernel/mm/transparent_hugepage/enabled (whose selected mode is in brackets), that of
+// /proc/sys/vm/overcommit_memory and the GODEBUG variable.
+func wanted(enabled, overcommit, godebug string) bool {
 	for _, setting := range strings.Split(godebug, ",") {
 		if strings.TrimSpace(setting) == "disablethp=1" {
 			return false
 		}
 	}
-	return strings.Contains(enabled, "[madvise]")
+	return strings.Contains(enabled, "[madvise]") && strings.TrimSpace(overcommit) != "2"
 }
